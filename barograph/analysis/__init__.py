@@ -1,0 +1,1 @@
+"""Stage 5: dyad series, alerts, forecasts, imports and exports over the store."""

@@ -1,0 +1,1 @@
+"""Stage 3: sentences become coded `Event`s (actors, action, modality, date, evidence)."""

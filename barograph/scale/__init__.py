@@ -1,0 +1,1 @@
+"""Running the same pipeline on Ray when one process is not enough."""

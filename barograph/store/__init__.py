@@ -1,0 +1,1 @@
+"""Stage 4: the DuckDB store of documents, articles, sentences and events."""

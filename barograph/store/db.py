@@ -1,0 +1,95 @@
+"""Opening a store: where the file lives, and bringing its schema up to date."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+from barograph.errors import StoreError
+from barograph.store.schema import LATEST, MIGRATIONS
+
+
+def default_db_path() -> Path:
+    """The user's data directory, unless BAROGRAPH_DB says otherwise."""
+    env = os.environ.get("BAROGRAPH_DB")
+    if env:
+        return Path(env)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("barograph")) / "barograph.duckdb"
+
+
+def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Connect and migrate; errors name the file and say what is wrong with it."""
+    p = Path(path) if path else default_db_path()
+    if read_only and not p.exists():
+        raise StoreError(f"{p}: no such database (run `barograph ingest` or `barograph import` first)")
+    if not read_only:
+        p.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(p), read_only=read_only)
+    except duckdb.IOException as e:
+        msg = str(e).splitlines()[0]
+        raise StoreError(f"{p}: cannot open the database ({msg})") from None
+    except duckdb.Error as e:
+        raise StoreError(f"{p}: not a barograph database ({str(e).splitlines()[0]})") from None
+    migrate(con, p, read_only)
+    return con
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    has = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchone()[0]
+    if not has:
+        return 0
+    v = con.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+    return int(v or 0)
+
+
+def migrate(con: duckdb.DuckDBPyConnection, where: Path, read_only: bool = False) -> int:
+    """Apply the missing migrations, each in its own transaction."""
+    current = schema_version(con)
+    if current > LATEST:
+        raise StoreError(
+            f"{where}: written by a newer barograph (schema {current}, this one knows {LATEST}); upgrade barograph"
+        )
+    if current == LATEST:
+        return current
+    if read_only:
+        raise StoreError(f"{where}: schema {current} is older than {LATEST}; open it once read-write to upgrade")
+    for version in range(current + 1, LATEST + 1):
+        con.execute("BEGIN TRANSACTION")
+        try:
+            if version == 1:
+                con.execute("CREATE TABLE schema_version (version INTEGER, applied_at TIMESTAMP)")
+            con.execute(MIGRATIONS[version - 1])
+            con.execute("INSERT INTO schema_version VALUES (?, current_timestamp)", [version])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+    return LATEST
+
+
+class Store:
+    """A barograph database: the one object the CLI, the API and the web app share.
+
+    Writers and readers are added by their stages' modules (`barograph.store.writer`,
+    `barograph.store.query`); this class only owns the connection.
+    """
+
+    def __init__(self, path: str | os.PathLike | None = None, read_only: bool = False):
+        self.path = Path(path) if path else default_db_path()
+        self.read_only = read_only
+        self.con = connect(self.path, read_only=read_only)
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,106 @@
+"""The store's tables, as an ordered list of migrations.
+
+A database records the highest migration applied in ``schema_version``; opening it applies
+the missing ones in one transaction each, so an old file upgrades in place and a file from a
+newer barograph is refused rather than damaged. Never edit a released migration: append.
+
+Offsets are named ``start_char``/``end_char`` (``end`` is an SQL keyword); they are Python str
+indices into the decoded text of the document named by ``doc_id``.
+"""
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: documents, articles with their appearances, sentences, events
+    """
+    CREATE TABLE documents (
+        doc_id      VARCHAR PRIMARY KEY,   -- sha256 of the raw bytes (record bytes for JSONL/CSV)
+        doc         VARCHAR NOT NULL,      -- file base name or record id
+        path        VARCHAR,
+        kind        VARCHAR NOT NULL,
+        encoding    VARCHAR,
+        chars       BIGINT,
+        corpus      VARCHAR NOT NULL DEFAULT 'default',
+        text        VARCHAR,               -- decoded text, so every offset can be shown again
+        ingested_at TIMESTAMP DEFAULT current_timestamp
+    );
+    CREATE TABLE articles (
+        article_id   VARCHAR PRIMARY KEY,  -- hash of the normalised body
+        doc_id       VARCHAR NOT NULL,     -- document of its first appearance
+        article_index INTEGER NOT NULL,
+        title        VARCHAR,
+        outlet       VARCHAR,
+        author       VARCHAR,
+        date         DATE,
+        url          VARCHAR,
+        language     VARCHAR,
+        start_char   BIGINT,
+        end_char     BIGINT,
+        body_start   BIGINT,
+        body_end     BIGINT,
+        duplicate_of VARCHAR,              -- near-duplicate (MinHash) of this article
+        corpus       VARCHAR NOT NULL DEFAULT 'default',
+        coder        VARCHAR               -- coder version of its stored events, NULL if uncoded
+    );
+    -- every place an article was seen: the same story reposted counts once, linked many times
+    CREATE TABLE appearances (
+        article_id    VARCHAR NOT NULL,
+        doc_id        VARCHAR NOT NULL,
+        article_index INTEGER NOT NULL,
+        start_char    BIGINT,
+        end_char      BIGINT,
+        title         VARCHAR,
+        outlet        VARCHAR,
+        url           VARCHAR,
+        date          DATE,
+        PRIMARY KEY (doc_id, article_index)
+    );
+    CREATE TABLE sentences (
+        article_id VARCHAR NOT NULL,
+        idx        INTEGER NOT NULL,
+        doc_id     VARCHAR NOT NULL,
+        start_char BIGINT NOT NULL,
+        end_char   BIGINT NOT NULL,
+        text       VARCHAR NOT NULL,
+        PRIMARY KEY (article_id, idx)
+    );
+    CREATE TABLE events (
+        event_id      VARCHAR PRIMARY KEY,
+        origin        VARCHAR NOT NULL DEFAULT 'barograph',  -- barograph | icews | gdelt
+        corpus        VARCHAR NOT NULL DEFAULT 'default',
+        article_id    VARCHAR,
+        doc_id        VARCHAR,
+        doc           VARCHAR,
+        sentence_idx  INTEGER,
+        start_char    BIGINT,
+        end_char      BIGINT,
+        text          VARCHAR,
+        source        VARCHAR,
+        source_entity VARCHAR,
+        source_sector VARCHAR,
+        source_name   VARCHAR,
+        target        VARCHAR,
+        target_entity VARCHAR,
+        target_sector VARCHAR,
+        target_name   VARCHAR,
+        cameo         VARCHAR NOT NULL,
+        root_code     VARCHAR,
+        quad_class    TINYINT,
+        goldstein     DOUBLE,
+        plover        VARCHAR,
+        plover_mode   VARCHAR,
+        modality      VARCHAR NOT NULL DEFAULT 'asserted',
+        date          DATE,
+        historical    BOOLEAN DEFAULT FALSE,
+        outlet        VARCHAR,
+        trigger       VARCHAR,
+        confidence    DOUBLE,
+        coder         VARCHAR,
+        mentions      INTEGER DEFAULT 1    -- articles reporting it (imports carry their own count)
+    );
+    CREATE INDEX events_dyad ON events (source_entity, target_entity, date);
+    CREATE INDEX events_date ON events (date);
+    CREATE INDEX events_article ON events (article_id);
+    """,
+]
+
+LATEST = len(MIGRATIONS)
