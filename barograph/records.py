@@ -27,6 +27,7 @@ class Document:
     date: str | None = None       # ISO date YYYY-MM-DD
     url: str | None = None
     outlet: str | None = None
+    author: str | None = None     # byline the container gives (HTML meta, feed entry, record)
 
 
 @dataclass

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
 
@@ -27,13 +29,23 @@ def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> d
         raise StoreError(f"{p}: no such database (run `barograph ingest` or `barograph import` first)")
     if not read_only:
         p.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(str(p), read_only=read_only)
-    except duckdb.IOException as e:
-        msg = str(e).splitlines()[0]
-        raise StoreError(f"{p}: cannot open the database ({msg})") from None
-    except duckdb.Error as e:
-        raise StoreError(f"{p}: not a barograph database ({str(e).splitlines()[0]})") from None
+    # A reader such as `barograph serve` holds the file for moments at a time: wait a little
+    # for its lock (BAROGRAPH_LOCK_WAIT seconds) instead of failing at once.
+    import time
+
+    deadline = time.monotonic() + float(os.environ.get("BAROGRAPH_LOCK_WAIT", "10"))
+    while True:
+        try:
+            con = duckdb.connect(str(p), read_only=read_only)
+            break
+        except duckdb.IOException as e:
+            msg = str(e).splitlines()[0]
+            if "lock" in msg.lower() and time.monotonic() < deadline:
+                time.sleep(0.05)
+                continue
+            raise StoreError(f"{p}: cannot open the database ({msg})") from None
+        except duckdb.Error as e:
+            raise StoreError(f"{p}: not a barograph database ({str(e).splitlines()[0]})") from None
     migrate(con, p, read_only)
     return con
 
@@ -85,11 +97,47 @@ class Store:
         self.read_only = read_only
         self.con = connect(self.path, read_only=read_only)
 
+    def events(self, **filters):
+        """Filtered events as a DataFrame; see `barograph.store.query.events` for the filters."""
+        from barograph.store.query import events
+
+        return events(self, **filters)
+
     def close(self) -> None:
         self.con.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """All or nothing: any exception (Ctrl-C included) rolls back before it travels on.
+
+        DuckDB write failures (read-only file, full disk) become one StoreError line naming
+        the file; what was committed before stays as it was.
+        """
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened read-only; cannot write")
+        con = self.con
+        try:
+            con.execute("BEGIN TRANSACTION")
+        except duckdb.Error as e:
+            raise StoreError(f"{self.path}: cannot write ({_first_line(e)})") from None
+        try:
+            yield con
+            con.execute("COMMIT")
+        except BaseException as e:
+            try:
+                con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass  # the failed statement may already have ended the transaction
+            if isinstance(e, duckdb.Error) and not isinstance(e, duckdb.InterruptException):
+                raise StoreError(f"{self.path}: cannot write ({_first_line(e)})") from None
+            raise
 
     def __enter__(self) -> "Store":
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _first_line(e: BaseException) -> str:
+    return (str(e).strip().splitlines() or [type(e).__name__])[0]

@@ -101,6 +101,23 @@ MIGRATIONS: list[str] = [
     CREATE INDEX events_date ON events (date);
     CREATE INDEX events_article ON events (article_id);
     """,
+    # 2: what ingest needs across runs: MinHash signatures (near-duplicates found against
+    # earlier runs too) and the inputs it rejected (so a run's losses stay visible)
+    """
+    CREATE TABLE signatures (
+        article_id VARCHAR PRIMARY KEY,
+        corpus     VARCHAR NOT NULL DEFAULT 'default',
+        minhash    BLOB NOT NULL            -- MinHash hash values, little-endian uint64
+    );
+    CREATE TABLE rejects (
+        path        VARCHAR,
+        line        INTEGER,
+        problem     VARCHAR NOT NULL,
+        corpus      VARCHAR NOT NULL DEFAULT 'default',
+        rejected_at TIMESTAMP DEFAULT current_timestamp
+    );
+    CREATE INDEX appearances_article ON appearances (article_id);
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

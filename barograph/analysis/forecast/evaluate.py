@@ -1,0 +1,123 @@
+"""Single-step forecasting evaluation with the time-aware filter (Gastinger et al. 2023).
+
+Each test quadruple (s, r, o, t) asks two queries: (s, r, ?, t) and, through the inverse
+relation, (o, r^-1, ?, t). The history a scorer sees is every fact strictly before day t
+(earlier test days included), never day t itself. The filter removes only the *other* true
+answers of the same query on the same day. A scorer returns candidates with scores; every
+entity it does not name ranks below all of its candidates, tied with the other unnamed ones.
+Ties count as the mean of the optimistic and pessimistic rank, for every method alike.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from barograph.analysis.forecast.data import TKG, with_inverses
+
+
+@dataclass
+class Day:
+    """The queries of one day and the history before it (inverse relations included)."""
+
+    day: int
+    history: np.ndarray   # (n, 4) s r o d with d < day, sorted by d
+    facts: np.ndarray     # (m, 4) the day's facts, including inverses; the answers
+    qs: np.ndarray        # unique queries: subject ...
+    qr: np.ndarray        # ... and relation
+    fact_query: np.ndarray  # index into qs/qr of each fact
+
+
+class Candidates(Protocol):
+    """What a scorer returns for one Day: parallel arrays (query index, entity, score)."""
+
+    q: np.ndarray
+    o: np.ndarray
+    score: np.ndarray
+
+
+ScoreFn = Callable[[Day, int, int], tuple[np.ndarray, np.ndarray, np.ndarray]]
+
+
+def all_facts(g: TKG) -> np.ndarray:
+    """Every split with inverses, sorted by day: history of day d is a prefix of it."""
+    q = with_inverses(np.concatenate([g.splits[s] for s in ("train", "valid", "test") if s in g.splits]), g.n_rel)
+    return q[np.argsort(q[:, 3], kind="stable")]
+
+
+def iter_days(g: TKG, split: str, facts: np.ndarray | None = None) -> Iterator[Day]:
+    """Days of a split in time order, each with the strictly earlier history."""
+    every = all_facts(g) if facts is None else facts
+    ev = with_inverses(g.splits[split], g.n_rel)
+    r2 = 2 * g.n_rel
+    for day in np.unique(ev[:, 3]):
+        hist = every[: np.searchsorted(every[:, 3], day, side="left")]
+        f = ev[ev[:, 3] == day]
+        key = f[:, 0] * r2 + f[:, 1]
+        uq, inv = np.unique(key, return_inverse=True)
+        yield Day(int(day), hist, f, uq // r2, uq % r2, inv)
+
+
+def filtered_ranks(day: Day, q: np.ndarray, o: np.ndarray, score: np.ndarray, n_ent: int) -> np.ndarray:
+    """Time-aware filtered rank of each fact of the day (mean of optimistic and pessimistic)."""
+    nq = len(day.qs)
+    fq, fo = day.fact_query, day.facts[:, 2]
+    # answers of each query (unique pairs), to filter them out of the competition
+    akey = np.unique(fq * n_ent + fo)
+    ckey = q * n_ent + o
+    is_answer = np.isin(ckey, akey)
+    # score of each fact's answer among the candidates (None -> unnamed)
+    order = np.argsort(ckey, kind="stable")
+    sk = ckey[order]
+    fkey = fq * n_ent + fo
+    pos = np.searchsorted(sk, fkey)
+    pos_c = np.minimum(pos, len(sk) - 1) if len(sk) else pos
+    named = (len(sk) > 0) & (pos < len(sk)) & (sk[pos_c] == fkey) if len(sk) else np.zeros(len(fkey), bool)
+    fscore = np.where(named, score[order][pos_c] if len(sk) else 0.0, -np.inf)
+    # competitors: candidates that are not answers of their query
+    cq, cs = q[~is_answer], score[~is_answer]
+    n_comp = np.bincount(cq, minlength=nq)
+    allv, inv = np.unique(np.concatenate([cs, fscore[named]]), return_inverse=True)
+    nu = len(allv) + 1
+    comp = np.sort(cq * nu + inv[: len(cs)])
+    u_f = np.zeros(len(fq), dtype=np.int64)
+    u_f[named] = inv[len(cs):]
+    base = fq * nu
+    gt = np.searchsorted(comp, base + nu, "left") - np.searchsorted(comp, base + u_f + 1, "left")
+    eq = np.searchsorted(comp, base + u_f + 1, "left") - np.searchsorted(comp, base + u_f, "left")
+    rank_named = 1 + gt + eq / 2.0
+    # unnamed answer: below every competitor, tied with every other unnamed non-answer entity
+    n_answers = np.bincount(akey // n_ent, minlength=nq)
+    n_named_answers = np.bincount(q[is_answer], minlength=nq)
+    n_cand = n_comp + n_named_answers
+    tied = n_ent - n_cand - (n_answers - n_named_answers)  # unnamed, not an answer
+    rank_unnamed = 1 + n_comp[fq] + tied[fq] / 2.0
+    return np.where(named, rank_named, rank_unnamed)
+
+
+def metrics(ranks: np.ndarray) -> dict[str, float]:
+    ranks = np.asarray(ranks, dtype=float)
+    return {
+        "mrr": float(np.mean(1.0 / ranks)) if len(ranks) else 0.0,
+        "h1": float(np.mean(ranks <= 1)) if len(ranks) else 0.0,
+        "h3": float(np.mean(ranks <= 3)) if len(ranks) else 0.0,
+        "h10": float(np.mean(ranks <= 10)) if len(ranks) else 0.0,
+        "n": len(ranks),
+    }
+
+
+def evaluate(score_day: Callable[[Day], tuple[np.ndarray, np.ndarray, np.ndarray]], g: TKG,
+             split: str = "test", progress: Callable[[int], None] | None = None) -> dict:
+    """Rank every fact of a split with a scorer; returns metrics plus the raw ranks."""
+    ranks = []
+    for day in iter_days(g, split):
+        q, o, s = score_day(day)
+        ranks.append(filtered_ranks(day, q, o, s, g.n_ent))
+        if progress:
+            progress(len(day.facts))
+    r = np.concatenate(ranks) if ranks else np.zeros(0)
+    out = metrics(r)
+    out["ranks"] = r
+    return out

@@ -1,0 +1,177 @@
+"""GDELT 2.0 event files (61 tab-separated columns, no header), read into and written from the store.
+
+Import maps Actor1/Actor2 to source/target (code, country as entity, Type1 as sector, name),
+EventCode to cameo (PLOVER type/mode from `barograph.events.codes`), NumMentions to mentions
+and SOURCEURL to `doc` and its host to `outlet`. Re-importing a file replaces its events
+(ids are 'gdelt:<GLOBALEVENTID>'), in one transaction. Parsing is columnar (pyarrow); a bad
+file is re-read line by line only to name the first bad line.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from barograph.errors import BadInput
+
+ACTOR = ["Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode", "Religion1Code", "Religion2Code",
+         "Type1Code", "Type2Code", "Type3Code"]
+GEO = ["Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long", "FeatureID"]
+COLUMNS: list[str] = (
+    ["GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate"]
+    + [f"Actor1{c}" for c in ACTOR] + [f"Actor2{c}" for c in ACTOR]
+    + ["IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale",
+       "NumMentions", "NumSources", "NumArticles", "AvgTone"]
+    + [f"Actor1Geo_{c}" for c in GEO] + [f"Actor2Geo_{c}" for c in GEO] + [f"ActionGeo_{c}" for c in GEO]
+    + ["DATEADDED", "SOURCEURL"]
+)
+assert len(COLUMNS) == 61
+
+
+def _first_bad_line(path: Path) -> tuple[int, str]:
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for n, line in enumerate(f, 1):
+            line = line.rstrip("\r\n")
+            if not line:
+                continue
+            cells = line.split("\t")
+            if len(cells) != len(COLUMNS):
+                return n, f"expected 61 tab-separated GDELT 2.0 columns, found {len(cells)}"
+            if not re.fullmatch(r"\d{8}", cells[1]):
+                return n, f"SQLDATE is not YYYYMMDD: {cells[1][:20]!r}"
+            if not re.fullmatch(r"\d{2,4}", cells[26]):
+                return n, f"EventCode is not a CAMEO code: {cells[26][:20]!r}"
+            if not re.fullmatch(r"-?\d+", cells[0]):
+                return n, f"GLOBALEVENTID is not a number: {cells[0][:20]!r}"
+    return 0, ""
+
+
+def read_table(path):
+    """The file as a pyarrow Table of 61 string columns; BadInput names the first bad line."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pcsv
+
+    p = Path(path)
+    if not p.exists():
+        raise BadInput(str(p), "no such file")
+    try:
+        t = pcsv.read_csv(
+            p,
+            read_options=pcsv.ReadOptions(column_names=COLUMNS, encoding="utf8"),
+            parse_options=pcsv.ParseOptions(delimiter="\t", quote_char=False, newlines_in_values=False),
+            convert_options=pcsv.ConvertOptions(column_types={c: pa.string() for c in COLUMNS},
+                                                strings_can_be_null=False),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError) as e:
+        n, problem = _first_bad_line(p)
+        if n:
+            raise BadInput(str(p), problem, line=n) from None
+        raise BadInput(str(p), f"not a GDELT 2.0 event file ({str(e).splitlines()[0][:100]})") from None
+    ok = pc.and_(pc.match_substring_regex(t["SQLDATE"], r"^\d{8}$"),
+                 pc.match_substring_regex(t["EventCode"], r"^\d{2,4}$"))
+    ok = pc.and_(ok, pc.match_substring_regex(t["GLOBALEVENTID"], r"^-?\d+$"))
+    if not pc.all(ok).as_py():
+        n, problem = _first_bad_line(p)
+        raise BadInput(str(p), problem or "malformed row", line=n or None)
+    return t
+
+
+def import_gdelt(store, paths, *, corpus: str | None = None, progress=None) -> dict:
+    """Import GDELT 2.0 event files; returns {'events': n, 'files': [...]}."""
+    import pyarrow as pa
+
+    from barograph.analysis.icews import _transaction
+    from barograph.events import codes
+
+    tables = []
+    for path in paths:
+        t = read_table(path)
+        tables.append((Path(path), t))
+        if progress:
+            progress(Path(path).name, t.num_rows)
+    total = 0
+    con = store.con
+    with _transaction(store):
+        for p, t in tables:
+            cam = sorted(set(t["EventCode"].to_pylist()))
+            facts = [(c, codes.root(c), *codes.plover(c)) for c in cam]
+            ft = pa.table({"cameo": [f[0] for f in facts], "root": [f[1] for f in facts],
+                           "plover": [f[2] for f in facts], "mode": [f[3] for f in facts]})
+            con.register("gdelt_in", t)
+            con.register("gdelt_codes", ft)
+            try:
+                con.execute("DELETE FROM events WHERE event_id IN (SELECT 'gdelt:' || GLOBALEVENTID FROM gdelt_in)")
+                con.execute(
+                    """
+                    INSERT INTO events (event_id, origin, corpus, doc, source, source_entity, source_sector,
+                        source_name, target, target_entity, target_sector, target_name, cameo, root_code,
+                        quad_class, goldstein, plover, plover_mode, modality, date, outlet, mentions, coder)
+                    SELECT 'gdelt:' || g.GLOBALEVENTID, 'gdelt', ?, nullif(g.SOURCEURL, ''),
+                        nullif(g.Actor1Code, ''), coalesce(nullif(g.Actor1CountryCode, ''), nullif(left(g.Actor1Code, 3), '')),
+                        nullif(g.Actor1Type1Code, ''), nullif(g.Actor1Name, ''),
+                        nullif(g.Actor2Code, ''), coalesce(nullif(g.Actor2CountryCode, ''), nullif(left(g.Actor2Code, 3), '')),
+                        nullif(g.Actor2Type1Code, ''), nullif(g.Actor2Name, ''),
+                        g.EventCode, coalesce(nullif(g.EventRootCode, ''), c.root),
+                        TRY_CAST(nullif(g.QuadClass, '') AS TINYINT), TRY_CAST(nullif(g.GoldsteinScale, '') AS DOUBLE),
+                        c.plover, c.mode, 'asserted', strptime(g.SQLDATE, '%Y%m%d')::DATE,
+                        nullif(regexp_extract(g.SOURCEURL, '^[a-z]+://(?:www\\.)?([^/:]+)', 1), ''),
+                        coalesce(TRY_CAST(nullif(g.NumMentions, '') AS INTEGER), 1), 'gdelt-import'
+                    FROM gdelt_in g LEFT JOIN gdelt_codes c ON c.cameo = g.EventCode
+                    QUALIFY row_number() OVER (PARTITION BY g.GLOBALEVENTID) = 1
+                    """,
+                    [corpus or p.stem],
+                )
+            finally:
+                con.unregister("gdelt_in")
+                con.unregister("gdelt_codes")
+            total += t.num_rows
+    return {"events": total, "files": [str(p) for p, _ in tables]}
+
+
+def to_gdelt_rows(df):
+    """An events() frame as a 61-column GDELT 2.0 frame (strings; unknown columns empty)."""
+    import hashlib
+
+    import numpy as np
+    import pandas as pd
+
+    n = len(df)
+    out = pd.DataFrame({c: [""] * n for c in COLUMNS})
+
+    def gid(eid: str) -> str:
+        if eid.startswith("gdelt:") and eid[6:].lstrip("-").isdigit():
+            return eid[6:]
+        return str(int.from_bytes(hashlib.sha1(eid.encode()).digest()[:6], "big"))
+
+    def s(col):
+        return df[col].astype(object).where(df[col].notna(), "").astype(str)
+
+    d = pd.to_datetime(df["date"], errors="coerce")
+    has = d.notna()
+    out["GLOBALEVENTID"] = [gid(e) for e in df["event_id"]]
+    out["SQLDATE"] = np.where(has, d.dt.strftime("%Y%m%d"), "")
+    out["MonthYear"] = np.where(has, d.dt.strftime("%Y%m"), "")
+    out["Year"] = np.where(has, d.dt.strftime("%Y"), "")
+    frac = d.dt.year + (d.dt.day_of_year - 1) / 365.0
+    out["FractionDate"] = np.where(has, frac.round(4).astype(str), "")
+    for side, pre in (("source", "Actor1"), ("target", "Actor2")):
+        code = s(side)
+        out[f"{pre}Code"] = code
+        out[f"{pre}Name"] = s(f"{side}_name").str.upper()
+        ent = s(f"{side}_entity")
+        out[f"{pre}CountryCode"] = np.where(ent.str.fullmatch(r"[A-Z]{3}"), ent, "")
+        out[f"{pre}Type1Code"] = s(f"{side}_sector")
+    out["IsRootEvent"] = "1"
+    out["EventCode"] = s("cameo")
+    out["EventBaseCode"] = s("cameo").str[:3]
+    out["EventRootCode"] = s("cameo").str[:2]
+    out["QuadClass"] = s("quad_class")
+    out["GoldsteinScale"] = df["goldstein"].map(lambda v: "" if pd.isna(v) else f"{float(v):g}")
+    out["NumMentions"] = df["mentions"].fillna(1).astype(int).astype(str)
+    out["NumSources"] = "1"
+    out["NumArticles"] = df["mentions"].fillna(1).astype(int).astype(str)
+    out["AvgTone"] = "0"
+    out["DATEADDED"] = np.where(has, d.dt.strftime("%Y%m%d000000"), "")
+    doc = s("doc")
+    out["SOURCEURL"] = np.where(doc.str.contains("://"), doc, s("outlet"))
+    return out

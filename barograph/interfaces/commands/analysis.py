@@ -1,0 +1,246 @@
+"""Analysis commands: import ICEWS/GDELT, export, dyad series, alerts, reports and the actor map."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from barograph.interfaces.app import app, err, out
+
+import_app = typer.Typer(help="Import existing event data (ICEWS quadruples, GDELT 2.0 event files).",
+                         no_args_is_help=True)
+app.add_typer(import_app, name="import")
+
+DB = typer.Option(None, "--db", help="Database file (default: $BAROGRAPH_DB or the user data folder).")
+
+
+def _open(db: Optional[Path], write: bool = False):
+    from barograph.errors import StoreError
+    from barograph.store.db import Store
+
+    if write:
+        return Store(db)
+    try:
+        return Store(db, read_only=True)
+    except StoreError as e:
+        if "older than" in str(e):  # upgrade the schema once, then read
+            Store(db).close()
+            return Store(db, read_only=True)
+        raise
+
+
+def _filters(actor, dyad_, undirected, code, since, until, outlet, modality, origin, corpus, text) -> dict:
+    from barograph.store.query import iter_filters
+
+    f = dict(actors=iter_filters(actor), codes=iter_filters(code), since=since, until=until,
+             outlets=iter_filters(outlet), modality=iter_filters(modality), origin=iter_filters(origin),
+             corpus=iter_filters(corpus), text=text)
+    if dyad_:
+        parts = iter_filters([p.replace(":", ",").replace("-", ",") for p in dyad_]) or []
+        if len(parts) != 2:
+            from barograph.errors import BadInput
+
+            raise BadInput("--dyad", "give two actors, e.g. --dyad RUS,TUR")
+        f["dyad"] = tuple(parts)
+        f["undirected"] = undirected
+    return {k: v for k, v in f.items() if v is not None}
+
+
+def _progress(quiet: bool):
+    def show(name: str, n: int) -> None:
+        if not quiet:
+            err.print(f"read {name}: {n:,} rows")
+    return show
+
+
+@import_app.command("icews")
+def import_icews_cmd(
+    directory: Path = typer.Argument(..., help="Folder with entity2id.txt, relation2id.txt and train/valid/test.txt."),
+    db: Optional[Path] = DB,
+    corpus: Optional[str] = typer.Option(None, "--corpus", help="Corpus name (default: the folder's name)."),
+    start: str = typer.Option("2014-01-01", "--start", help="Date that time 0 stands for."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on stderr."),
+) -> None:
+    """Import ICEWS14-style quadruples (re-import replaces the corpus's events)."""
+    from barograph.analysis.icews import import_icews
+
+    with _open(db, write=True) as store:
+        r = import_icews(store, directory, corpus=corpus, start=start, progress=_progress(quiet))
+    out.print(f"imported {r.events:,} ICEWS events into corpus {r.corpus} ({r.first_date} to {r.last_date}) "
+              f"in {r.seconds:.1f}s; entities resolved {r.entities_resolved:,}/{r.entities:,} "
+              f"({100 * r.entity_coverage:.1f}%), events with both actors resolved {100 * r.event_coverage:.1f}%")
+    if r.unresolved_top and not quiet:
+        err.print("most frequent unresolved: " + ", ".join(f"{n} ({c})" for n, c in r.unresolved_top[:5]))
+
+
+@import_app.command("gdelt")
+def import_gdelt_cmd(
+    files: List[Path] = typer.Argument(..., help="GDELT 2.0 event files (.export.CSV, tab-separated)."),
+    db: Optional[Path] = DB,
+    corpus: Optional[str] = typer.Option(None, "--corpus", help="Corpus name (default: each file's name)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on stderr."),
+) -> None:
+    """Import GDELT 2.0 event files (re-import replaces the same events)."""
+    from barograph.analysis.gdelt import import_gdelt
+
+    with _open(db, write=True) as store:
+        r = import_gdelt(store, [str(f) for f in files], corpus=corpus, progress=_progress(quiet))
+    out.print(f"imported {r['events']:,} GDELT events from {len(r['files'])} file(s)")
+
+
+@app.command()
+def export(
+    db: Optional[Path] = DB,
+    format: str = typer.Option("csv", "--format", "-f", help="gdelt, plover, parquet or csv."),
+    out_path: Path = typer.Option(..., "--out", "-o", help="File to write."),
+    actor: Optional[List[str]] = typer.Option(None, "--actor", help="Events with this actor (repeat or comma-separate)."),
+    dyad: Optional[List[str]] = typer.Option(None, "--dyad", help="A,B: events of A toward B."),
+    undirected: bool = typer.Option(False, "--undirected", help="With --dyad: both directions."),
+    code: Optional[List[str]] = typer.Option(None, "--code", help="CAMEO code or prefix (19, 042)."),
+    since: Optional[str] = typer.Option(None, "--since", help="From this date (YYYY-MM-DD)."),
+    until: Optional[str] = typer.Option(None, "--until", help="Up to this date."),
+    outlet: Optional[List[str]] = typer.Option(None, "--outlet", help="Only these outlets."),
+    modality: Optional[List[str]] = typer.Option(None, "--modality", help="asserted, claimed, hypothetical, ..."),
+    origin: Optional[List[str]] = typer.Option(None, "--origin", help="barograph, icews or gdelt."),
+    corpus: Optional[List[str]] = typer.Option(None, "--corpus", help="Only these corpora."),
+    text: Optional[str] = typer.Option(None, "--text", help="Evidence sentence contains this text."),
+) -> None:
+    """Write stored events as GDELT 2.0 columns, PLOVER JSON, Parquet or CSV."""
+    from barograph.analysis.exports import export as run
+
+    f = _filters(actor, dyad, undirected, code, since, until, outlet, modality, origin, corpus, text)
+    with _open(db) as store:
+        n = run(store, format, out_path, **f)
+    err.print(f"wrote {n:,} events to {out_path}")
+
+
+@app.command()
+def dyad(
+    a: str = typer.Argument(..., help="Source actor: entity (RUS), code (RUSGOV) or imported name."),
+    b: str = typer.Argument(..., help="Target actor."),
+    db: Optional[Path] = DB,
+    freq: str = typer.Option("week", "--freq", help="day, week, month, quarter or year."),
+    format: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    undirected: bool = typer.Option(False, "--undirected", help="Count both directions."),
+    since: Optional[str] = typer.Option(None, "--since", help="From this date (YYYY-MM-DD)."),
+    until: Optional[str] = typer.Option(None, "--until", help="Up to this date."),
+    asserted_only: bool = typer.Option(False, "--asserted-only", help="Leave out claimed events."),
+    corpus: Optional[List[str]] = typer.Option(None, "--corpus", help="Only these corpora."),
+) -> None:
+    """A dyad's events per period by QuadClass, Goldstein sum/mean and net cooperation index."""
+    from barograph.analysis.series import dyad_series
+    from barograph.errors import BadInput
+    from barograph.store.query import iter_filters
+
+    if format not in ("table", "csv", "json"):
+        raise BadInput("--format", f"unknown format {format!r} (use table, csv or json)")
+    extra = {"corpus": iter_filters(corpus)} if corpus else {}
+    with _open(db) as store:
+        df = dyad_series(store, a, b, freq=freq, directed=not undirected, since=since, until=until,
+                         claimed=not asserted_only, **extra)
+    _print_frame(df, format, title=f"{a} {'<->' if undirected else '->'} {b} by {freq}")
+
+
+def _print_frame(df, format: str, title: str = "") -> None:
+    import json
+
+    if format == "csv":
+        out.file.write(df.to_csv(index=False))
+    elif format in ("json", "jsonl"):
+        for r in df.to_dict("records"):
+            out.file.write(json.dumps({k: (None if v != v else v) if isinstance(v, float) else v
+                                       for k, v in r.items()}, default=str) + "\n")
+    else:
+        from rich.table import Table
+
+        t = Table(title=title or None)
+        for c in df.columns:
+            t.add_column(str(c), justify="right" if df[c].dtype.kind in "iuf" else "left")
+        for r in df.itertuples(index=False):
+            t.add_row(*["" if (isinstance(v, float) and v != v) else str(v) for v in r])
+        out.print(t)
+
+
+@app.command()
+def alerts(
+    db: Optional[Path] = DB,
+    format: str = typer.Option("table", "--format", "-f", help="table, jsonl or csv."),
+    since: Optional[str] = typer.Option(None, "--since", help="Only alerts whose window ends on/after this date."),
+    until: Optional[str] = typer.Option(None, "--until", help="Ignore events after this date."),
+    last_weeks: Optional[int] = typer.Option(None, "--last-weeks", help="Only alerts of the last N weeks."),
+    min_events: int = typer.Option(5, "--min-events", help="Dyads with fewer collapsed events are skipped."),
+    direction: Optional[str] = typer.Option(None, "--direction", help="conflict or cooperation."),
+    evidence: int = typer.Option(3, "--evidence", help="Evidence events per alert."),
+    limit: Optional[int] = typer.Option(None, "--limit", help="At most this many alerts."),
+    corpus: Optional[List[str]] = typer.Option(None, "--corpus", help="Only these corpora."),
+) -> None:
+    """Escalation (and sharp cooperation) alerts per dyad, with their evidence events."""
+    import json
+
+    from barograph.analysis.alerts import detect
+    from barograph.errors import BadInput
+    from barograph.store.query import iter_filters
+
+    if format not in ("table", "jsonl", "csv"):
+        raise BadInput("--format", f"unknown format {format!r} (use table, jsonl or csv)")
+    if direction not in (None, "conflict", "cooperation"):
+        raise BadInput("--direction", f"unknown direction {direction!r} (conflict or cooperation)")
+    extra = {"corpus": iter_filters(corpus)} if corpus else {}
+    with _open(db) as store:
+        found = detect(store, since=since, until=until, last_weeks=last_weeks, min_events=min_events,
+                       direction=direction, evidence=evidence, limit=limit, **extra)
+    if format == "jsonl":
+        for a in found:
+            out.file.write(json.dumps(a.to_json(), ensure_ascii=False, default=str) + "\n")
+        return
+    import pandas as pd
+
+    df = pd.DataFrame([{**a.to_json(), "evidence": " ".join(e["event_id"] for e in a.evidence)} for a in found],
+                      columns=["source", "target", "window_start", "window_end", "direction", "score", "magnitude",
+                               "recent", "expected", "goldstein_trend", "evidence"])
+    _print_frame(df, format, title=f"{len(df)} alerts")
+
+
+@app.command()
+def report(
+    dyad: Optional[List[str]] = typer.Option(None, "--dyad", help="Two actors: --dyad RUS TUR or --dyad RUS,TUR."),
+    actor: Optional[str] = typer.Option(None, "--actor", help="One actor and its main partners."),
+    db: Optional[Path] = DB,
+    out_dir: Path = typer.Option(..., "--out", "-o", help="Folder for report.html and the PNG plots."),
+    freq: str = typer.Option("week", "--freq", help="day, week or month."),
+    since: Optional[str] = typer.Option(None, "--since", help="From this date."),
+    until: Optional[str] = typer.Option(None, "--until", help="Up to this date."),
+    rest: Optional[List[str]] = typer.Argument(None, hidden=True),
+) -> None:
+    """An HTML report with PNG plots for a dyad or an actor: timeline, alerts, top events."""
+    from barograph.analysis.report import write_report
+    from barograph.errors import BadInput
+    from barograph.store.query import iter_filters
+
+    parts = (iter_filters(dyad) or []) + (iter_filters(rest) or [])
+    if actor and parts:
+        raise BadInput("--dyad", "give --dyad A B or --actor A, not both")
+    if not actor and len(parts) != 2:
+        raise BadInput("--dyad", "give two actors (--dyad RUS TUR) or one with --actor RUS")
+    with _open(db) as store:
+        page = write_report(store, out_dir, dyad=tuple(parts) if parts else None, actor=actor, freq=freq,
+                            since=since, until=until)
+    out.print(str(page))
+
+
+@app.command("map")
+def map_cmd(
+    db: Optional[Path] = DB,
+    out_dir: Path = typer.Option(..., "--out", "-o", help="Folder for map.png and map.html."),
+    since: Optional[str] = typer.Option(None, "--since", help="From this date."),
+    until: Optional[str] = typer.Option(None, "--until", help="Up to this date."),
+    top: int = typer.Option(40, "--top", help="Most active actors to draw."),
+    min_events: int = typer.Option(5, "--min-events", help="Edges with fewer events are left out."),
+) -> None:
+    """Draw the network of actors, edges coloured from cooperation (blue) to conflict (red)."""
+    from barograph.analysis.network import write_map
+
+    with _open(db) as store:
+        page = write_map(store, out_dir, since=since, until=until, top=top, min_events=min_events)
+    out.print(str(page))

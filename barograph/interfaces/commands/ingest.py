@@ -1,0 +1,204 @@
+"""Ingest-area commands: reading inputs into articles (and, later, into the store)."""
+from __future__ import annotations
+
+import typer
+
+from barograph.interfaces.app import app, err, out
+
+# ---------------------------------------------------------------------------
+# articles: split inputs into articles, no database (owner: ingest readers/text)
+# ---------------------------------------------------------------------------
+ARTICLE_COLUMNS = ("doc", "title", "outlet", "author", "date", "start", "end",
+                   "url", "language", "id", "duplicate_of")
+
+
+@app.command()
+def articles(
+    paths: list[str] = typer.Argument(..., help="Files, folders, globs, or - for standard input."),
+    format: str | None = typer.Option(None, "--format", "-f", help="jsonl or table (default: table on a terminal, else jsonl)."),
+    text_column: str | None = typer.Option(None, "--text-column", help="CSV column that holds the text."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on stderr."),
+) -> None:
+    """Print the articles found in the inputs (title, outlet, author, date, span), without a database."""
+    import json
+
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    from barograph.errors import BadInput
+    from barograph.text.stream import iter_articles
+
+    fmt = format or ("table" if out.is_terminal else "jsonl")
+    if fmt not in ("jsonl", "table"):
+        raise BadInput("--format", f"unknown format {fmt!r} (use jsonl or table)")
+    rejected = 0
+
+    def report(bad: BadInput) -> None:
+        nonlocal rejected
+        rejected += 1
+        err.print(f"barograph: {bad}", markup=False)
+
+    rows = []
+    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err,
+                        transient=True, disable=quiet)
+    with progress:
+        task = progress.add_task("reading", total=None)
+        for n, (doc, arts) in enumerate(iter_articles(paths, errors=report, text_column=text_column), 1):
+            progress.update(task, description=f"{n} documents read: {doc.doc}")
+            for a in arts:
+                row = {k: getattr(a, k) for k in ARTICLE_COLUMNS}
+                if fmt == "jsonl":
+                    out.file.write(json.dumps(row, ensure_ascii=False) + "\n")
+                else:
+                    rows.append(row)
+    if fmt == "table":
+        from rich.table import Table
+
+        table = Table(*ARTICLE_COLUMNS[:7], "duplicate_of")
+        for r in rows:
+            table.add_row(*("" if r[k] is None else str(r[k]) for k in (*ARTICLE_COLUMNS[:7], "duplicate_of")))
+        out.print(table)
+    out.file.flush()
+    if rejected:
+        raise typer.Exit(1)
+
+
+# ---------------------------------------------------------------------------
+# ingest, recode, stats, demo: inputs into the store (owner: store/pipeline)
+# ---------------------------------------------------------------------------
+DB_HELP = "Database file (default: the user's data directory, or $BAROGRAPH_DB)."
+
+
+def _print_reject(bad) -> None:
+    err.print(f"barograph: rejected {bad}", markup=False)
+
+
+@app.command()
+def ingest(
+    paths: list[str] = typer.Argument(..., help="Files, folders, globs, or - for standard input."),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    corpus: str = typer.Option("default", "--corpus", help="Name of the collection these inputs belong to."),
+    no_code: bool = typer.Option(False, "--no-code", help="Store articles and sentences only; code events later with `recode`."),
+    text_column: str | None = typer.Option(None, "--text-column", help="CSV column that holds the text."),
+    format: str = typer.Option("text", "--format", "-f", help="text, or json for the whole report on stdout."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar on stderr."),
+    engine: str = typer.Option("local", "--engine", help="local, or ray: code on Ray (Parquet parts in --out), then store."),
+    out_dir: str | None = typer.Option(None, "--out", help="--engine ray: folder of Parquet parts (default: beside the database)."),
+    address: str | None = typer.Option(None, "--address", help="--engine ray: join this Ray cluster (default: start one here)."),
+    workers: int = typer.Option(2, "--workers", help="--engine ray: worker actors, one spaCy model each."),
+) -> None:
+    """Store documents, articles, sentences and coded events; the same input twice adds nothing.
+
+    Exit code 1 if any input was rejected (everything good is still stored).
+    """
+    import json
+
+    from barograph.scale.commands import check_engine, ingest_command
+
+    check_engine(engine)
+    if engine == "ray":
+        raise typer.Exit(ingest_command(paths, db, out_dir=out_dir, address=address, workers=workers,
+                                        code=not no_code, corpus=corpus, text_column=text_column, fmt=format,
+                                        quiet=quiet, out=out, err=err))
+
+    from barograph.pipeline import ingest as run_ingest
+
+    try:
+        rep = run_ingest(paths, db, code=not no_code, corpus=corpus, progress=not quiet,
+                         text_column=text_column, on_reject=_print_reject)
+    except KeyboardInterrupt as e:
+        done = getattr(e, "report", None)
+        stored = f" ({done.line()})" if done else ""
+        err.print(f"barograph: interrupted; what was stored before stays whole{stored}; "
+                  "run the same command again to finish", markup=False)
+        raise typer.Exit(130)
+    if format == "json":
+        out.file.write(json.dumps(rep.to_json()) + "\n")
+    else:
+        out.print(rep.line(), markup=False)
+    if rep.rejected:
+        raise typer.Exit(1)
+
+
+@app.command()
+def recode(
+    corpus: str | None = typer.Option(None, "--corpus", help="Only this corpus (default: all)."),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar on stderr."),
+) -> None:
+    """Code stored articles again with this barograph's coder; their events are replaced atomically."""
+    from barograph.pipeline import recode as run_recode
+
+    out.print(run_recode(db, corpus=corpus, progress=not quiet).line(), markup=False)
+
+
+@app.command()
+def stats(
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    format: str = typer.Option("table", "--format", "-f", help="table or json."),
+) -> None:
+    """How much the store holds: documents, articles, duplicates, sentences, events."""
+    import json
+
+    from barograph.errors import BadInput
+    from barograph.store.db import Store
+    from barograph.store.stats import stats as store_stats
+
+    if format not in ("table", "json"):
+        raise BadInput("--format", f"unknown format {format!r} (use table or json)")
+    with Store(db, read_only=True) as st:
+        s = store_stats(st)
+    if format == "json":
+        out.file.write(json.dumps(s) + "\n")
+        return
+    from rich.table import Table
+
+    t = Table("what", "count", title=str(st.path))
+    for k, v in s.items():
+        if isinstance(v, dict):
+            for kk, vv in v.items():
+                t.add_row(f"{k}: {kk}", str(vv))
+        else:
+            t.add_row(k, str(v))
+    out.print(t)
+
+
+@app.command()
+def demo(
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar on stderr."),
+) -> None:
+    """Ingest the bundled sample page and show what barograph found in it."""
+    from rich.table import Table
+
+    from barograph.errors import BarographError
+    from barograph.events.codes import name
+    from barograph.pipeline import ingest as run_ingest
+    from barograph.pipeline import samples_dir
+    from barograph.store.db import Store
+    from barograph.store.stats import article_rows, event_rows, top_dyads
+
+    src = samples_dir()
+    if not src.is_dir():
+        raise BarographError(f"{src}: the bundled samples folder is missing (run demo from a checkout)")
+    rep = run_ingest([str(src)], db, progress=not quiet, on_reject=_print_reject)
+    with Store(rep.db, read_only=True) as st:
+        arts, evs, dyads = article_rows(st), event_rows(st, limit=60), top_dyads(st)
+    t = Table("#", "title", "outlet", "author", "date", "sentences", "events", title=f"Articles in {src}")
+    t.columns[1].overflow = "fold"
+    for i, a in enumerate(arts, 1):
+        t.add_row(str(i), a["title"] or "", a["outlet"] or "", a["author"] or "", a["date"] or "",
+                  str(a["sentences"]), str(a["events"]))
+    out.print(t)
+    t = Table("source", "action", "target", "modality", title="Coded events (first 60)")
+    t.add_column("evidence", no_wrap=True, overflow="ellipsis", min_width=30)
+    for e in evs:
+        act = f"{e['cameo']} {name(e['cameo'])}"
+        t.add_row(e["source"] or "", act if len(act) <= 28 else act[:27] + "…", e["target"] or "",
+                  e["modality"], " ".join(e["text"].split()))
+    out.print(t)
+    t = Table("source", "target", "events", "conflict", "mean Goldstein", title="Top dyads")
+    for d in dyads:
+        t.add_row(d["source"], d["target"], str(d["events"]), str(d["conflict"]), f"{d['goldstein']:+.2f}")
+    out.print(t)
+    out.print(rep.line(), markup=False)
+    out.print(f"database: {rep.db}", markup=False)

@@ -1,0 +1,246 @@
+"""The JSON API: thin routes over the store and analysis libraries.
+
+Routes are plain `def`s, so FastAPI runs them in its thread pool and a slow query never
+blocks the event loop; each takes a read-only view from the app's `Reader` for its duration.
+"""
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from barograph.errors import BadInput, StoreError
+from barograph.interfaces.web import views
+from barograph.interfaces.web.filters import (
+    Filters,
+    check_actor,
+    filters,
+    plain,
+)
+from barograph.interfaces.web.reader import Busy
+from barograph.interfaces.web.security import token_ok
+
+router = APIRouter()
+
+EXPORT_MAX = 1_000_000
+UPLOAD_KINDS = {"jsonl": ".jsonl", "csv": ".csv", "txt": ".txt", "text": ".txt", "html": ".html",
+                "rss": ".xml", "atom": ".xml", "xml": ".xml", "json": ".json"}
+
+
+@contextmanager
+def read(request: Request) -> Iterator[Any]:
+    """A read-only store for one request; library errors become HTTP errors."""
+    try:
+        with request.app.state.reader.store() as store:
+            yield store
+    except Busy as e:
+        raise HTTPException(503, detail=str(e), headers={"Retry-After": "2"}) from None
+    except BadInput as e:
+        raise HTTPException(422, detail=str(e)) from None
+    except StoreError as e:
+        raise HTTPException(503, detail=str(e), headers={"Retry-After": "5"}) from None
+    except ImportError as e:  # an analysis module this route needs is not installed
+        raise HTTPException(503, detail=f"not available: {e.name or e}") from None
+
+
+@router.get("/health", tags=["meta"])
+def health(request: Request) -> dict:
+    """Whether the database can be read, its schema version and how many events it holds."""
+    try:
+        with read(request) as store:
+            version = store.con.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+            n = store.con.execute("SELECT count(*) FROM events").fetchone()[0]
+    except HTTPException as e:
+        return JSONResponse({"status": "unavailable", "detail": e.detail}, status_code=e.status_code,
+                            headers=e.headers)
+    return {"status": "ok", "database": request.app.state.reader.path.name, "schema": version,
+            "events": n, "writable": bool(request.app.state.token)}
+
+
+@router.get("/api/events", tags=["events"])
+def api_events(request: Request, f: Filters = Depends(filters),
+               limit: int = Query(100, ge=1, le=5000), offset: int = Query(0, ge=0, le=10_000_000),
+               order: Literal["date", "-date", "goldstein", "-goldstein", "mentions"] = "-date") -> list[dict]:
+    """Events matching the filters, in the fields of `barograph code` plus event_id and article_id."""
+    with read(request) as store:
+        return views.events(store, f, limit=limit, offset=offset, order=order)
+
+
+@router.get("/api/search", tags=["events"])
+def api_search(request: Request, q: str = Query(..., min_length=2, max_length=200),
+               f: Filters = Depends(filters), limit: int = Query(50, ge=1, le=1000),
+               offset: int = Query(0, ge=0)) -> dict:
+    """Full-text search over evidence sentences (all words, any order), with the event filters."""
+    f.q = q.strip()
+    with read(request) as store:
+        return views.search(store, f, limit=limit, offset=offset)
+
+
+@router.get("/api/dyads", tags=["dyads"])
+def api_dyads(request: Request, n: int = Query(20, ge=1, le=500), since: str | None = None) -> list[dict]:
+    """The most active dyads."""
+    with read(request) as store:
+        return views.top_dyads(store, n=n, since=since)
+
+
+@router.get("/api/dyads/{a}/{b}/series", tags=["dyads"])
+def api_series(request: Request, a: str, b: str, freq: Literal["day", "week", "month"] = "week",
+               directed: bool = True, since: str | None = None, until: str | None = None) -> list[dict]:
+    """Counts by QuadClass, Goldstein sum/mean and net cooperation index per period."""
+    check_actor(a, "a"), check_actor(b, "b")
+    with read(request) as store:
+        return views.series(store, a, b, freq=freq, directed=directed, since=since, until=until)
+
+
+@router.get("/api/dyads/{a}/{b}/forecast", tags=["dyads"])
+def api_forecast(request: Request, a: str, b: str) -> dict:
+    """Likely next event types from a to b, and the chance of material conflict next week."""
+    check_actor(a, "a"), check_actor(b, "b")
+    with read(request) as store:
+        return views.forecast(store, a, b)
+
+
+@router.get("/api/alerts", tags=["alerts"])
+def api_alerts(request: Request, since: str | None = None, actor: str | None = None,
+               limit: int = Query(50, ge=1, le=1000)) -> list[dict]:
+    """Escalation alerts, strongest first, each with its evidence events."""
+    if actor:
+        check_actor(actor, "actor")
+    with read(request) as store:
+        return views.alerts(store, since=since, actor=actor, limit=limit)
+
+
+@router.get("/api/network", tags=["actors"])
+def api_network(request: Request, since: str | None = None, until: str | None = None,
+                min_events: int = Query(3, ge=1), limit: int = Query(150, ge=1, le=2000)) -> dict:
+    """Actor network: nodes and directed edges with event counts and net cooperation index."""
+    with read(request) as store:
+        return views.network(store, since=since, until=until, min_events=min_events, limit=limit)
+
+
+@router.get("/api/actors/{code}", tags=["actors"])
+def api_actor(request: Request, code: str) -> dict:
+    """An actor's counts, partners and latest events."""
+    check_actor(code, "code")
+    with read(request) as store:
+        found = views.actor(store, code)
+    if found is None:
+        raise HTTPException(404, detail=f"actor {code}: no events")
+    return found
+
+
+@router.get("/api/articles", tags=["articles"])
+def api_articles(request: Request, limit: int = Query(50, ge=1, le=5000), offset: int = Query(0, ge=0)) -> list[dict]:
+    """Stored articles, newest first, with how many sentences and events each has."""
+    with read(request) as store:
+        return views.articles(store, limit=limit, offset=offset)
+
+
+@router.get("/api/articles/{article_id}", tags=["articles"])
+def api_article(request: Request, article_id: str) -> dict:
+    """An article's text, its sentences and its events with their offsets in that text."""
+    if len(article_id) > 128:
+        raise HTTPException(422, detail="article_id: too long")
+    with read(request) as store:
+        found = views.article(store, article_id)
+    if found is None:
+        raise HTTPException(404, detail=f"article {article_id[:64]}: not found")
+    found.pop("segments", None)
+    return found
+
+
+@router.get("/api/export", tags=["events"])
+def api_export(request: Request, format: Literal["csv", "parquet"] = "csv", f: Filters = Depends(filters),
+               limit: int = Query(EXPORT_MAX, ge=1, le=EXPORT_MAX)) -> Response:
+    """Every event matching the filters as a CSV or Parquet download."""
+    with read(request) as store:
+        df = views.events_frame(store, f, limit=limit, order="date")
+    if format == "csv":
+        data = df.to_csv(index=False).encode("utf-8")
+        media = "text/csv; charset=utf-8"
+    else:
+        buf = io.BytesIO()
+        df.to_parquet(buf, index=False)
+        data = buf.getvalue()
+        media = "application/vnd.apache.parquet"
+    return Response(data, media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="barograph-events.{format}"'})
+
+
+@router.post("/api/ingest", tags=["write"], status_code=201)
+async def api_ingest(request: Request, kind: str = Query("jsonl", description="format of the body: " + ", ".join(UPLOAD_KINDS)),
+                     corpus: str = Query("default", pattern=r"^[\w\-.]{1,64}$"), code: bool = True,
+                     authorization: str | None = Header(None), x_barograph_token: str | None = Header(None)) -> dict:
+    """Ingest the request body (a news file) into the database. Needs the operator's token."""
+    expected = request.app.state.token
+    if not expected:
+        raise HTTPException(403, detail="writing is switched off (start `barograph serve` with --token-env NAME or --write-token)")
+    given = x_barograph_token
+    if authorization and authorization.lower().startswith("bearer "):
+        given = authorization[7:].strip()
+    if not given:
+        raise HTTPException(401, detail="a write token is needed (Authorization: Bearer TOKEN)",
+                            headers={"WWW-Authenticate": "Bearer"})
+    if not token_ok(given, expected):
+        raise HTTPException(403, detail="wrong write token")
+    suffix = UPLOAD_KINDS.get(kind)
+    if suffix is None:
+        raise HTTPException(422, detail=f"kind: one of {', '.join(UPLOAD_KINDS)}")
+
+    cap = request.app.state.max_upload
+    # A temporary directory and a file name of our own: nothing from the request names a path.
+    tmpdir = tempfile.mkdtemp(prefix="barograph-upload-")
+    path = Path(tmpdir) / f"upload{suffix}"
+    try:
+        size = 0
+        with open(path, "wb") as fh:
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > cap:
+                    raise HTTPException(413, detail=f"upload over {cap} bytes")
+                fh.write(chunk)
+        if size == 0:
+            raise HTTPException(422, detail="empty upload")
+        from starlette.concurrency import run_in_threadpool
+
+        report = await run_in_threadpool(_ingest_file, request.app, path, corpus, code)
+    finally:
+        path.unlink(missing_ok=True)
+        os.rmdir(tmpdir)
+    return report
+
+
+def _ingest_file(app, path: Path, corpus: str, code: bool) -> dict:
+    from barograph.pipeline import ingest
+
+    reader = app.state.reader
+    with app.state.write_lock:  # one upload at a time: DuckDB has one writer
+        try:
+            with reader.writing():
+                report = ingest([str(path)], reader.path, code=code, corpus=corpus, progress=False)
+        except Busy as e:
+            raise HTTPException(503, detail=str(e), headers={"Retry-After": "5"}) from None
+        except StoreError as e:
+            raise HTTPException(503, detail=str(e)) from None
+    d = report if isinstance(report, dict) else getattr(report, "__dict__", {"report": str(report)})
+    out = {k: plain(v) for k, v in d.items() if not k.startswith("_")}
+    for k, v in list(out.items()):  # no server paths in answers: the temp file is "upload"
+        out[k] = _scrub(_scrub(v, str(path)), str(reader.path), reader.path.name)
+    return out
+
+
+def _scrub(v: Any, path: str, name: str = "upload") -> Any:
+    if isinstance(v, str):
+        return v.replace(path, name)
+    if isinstance(v, list):
+        return [_scrub(x, path, name) for x in v]
+    if isinstance(v, dict):
+        return {k: _scrub(x, path, name) for k, x in v.items()}
+    return v

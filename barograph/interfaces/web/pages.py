@@ -1,0 +1,125 @@
+"""Server-rendered pages. Tables are rendered here; charts are drawn by static/app.js from
+the JSON API (or from a `<script type="application/json">` block), so no page carries inline
+script and the Content-Security-Policy can forbid it."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from barograph import __version__
+from barograph.events import codes as cameo
+from barograph.interfaces.web import views
+from barograph.interfaces.web.api import read
+from barograph.interfaces.web.filters import Filters, check_actor, filters
+
+HERE = Path(__file__).resolve().parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+templates.env.globals.update(version=__version__)
+QUAD_NAMES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict"}
+PAGE = 50
+
+router = APIRouter(include_in_schema=False)
+
+
+def _code_name(code: Any) -> str:
+    try:
+        return cameo.name(str(code)) or ""
+    except Exception:  # an unknown code is shown bare
+        return ""
+
+
+templates.env.filters.update(cameo_name=_code_name, quad_name=lambda q: QUAD_NAMES.get(int(q or 0), ""))
+
+
+def render(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, {"request": request, **ctx}, status_code=status)
+
+
+def error_page(request: Request, status: int, detail: str, headers: dict | None = None) -> HTMLResponse:
+    resp = render(request, "error.html", status=status, title=f"{status}", status_code=status, detail=detail)
+    for k, v in (headers or {}).items():
+        resp.headers[k] = v
+    return resp
+
+
+def _optional(fn, *args, **kwargs):
+    """An analysis view, or None with the reason when that part is not installed yet."""
+    try:
+        return fn(*args, **kwargs), None
+    except ImportError as e:
+        return None, f"not available ({e.name or e})"
+
+
+@router.get("/", response_class=HTMLResponse)
+def overview(request: Request):
+    with read(request) as store:
+        totals = store.con.execute(
+            "SELECT count(*), count(DISTINCT article_id), CAST(min(date) AS VARCHAR), CAST(max(date) AS VARCHAR) FROM events"
+        ).fetchone()
+        dyads, dyads_note = _optional(views.top_dyads, store, n=15)
+        alerts, alerts_note = _optional(views.alerts, store, limit=10)
+    return render(request, "overview.html", title="Overview", totals=totals, dyads=dyads or [],
+                  dyads_note=dyads_note, alerts=alerts or [], alerts_note=alerts_note,
+                  data={"network": "/api/network"})
+
+
+@router.get("/dyad/{a}/{b}", response_class=HTMLResponse)
+def dyad(request: Request, a: str, b: str, freq: Literal["day", "week", "month"] = "week",
+         directed: bool = False, page: int = Query(1, ge=1, le=100_000)):
+    check_actor(a, "a"), check_actor(b, "b")
+    f = Filters(dyad=(a, b), undirected=not directed,
+                raw={"dyad": f"{a},{b}", "undirected": None if directed else "true"})
+    with read(request) as store:
+        total = views.count(store, f)
+        rows = views.events(store, f, limit=PAGE, offset=(page - 1) * PAGE)
+    base = f"/api/dyads/{a}/{b}"
+    data = {"series": f"{base}/series?freq={freq}&directed={'true' if directed else 'false'}",
+            "alerts": f"/api/alerts?actor={a}&limit=200", "forecast": f"{base}/forecast",
+            "a": a, "b": b, "directed": directed}
+    return render(request, "dyad.html", title=f"{a} – {b}", a=a, b=b, freq=freq, directed=directed,
+                  events=rows, total=total, page=page, pages=max(1, -(-total // PAGE)), f=f, data=data)
+
+
+@router.get("/actor/{code}", response_class=HTMLResponse)
+def actor(request: Request, code: str):
+    check_actor(code, "code")
+    with read(request) as store:
+        found = views.actor(store, code)
+    if found is None:
+        raise HTTPException(404, detail=f"actor {code}: no events stored")
+    f = Filters(actors=[code], raw={"actors": code})
+    return render(request, "actor.html", title=code, actor=found, f=f,
+                  data={"code": code, "partners": found["partners"]})
+
+
+@router.get("/article/{article_id}", response_class=HTMLResponse)
+def article(request: Request, article_id: str):
+    if len(article_id) > 128:
+        raise HTTPException(422, detail="article id too long")
+    with read(request) as store:
+        found = views.article(store, article_id)
+    if found is None:
+        raise HTTPException(404, detail=f"article {article_id[:64]}: not found")
+    return render(request, "article.html", title=found.get("title") or "Article", art=found)
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search(request: Request, f: Filters = Depends(filters), page: int = Query(1, ge=1, le=100_000)):
+    with read(request) as store:
+        total = views.count(store, f)
+        rows = views.events(store, f, limit=PAGE, offset=(page - 1) * PAGE)
+        sentences = views.search(store, f, limit=20)["sentences"] if f.q else []
+        outlets = [r[0] for r in store.con.execute(
+            "SELECT outlet FROM events WHERE outlet IS NOT NULL GROUP BY outlet ORDER BY count(*) DESC LIMIT 200").fetchall()]
+    return render(request, "search.html", title="Events", f=f, events=rows, total=total, page=page,
+                  pages=max(1, -(-total // PAGE)), sentences=sentences, outlets=outlets,
+                  modalities=("asserted", "claimed", "hypothetical", "negated", "question", "intended"))
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def docs(request: Request):
+    return render(request, "docs.html", title="API")

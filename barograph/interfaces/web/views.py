@@ -1,0 +1,235 @@
+"""What each page and API route shows, gathered from the store and analysis libraries.
+
+Shared by the JSON API and the HTML pages so both always say the same thing. Counting,
+series, alerts, networks and forecasts are the analysis modules' work; this module only
+selects, joins for display and shapes the results.
+"""
+from __future__ import annotations
+
+from barograph.interfaces.web.filters import Filters, plain, records
+from barograph.store import query
+
+EVENT_FIELDS = ("event_id", "article_id", "doc", "start", "end", "text", "source", "source_entity", "target",
+                "target_entity", "cameo", "quad_class", "goldstein", "plover", "modality", "date", "outlet",
+                "confidence", "trigger", "source_name", "target_name", "root_code", "origin", "mentions",
+                "sentence_index")
+
+
+def events_frame(store, f: Filters, *, limit: int, offset: int = 0, order: str = "-date"):
+    return query.events(store, **f.kwargs(), limit=limit, offset=offset, order=order)
+
+
+def events(store, f: Filters, *, limit: int, offset: int = 0, order: str = "-date") -> list[dict]:
+    df = events_frame(store, f, limit=limit, offset=offset, order=order)
+    cols = [c for c in EVENT_FIELDS if c in df.columns]
+    return records(df[cols])
+
+
+def count(store, f: Filters) -> int:
+    return query.count(store, **f.kwargs())
+
+
+def _like(q: str) -> str:
+    return "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def search(store, f: Filters, *, limit: int, offset: int = 0) -> dict:
+    """Events whose evidence sentence contains the phrase, and stored sentences that do."""
+    found = events(store, f, limit=limit, offset=offset)
+    total = count(store, f)
+    rows = store.con.execute(
+        """SELECT s.article_id, s.idx, s.start_char, s.end_char, s.text, a.title, a.outlet,
+                  CAST(a.date AS VARCHAR) AS date,
+                  (SELECT count(*) FROM events e WHERE e.article_id = s.article_id AND e.sentence_idx = s.idx) AS events
+           FROM sentences s JOIN articles a USING (article_id)
+           WHERE s.text ILIKE ? ESCAPE '\\' AND a.duplicate_of IS NULL
+           ORDER BY a.date DESC NULLS LAST, s.article_id, s.idx LIMIT ?""",
+        [_like(f.q or ""), limit],
+    ).fetchall()
+    sentences = [dict(article_id=r[0], index=r[1], start=r[2], end=r[3], text=r[4], title=r[5], outlet=r[6],
+                      date=r[7], events=r[8]) for r in rows]
+    return {"query": f.q, "total": total, "events": found, "sentences": sentences}
+
+
+# -- analysis-backed views (barograph.analysis.*, imported lazily: they may be heavy) --------
+
+def top_dyads(store, *, n: int = 20, since: str | None = None) -> list[dict]:
+    from barograph.analysis.series import top_dyads as _top
+
+    return records(_top(store, n=n, since=since))
+
+
+def series(store, a: str, b: str, *, freq: str = "week", directed: bool = True, since=None, until=None) -> list[dict]:
+    from barograph.analysis.series import dyad_series
+
+    return records(dyad_series(store, a, b, freq=freq, directed=directed, since=since, until=until))
+
+
+def alerts(store, *, since=None, actor: str | None = None, limit: int = 50) -> list[dict]:
+    from dataclasses import asdict, is_dataclass
+
+    from barograph.analysis.alerts import detect
+
+    found = detect(store, since=since)
+    out = [plain(asdict(a) if is_dataclass(a) else dict(a)) for a in found]
+    if actor:
+        out = [a for a in out if actor in (a.get("source"), a.get("target"))]
+    out.sort(key=lambda a: -(a.get("score") or 0))
+    return out[:limit]
+
+
+def network(store, *, since=None, until=None, min_events: int = 3, limit: int = 150) -> dict:
+    from barograph.analysis.network import edges as _edges
+
+    df = _edges(store, since=since, until=until, min_events=min_events)
+    rows = records(df)
+    rows.sort(key=lambda r: -(r.get("events") or 0))
+    rows = rows[:limit]
+    weight: dict[str, int] = {}
+    for r in rows:
+        for side in ("source", "target"):
+            weight[r[side]] = weight.get(r[side], 0) + int(r.get("events") or 0)
+    nodes = [{"id": k, "events": v} for k, v in sorted(weight.items(), key=lambda kv: -kv[1])]
+    return {"nodes": nodes, "edges": rows}
+
+
+def forecast(store, a: str, b: str) -> dict:
+    """The forecaster's outlook for the dyad; `available: false` when it cannot say anything."""
+    from barograph.errors import BadInput
+
+    try:
+        from barograph.analysis.forecast.outlook import dyad_outlook
+    except ImportError as e:
+        return {"available": False, "detail": f"the forecaster is not installed ({e.name})"}
+    try:
+        out = plain(dyad_outlook(store, a, b))
+    except BadInput as e:
+        return {"available": False, "detail": str(e.problem)}
+    out["available"] = True
+    return out
+
+
+# -- pages' own reads ---------------------------------------------------------------------
+
+def _event_cols() -> str:
+    return ", ".join(f'{expr} AS "{name}"' for expr, name in query.COLUMNS)
+
+
+def actor(store, code: str) -> dict | None:
+    n = query.count(store, actors=[code])
+    if n == 0:
+        return None
+    names = store.con.execute(
+        """SELECT name, count(*) AS n FROM (
+               SELECT source_name AS name FROM events WHERE (source_entity = ? OR source = ?) AND source_name IS NOT NULL
+               UNION ALL
+               SELECT target_name FROM events WHERE (target_entity = ? OR target = ?) AND target_name IS NOT NULL)
+           GROUP BY name ORDER BY n DESC LIMIT 5""", [code, code, code, code]).fetchall()
+    recent = events(store, Filters(actors=[code]), limit=50, order="-date")
+    partners: list[dict] = []
+    try:
+        net = network(store, min_events=1, limit=100_000)
+        for e in net["edges"]:
+            if code in (e["source"], e["target"]):
+                partners.append(e)
+        partners.sort(key=lambda r: -(r.get("events") or 0))
+    except ImportError:
+        pass
+    return {"code": code, "names": [r[0] for r in names], "events": n, "partners": partners[:25],
+            "recent": recent}
+
+
+def articles(store, *, limit: int = 50, offset: int = 0) -> list[dict]:
+    """One query, so the counts come from one committed snapshot."""
+    rows = store.con.execute(
+        """SELECT a.article_id, a.title, a.outlet, CAST(a.date AS VARCHAR), a.url, a.duplicate_of,
+                  (SELECT count(*) FROM sentences s WHERE s.article_id = a.article_id) AS sentences,
+                  (SELECT count(*) FROM events e WHERE e.article_id = a.article_id) AS events
+           FROM articles a ORDER BY a.date DESC NULLS LAST, a.article_id LIMIT ? OFFSET ?""",
+        [limit, offset]).fetchall()
+    keys = ("article_id", "title", "outlet", "date", "url", "duplicate_of", "sentences", "events")
+    return [dict(zip(keys, r)) for r in rows]
+
+
+def article(store, article_id: str) -> dict | None:
+    row = store.con.execute(
+        """SELECT a.article_id, a.doc_id, a.title, a.outlet, a.author, CAST(a.date AS VARCHAR), a.url, a.language,
+                  a.body_start, a.body_end, a.start_char, a.end_char, a.duplicate_of, d.doc, d.text
+           FROM articles a JOIN documents d ON d.doc_id = a.doc_id WHERE a.article_id = ?""",
+        [article_id]).fetchone()
+    if row is None:
+        return None
+    keys = ("article_id", "doc_id", "title", "outlet", "author", "date", "url", "language", "body_start",
+            "body_end", "start", "end", "duplicate_of", "doc")
+    art = dict(zip(keys, row[:-1]))
+    doc_text = row[-1] or ""
+    b0 = art["body_start"] if art["body_start"] is not None else art["start"] or 0
+    b1 = art["body_end"] if art["body_end"] is not None else art["end"] or len(doc_text)
+    body = doc_text[b0:b1]
+    sents = store.con.execute(
+        "SELECT idx, start_char, end_char, text FROM sentences WHERE article_id = ? AND doc_id = ? ORDER BY idx",
+        [article_id, art["doc_id"]]).fetchall()
+    evs = records(store.con.execute(
+        f"SELECT {_event_cols()} FROM events e WHERE e.article_id = ? ORDER BY e.start_char, e.event_id",
+        [article_id]).fetchdf())
+    evs = [{k: e.get(k) for k in EVENT_FIELDS if k in e} for e in evs]
+    art.update(body_start=b0, body_end=b1, text=body,
+               sentences=[{"index": s[0], "start": s[1], "end": s[2], "text": s[3]} for s in sents],
+               events=evs)
+    art["segments"] = segments(body, b0, art["sentences"], evs)
+    return art
+
+
+def segments(body: str, offset: int, sentences: list[dict], evs: list[dict]) -> list[dict]:
+    """Cut the body into plain runs and evidence sentences (with the trigger words marked).
+
+    Offsets are document offsets; `offset` is where the body starts in the document.
+    """
+    by_span: dict[tuple[int, int], list[dict]] = {}
+    for e in evs:
+        if e.get("start") is None or e.get("end") is None:
+            continue
+        by_span.setdefault((int(e["start"]), int(e["end"])), []).append(e)
+    spans = sorted(by_span)
+    out: list[dict] = []
+    pos = 0
+    for (s, t) in spans:
+        a, b = s - offset, t - offset
+        if a < pos or b > len(body) or a >= b:
+            continue  # overlapping or outside the body: shown in the list, not highlighted
+        if a > pos:
+            out.append({"kind": "text", "text": body[pos:a]})
+        group = by_span[(s, t)]
+        text = body[a:b]
+        worst = max(int(e.get("quad_class") or 0) for e in group)
+        parts = _mark_triggers(text, [e.get("trigger") or "" for e in group])
+        out.append({"kind": "evidence", "text": text, "parts": parts, "quad": worst,
+                    "events": [e["event_id"] for e in group], "anchor": f"ev-{s}"})
+        pos = b
+    if pos < len(body):
+        out.append({"kind": "text", "text": body[pos:]})
+    return out
+
+
+def _mark_triggers(text: str, triggers: list[str]) -> list[dict]:
+    marks: list[tuple[int, int]] = []
+    low = text.lower()
+    for t in triggers:
+        t = t.strip()
+        if not t:
+            continue
+        i = low.find(t.lower())
+        if i >= 0:
+            marks.append((i, i + len(t)))
+    marks.sort()
+    parts, pos = [], 0
+    for a, b in marks:
+        if a < pos:
+            continue
+        if a > pos:
+            parts.append({"text": text[pos:a], "trigger": False})
+        parts.append({"text": text[a:b], "trigger": True})
+        pos = b
+    if pos < len(text):
+        parts.append({"text": text[pos:], "trigger": False})
+    return parts

@@ -1,0 +1,464 @@
+"""The stages put together: inputs -> documents -> articles -> sentences -> events -> store.
+
+`ingest` reads in batches of whole documents (many small JSONL records share one
+transaction, a document never spans two), so a crash or Ctrl-C leaves every article either
+stored with all its sentences and events, or absent; running the same command again then
+finishes the job, adding each article exactly once.
+
+Deduplication across runs: a stored document (same sha256) is skipped before it is split;
+an article whose body hash is stored adds only an appearance; near-duplicates are found
+against every signature the store keeps, so a repost with a new headline is counted once
+however many runs apart it arrives.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from barograph.errors import BadInput, StoreError
+from barograph.records import Article, Document, Event, Sentence
+
+# A transaction holds at most this many documents and about this much text: big enough that
+# commits cost little, small enough that memory stays flat and an interruption loses little.
+# When coding, batches are smaller because parsing is ~100x slower than storing.
+BATCH_DOCUMENTS = int(os.environ.get("BAROGRAPH_BATCH_DOCUMENTS", 1000))
+BATCH_CHARS = 2_000_000
+BATCH_CHARS_CODED = 400_000
+
+Paths = Iterable[str | os.PathLike]
+
+
+@dataclass
+class IngestReport:
+    documents: int = 0            # new documents stored
+    already_stored: int = 0       # documents skipped: same bytes stored before
+    articles: int = 0             # new stories
+    duplicates: int = 0           # exact reposts and near-duplicates (stored as appearances)
+    near_duplicates: int = 0
+    sentences: int = 0
+    events: int = 0
+    rejected: list[BadInput] = field(default_factory=list)
+    coder: str | None = None
+    db: str | None = None
+
+    def line(self) -> str:
+        extra = f", already stored {self.already_stored}" if self.already_stored else ""
+        return (f"new {self.articles}, duplicate {self.duplicates}, rejected {len(self.rejected)} "
+                f"(documents {self.documents}{extra}, sentences {self.sentences}, events {self.events})")
+
+    def to_json(self) -> dict:
+        d = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "rejected"}
+        d["rejected"] = [str(r) for r in self.rejected]
+        return d
+
+
+def _reporter(errors) -> Callable[[BadInput], None]:
+    if errors is None:
+        return lambda e: None
+    return errors.append if isinstance(errors, list) else errors
+
+
+def read_articles(paths: Paths, errors=None, *, text_column: str | None = None,
+                  dedup=None) -> Iterator[tuple[Document, list[Article]]]:
+    """(document, its articles) with near-duplicates marked against the whole run; no store."""
+    from barograph.text.stream import iter_articles
+
+    yield from iter_articles(paths, errors=_reporter(errors), text_column=text_column, dedup=dedup)
+
+
+def code(paths: Paths, errors=None, *, coder=None, text_column: str | None = None) -> Iterator[Event]:
+    """Events straight from inputs, no store: each story coded once however often it repeats."""
+    from barograph.events.stream import code_documents
+
+    if coder is None:
+        from barograph.events.coder import Coder
+
+        coder = Coder()
+    for _doc, events in code_documents(paths, coder, errors=_reporter(errors), text_column=text_column):
+        yield from events
+
+
+# --------------------------------------------------------------------------- ingest
+
+
+class _Progress:
+    """Bytes read, for the rich bar: whole files as they finish, records by their text."""
+
+    def __init__(self, paths: list, enabled: bool):
+        self.bar = None
+        if not enabled:
+            return
+        from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn,
+                                   TimeRemainingColumn, TransferSpeedColumn)
+
+        from barograph.ingest.sources import expand
+
+        self.sizes: dict[str, int] = {}
+        for p in expand(paths, lambda e: None):
+            if p != "-" and p not in self.sizes:
+                try:
+                    self.sizes[p] = os.path.getsize(p)
+                except OSError:
+                    pass
+        self.done = 0            # bytes of files finished
+        self.current: str | None = None
+        self.in_file = 0
+        self.bar = Progress(TextColumn("ingest"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                            TextColumn("{task.fields[counts]}"), TimeRemainingColumn(),
+                            console=_stderr(), transient=True)
+        self.task = self.bar.add_task("ingest", total=sum(self.sizes.values()) or None, counts="")
+        self.bar.start()
+
+    def _file(self, path: str | None) -> str | None:
+        if not path:
+            return None
+        if path in self.sizes:
+            return path
+        for sep in (":", "#"):
+            base = path.rsplit(sep, 1)[0]
+            if base in self.sizes:
+                return base
+        return None
+
+    def advance(self, doc: Document, report: IngestReport) -> None:
+        if self.bar is None:
+            return
+        f = self._file(doc.path)
+        if f != self.current:
+            if self.current is not None:
+                self.done += self.sizes.get(self.current, 0)
+            self.current, self.in_file = f, 0
+        self.in_file = min(self.in_file + len(doc.text) + 1, self.sizes.get(f, 0))
+        self.bar.update(self.task, completed=self.done + self.in_file,
+                        counts=f"new {report.articles}, dup {report.duplicates}, rejected {len(report.rejected)}")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _stderr():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _batches(docs: Iterator[Document], max_chars: int) -> Iterator[list[Document]]:
+    batch: list[Document] = []
+    chars = 0
+    for d in docs:
+        batch.append(d)
+        chars += len(d.text)
+        if len(batch) >= BATCH_DOCUMENTS or chars >= max_chars:
+            yield batch
+            batch, chars = [], 0
+    if batch:
+        yield batch
+
+
+def _near_check(near, article: Article, signatures: dict[str, bytes]) -> str | None:
+    """The earlier story `article` repeats, or None; only originals join the index.
+
+    Indexing originals only keeps memory growing with distinct stories rather than with every
+    repost, and stops chains (a copy of a copy drifting away from the story).
+    """
+    from barograph.text.dedup import minhash
+
+    m = minhash(article.text, near.num_perm)
+    match = getattr(near, "_match", None)   # one MinHash per article when the index offers it
+    dup = match(article.id, m) if match else near.find(article)
+    if dup and dup != article.id:
+        return dup
+    near.add_signature(article.id, m)
+    signatures[article.id] = m.hashvalues.astype("<u8").tobytes()
+    return None
+
+
+def _load_signatures(store, near) -> None:
+    """Index every stored signature, oldest first, so earlier runs' stories are found too."""
+    import numpy as np
+    from datasketch import MinHash
+
+    templates: dict[int, MinHash] = {}
+    cur = store.con.execute("SELECT article_id, minhash FROM signatures ORDER BY rowid")
+    while rows := cur.fetchmany(10_000):
+        for article_id, sig in rows:
+            values = np.frombuffer(sig, dtype="<u8")
+            t = templates.get(len(values))
+            if t is None:
+                t = templates[len(values)] = MinHash(num_perm=len(values))
+            m = t.copy()          # same seed, scheme and dtype as the index's own MinHashes:
+            m.hashvalues = values.astype(t.hashvalues.dtype)  # LSH bands hash the raw bytes
+            near.add_signature(article_id, m)
+
+
+def ingest(paths: Paths, db: str | os.PathLike | None = None, *, code: bool = True, corpus: str = "default",
+           progress: bool = True, coder=None, text_column: str | None = None,
+           on_reject: Callable[[BadInput], None] | None = None, dedup: bool = True) -> IngestReport:
+    """Store documents, articles, sentences (and events unless ``code=False``).
+
+    Rejected inputs are reported (``on_reject`` as they happen, and in the report) and kept
+    in the ``rejects`` table; the run goes on without them.
+    """
+    from barograph.ingest.sources import iter_documents
+    from barograph.store.db import Store
+    from barograph.store.writer import DocBatch, known_ids, write_many
+    from barograph.text.articles import split_articles
+    from barograph.text.dedup import NearDuplicates
+    from barograph.text.sentences import split_sentences
+
+    paths = [os.fspath(p) for p in paths]
+    report = IngestReport()
+    pending_rejects: list[BadInput] = []
+
+    def reject(bad: BadInput) -> None:
+        report.rejected.append(bad)
+        pending_rejects.append(bad)
+        if on_reject:
+            on_reject(bad)
+
+    if code and coder is None:
+        from barograph.events.coder import Coder
+
+        coder = Coder()
+    version = coder.version if code else None
+    report.coder = version
+
+    store = Store(db)
+    report.db = str(store.path)
+    bar = None
+    try:
+        near = NearDuplicates() if dedup else None
+        if near is not None:
+            _load_signatures(store, near)
+        run_ids: set[str] = set()       # article ids given a row (or found stored) in this run
+        doc_articles: dict[str, int] = {}  # sha256 of documents read or found stored -> articles
+        bar = _Progress(paths, progress)
+        docs_in = iter_documents(paths, errors=reject, text_column=text_column)
+        for docs in _batches(docs_in, BATCH_CHARS_CODED if code else BATCH_CHARS):
+            con = store.con
+            stored_docs = known_ids(con, "documents", "doc_id", (d.sha256 for d in docs))
+            if stored_docs:  # how many articles each holds: a repeat of it repeats them all
+                doc_articles.update(_articles_of(con, stored_docs - doc_articles.keys()))
+            split: list[tuple[Document, list[Article]]] = []
+            for d in docs:
+                bar.advance(d, report)
+                if d.sha256 in stored_docs or d.sha256 in doc_articles:
+                    report.already_stored += 1
+                    report.duplicates += doc_articles.get(d.sha256, 0)
+                    continue
+                try:
+                    split.append((d, split_articles(d)))
+                    doc_articles[d.sha256] = len(split[-1][1])
+                except Exception as e:  # noqa: BLE001 - one bad document must not stop the run
+                    reject(BadInput(d.path or d.doc, f"cannot split into articles ({type(e).__name__}: {e})"))
+            stored_arts = known_ids(con, "articles", "article_id", (a.id for _, arts in split for a in arts))
+            batch: list[DocBatch] = []
+            to_code: list[tuple[Article, list[Sentence]]] = []
+            for d, arts in split:
+                try:
+                    item = DocBatch(d, arts, coder=version, coded=set() if code else None)
+                    for a in arts:
+                        if a.duplicate_of == a.id:
+                            a.duplicate_of = None
+                        if a.id in stored_arts:
+                            continue  # a repost: the writer adds its appearance
+                        if a.id in run_ids:
+                            # a repost of this run: its sentences go along in case the first
+                            # copy's document is rejected later in this batch
+                            item.sentences.extend(split_sentences(a, d.text))
+                            continue
+                        run_ids.add(a.id)
+                        if near is not None:
+                            a.duplicate_of = _near_check(near, a, item.signatures)
+                        sents = split_sentences(a, d.text)
+                        item.sentences.extend(sents)
+                        if code and not a.duplicate_of:
+                            to_code.append((a, sents))
+                except Exception as e:  # noqa: BLE001
+                    reject(BadInput(d.path or d.doc, f"cannot split into sentences ({type(e).__name__}: {e})"))
+                    continue
+                batch.append(item)
+            if code and to_code:
+                _code_into(batch, to_code, coder, reject)
+            r = write_many(store, batch, corpus=corpus, rejects=pending_rejects)
+            pending_rejects.clear()
+            for k in ("documents", "articles", "duplicates", "near_duplicates", "sentences", "events"):
+                setattr(report, k, getattr(report, k) + getattr(r, k))
+            report.already_stored += r.already_stored
+        if pending_rejects:
+            write_many(store, [], corpus=corpus, rejects=pending_rejects)
+            pending_rejects.clear()
+    except KeyboardInterrupt as e:
+        e.report = report  # what was committed before Ctrl-C, for the caller to tell
+        raise
+    finally:
+        if bar is not None:
+            bar.close()
+        store.close()
+    return report
+
+
+def _articles_of(con, doc_ids: set[str]) -> dict[str, int]:
+    """Articles of documents already stored: each one is a duplicate of itself now."""
+    if not doc_ids:
+        return {}
+    rows = con.execute("SELECT doc_id, count(*) FROM appearances WHERE doc_id IN (SELECT unnest(?::VARCHAR[])) "
+                       "GROUP BY doc_id", [list(doc_ids)]).fetchall()
+    return {d: 0 for d in doc_ids} | dict(rows)
+
+
+def _code_into(batch, to_code, coder, reject) -> None:
+    """Code the batch's new stories; a document whose coding fails is rejected, not half-stored."""
+    by_article: dict[str, list[Event]] = {}
+    try:
+        for (a, _), events in zip(to_code, coder.code_many(to_code)):
+            by_article[a.id] = events
+    except Exception:  # noqa: BLE001 - find the article that fails, keep the rest
+        by_article = {}
+        for a, sents in to_code:
+            try:
+                by_article[a.id] = coder.code(a, sents)
+            except Exception as e:  # noqa: BLE001
+                by_article[a.id] = e
+    keep = []
+    for item in batch:
+        failed = next((by_article[a.id] for a in item.articles if isinstance(by_article.get(a.id), Exception)), None)
+        if failed is not None:
+            reject(BadInput(item.doc.path or item.doc.doc, f"event coding failed ({type(failed).__name__}: {failed})"))
+            continue
+        item.coded = set()
+        for a in item.articles:
+            evs = by_article.get(a.id)
+            if evs is not None:
+                item.coded.add(a.id)
+                item.events.extend(evs)
+        keep.append(item)
+    batch[:] = keep
+
+
+# --------------------------------------------------------------------------- recode
+
+
+@dataclass
+class RecodeReport:
+    corpus: str | None
+    articles: int = 0
+    events: int = 0
+    replaced: int = 0             # barograph events deleted
+    coder: str | None = None
+
+    def line(self) -> str:
+        where = f"corpus {self.corpus}" if self.corpus else "all corpora"
+        return (f"recoded {self.articles} articles of {where} with {self.coder}: "
+                f"{self.events} events (replacing {self.replaced})")
+
+
+RECODE_CHUNK = 500
+
+
+def recode(db: str | os.PathLike | None = None, corpus: str | None = None, coder=None,
+           progress: bool = False) -> RecodeReport:
+    """Code a stored corpus again and swap its events in one transaction: all new, or all old."""
+    from barograph.store.db import Store
+    from barograph.store.writer import event_rows, insert_events
+
+    if coder is None:
+        from barograph.events.coder import Coder
+
+        coder = Coder()
+    rep = RecodeReport(corpus=corpus, coder=coder.version)
+    with Store(db) as store:
+        con = store.con
+        where, params = "duplicate_of IS NULL", []
+        if corpus:
+            where += " AND corpus = ?"
+            params.append(corpus)
+            if not con.execute("SELECT count(*) FROM articles WHERE corpus = ?", [corpus]).fetchall()[0][0]:
+                raise StoreError(f"{store.path}: no articles in corpus {corpus!r}")
+        ids = [r[0] for r in con.execute(f"SELECT article_id FROM articles WHERE {where} ORDER BY rowid",
+                                         params).fetchall()]
+        bar = _count_bar(len(ids), progress)
+        with store.transaction():
+            ev_where = "origin = 'barograph'" + (" AND corpus = ?" if corpus else "")
+            rep.replaced = con.execute(f"SELECT count(*) FROM events WHERE {ev_where}", params).fetchall()[0][0]
+            con.execute(f"DELETE FROM events WHERE {ev_where}", params)
+            for i in range(0, len(ids), RECODE_CHUNK):
+                chunk = ids[i:i + RECODE_CHUNK]
+                items, doc_ids, corpora = _load_articles(con, chunk)
+                events_by_corpus: dict[str, list[Event]] = {}
+                for (a, _), events in zip(items, coder.code_many(items)):
+                    events_by_corpus.setdefault(corpora[a.id], []).extend(events)
+                for c, events in events_by_corpus.items():
+                    cols = event_rows(events, doc_ids, c)
+                    insert_events(con, cols)
+                    rep.events += len(cols["event_id"])
+                rep.articles += len(items)
+                _set_coder(con, chunk, coder.version)
+                if bar:
+                    bar[0].update(bar[1], advance=len(chunk))
+        if bar:
+            bar[0].stop()
+    return rep
+
+
+def _count_bar(total: int, enabled: bool):
+    if not enabled:
+        return None
+    from rich.progress import Progress
+
+    p = Progress(console=_stderr(), transient=True)
+    t = p.add_task("recode", total=total)
+    p.start()
+    return p, t
+
+
+def _set_coder(con, ids: list[str], version: str) -> None:
+    import pyarrow as pa
+
+    con.register("_recoded", pa.table({"id": pa.array(ids, pa.string())}))
+    try:
+        con.execute("UPDATE articles SET coder = ? WHERE article_id IN (SELECT id FROM _recoded)", [version])
+    finally:
+        con.unregister("_recoded")
+
+
+def _load_articles(con, ids: list[str]):
+    """Articles (with body text cut from their document) and their stored sentences."""
+    import pyarrow as pa
+
+    con.register("_ids", pa.table({"id": pa.array(ids, pa.string())}))
+    try:
+        arts = con.execute(
+            """SELECT a.article_id, d.doc, a.article_index, a.start_char, a.end_char, a.title, a.outlet,
+                      a.author, strftime(a.date, '%Y-%m-%d'), a.url, a.language, a.body_start, a.body_end,
+                      d.text, a.doc_id, a.corpus
+               FROM articles a JOIN documents d USING (doc_id)
+               WHERE a.article_id IN (SELECT id FROM _ids)""").fetchall()
+        sents = con.execute(
+            """SELECT article_id, idx, start_char, end_char, text FROM sentences
+               WHERE article_id IN (SELECT id FROM _ids) ORDER BY article_id, idx""").fetchall()
+    finally:
+        con.unregister("_ids")
+    by_art: dict[str, list[Sentence]] = {}
+    for aid, idx, s, e, t in sents:
+        by_art.setdefault(aid, []).append(Sentence(article_id=aid, index=idx, start=s, end=e, text=t))
+    order = {aid: i for i, aid in enumerate(ids)}
+    items, doc_ids, corpora = [], {}, {}
+    for (aid, doc, idx, start, end, title, outlet, author, date, url, lang, bs, be, text, doc_id,
+         corp) in sorted(arts, key=lambda r: order[r[0]]):
+        bs_ = bs if bs is not None else start
+        be_ = be if be is not None else end
+        a = Article(doc=doc, index=idx, start=start, end=end, title=title, outlet=outlet, author=author,
+                    date=date, url=url, language=lang, body_start=bs, body_end=be, text=text[bs_:be_], id=aid)
+        items.append((a, by_art.get(aid, [])))
+        doc_ids[aid] = doc_id
+        corpora[aid] = corp
+    return items, doc_ids, corpora
+
+
+def samples_dir() -> Path:
+    """The bundled sample pages: `samples/` beside the package (a checkout or an sdist)."""
+    return Path(__file__).resolve().parent.parent / "samples"

@@ -1,0 +1,200 @@
+"""Ingest throughput and memory against reading + hashing the same bytes (the floor).
+
+Builds a corpus of news in a temp folder: JSONL files of the NGEC synthetic stories (each in
+a few reworded versions from different outlets), text pages made from the bundled sample
+page with other `Source:` lines and some words changed, and exact reposts of both. Then, in
+the same run:
+
+* baseline: read every file and sha256 its bytes (MB/s);
+* ingest: `barograph.pipeline.ingest(code=False)` into a fresh DuckDB file, in a child
+  process, so its peak RSS (ru_maxrss from wait4) is the ingest's alone;
+
+for N articles and for 3N (memory should not grow with input size). Targets: ingest at least
+25% of the baseline's MB/s, peak RSS under 1 GB.
+
+    .venv/bin/python bench/ingest.py                # 20,000 and 60,000 articles
+    .venv/bin/python bench/ingest.py --quick        # 3,000 and 9,000
+    .venv/bin/python bench/ingest.py --articles 50000 --no-scale
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SAMPLE = ROOT / "samples" / "000_3e898528250441a4.txt"
+OUTLETS = ["Reuters", "AFP", "AP", "BBC Monitoring", "Al Jazeera", "The Guardian", "Hurriyet Daily News",
+           "TASS", "Kyiv Post", "Le Monde", "Der Spiegel", "Asahi Shimbun", "The Hindu", "Daily Nation"]
+SWAPS = [("said", "stated"), ("Russia", "the Russian Federation"), ("Moscow", "the Kremlin"),
+         ("government", "administration"), ("officials", "authorities"), ("week", "weekend"),
+         ("United States", "US"), ("military", "armed forces"), ("recent", "latest")]
+RECORDS_PER_FILE = 5000
+
+
+def reword(text: str, rng: random.Random, k: int = 2) -> str:
+    for a, b in rng.sample(SWAPS, k):
+        text = text.replace(a, b, 1)
+    return text
+
+
+def build(dest: Path, articles: int, seed: int = 7) -> dict:
+    """Write about `articles` articles as JSONL files and text pages; returns what it wrote."""
+    rng = random.Random(seed)
+    with (SHARED / "train" / "ngec-synthetic-events.csv").open(encoding="utf-8") as f:
+        stories = [(r["text"], r["title"]) for r in csv.DictReader(f)]
+    page = SAMPLE.read_text(encoding="utf-8")
+    per_page = 7
+    n_pages = int(articles * 0.35) // per_page
+    n_reposts = int(articles * 0.05)
+    n_records = articles - n_pages * per_page - n_reposts
+    dest.mkdir(parents=True, exist_ok=True)
+
+    records: list[str] = []
+    files = 0
+
+    def flush():
+        nonlocal records, files
+        if records:
+            (dest / f"stories-{files:04d}.jsonl").write_text("".join(records), encoding="utf-8")
+            files += 1
+            records = []
+
+    written = []
+    for i in range(n_records):
+        text, title = stories[i % len(stories)]
+        version = i // len(stories)
+        if version:
+            text = reword(text, rng) + f" ({OUTLETS[(i + version) % len(OUTLETS)]} report {version})"
+        rec = json.dumps({"id": f"s{i}", "text": text, "title": title.replace("{", "").replace("}", ""),
+                          "source": OUTLETS[(i * 7 + version) % len(OUTLETS)],
+                          "date": f"20{15 + version % 8}-{i % 12 + 1:02d}-{i % 28 + 1:02d}"}) + "\n"
+        records.append(rec)
+        written.append(rec)
+        if len(records) >= RECORDS_PER_FILE:
+            flush()
+    for i in range(n_reposts // 2):  # exact reposts: the same record again in another file
+        records.append(written[rng.randrange(len(written))])
+        if len(records) >= RECORDS_PER_FILE:
+            flush()
+    flush()
+
+    pages_dir = dest / "pages"
+    pages_dir.mkdir(exist_ok=True)
+    sources = re.compile(r"^Source:.*$", re.M)
+    texts = []
+    for p in range(n_pages):
+        t = sources.sub(lambda m: f"Source: {rng.choice(OUTLETS)}", page)
+        t = reword(t, rng, 3) + f"\n\nPage {p} of the collection.\n"
+        texts.append(t)
+        (pages_dir / f"page-{p:05d}.txt").write_text(t, encoding="utf-8")
+    for i in range(n_reposts - n_reposts // 2 - 0):  # whole pages copied byte for byte (some)
+        if not texts or i >= n_reposts // per_page:
+            break
+        (pages_dir / f"repost-{i:05d}.txt").write_text(texts[rng.randrange(len(texts))], encoding="utf-8")
+    size = sum(f.stat().st_size for f in dest.rglob("*") if f.is_file())
+    return {"files": sum(1 for f in dest.rglob("*") if f.is_file()), "bytes": size,
+            "planned_articles": articles}
+
+
+def baseline(dest: Path) -> dict:
+    t = time.perf_counter()
+    n = 0
+    for f in sorted(dest.rglob("*")):
+        if f.is_file():
+            data = f.read_bytes()
+            hashlib.sha256(data).hexdigest()
+            n += len(data)
+    dt = time.perf_counter() - t
+    return {"seconds": dt, "mb_s": n / 1e6 / dt}
+
+
+CHILD = """
+import json, sys, time
+t = time.perf_counter()
+from barograph.pipeline import ingest
+r = ingest([sys.argv[1]], sys.argv[2], code=False, progress=False)
+print(json.dumps({"seconds": time.perf_counter() - t, **r.to_json()}))
+"""
+
+
+def run_ingest(dest: Path, db: Path) -> dict:
+    """Ingest in a child process; its peak RSS comes from wait4."""
+    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(dest), str(db)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    out = proc.stdout.read()
+    errs = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        sys.exit(f"bench/ingest.py: ingest failed ({proc.returncode}): {errs.strip()[-2000:]}")
+    r = json.loads(out.strip().splitlines()[-1])
+    r["peak_rss_mb"] = usage.ru_maxrss / 1024  # KiB on Linux
+    return r
+
+
+def measure(articles: int, tmp: Path) -> dict:
+    dest = tmp / f"corpus-{articles}"
+    t = time.perf_counter()
+    info = build(dest, articles)
+    print(f"  built {info['files']} files, {info['bytes'] / 1e6:.1f} MB in {time.perf_counter() - t:.1f}s",
+          file=sys.stderr)
+    base = baseline(dest)
+    r = run_ingest(dest, tmp / f"ingest-{articles}.duckdb")
+    seen = r["articles"] + r["duplicates"]
+    mb = info["bytes"] / 1e6
+    res = {
+        "articles_planned": articles, "articles_seen": seen, "new": r["articles"], "duplicates": r["duplicates"],
+        "near_duplicates": r["near_duplicates"], "documents": r["documents"], "sentences": r["sentences"],
+        "rejected": len(r["rejected"]), "mb": mb, "seconds": r["seconds"],
+        "articles_s": seen / r["seconds"], "mb_s": mb / r["seconds"], "baseline_mb_s": base["mb_s"],
+        "ratio": (mb / r["seconds"]) / base["mb_s"], "peak_rss_mb": r["peak_rss_mb"],
+    }
+    print(f"  {articles}: {res['articles_s']:.0f} articles/s, {res['mb_s']:.2f} MB/s "
+          f"(baseline {res['baseline_mb_s']:.0f} MB/s, ratio {res['ratio']:.4f}), peak RSS {res['peak_rss_mb']:.0f} MB",
+          file=sys.stderr)
+    return res
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--articles", type=int, default=20_000)
+    ap.add_argument("--quick", action="store_true", help="3,000 articles (and 9,000) for a fast check")
+    ap.add_argument("--scale", type=int, default=3, help="second run with this many times the articles")
+    ap.add_argument("--no-scale", action="store_true", help="skip the larger run")
+    ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = ap.parse_args()
+    if not (SHARED / "train" / "ngec-synthetic-events.csv").exists():
+        sys.exit(f"bench/ingest.py: {SHARED}/train/ngec-synthetic-events.csv not found (../shared beside the repo)")
+    n = 3000 if args.quick else args.articles
+    sizes = [n] if args.no_scale else [n, n * args.scale]
+    with tempfile.TemporaryDirectory(prefix="barograph-bench-") as tmp:
+        results = [measure(s, Path(tmp)) for s in sizes]
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return
+    print("ingest benchmark (code=False; baseline = read + sha256 of the same files, same run)")
+    print(f"{'articles':>9} {'new':>7} {'dup':>7} {'MB':>7} {'s':>7} {'art/s':>7} {'MB/s':>7} "
+          f"{'base MB/s':>9} {'ratio':>7} {'RSS MB':>7}")
+    for r in results:
+        print(f"{r['articles_seen']:>9} {r['new']:>7} {r['duplicates']:>7} {r['mb']:>7.1f} {r['seconds']:>7.1f} "
+              f"{r['articles_s']:>7.0f} {r['mb_s']:>7.2f} {r['baseline_mb_s']:>9.0f} {r['ratio']:>7.4f} "
+              f"{r['peak_rss_mb']:>7.0f}")
+    worst = min(r["ratio"] for r in results)
+    rss = max(r["peak_rss_mb"] for r in results)
+    print(f"summary: ingest/baseline ratio {worst:.4f} (target >= 0.25: {'met' if worst >= 0.25 else 'NOT met'}); "
+          f"peak RSS {rss:.0f} MB (target < 1024: {'met' if rss < 1024 else 'NOT met'})")
+
+
+if __name__ == "__main__":
+    main()

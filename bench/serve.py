@@ -1,0 +1,212 @@
+"""Latency of the dashboard API on a year of ICEWS-scale data, measured from a second process.
+
+    .venv/bin/python bench/serve.py [--icews ../shared/bench/icews14] [--quick] [--requests N] [--seconds S]
+
+Imports ICEWS14 (`barograph import icews`, ~90k events of 2014) into a fresh database, starts
+`barograph serve` in its own process, and from this process fires bounded numbers of
+requests at the dyad series, events and search endpoints with 1 and 16 concurrent clients
+(threads with one keep-alive httpx client each). Prints p50/p95/max latency and requests/s,
+next to two baselines measured in the same run: `/health` over the same HTTP path (the floor
+of the server stack) and the same library call made in-process without HTTP.
+
+ICEWS records carry no sentences, so for the search endpoint the bench's copy gives every event
+a stand-in sentence ("<source name> <CAMEO action> <target name>") so the full-text scan has
+90k strings to search. Target: p95 < 100 ms at 16 clients.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+EXE = Path(sys.executable).parent / "barograph"
+WORDS = ["Nigeria", "police", "attack", "consult", "Ukraine", "Obama", "Military", "criticize", "aid", "Kerry",
+         "protest", "Israel", "negotiate", "arrest", "China"]
+
+
+def free_port() -> int:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def prepare(db: Path, icews: Path) -> float:
+    t = time.perf_counter()
+    r = subprocess.run([str(EXE), "import", "icews", str(icews), "--db", str(db)], capture_output=True, text=True)
+    if r.returncode:
+        sys.exit(f"bench/serve.py: import failed: {r.stderr.strip()[-500:]}")
+    import duckdb
+
+    from barograph.events import codes
+
+    con = duckdb.connect(str(db))
+    names = {c: (codes.name(c) or c) for (c,) in con.execute("SELECT DISTINCT cameo FROM events").fetchall()}
+    con.execute("CREATE TEMP TABLE n (cameo VARCHAR, name VARCHAR)")
+    con.executemany("INSERT INTO n VALUES (?, ?)", list(names.items()))
+    con.execute("""UPDATE events SET text = coalesce(source_name, source) || ' ' || lower(n.name) || ' '
+                   || coalesce(target_name, target) || '.' FROM n WHERE n.cameo = events.cameo AND events.text IS NULL""")
+    con.close()
+    return time.perf_counter() - t
+
+
+def start_server(db: Path, port: int) -> subprocess.Popen:
+    proc = subprocess.Popen([str(EXE), "serve", "--db", str(db), "--port", str(port), "--quiet"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
+                return proc
+        except httpx.TransportError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            sys.exit(f"bench/serve.py: server did not start: {proc.stderr.read()[-500:]}")
+        time.sleep(0.2)
+
+
+def load(base: str, urls: list[str], clients: int, requests: int, seconds: float) -> dict:
+    """`requests` GETs spread over `clients` threads, stopping early after `seconds`."""
+    lat: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    counter = iter(range(requests))
+    stop = time.monotonic() + seconds
+
+    def worker() -> None:
+        with httpx.Client(base_url=base, timeout=30) as c:
+            while time.monotonic() < stop:
+                with lock:
+                    i = next(counter, None)
+                if i is None:
+                    return
+                t = time.perf_counter()
+                r = c.get(urls[i % len(urls)])
+                dt = time.perf_counter() - t
+                with lock:
+                    if r.status_code == 200:
+                        lat.append(dt)
+                    else:
+                        errors[0] += 1
+
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    wall = time.perf_counter() - t0
+    return summary(lat, wall, errors[0])
+
+
+def summary(lat: list[float], wall: float, errors: int = 0) -> dict:
+    if not lat:
+        return {"n": 0, "p50": float("nan"), "p95": float("nan"), "max": float("nan"), "rps": 0.0, "errors": errors}
+    q = statistics.quantiles(lat, n=100, method="inclusive") if len(lat) > 1 else [lat[0]] * 99
+    return {"n": len(lat), "p50": q[49] * 1000, "p95": q[94] * 1000, "max": max(lat) * 1000,
+            "rps": len(lat) / wall if wall else 0.0, "errors": errors}
+
+
+def library_baseline(db: Path, dyads, n: int) -> dict[str, dict]:
+    """The same reads in this process, no HTTP: what the server adds is the ratio."""
+    from barograph.analysis.series import dyad_series
+    from barograph.store import query
+    from barograph.store.db import Store
+
+    out = {}
+    with Store(db, read_only=True) as store:
+        calls = {
+            "series": lambda i: dyad_series(store, *dyads[i % len(dyads)], freq="week"),
+            "events": lambda i: query.events(store, dyad=dyads[i % len(dyads)], since="2014-06-01", limit=100,
+                                             order="-date"),
+            "search": lambda i: (query.events(store, text=WORDS[i % len(WORDS)], limit=50, order="-date"),
+                                 query.count(store, text=WORDS[i % len(WORDS)])),
+        }
+        for name, fn in calls.items():
+            lat = []
+            t0 = time.perf_counter()
+            for i in range(n):
+                t = time.perf_counter()
+                fn(i)
+                lat.append(time.perf_counter() - t)
+            out[name] = summary(lat, time.perf_counter() - t0)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--icews", type=Path, default=ROOT.parent / "shared" / "bench" / "icews14")
+    ap.add_argument("--db", type=Path, help="reuse this database (already imported) instead of importing")
+    ap.add_argument("--requests", type=int, default=400, help="requests per endpoint and concurrency level")
+    ap.add_argument("--seconds", type=float, default=20.0, help="time bound per endpoint and concurrency level")
+    ap.add_argument("--quick", action="store_true", help="100 requests, 8 s bound")
+    args = ap.parse_args()
+    if args.quick:
+        args.requests, args.seconds = 100, 8.0
+
+    tmp = tempfile.TemporaryDirectory(prefix="barograph-bench-serve-")
+    db = args.db
+    if db is None:
+        if not args.icews.exists():
+            sys.exit(f"bench/serve.py: {args.icews}: no such folder (pass --icews DIR)")
+        db = Path(tmp.name) / "icews.duckdb"
+        took = prepare(db, args.icews)
+        print(f"imported ICEWS14 into {db.name} in {took:.1f}s")
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = start_server(db, port)
+    try:
+        dyads = [(d["source"], d["target"]) for d in httpx.get(base + "/api/dyads?n=25", timeout=60).json()]
+        n_events = httpx.get(base + "/health").json()["events"]
+        rng = random.Random(1)
+        series = [f"/api/dyads/{a}/{b}/series?freq=week" for a, b in dyads]
+        events = [f"/api/events?dyad={a},{b}&since=2014-06-01&limit=100" for a, b in dyads]
+        search = [f"/api/search?q={w}&limit=50" for w in rng.sample(WORDS, len(WORDS))]
+        endpoints = {"health (floor)": ["/health"], "series": series, "events": events, "search": search}
+        for urls in endpoints.values():  # warm the server's caches once, as a user's first clicks would
+            for u in urls[:5]:
+                httpx.get(base + u, timeout=60)
+        print(f"server pid {proc.pid} on {base}, {n_events:,} events, {os.cpu_count()} CPUs visible; "
+              f"{args.requests} requests or {args.seconds:.0f}s per cell")
+        lib = library_baseline(db, dyads, min(args.requests, 100))
+        rows = []
+        for clients in (1, 16):
+            for name, urls in endpoints.items():
+                rows.append((name, clients, load(base, urls, clients, args.requests, args.seconds)))
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        tmp.cleanup()
+
+    floor = {c: r["p95"] for name, c, r in rows if name.startswith("health")}
+    print()
+    print(f"{'endpoint':<16}{'clients':>8}{'n':>6}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'req/s':>8}"
+          f"{'errors':>7}{'lib p95':>9}{'p95/lib':>8}{'p95/floor':>10}")
+    for name, c, r in rows:
+        lp = lib.get(name, {}).get("p95")
+        ratio = f"{r['p95'] / lp:8.1f}" if lp else " " * 8
+        libcol = f"{lp:9.1f}" if lp else " " * 9
+        print(f"{name:<16}{c:>8}{r['n']:>6}{r['p50']:>9.1f}{r['p95']:>9.1f}{r['max']:>9.1f}{r['rps']:>8.1f}"
+              f"{r['errors']:>7}{libcol}{ratio}{r['p95'] / floor[c]:>10.1f}")
+    worst = max(r["p95"] for name, c, r in rows if c == 16 and not name.startswith("health"))
+    print()
+    print(f"summary: worst p95 at 16 clients over series/events/search = {worst:.1f} ms "
+          f"(target < 100 ms): {'MET' if worst < 100 else 'NOT MET'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,225 @@
+"""Forecasting: the time-aware filter and metrics on hand-made quadruples, no leakage of the
+answer into the history, the recurrency baseline by hand, explanations that name real past
+facts, dyad conflict scoring, and the `barograph forecast` command on a real DuckDB file."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from barograph.analysis.forecast import dyad
+from barograph.analysis.forecast.data import (
+    TKG,
+    load_icews,
+    relation_roots,
+    with_inverses,
+)
+from barograph.analysis.forecast.evaluate import Day, filtered_ranks, iter_days, metrics
+from barograph.analysis.forecast.explain import explain
+from barograph.analysis.forecast.model import Forecaster
+from barograph.analysis.forecast.recurrency import Recurrency
+from barograph.errors import BadInput
+
+
+def day_with(answers: list[int], n_queries: int = 1) -> Day:
+    """One query (0, 0, ?) on day 5 whose true objects are `answers`."""
+    facts = np.array([[0, 0, o, 5] for o in answers])
+    return Day(5, np.zeros((0, 4), dtype=np.int64), facts, np.array([0]), np.array([0]),
+               np.zeros(len(answers), dtype=np.int64))
+
+
+def test_time_aware_filter_and_fair_ties_by_hand():
+    # 6 entities; answers 1 and 2; candidate scores 1:.9 2:.5 3:.7 4:.5 ; 0 and 5 unnamed
+    d = day_with([1, 2])
+    q, o, s = np.zeros(4, dtype=np.int64), np.array([1, 2, 3, 4]), np.array([0.9, 0.5, 0.7, 0.5])
+    r = filtered_ranks(d, q, o, s, n_ent=6)
+    # 1: only 3 (.7) and 4 (.5) compete (2 is filtered) -> rank 1
+    # 2: 3 beats it, 4 ties (counts half), 1 is filtered -> 1 + 1 + 0.5
+    assert r.tolist() == [1.0, 2.5]
+
+
+def test_unnamed_answer_ranks_below_candidates_tied_with_the_rest():
+    d = day_with([0, 1])
+    q, o, s = np.zeros(2, dtype=np.int64), np.array([1, 3]), np.array([0.8, 0.2])
+    r = filtered_ranks(d, q, o, s, n_ent=6)
+    # answer 0 unnamed: below 3 (1 competitor), tied with 2, 4, 5 -> 1 + 1 + 3/2
+    assert r[0] == pytest.approx(3.5)
+    assert r[1] == 1.0  # 3 scores lower than 1
+    # no candidates at all: the answer ties with every other non-answer entity
+    r = filtered_ranks(day_with([2]), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0), 6)
+    assert r.tolist() == [1 + 5 / 2]
+
+
+def test_metrics_by_hand():
+    m = metrics(np.array([1, 2, 4, 20]))
+    assert m["mrr"] == pytest.approx((1 + 0.5 + 0.25 + 0.05) / 4)
+    assert (m["h1"], m["h3"], m["h10"]) == (0.25, 0.5, 0.75)
+
+
+def tiny_graph(n_days: int = 40, seed: int = 0) -> TKG:
+    """A graph with habits: entity pairs that repeat, answer each other, and some noise."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for d in range(n_days):
+        for s, r, o, every in ((0, 0, 1, 2), (1, 1, 0, 3), (2, 0, 3, 1), (3, 2, 4, 4), (4, 0, 2, 5)):
+            if d % every == 0:
+                rows.append((s, r, o, d))
+        for _ in range(2):
+            rows.append((int(rng.integers(5, 12)), int(rng.integers(0, 3)), int(rng.integers(0, 12)), d))
+    q = np.array(rows, dtype=np.int64)
+    g = TKG([f"E{i}" for i in range(12)], ["Consult", "Make_statement", "Use_conventional_military_force"])
+    g.splits = {"train": q[q[:, 3] < 24], "valid": q[(q[:, 3] >= 24) & (q[:, 3] < 32)], "test": q[q[:, 3] >= 32]}
+    g.epoch = "2014-01-01"
+    return g
+
+
+def test_no_answer_leaks_into_the_history():
+    g = tiny_graph()
+    n = 0
+    for day in iter_days(g, "test"):
+        assert (day.history[:, 3] < day.day).all()
+        assert (day.facts[:, 3] == day.day).all()
+        # the history still holds every earlier test day (single-step setting)
+        earlier = g.splits["test"][g.splits["test"][:, 3] < day.day]
+        assert len(day.history) == len(g.splits["train"]) * 2 + len(g.splits["valid"]) * 2 + len(earlier) * 2
+        n += len(day.facts)
+    assert n == 2 * len(g.splits["test"])
+
+
+def test_a_fact_first_seen_today_gives_no_evidence_for_itself():
+    g = tiny_graph()
+    new = np.array([[3, 1, 0, 35]])  # never happened before day 35 (noise subjects are 5..11)
+    g.splits["test"] = np.concatenate([g.splits["test"], new])
+    m = Forecaster(g)
+    day = next(d for d in iter_days(g, "test") if d.day == 35)
+    f = m.features(day)
+    qi = np.flatnonzero((day.qs == 3) & (day.qr == 1))[0]
+    from barograph.analysis.forecast.features import FEATURES
+
+    row = np.flatnonzero((f.q == qi) & (f.o == 0))
+    assert len(row) == 0 or f.X[row[0], FEATURES.index("same_seen")] == 0
+    p = Recurrency(g.n_ent, g.n_rel)(day)
+    assert not ((p[0] == qi) & (p[1] == 0)).any()
+
+
+def test_recurrency_scores_by_hand():
+    g = TKG([f"E{i}" for i in range(4)], ["a", "b"])
+    g.splits = {"train": np.array([[0, 0, 1, 0], [0, 0, 2, 1], [0, 0, 1, 2]]),
+                "valid": np.zeros((0, 4), dtype=np.int64), "test": np.array([[0, 0, 1, 3]])}
+    m = Recurrency(g.n_ent, g.n_rel, lam=0.5, alpha=0.6)
+    day = next(iter_days(g, "test"))
+    q, o, s = m(day)
+    qi = np.flatnonzero((day.qs == 0) & (day.qr == 0))[0]
+    got = {int(oo): ss for qq, oo, ss in zip(q, o, s) if qq == qi}
+    assert got[1] == pytest.approx(0.6 * 0.5 ** 1 + 0.4 * 2 / 3)
+    assert got[2] == pytest.approx(0.6 * 0.5 ** 2 + 0.4 * 1 / 3)
+    r = filtered_ranks(day, q, o, s, g.n_ent)
+    assert r[0] == 1.0  # E1 on top for (E0, a, ?)
+
+
+def test_forecaster_learns_habits_and_explains_with_real_past_facts():
+    g = tiny_graph()
+    m = Forecaster(g)
+    m.fit(splits=(("train", 10), ("valid", 0)))
+    from barograph.analysis.forecast.evaluate import evaluate
+
+    res = evaluate(m, g, "test")
+    base = evaluate(Recurrency(g.n_ent, g.n_rel), g, "test")
+    assert res["mrr"] > 0.3 and res["n"] == 2 * len(g.splits["test"])
+    assert res["mrr"] >= base["mrr"] - 0.05
+    ex = explain(m, 0, 0, 36, top=3)
+    assert ex["candidates"][0]["object"] == "E1"
+    assert ex["date"] == "2014-02-06"
+    facts = {tuple(x) for x in np.concatenate([g.splits[s] for s in ("train", "valid", "test")]).tolist()}
+    ev = ex["candidates"][0]["evidence"]
+    assert ev and ex["candidates"][0]["reasons"]
+    for e in ev:
+        s, r, o = g.entities.index(e["subject"]), g.relations.index(e["relation"]), g.entities.index(e["object"])
+        assert (s, r, o, e["day"]) in facts and e["day"] < 36
+
+
+def test_dyad_weekly_counts_and_scores_by_hand():
+    s = np.array([0, 1, 0, 2, 0])
+    o = np.array([1, 0, 1, 0, 2])
+    day = np.array([0, 1, 8, 9, 15])
+    conflict = np.array([True, False, False, True, True])
+    dw = dyad.DyadWeeks.build(s, o, day // 7, conflict, n_ent=3)
+    r01 = np.flatnonzero((dw.a == 0) & (dw.b == 1))[0]
+    assert dw.n[r01].tolist() == [2, 1, 0] and dw.n4[r01].tolist() == [1, 0, 0]
+    assert dw.ent4[0].tolist() == [1, 1, 1]
+    rows, _, pers, _ = dw.at(1)
+    assert set(rows.tolist()) == {0, 1} and pers.tolist() == [0.0, 1.0]
+    assert dw.target(rows, 2).tolist() == [0.0, 1.0]
+    assert dyad.roc_auc(np.array([0.1, 0.4, 0.35, 0.8]), np.array([0, 0, 1, 1])) == pytest.approx(0.75)
+    assert dyad.brier(np.array([1.0, 0.0]), np.array([0.0, 0.0])) == 0.5
+
+
+def test_icews14_loads_and_every_relation_has_a_cameo_root(shared):
+    g = load_icews(shared / "bench" / "icews14")
+    assert (g.n_ent, g.n_rel, g.step) == (7128, 230, 24)
+    assert {s: len(q) for s, q in g.splits.items()} == {"train": 74845, "valid": 8514, "test": 7371}
+    assert g.splits["train"][:, 3].max() < g.splits["valid"][:, 3].min()
+    roots = relation_roots(g.relations)
+    assert all(roots) and roots[g.relations.index("Use_conventional_military_force")] == "19"
+    assert len(with_inverses(g.splits["test"], g.n_rel)) == 2 * 7371
+
+
+def test_bad_benchmark_line_names_file_and_line(tmp_path):
+    for name, text in {"entity2id.txt": "A\t0\nB\t1\n", "relation2id.txt": "r\t0\n", "train.txt": "0\t0\t1\t0\n",
+                       "valid.txt": "0\t0\tx\t24\n", "test.txt": "0\t0\t1\t48\n"}.items():
+        (tmp_path / name).write_text(text)
+    with pytest.raises(BadInput, match=r"valid.txt:1: expected integer"):
+        load_icews(tmp_path)
+
+
+def make_store(path):
+    from barograph.store.db import Store
+
+    rows = [  # (id, date, source, target, cameo, root, quad, text)
+        ("e1", "2016-01-04", "RUS", "TUR", "190", "19", 4, "Russian jets struck Turkish positions."),
+        ("e2", "2016-01-10", "RUS", "TUR", "111", "11", 3, "Moscow criticised Ankara."),
+        ("e3", "2016-01-12", "TUR", "RUS", "173", "17", 4, "Turkey detained Russian sailors."),
+        ("e4", "2016-01-13", "RUS", "TUR", "190", "19", 4, "Russian artillery fired on Turkish troops."),
+        ("e5", "2016-01-13", "USA", "TUR", "040", "04", 1, "Washington consulted Ankara."),
+        ("e6", "2016-01-14", "RUS", "TUR", "130", "13", 3, "Russia might strike again, officials said."),
+    ]
+    with Store(path) as st:
+        for eid, d, s, t, c, r, q, text in rows:
+            st.con.execute(
+                "INSERT INTO events (event_id, date, source, source_entity, target, target_entity, cameo, root_code, "
+                "quad_class, text, doc, modality) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'doc1', ?)",
+                [eid, d, s, s, t, t, c, r, q, text, "hypothetical" if eid == "e6" else "asserted"])
+
+
+def test_forecast_command_on_a_real_store(tmp_path):
+    from typer.testing import CliRunner
+
+    from barograph.interfaces.cli import app
+
+    db = tmp_path / "f.duckdb"
+    make_store(db)
+    res = CliRunner().invoke(app, ["forecast", "--dyad", "RUS", "TUR", "--db", str(db), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    types = data["next_event_types"]
+    assert types[0]["root"] == "19" and types[0]["evidence"][0]["event_id"] == "e4"
+    assert sum(t["probability"] for t in types) <= 1.0 + 1e-9
+    # the hypothetical threat is not history
+    assert all(e["event_id"] != "e6" for t in types for e in t["evidence"])
+    mc = data["material_conflict_next_week"]
+    assert mc["conflict_this_week"] is True and 0.0 < mc["probability"] < 1.0
+    res = CliRunner().invoke(app, ["forecast", "--dyad", "RUS", "TUR", "--db", str(db)])
+    assert res.exit_code == 0 and "Fight" in res.stdout and "2016-01-13" in res.stdout
+
+
+def test_forecast_command_errors_in_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    db = tmp_path / "f.duckdb"
+    make_store(db)
+    p = subprocess.run([sys.executable, "-m", "barograph.interfaces.cli", "forecast", "--dyad", "XXX", "YYY",
+                        "--db", str(db)], capture_output=True, text=True, check=False)
+    assert p.returncode == 2
+    assert p.stderr.strip().count("\n") == 0 and "no asserted events involving XXX or YYY" in p.stderr
