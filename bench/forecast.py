@@ -74,7 +74,8 @@ def main() -> None:
         tm = time.perf_counter() - t0
 
     print(f"recurrency baseline: lambda={tuned['lambda']} alpha={tuned['alpha']} (valid MRR {tuned['valid_mrr']:.4f})")
-    print(f"barograph: fitted on {fit['queries']} queries, {fit['rows']} candidate rows; weights:")
+    print(f"barograph: fitted on {fit['queries']} queries, {fit['rows']} candidate rows "
+          f"({fit.get('rerank_rows', 0)} re-ranked by trees); linear-stage weights (standardised features):")
     print("  " + ", ".join(f"{k} {v:+.2f}" for k, v in model.weights().items()))
     s, r, o, t = (int(x) for x in g.splits["test"][0])
     ex = explain(model, s, r, t, top=3, evidence=2)

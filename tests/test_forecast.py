@@ -223,3 +223,15 @@ def test_forecast_command_errors_in_one_line(tmp_path):
                         "--db", str(db)], capture_output=True, text=True, check=False)
     assert p.returncode == 2
     assert p.stderr.strip().count("\n") == 0 and "no asserted events involving XXX or YYY" in p.stderr
+
+
+def test_linear_only_model_scores_are_its_weighted_evidence():
+    g = tiny_graph()
+    m = Forecaster(g, rerank=False)
+    m.fit(splits=(("train", 10), ("valid", 0)))
+    assert m.booster is None
+    day = next(iter_days(g, "test"))
+    q, _, s = m(day)
+    f = m.features(day)
+    manual = ((f.X - m.mean) / m.std) @ m.w
+    assert np.allclose(s, manual) and len(q) == len(f.X)
