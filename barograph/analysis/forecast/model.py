@@ -151,6 +151,8 @@ class Forecaster:
 
         res = minimize(loss, np.zeros(F * (G + 1)), jac=True, method="L-BFGS-B", options={"maxiter": 500})
         self.w, self.dw = res.x[:F], res.x[F:].reshape(G, F)
+        if G == 1:  # one group: its deviation is just more of the shared weights
+            self.w, self.dw = self.w + self.dw[0], np.zeros_like(self.dw)
         info = {"loss": float(res.fun), "queries": len(starts), "rows": len(Z), "iters": int(res.nit)}
         if self.rerank:
             info["rerank_rows"] = self._fit_trees(Z, q, y, grp)
