@@ -12,6 +12,7 @@ however many runs apart it arrives.
 """
 from __future__ import annotations
 
+import duckdb
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,8 +24,8 @@ from barograph.records import Article, Document, Event, Sentence
 # A transaction holds at most this many documents and about this much text: big enough that
 # commits cost little, small enough that memory stays flat and an interruption loses little.
 # When coding, batches are smaller because parsing is ~100x slower than storing.
-BATCH_DOCUMENTS = int(os.environ.get("BAROGRAPH_BATCH_DOCUMENTS", 1000))
-BATCH_CHARS = 2_000_000
+BATCH_DOCUMENTS = int(os.environ.get("BAROGRAPH_BATCH_DOCUMENTS", 4000))
+BATCH_CHARS = 6_000_000
 BATCH_CHARS_CODED = 400_000
 
 Paths = Iterable[str | os.PathLike]
@@ -158,40 +159,23 @@ def _batches(docs: Iterator[Document], max_chars: int) -> Iterator[list[Document
         yield batch
 
 
-def _near_check(near, article: Article, signatures: dict[str, bytes]) -> str | None:
-    """The earlier story `article` repeats, or None; only originals join the index.
+def _near_duplicates(near, split, stored_arts: set[str], run_ids: set[str]) -> tuple[dict, dict]:
+    """Near-duplicate check of a batch's new stories in one go: (id -> original or None, id -> MinHash).
 
-    Indexing originals only keeps memory growing with distinct stories rather than with every
-    repost, and stops chains (a copy of a copy drifting away from the story).
+    Only originals join the index: memory and the bands table grow with distinct stories rather
+    than with every repost, and chains (a copy of a copy drifting away from the story) cannot form.
     """
     from barograph.text.dedup import minhash
 
-    m = minhash(article.text, near.num_perm)
-    match = getattr(near, "_match", None)   # one MinHash per article when the index offers it
-    dup = match(article.id, m) if match else near.find(article)
-    if dup and dup != article.id:
-        return dup
-    near.add_signature(article.id, m)
-    signatures[article.id] = m.hashvalues.astype("<u8").tobytes()
-    return None
-
-
-def _load_signatures(store, near) -> None:
-    """Index every stored signature, oldest first, so earlier runs' stories are found too."""
-    import numpy as np
-    from datasketch import MinHash
-
-    templates: dict[int, MinHash] = {}
-    cur = store.con.execute("SELECT article_id, minhash FROM signatures ORDER BY rowid")
-    while rows := cur.fetchmany(10_000):
-        for article_id, sig in rows:
-            values = np.frombuffer(sig, dtype="<u8")
-            t = templates.get(len(values))
-            if t is None:
-                t = templates[len(values)] = MinHash(num_perm=len(values))
-            m = t.copy()          # same seed, scheme and dtype as the index's own MinHashes:
-            m.hashvalues = values.astype(t.hashvalues.dtype)  # LSH bands hash the raw bytes
-            near.add_signature(article_id, m)
+    items, seen = [], set()
+    for _d, arts in split:
+        for a in arts:
+            if a.id in stored_arts or a.id in run_ids or a.id in seen:
+                continue
+            seen.add(a.id)
+            items.append((a.id, minhash(a.text, near.num_perm)))
+    found = near.check_many(items)
+    return {aid: dup for (aid, _), dup in zip(items, found)}, dict(items)
 
 
 def ingest(paths: Paths, db: str | os.PathLike | None = None, *, code: bool = True, corpus: str = "default",
@@ -206,7 +190,8 @@ def ingest(paths: Paths, db: str | os.PathLike | None = None, *, code: bool = Tr
     from barograph.store.db import Store
     from barograph.store.writer import DocBatch, known_ids, write_many
     from barograph.text.articles import split_articles
-    from barograph.text.dedup import NearDuplicates
+    from barograph.text.dedup import to_bytes
+    from barograph.text.dedup_store import BandIndex
     from barograph.text.sentences import split_sentences
 
     paths = [os.fspath(p) for p in paths]
@@ -230,9 +215,12 @@ def ingest(paths: Paths, db: str | os.PathLike | None = None, *, code: bool = Tr
     report.db = str(store.path)
     bar = None
     try:
-        near = NearDuplicates() if dedup else None
-        if near is not None:
-            _load_signatures(store, near)
+        _bound_memory(store.con)
+        near = None
+        if dedup:
+            with store.transaction():
+                near = BandIndex(store.con)
+                near.backfill()
         run_ids: set[str] = set()       # article ids given a row (or found stored) in this run
         doc_articles: dict[str, int] = {}  # sha256 of documents read or found stored -> articles
         bar = _Progress(paths, progress)
@@ -255,6 +243,7 @@ def ingest(paths: Paths, db: str | os.PathLike | None = None, *, code: bool = Tr
                 except Exception as e:  # noqa: BLE001 - one bad document must not stop the run
                     reject(BadInput(d.path or d.doc, f"cannot split into articles ({type(e).__name__}: {e})"))
             stored_arts = known_ids(con, "articles", "article_id", (a.id for _, arts in split for a in arts))
+            near_of, hashes = _near_duplicates(near, split, stored_arts, run_ids) if near else ({}, {})
             batch: list[DocBatch] = []
             to_code: list[tuple[Article, list[Sentence]]] = []
             for d, arts in split:
@@ -272,7 +261,9 @@ def ingest(paths: Paths, db: str | os.PathLike | None = None, *, code: bool = Tr
                             continue
                         run_ids.add(a.id)
                         if near is not None:
-                            a.duplicate_of = _near_check(near, a, item.signatures)
+                            a.duplicate_of = near_of.get(a.id)
+                            if a.duplicate_of is None:
+                                item.signatures[a.id] = to_bytes(hashes[a.id])
                         sents = split_sentences(a, d.text)
                         item.sentences.extend(sents)
                         if code and not a.duplicate_of:
@@ -285,6 +276,9 @@ def ingest(paths: Paths, db: str | os.PathLike | None = None, *, code: bool = Tr
                 _code_into(batch, to_code, coder, reject)
             r = write_many(store, batch, corpus=corpus, rejects=pending_rejects)
             pending_rejects.clear()
+            if near is not None:  # the batch's originals join the index once they are stored
+                with store.transaction():
+                    near.flush({aid for item in batch for aid in item.signatures})
             for k in ("documents", "articles", "duplicates", "near_duplicates", "sentences", "events"):
                 setattr(report, k, getattr(report, k) + getattr(r, k))
             report.already_stored += r.already_stored
@@ -294,11 +288,24 @@ def ingest(paths: Paths, db: str | os.PathLike | None = None, *, code: bool = Tr
     except KeyboardInterrupt as e:
         e.report = report  # what was committed before Ctrl-C, for the caller to tell
         raise
+    except (RuntimeError, duckdb.InterruptException) as e:
+        if not isinstance(e, duckdb.InterruptException) and "interrupted" not in str(e).lower():
+            raise
+        # Ctrl-C that lands inside a DuckDB query comes back as its own error; same meaning
+        ki = KeyboardInterrupt()
+        ki.report = report
+        raise ki from None
     finally:
         if bar is not None:
             bar.close()
         store.close()
     return report
+
+
+def _bound_memory(con) -> None:
+    """Cap DuckDB's buffers (BAROGRAPH_DB_MEMORY, default 256MB) so a long ingest stays flat."""
+    con.execute(f"SET memory_limit = '{os.environ.get('BAROGRAPH_DB_MEMORY', '256MB')}'")
+    con.execute("SET preserve_insertion_order = false")
 
 
 def _articles_of(con, doc_ids: set[str]) -> dict[str, int]:

@@ -174,11 +174,22 @@ def _evidence(store, alerts: pd.DataFrame, n: int, claimed: bool) -> dict[int, l
     finally:
         con.unregister("alert_windows")
     outd: dict[int, list[dict]] = {}
-    for row in df.to_dict("records"):
-        i = int(row.pop("i"))
-        outd.setdefault(i, []).append({k: (None if not isinstance(v, str) and pd.isna(v) else
-                                           (v.item() if hasattr(v, "item") else v)) for k, v in row.items()})
+    names = [c for c in df.columns if c != "i"]
+    columns = [_plain_column(df[c]) for c in names]  # column by column: far fewer Python calls
+    for i, values in zip(df["i"].tolist(), zip(*columns)):
+        outd.setdefault(int(i), []).append(dict(zip(names, values)))
     return outd
+
+
+def _plain_column(col: pd.Series) -> list:
+    """Python values of a column, missing ones (NaN, NaT, NA, None) as None."""
+    kind = col.dtype.kind if isinstance(col.dtype, np.dtype) else "O"
+    if kind in "iub":
+        return col.tolist()
+    if kind == "f":
+        return [None if v != v else v for v in col.tolist()]
+    return [None if not isinstance(v, str) and pd.isna(v) else (v.item() if hasattr(v, "item") else v)
+            for v in col.tolist()]
 
 
 def scan(p: Panel, *, model: Model | None = None, weeks=None, coop_z: float = 3.0,

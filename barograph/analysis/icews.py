@@ -177,7 +177,7 @@ def _read_ids(path: Path) -> dict[int, str]:
     return ids
 
 
-def _read_quads(path: Path, n_ent: int, n_rel: int):
+def _read_quads(path: Path, ent_ids, rel_ids):
     import numpy as np
     import pandas as pd
 
@@ -199,8 +199,8 @@ def _read_quads(path: Path, n_ent: int, n_rel: int):
         got = " ".join(df.iloc[i]).strip()[:60]
         raise BadInput(str(path), f"expected four integers, got {got!r}", line=i + 1)
     out = pd.DataFrame({c: v.astype("int64") for c, v in nums.items()})
-    for col, limit, what in (("s", n_ent, "entity"), ("o", n_ent, "entity"), ("r", n_rel, "relation")):
-        badi = np.flatnonzero((out[col] < 0).to_numpy() | (out[col] >= limit).to_numpy())
+    for col, known, what in (("s", ent_ids, "entity"), ("o", ent_ids, "entity"), ("r", rel_ids, "relation")):
+        badi = np.flatnonzero(~out[col].isin(known).to_numpy())
         if len(badi):
             raise BadInput(str(path), f"unknown {what} id {int(out[col].iloc[badi[0]])}", line=int(badi[0]) + 1)
     out["line"] = np.arange(1, len(out) + 1)
@@ -230,7 +230,7 @@ def import_icews(store, directory, *, corpus: str | None = None, start: str = "2
         raise BadInput(str(d), "no train.txt, valid.txt or test.txt quadruple files")
     quads = []
     for f in files:
-        q = _read_quads(f, max(ents) + 1, max(rels) + 1)
+        q = _read_quads(f, list(ents), list(rels))
         q["split"] = f.stem
         quads.append(q)
         if progress:

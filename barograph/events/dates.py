@@ -112,10 +112,26 @@ def date_phrases(tok):
             yield c.text
 
 
+def _date_holders(tok):
+    """The trigger, then the verbs whose date it shares: an xcomp or conjunct shares its
+    governor's ("managed in 2013 to resolve"), a when-clause takes the date of the clause it
+    modifies ("what we saw in 2013, when X and Y resolved the issue")."""
+    yield tok
+    cur = tok
+    for _ in range(4):
+        if cur.dep_ in ("xcomp", "conj") and cur.head is not cur:
+            cur = cur.head
+            yield cur
+        else:
+            break
+    if cur.dep_ in ("advcl", "relcl") and any(c.lower_ == "when" and c.dep_ in ("advmod", "mark") for c in cur.children):
+        yield cur.head
+
+
 def event_date(tok, article_date: str | None) -> tuple[str | None, bool, str]:
     """(ISO date, historical, precision) for the event triggered by ``tok``."""
     ref = _iso(article_date)
-    for phrase in date_phrases(tok):
+    for phrase in (ph for t in _date_holders(tok) for ph in date_phrases(t)):
         got = parse_expression(phrase, ref)
         if got:
             d, precision = got

@@ -8,6 +8,14 @@ passive subject -> target, "by" agent -> source; a verb without a subject borrow
 what governs it (coordination, "threatening to attack", relative clauses, "joined X in
 bombing", "accused of shipping"); pronouns take the last compatible actor in the article;
 "we"/"I" inside reported speech take the speaker. An event needs both actors resolved.
+
+General rules on top (each tested in tests/test_events_rules.py): a verb that labels actors
+hostile ("named/viewed X as a threat") criticises them (111); a light verb lends its
+dative/"to" target to its event noun ("gave X credit" = praise, "increased its deployment to
+X"); transfer verbs find "to X" deep in their object; "give" without something material is no
+aid; joining a group is no meeting; "managed/tried to V" codes only V; movement verbs are
+visits only for actors who act politically; "says X should" is advice, not a demand, and a
+speaker's comment on his own state is no event; an object "them" takes the nearest plural noun.
 """
 from __future__ import annotations
 
@@ -38,7 +46,7 @@ ACCUSE = {"accuse", "charge", "suspect", "blame", "convict", "indict", "condemn"
           "criticise", "praise", "thank", "fault", "credit", "punish", "sanction"}
 SPEECH = {"say", "tell", "state", "declare", "announce", "add", "insist", "argue", "claim", "express",
           "stress", "warn", "note", "repeat", "write", "explain", "assert", "maintain"}
-DEMAND_AUX = {"must", "should"}
+DEMAND_AUX = {"must"}   # "should" gives advice; "must"/"has to" demand
 WITH_IS_ALONGSIDE = {"fight", "work", "serve", "stand", "side", "join", "cooperate", "ally"}
 NEUTRAL_REPORT = {"say", "tell", "state", "declare", "announce", "add", "write", "note", "repeat", "explain"}
 # verbs whose event is about the act they govern: "threatened to attack X" threatens X
@@ -52,6 +60,42 @@ AGENT_NOUNS = {"regime", "government", "army", "military", "forces", "force", "t
                "embassy", "ambassador", "diplomat", "diplomats", "soldier", "soldiers", "aircraft",
                "plane", "planes", "jet", "jets", "warplane", "warplanes", "ship", "ships", "citizens",
                "administration", "parliament", "authorities", "spokesman", "envoy", "intelligence"}
+# verbs that put a label on their object: "named/called/branded X (as) a threat" -> 111 for X
+LABEL_VERBS = {"name", "call", "label", "brand", "designate", "list", "view", "see", "regard",
+               "consider", "describe", "term", "dub", "declare", "identify", "portray", "paint", "treat"}
+HOSTILE_LABELS = {"threat", "enemy", "terrorist", "terrorism", "aggressor", "menace", "danger",
+                  "adversary", "foe", "pariah", "dictator", "criminal", "rogue", "sponsor", "invader",
+                  "occupier", "war-monger", "warmonger", "extremist", "tyrant", "butcher", "puppet",
+                  "stooge", "traitor", "fascist", "nazi", "liar", "thug", "murderer", "killer"}
+# head nouns of a quantity phrase: "an amount of hardware" is about the hardware
+QUANTITY = {"amount", "number", "lot", "batch", "quantity", "shipment", "consignment", "range",
+            "array", "load", "supply", "dozens", "hundreds", "thousands", "set", "package", "cache",
+            "dozen", "hundred", "thousand", "million", "scores", "score", "contingent", "battalion",
+            "unit", "group", "some", "many", "several", "few", "most", "all", "rest"}
+# verbs that move things: "to X" anywhere in their object phrase names the destination
+TRANSFER = {"send", "ship", "deliver", "deploy", "dispatch", "transfer", "supply", "move", "sell",
+            "provide", "airlift", "fly", "smuggle", "export", "channel", "funnel", "redeploy"}
+# movement verbs code a visit (04) only for actors who act politically, not for migrants or workers
+MOVEMENT = {"come", "arrive", "approach", "go", "travel", "return", "fly", "move", "migrate", "flee"}
+CIVILIAN_SECTORS = {"LAB", "CVL", "REF", "EDU", "BUS", "AGR", "HLH", "REL", "MED", "SPT", "ENV", "CRM"}
+# verbs whose default (no pattern) "give" event needs a material object: "gave Obama credit" is no aid
+MATERIAL_GIVE = {"give", "grant", "award", "bestow", "lend", "endow", "entrust"}
+AID_OBJECTS = {"aid", "assistance", "money", "fund", "funds", "funding", "weapon", "weapons", "arms",
+               "loan", "loans", "grant", "food", "supplies", "equipment", "ammunition", "munitions",
+               "missile", "missiles", "tank", "tanks", "jet", "jets", "medicine", "medicines", "fuel",
+               "oil", "gas", "cash", "dollars", "euros", "support", "training", "troops", "asylum",
+               "refuge", "shelter", "hardware", "vehicles", "credits", "subsidies", "relief", "vaccines"}
+# verbs whose xcomp carries the act: "managed to resolve", "tried to negotiate" code only the xcomp
+ASPECT_GOVERNORS = {"manage", "try", "attempt", "seek", "continue", "begin", "start", "fail", "get",
+                    "help", "come", "go", "keep", "proceed", "dare", "strive", "struggle", "endeavor",
+                    "endeavour", "rush", "hasten", "move", "work"}
+# a singular agent mention with one of these heads is a person, for "he"/"she"
+PERSON_AGENTS = {"diplomat", "minister", "ambassador", "official", "spokesman", "spokeswoman",
+                 "spokesperson", "president", "envoy", "general", "commander", "leader", "chief",
+                 "secretary", "senator", "journalist", "premier", "chancellor", "king", "queen",
+                 "prince", "emir", "sheikh", "negotiator", "lawmaker", "politician", "officer",
+                 "activist", "analyst", "expert", "adviser", "advisor", "prosecutor", "judge", "mayor",
+                 "governor", "militant", "soldier", "cleric", "dissident", "reporter", "director"}
 
 
 @lru_cache(maxsize=1)
@@ -81,6 +125,8 @@ class Arg:
     token: int                    # token index in the sentence (-1: from another sentence)
     via: str = "mention"          # mention | pronoun | speaker | relative
     ref: int = -1                 # document offset of the mention it stands for
+    sector: str | None = None
+    kind: str = ""                # the mention's kind: state | person | demonym | agent ...
 
 
 @dataclass
@@ -103,9 +149,13 @@ class ArticleContext:
 
 def _mention_kind(match, toks) -> str:
     kind = str(getattr(match, "kind", "") or "").lower()
-    last = toks[-1] if toks else None
+    inside = {t.i for t in toks}
+    # the phrase's head decides number: "jihadists in Syria" is plural
+    last = next((t for t in toks if t.head.i not in inside or t.head is t), toks[-1]) if toks else None
     if kind in ("person", "leader", "individual") or (last is not None and last.ent_type_ == "PERSON"):
         return "person"
+    if kind == "agent" and last is not None and last.tag_ == "NN" and last.lemma_.lower() in PERSON_AGENTS:
+        return "person"   # "a former Australian diplomat" ... "He"
     if last is not None and (last.tag_ in ("NNS", "NNPS") or (last.ent_type_ == "NORP" and last.lower_.endswith("s"))):
         return "plural"
     return "thing"
@@ -120,7 +170,8 @@ class SentenceCoder:
         self.tok_mention: dict[int, Mention] = {}
         self.mentions: list[tuple[int, Mention]] = []
         for m in mentions:
-            toks = [t for t in doc if t.idx < m.end and t.idx + len(t) > m.start]
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            toks = list(span) if span is not None else [t for t in doc if t.idx < m.end and t.idx + len(t) > m.start]
             if not toks:
                 continue
             men = Mention(m, self.base + m.start, self.base + m.end, _mention_kind(m, toks))
@@ -133,7 +184,8 @@ class SentenceCoder:
     def _arg_from_mention(self, men: Mention, tok, via="mention") -> Arg:
         return Arg(men.match.code, men.match.entity or men.match.code,
                    self.doc.text[men.start - self.base:men.end - self.base],
-                   men.start, men.end, tok.i, via, men.start)
+                   men.start, men.end, tok.i, via, men.start, getattr(men.match, "sector", None),
+                   str(getattr(men.match, "kind", "") or ""))
 
     def _core(self, h, with_poss: bool):
         """The noun phrase's own words: modifiers, compounds, names; not its clauses."""
@@ -163,6 +215,13 @@ class SentenceCoder:
         men = self.tok_mention.get(h.i)
         if men:
             return self._arg_from_mention(men, h)
+        if h.lemma_.lower() in QUANTITY or h.pos_ == "NUM":
+            # "dozens of Boko Haram militants", "five of the soldiers": the group counted
+            for c in h.children:
+                if c.dep_ == "prep" and c.lower_ == "of":
+                    for g in c.children:
+                        if g.dep_ == "pobj" and (a := self.actor(g)):
+                            return a
         if h.pos_ not in ("NOUN", "PROPN"):
             return None
         if poss is None:
@@ -196,11 +255,29 @@ class SentenceCoder:
     def pronoun(self, p) -> Arg | None:
         want = PERSONAL[p.lower_]
         cands = [m for i, m in reversed(self.mentions) if i < p.i]
+        if p.lower_ == "them":
+            near = self._nearest_plural_noun(p)
+            if near is False:
+                return None   # "armed the rebels and bombed them": them = the rebels, no actor
+            if near is not None:
+                cands = [near]
         cands += list(reversed(self.ctx.history[-40:]))
         for men in cands:
             if men.kind == want:
                 return Arg(men.match.code, men.match.entity or men.match.code, p.text,
-                           self.base + p.idx, self.base + p.idx + len(p), p.i, "pronoun", men.start)
+                           self.base + p.idx, self.base + p.idx + len(p), p.i, "pronoun", men.start,
+                           getattr(men.match, "sector", None), str(getattr(men.match, "kind", "") or ""))
+        return None
+
+    def _nearest_plural_noun(self, p):
+        """An object "them" takes the nearest plural noun before it in its sentence: its mention,
+        False when that noun is no actor, None when the sentence has none (look further back)."""
+        for t in reversed(self.doc[:p.i]):
+            if t.tag_ in ("NNS", "NNPS") and t.dep_ not in ("compound", "poss") and t.pos_ in ("NOUN", "PROPN"):
+                men = self.tok_mention.get(t.i) or next(
+                    (self.tok_mention[c.i] for c in t.children
+                     if c.dep_ in ("amod", "compound") and c.i in self.tok_mention), None)
+                return men if men is not None else False
         return None
 
     def speaker(self, p) -> Arg | None:
@@ -240,8 +317,11 @@ class SentenceCoder:
         dep, head = v.dep_, v.head
         if dep == "conj":
             return self.subjects(head, depth + 1)
+        if v.pos_ == "ADJ" and dep in ("acomp", "dobj", "oprd", "xcomp"):
+            return self.subjects(head, depth + 1)   # "saw fit to bomb", "is ready to strike": the subject's
         if dep == "xcomp":
-            objs = [c for c in head.children if c.dep_ in ("dobj",)]
+            # "persuaded Iran to stop": the object acts; "saw fit to bomb": no nominal object, the subject does
+            objs = [c for c in head.children if c.dep_ in ("dobj",) and c.pos_ in ("NOUN", "PROPN", "PRON")]
             if objs and head.lemma_.lower() not in ("threaten", "promise", "vow"):
                 return self._conj(objs[0]), False
             return self.subjects(head, depth + 1)
@@ -279,6 +359,12 @@ class SentenceCoder:
                 for c in o.children:
                     if c.dep_ == "prep" and c.lower_ in NOUN_TARGET_PREPS - {"in"}:
                         out.extend(p for p in c.children if p.dep_ == "pobj")
+            if v.lemma_.lower() in TRANSFER:
+                # "sent an amount of hardware, including jets, to Syria": the destination hangs deep
+                for o in objs:
+                    for t in o.subtree:
+                        if t.dep_ == "prep" and t.lower_ in ("to", "into") and t is not o:
+                            out.extend(p for p in t.children if p.dep_ == "pobj")
         return out
 
     def frame(self, v) -> set[str]:
@@ -289,6 +375,14 @@ class SentenceCoder:
                 continue
             words.add(c.lemma_.lower())
             words.add(c.lower_)
+            if c.dep_ == "dobj" and c.lemma_.lower() in QUANTITY:
+                # "sent a significant amount of military hardware": the pattern sees the hardware
+                for of in c.children:
+                    if of.dep_ == "prep" and of.lower_ == "of":
+                        for g in of.children:
+                            if g.dep_ == "pobj":
+                                words.update((g.lemma_.lower(), g.lower_))
+                                words.update(x.lemma_.lower() for x in g.children if x.dep_ in ("amod", "compound"))
             for g in c.children:
                 if g.dep_ in ("pobj", "compound", "amod", "dobj", "prt", "pcomp"):
                     words.add(g.lemma_.lower())
@@ -343,6 +437,29 @@ class SentenceCoder:
                     return s, c
         return None, None
 
+    def _labelled(self, v):
+        """'named the threats: ISIS and Russia', 'views Russia as a threat', 'branded X a terrorist':
+        the actors a label verb calls hostile, or None when it puts no hostile label."""
+        labels, named = [], []
+        for c in v.children:
+            if c.dep_ in ("dobj", "oprd", "attr", "xcomp", "ccomp"):
+                labels.append(c)
+                named.append(c)
+                for g in c.children:
+                    if g.dep_ in ("oprd", "attr", "appos", "nsubj") or (g.dep_ == "prep" and g.lower_ == "as"):
+                        labels.extend(x for x in ([g] if g.dep_ != "prep" else g.children) if x.dep_ != "det")
+            elif c.dep_ == "prep" and c.lower_ == "as":
+                labels.extend(x for x in c.children if x.dep_ == "pobj")
+        hostile = [t for t in labels if t.lemma_.lower() in HOSTILE_LABELS]
+        if not hostile:
+            return None
+        out = []
+        for t in named + hostile:
+            for x in self._conj(t):
+                out.append(x)
+                out.extend(a for a in x.children if a.dep_ in ("appos", "nsubj"))
+        return [t for t in out if t.lemma_.lower() not in HOSTILE_LABELS]
+
     def verb_events(self, v) -> list[Event]:
         lemma = v.lemma_.lower()
         objs = [c for c in v.children if c.dep_ == "dobj"]
@@ -352,41 +469,73 @@ class SentenceCoder:
                for c in v.children):
             return []   # "joined the U.S. in bombing": the bombing is the event
         fr = self.frame(v)
-        code, reverse, matched = verbs.lookup(self.dic, lemma, fr)
-        if code is None and v.lower_ in self.dic.forms:
-            code, reverse, matched = verbs.lookup(self.dic, self.dic.forms[v.lower_], fr)
+        labelled = self._labelled(v) if lemma in LABEL_VERBS else None
+        if labelled is not None:
+            code, reverse, matched = "111", False, 1   # calling X a threat/terrorist criticises X
+        else:
+            code, reverse, matched = verbs.lookup(self.dic, lemma, fr)
+            if code is None and v.lower_ in self.dic.forms:
+                code, reverse, matched = verbs.lookup(self.dic, self.dic.forms[v.lower_], fr)
         if code is None:
             return []
+        if labelled is None and lemma == "call" and any(c.dep_ in ("oprd", "attr") for c in v.children) and objs:
+            return []   # "called X a partner": naming, not a phone call
+        root = codes.root(code)
+        if not matched:
+            if lemma in ASPECT_GOVERNORS and any(c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX") for c in v.children):
+                return []   # "managed to resolve": the resolving is the event
+            if lemma == "join":
+                return []   # joining a group or alliance is membership, not a meeting
+            if lemma in MATERIAL_GIVE and root == "07" and not (
+                    {o.lemma_.lower() for o in objs} | {o.lower_ for o in objs}) & AID_OBJECTS:
+                return []   # "gave X credit/time/a chance": no aid without something material
         subs, passive = self.subjects(v)
         if not subs:
             return []
         inherited = not any(c.dep_ in ("nsubj", "nsubjpass") for c in v.children)
-        if passive:
+        from_statement = False
+        if labelled is not None:
+            targets = labelled
+        elif passive:
             targets = subs
             subs = [p for c in v.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
             subs = [x for s in subs for x in self._conj(s)]
         else:
             targets = self._target_candidates(v)
+        if not passive and targets and not any(self.actor(t) for t in targets):
+            targets = []   # "expressed his concern that Russia ...": the object names no one
         if not targets and not passive:
             # "threatening to attack X", "vowed to punish X": the act's target
             for c in v.children:
                 if c.dep_ == "xcomp" and c.pos_ == "VERB" and lemma in ACT_GOVERNORS:
                     targets = self._target_candidates(c)
                     break
-        if not targets and not passive and lemma in SPEECH | ACCUSE | {"argue", "insist"} | set():
+        if not targets and not passive and lemma in SPEECH | ACCUSE | {"argue", "insist"}:
             s, clause = self._statement_target(v)
             if s is not None:
                 if any(c.dep_ == "aux" and c.lower_ in DEMAND_AUX for c in clause.children) or (
                         clause.lemma_ == "have" and any(x.dep_ == "xcomp" for x in clause.children)):
                     code = "100"   # "says X must go": a demand
                 elif codes.root(code) == "01" and lemma in NEUTRAL_REPORT:
-                    s = None   # "X said Y did Z" is Y's event, reported; not X's towards Y
+                    s = None   # "X said Y did Z" (or "Y should do Z", advice) is about Y, not X's act to Y
                 if s is not None:
                     targets = self._conj(s)
+                    from_statement = True
         if codes.root(code) == "01" and not targets:
             return []
         srcs = [a for s in subs if (a := self.actor(s))]
         tgts = [a for o in targets if (a := self.actor(o))]
+        if from_statement:
+            # what a speaker says about his own state is domestic comment, not an event between actors
+            tgts = [t for t in tgts if all(t.entity != a.entity for a in srcs)]
+        if lemma in MOVEMENT and codes.root(code) == "04":
+            srcs = [a for a in srcs if (a.sector or "") not in CIVILIAN_SECTORS and a.kind != "demonym"]
+        if codes.root(code) == "01" and lemma in SPEECH:
+            tgts = [t for t in tgts if t.sector != "MED" and t.code[-3:] != "MED"]   # "told Reuters": reporting
+        if not tgts and not passive and v.dep_ == "conj" and codes.root(code) in RECIPROCAL_ROOTS:
+            # "met with X and agreed to coordinate": the agreement is with the partner met
+            tgts = [a for c in v.head.children if c.dep_ == "prep" and c.lower_ == "with"
+                    for p in c.children if p.dep_ == "pobj" for x in self._conj(p) if (a := self.actor(x))]
         if not tgts and not passive and len(srcs) >= 2 and codes.root(code) in RECIPROCAL_ROOTS:
             # "Ukraine and Russia agreed on a cease-fire": each with the other
             out = []
@@ -424,10 +573,23 @@ class SentenceCoder:
                         if c.lower_ == "in" and code[:2] not in ("15", "17", "18", "19", "20"):
                             continue
                         tgts.extend(args)
-        if not srcs and n.dep_ == "dobj" and n.head.lemma_.lower() in LIGHT:
-            subs, passive = self.subjects(n.head)
+        holder = None   # a verb that lends the noun its roles
+        if n.dep_ == "dobj" and n.head.lemma_.lower() in LIGHT:
+            holder = n.head
+        elif n.dep_ == "pobj" and n.head.lower_ == "with" and n.head.head.pos_ == "VERB":
+            holder = n.head.head   # "responded with airstrikes on Gaza": the responder strikes
+        if not srcs and holder is not None:
+            subs, passive = self.subjects(holder)
             if not passive:
                 srcs = [a for s in subs if (a := self.actor(s))]
+        if not tgts and holder is not None:
+            # "gave Obama credit", "increased its deployment ... to Tartus": the light verb holds the target
+            for c in holder.children:
+                if c.dep_ in ("dative", "iobj"):
+                    tgts.extend(a for x in self._conj(c) if (a := self.actor(x)))
+                elif c.dep_ == "prep" and c.lower_ in TARGET_PREPS:
+                    tgts.extend(a for p in c.children if p.dep_ == "pobj"
+                                for x in self._conj(p) if (a := self.actor(x) or self._located(x)))
         mod = modality(n, self.question)
         out = self._emit(n, n.text, n.idx, n.idx + len(n), srcs, tgts, code, mod, 0.5)
         for group in pairs:   # "talks between A and B": one event, A first
@@ -441,6 +603,8 @@ class SentenceCoder:
             for t in tgts:
                 if (s.start == t.start and s.end == t.end) or s.ref == t.ref:
                     continue   # one mention on both sides ("Erdogan ... his war")
+                if s.code == t.code and len(s.code) == 3:
+                    continue   # a bare state acting on itself names no dyad ("US sanctions ban U.S. persons")
                 date, historical, precision = dates.event_date(trig, art.date)
                 ptype, pmode = codes.plover(code)
                 c = conf - (0.1 if "pronoun" in (s.via, t.via) else 0)

@@ -56,6 +56,9 @@ def _own(tok) -> str | None:
             found = found or CLAIMED
         if c.dep_ == "advmod" and low in HYPO_ADVERBS:
             found = HYPOTHETICAL
+    # a purpose infinitive states an aim, not a deed: "bombed Belgrade to force a transfer"
+    if tok.dep_ == "advcl" and tok.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+        found = found or INTENDED
     # "be going to V": intended
     if tok.dep_ == "xcomp" and tok.head.lemma_ == "go" and tok.head.tag_ == "VBG":
         found = found or INTENDED

@@ -64,10 +64,17 @@ def _as_date(v: Any, what: str) -> str | None:
         raise BadInput(f"--{what}", f"not a date: {v!r} (use YYYY-MM-DD)") from None
 
 
+def _in(col: str, values: list, params: list) -> str:
+    """`col = ?` / `col IN (?, ...)`: plain comparisons DuckDB can push into the scan (zone maps)."""
+    params.extend(values)
+    if len(values) == 1:
+        return f"{col} = ?"
+    return f"{col} IN ({', '.join('?' for _ in values)})"
+
+
 def _actor_match(side: str, codes: list[str], params: list) -> str:
     """An actor given as an entity (RUS), a full code (RUSGOV) or an ICEWS raw name matches."""
-    params.extend([codes, codes])
-    return f"(list_contains(?, e.{side}_entity) OR list_contains(?, e.{side}))"
+    return f"({_in(f'e.{side}_entity', codes, params)} OR {_in(f'e.{side}', codes, params)})"
 
 
 @dataclass
@@ -118,17 +125,17 @@ class EventFilter:
         for col, vals in (("outlet", self.outlets), ("modality", self.modality),
                           ("origin", self.origin), ("corpus", self.corpus)):
             if vals:
-                where.append(f"list_contains(?, e.{col})")
-                params.append([str(v) for v in vals])
+                where.append(_in(f"e.{col}", [str(v) for v in vals], params))
         if self.text:
             where.append("e.text ILIKE ?")
             params.append("%" + self.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
             where[-1] += " ESCAPE '\\'"
         if not self.include_duplicates:
             # events of an article the store marked as a near-duplicate repeat another article's
+            # (NOT IN is safe here: articles.article_id is a primary key, never NULL)
             where.append(
-                "(e.article_id IS NULL OR NOT EXISTS (SELECT 1 FROM articles a "
-                "WHERE a.article_id = e.article_id AND a.duplicate_of IS NOT NULL))"
+                "(e.article_id IS NULL OR e.article_id NOT IN "
+                "(SELECT a.article_id FROM articles a WHERE a.duplicate_of IS NOT NULL))"
             )
         for clause, p in self.extra:
             where.append(clause)
@@ -173,15 +180,76 @@ def events(store, *, actors=None, dyad=None, undirected=False, codes=None, since
                      until=until, outlets=outlets, modality=modality, origin=origin, corpus=corpus,
                      text=text, include_duplicates=include_duplicates)
     where, params = f.sql()
-    cols = ", ".join(f'{expr} AS "{name}"' for expr, name in COLUMNS)
-    sql = f"SELECT {cols} FROM events e WHERE {where} ORDER BY {ORDERS[order]}"
-    if limit is not None:
-        sql += " LIMIT ?"
-        params.append(int(limit))
-    if offset:
-        sql += " OFFSET ?"
-        params.append(int(offset))
+    sql, params = _select(_columns(COLUMNS), where, params, order, limit, offset)
     return store.con.execute(sql, params).fetchdf()
+
+
+# Few enough rows that fetching them by row id beats carrying every column through the sort.
+LATE_ROWS = 5000
+
+
+def _columns(columns) -> str:
+    return ", ".join(f'{expr} AS "{name}"' for expr, name in columns)
+
+
+def _select(cols: str, where: str, params: list, order: str, limit, offset) -> tuple[str, list]:
+    """One statement (one snapshot). A page is chosen on the narrow sort columns first and
+    only its rows are then read whole ("late materialisation"), instead of dragging all 32
+    columns of every match through the sort."""
+    by = ORDERS[order]
+    if limit is None or int(limit) > LATE_ROWS:
+        sql = f"SELECT {cols} FROM events e WHERE {where} ORDER BY {by}"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(limit))
+        if offset:
+            sql += " OFFSET ?"
+            params.append(int(offset))
+        return sql, params
+    sql = (f"WITH page AS (SELECT e.rowid AS r FROM events e WHERE {where} ORDER BY {by} LIMIT ? OFFSET ?) "
+           f"SELECT {cols} FROM events e WHERE e.rowid IN (SELECT r FROM page) ORDER BY {by}")
+    return sql, params + [int(limit), int(offset or 0)]
+
+
+def event_page(store, *, columns: Iterable[str] | None = None, limit: int = 100, offset: int = 0,
+               order: str = "date", total: bool = False, **filters) -> tuple[list[dict], int | None]:
+    """`events()` as JSON-ready dicts (no pandas), and with `total=True` the number of matches.
+
+    For interfaces that show a page of events: the rows come straight from DuckDB as Python
+    values (dates as ISO strings, NULL and NaN as None) and the count comes from the same
+    scan and snapshot as the page. `columns` picks output names of `COLUMNS` (default all).
+    """
+    if order not in ORDERS:
+        raise BadInput("--order", f"unknown order {order!r} (one of {', '.join(ORDERS)})")
+    wanted = list(columns) if columns is not None else [n for _, n in COLUMNS]
+    known = dict((n, e) for e, n in COLUMNS)
+    sel = [(known[n], n) for n in wanted if n in known]
+    where, params = event_filter(**filters).sql()
+    cols = _columns(sel)
+    if total:
+        # one scan: the window counts every match before the page is cut from them
+        by = ORDERS[order]
+        sql = (f"WITH page AS (SELECT e.rowid AS r, count(*) OVER () AS n FROM events e WHERE {where} "
+               f"ORDER BY {by} LIMIT ? OFFSET ?) "
+               f"SELECT {cols}, (SELECT max(n) FROM page) AS __total FROM events e "
+               f"WHERE e.rowid IN (SELECT r FROM page) ORDER BY {by}")
+        rows = store.con.execute(sql, params + [int(limit), int(offset or 0)]).fetchall()
+        n = rows[0][-1] if rows else (count(store, **filters) if offset else 0)
+        rows = [r[:-1] for r in rows]
+    else:
+        sql, params = _select(cols, where, params, order, limit, offset)
+        rows = store.con.execute(sql, params).fetchall()
+        n = None
+    names = [n_ for _, n_ in sel]
+    return [dict(zip(names, map(_json_value, r))) for r in rows], (int(n) if n is not None else None)
+
+
+def _json_value(v: Any) -> Any:
+    if isinstance(v, float) and (v != v or v in (float("inf"), float("-inf"))):
+        return None
+    if isinstance(v, _date):
+        return v.isoformat()
+    return v
 
 
 def count(store, **filters) -> int:

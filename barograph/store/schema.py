@@ -118,6 +118,15 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX appearances_article ON appearances (article_id);
     """,
+    # 3: LSH buckets of the near-duplicate index (barograph.text.dedup_store), so a run's
+    # memory does not grow with the number of stories stored; filled from `signatures`
+    """
+    CREATE TABLE lsh_bands (
+        bucket     BIGINT NOT NULL,         -- hash of one band of an original's MinHash
+        seq        BIGINT NOT NULL,         -- order the original was indexed in (earliest wins)
+        article_id VARCHAR NOT NULL
+    );
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

@@ -37,15 +37,12 @@ def _load() -> dict[str, tuple[int, ...]]:
 
 def detect_language(text: str, max_words: int = 150) -> str | None:
     """ISO 639-1 code of the language of `text`, or None if too short or unclear."""
-    words = _WORD.findall(text, 0, max_words * 8)[:max_words]
+    words = _WORD.findall(text[:max_words * 8].lower())[:max_words]
     if len(words) < 5:
         return None
-    index = _load()
     hits = [0] * len(LANGUAGES)
-    for w in words:
-        ks = index.get(w.lower())
-        if ks:
-            for k in ks:
-                hits[k] += 1
+    for ks in filter(None, map(_load().get, words)):  # one C-level pass over the sample
+        for k in ks:
+            hits[k] += 1
     best = max(range(len(LANGUAGES)), key=hits.__getitem__)
     return LANGUAGES[best] if hits[best] >= _MIN_SHARE * len(words) else None

@@ -6,6 +6,7 @@ blocks the event loop; each takes a read-only view from the app's `Reader` for i
 from __future__ import annotations
 
 import io
+import json
 import os
 import tempfile
 from collections.abc import Iterator
@@ -50,6 +51,31 @@ def read(request: Request) -> Iterator[Any]:
         raise HTTPException(503, detail=f"not available: {e.name or e}") from None
 
 
+def as_json(value: Any) -> Response:
+    """Serialise once with the standard library: FastAPI would otherwise validate and re-encode
+    every row against the route's declared return type, which costs more than the query."""
+    try:
+        body = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError):  # numpy scalars, dates or NaN from a frame: make them plain
+        body = json.dumps(plain(value), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return Response(body.encode("utf-8"), media_type="application/json")
+
+
+def cached(request: Request, key: tuple, compute) -> Any:
+    """`compute()` (which opens its own read), or its answer for the database as it is now."""
+    return request.app.state.cache.get(key, compute)
+
+
+def cached_json(request: Request, key: tuple, view, *args, **kwargs) -> Response:
+    """A JSON answer of `view(store, ...)`, cached as bytes while the file is unchanged."""
+    def compute() -> bytes:
+        with read(request) as store:
+            return as_json(view(store, *args, **kwargs)).body
+
+    body, hit = request.app.state.cache.lookup(key, compute)
+    return Response(body, media_type="application/json", headers={"X-Barograph-Cache": "hit" if hit else "miss"})
+
+
 @router.get("/health", tags=["meta"])
 def health(request: Request) -> dict:
     """Whether the database can be read, its schema version and how many events it holds."""
@@ -64,76 +90,103 @@ def health(request: Request) -> dict:
             "events": n, "writable": bool(request.app.state.token)}
 
 
-@router.get("/api/events", tags=["events"])
+@router.get("/api/events", tags=["events"], response_model=list[dict])
 def api_events(request: Request, f: Filters = Depends(filters),
                limit: int = Query(100, ge=1, le=5000), offset: int = Query(0, ge=0, le=10_000_000),
-               order: Literal["date", "-date", "goldstein", "-goldstein", "mentions"] = "-date") -> list[dict]:
+               order: Literal["date", "-date", "goldstein", "-goldstein", "mentions"] = "-date") -> Response:
     """Events matching the filters, in the fields of `barograph code` plus event_id and article_id."""
-    with read(request) as store:
-        return views.events(store, f, limit=limit, offset=offset, order=order)
+    return cached_json(request, ("events", f.key(), limit, offset, order), views.events, f, limit=limit,
+                       offset=offset, order=order)
 
 
-@router.get("/api/search", tags=["events"])
+@router.get("/api/search", tags=["events"], response_model=dict)
 def api_search(request: Request, q: str = Query(..., min_length=2, max_length=200),
                f: Filters = Depends(filters), limit: int = Query(50, ge=1, le=1000),
-               offset: int = Query(0, ge=0)) -> dict:
-    """Full-text search over evidence sentences (all words, any order), with the event filters."""
+               offset: int = Query(0, ge=0)) -> Response:
+    """Full-text search over evidence sentences (the phrase, any case), with the event filters."""
     f.q = q.strip()
-    with read(request) as store:
-        return views.search(store, f, limit=limit, offset=offset)
+    return cached_json(request, ("search", f.key(), limit, offset), views.search, f, limit=limit, offset=offset)
 
 
-@router.get("/api/dyads", tags=["dyads"])
-def api_dyads(request: Request, n: int = Query(20, ge=1, le=500), since: str | None = None) -> list[dict]:
+@router.get("/api/dyads", tags=["dyads"], response_model=list[dict])
+def api_dyads(request: Request, n: int = Query(20, ge=1, le=500), since: str | None = None) -> Response:
     """The most active dyads."""
-    with read(request) as store:
-        return views.top_dyads(store, n=n, since=since)
+    return cached_json(request, ("dyads", n, since), views.top_dyads, n=n, since=since)
 
 
-@router.get("/api/dyads/{a}/{b}/series", tags=["dyads"])
+@router.get("/api/dyads/{a}/{b}/series", tags=["dyads"], response_model=list[dict])
 def api_series(request: Request, a: str, b: str, freq: Literal["day", "week", "month"] = "week",
-               directed: bool = True, since: str | None = None, until: str | None = None) -> list[dict]:
+               directed: bool = True, since: str | None = None, until: str | None = None) -> Response:
     """Counts by QuadClass, Goldstein sum/mean and net cooperation index per period."""
     check_actor(a, "a"), check_actor(b, "b")
-    with read(request) as store:
-        return views.series(store, a, b, freq=freq, directed=directed, since=since, until=until)
+    return cached_json(request, ("series", a, b, freq, directed, since, until), views.series, a, b, freq=freq,
+                       directed=directed, since=since, until=until)
 
 
-@router.get("/api/dyads/{a}/{b}/forecast", tags=["dyads"])
-def api_forecast(request: Request, a: str, b: str) -> dict:
+@router.get("/api/dyads/{a}/{b}/forecast", tags=["dyads"], response_model=dict)
+def api_forecast(request: Request, a: str, b: str) -> Response:
     """Likely next event types from a to b, and the chance of material conflict next week."""
     check_actor(a, "a"), check_actor(b, "b")
-    with read(request) as store:
-        return views.forecast(store, a, b)
+    return cached_json(request, ("forecast", a, b), views.forecast, a, b)
 
 
-@router.get("/api/alerts", tags=["alerts"])
+@router.get("/api/alerts", tags=["alerts"], response_model=list[dict])
 def api_alerts(request: Request, since: str | None = None, actor: str | None = None,
-               limit: int = Query(50, ge=1, le=1000)) -> list[dict]:
+               limit: int = Query(50, ge=1, le=1000)) -> Response:
     """Escalation alerts, strongest first, each with its evidence events."""
     if actor:
         check_actor(actor, "actor")
-    with read(request) as store:
-        return views.alerts(store, since=since, actor=actor, limit=limit)
+    try:
+        found = _all_alerts(request, since)
+    except ImportError as e:
+        raise HTTPException(503, detail=f"not available: {e.name or e}") from None
+    return as_json(views.alerts(found, actor=actor, limit=limit))
 
 
-@router.get("/api/network", tags=["actors"])
+def _all_alerts(request: Request, since: str | None) -> list[dict]:
+    """Every alert of the record (the detector's one expensive pass), shared by all callers.
+
+    A missing analysis module raises ImportError itself, so pages can show it as a note."""
+    def compute() -> list[dict]:
+        import barograph.analysis.alerts  # noqa: F401
+
+        with read(request) as store:
+            return views.detect_alerts(store, since=since)
+
+    return cached(request, ("alerts", since), compute)
+
+
+@router.get("/api/network", tags=["actors"], response_model=dict)
 def api_network(request: Request, since: str | None = None, until: str | None = None,
-                min_events: int = Query(3, ge=1), limit: int = Query(150, ge=1, le=2000)) -> dict:
+                min_events: int = Query(3, ge=1), limit: int = Query(150, ge=1, le=2000)) -> Response:
     """Actor network: nodes and directed edges with event counts and net cooperation index."""
-    with read(request) as store:
-        return views.network(store, since=since, until=until, min_events=min_events, limit=limit)
+    return cached_json(request, ("network", since, until, min_events, limit), views.network, since=since,
+                       until=until, min_events=min_events, limit=limit)
 
 
-@router.get("/api/actors/{code}", tags=["actors"])
-def api_actor(request: Request, code: str) -> dict:
+@router.get("/api/actors/{code}", tags=["actors"], response_model=dict)
+def api_actor(request: Request, code: str) -> Response:
     """An actor's counts, partners and latest events."""
     check_actor(code, "code")
-    with read(request) as store:
-        found = views.actor(store, code)
+    found = actor_view(request, code)
     if found is None:
         raise HTTPException(404, detail=f"actor {code}: no events")
-    return found
+    return as_json(found)
+
+
+def actor_view(request: Request, code: str) -> dict | None:
+    """`views.actor` with the whole-record network it filters read once per database state."""
+    edges = cached(request, ("network-edges",), lambda: _network_all(request))
+    with read(request) as store:
+        return views.actor(store, code, edges=edges)
+
+
+def _network_all(request: Request) -> list[dict] | None:
+    with read(request) as store:
+        try:
+            return views.network(store, min_events=1, limit=100_000)["edges"]
+        except ImportError:
+            return None
 
 
 @router.get("/api/articles", tags=["articles"])

@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 
 from barograph import __version__
 from barograph.interfaces.web import api, pages
+from barograph.interfaces.web.cache import ResultCache
 from barograph.interfaces.web.reader import Reader
 from barograph.interfaces.web.security import Guard
 
@@ -24,8 +25,12 @@ MAX_UPLOAD = 10 * 1024 * 1024
 
 
 def create_app(db: str | Path, *, token: str | None = None, max_upload: int = MAX_UPLOAD,
-               wait: float = 3.0, linger: float = 0.25) -> FastAPI:
-    """An app serving `db` read-only; uploads (POST /api/ingest) only when `token` is set."""
+               wait: float = 3.0, linger: float = 0.25, cache_size: int = 2048) -> FastAPI:
+    """An app serving `db` read-only; uploads (POST /api/ingest) only when `token` is set.
+
+    `cache_size`: answers of read routes (events, search, series, alerts...) kept while the
+    file is unchanged (0: none); see `cache.py`.
+    """
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         yield
@@ -36,6 +41,7 @@ def create_app(db: str | Path, *, token: str | None = None, max_upload: int = MA
         description="Coded political events (CAMEO/PLOVER) with the sentence behind each one.",
     )
     app.state.reader = Reader(db, wait=wait, linger=linger)
+    app.state.cache = ResultCache(app.state.reader, size=cache_size)
     app.state.token = token or None
     app.state.max_upload = max_upload
     app.state.write_lock = threading.Lock()

@@ -69,6 +69,10 @@ class Filters:
                     since=self.since, until=self.until, outlets=self.outlets, modality=self.modality,
                     origin=self.origin, corpus=self.corpus, text=self.q)
 
+    def key(self) -> str:
+        """The filters as one string, for caching answers (same filters, same key)."""
+        return repr(sorted(self.kwargs().items()))
+
     def query_string(self, **extra: Any) -> str:
         """The same filters as a URL query (for export and paging links)."""
         items = {k: v for k, v in self.raw.items() if v not in (None, "")}
@@ -118,6 +122,8 @@ def plain(v: Any) -> Any:
     if isinstance(v, float):
         return None if math.isnan(v) or math.isinf(v) else v
     if isinstance(v, (datetime,)):
+        if v != v:  # pandas NaT passes for a datetime
+            return None
         return v.date().isoformat() if v.time() == datetime.min.time() else v.isoformat()
     if isinstance(v, date):
         return v.isoformat()
@@ -145,6 +151,21 @@ def plain(v: Any) -> Any:
 
 
 def records(df) -> list[dict[str, Any]]:
-    """DataFrame rows as JSON-ready dicts (NaN/NaT -> null, dates -> ISO strings)."""
+    """DataFrame rows as JSON-ready dicts (NaN/NaT -> null, dates -> ISO strings).
+
+    Column by column: plain numpy columns convert in one `tolist()` (native ints, floats,
+    bools); only the others go through `plain` value by value."""
+    import numpy as np
+
     cols = list(df.columns)
-    return [{c: plain(v) for c, v in zip(cols, row)} for row in df.itertuples(index=False, name=None)]
+    values = []
+    for i in range(len(cols)):
+        col = df.iloc[:, i]
+        kind = col.dtype.kind if isinstance(col.dtype, np.dtype) else "O"
+        if kind in "iub":
+            values.append(col.tolist())
+        elif kind == "f":
+            values.append([None if v != v or v in (math.inf, -math.inf) else v for v in col.tolist()])
+        else:
+            values.append([plain(v) for v in col])
+    return [dict(zip(cols, row)) for row in zip(*values)] if cols else [{} for _ in range(len(df))]

@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 from barograph import __version__
 from barograph.events import codes as cameo
 from barograph.interfaces.web import views
-from barograph.interfaces.web.api import read
+from barograph.interfaces.web.api import _all_alerts, actor_view, cached, read
 from barograph.interfaces.web.filters import Filters, check_actor, filters
 
 HERE = Path(__file__).resolve().parent
@@ -56,12 +56,16 @@ def _optional(fn, *args, **kwargs):
 
 @router.get("/", response_class=HTMLResponse)
 def overview(request: Request):
-    with read(request) as store:
-        totals = store.con.execute(
-            "SELECT count(*), count(DISTINCT article_id), CAST(min(date) AS VARCHAR), CAST(max(date) AS VARCHAR) FROM events"
-        ).fetchone()
-        dyads, dyads_note = _optional(views.top_dyads, store, n=15)
-        alerts, alerts_note = _optional(views.alerts, store, limit=10)
+    def compute():
+        with read(request) as store:
+            totals = store.con.execute(
+                "SELECT count(*), count(DISTINCT article_id), CAST(min(date) AS VARCHAR), CAST(max(date) AS VARCHAR) "
+                "FROM events").fetchone()
+            dyads, dyads_note = _optional(views.top_dyads, store, n=15)
+        return totals, dyads, dyads_note
+
+    totals, dyads, dyads_note = cached(request, ("overview",), compute)
+    alerts, alerts_note = _optional(lambda: views.alerts(_all_alerts(request, None), limit=10))
     return render(request, "overview.html", title="Overview", totals=totals, dyads=dyads or [],
                   dyads_note=dyads_note, alerts=alerts or [], alerts_note=alerts_note,
                   data={"network": "/api/network"})
@@ -74,8 +78,7 @@ def dyad(request: Request, a: str, b: str, freq: Literal["day", "week", "month"]
     f = Filters(dyad=(a, b), undirected=not directed,
                 raw={"dyad": f"{a},{b}", "undirected": None if directed else "true"})
     with read(request) as store:
-        total = views.count(store, f)
-        rows = views.events(store, f, limit=PAGE, offset=(page - 1) * PAGE)
+        rows, total = views.events_and_count(store, f, limit=PAGE, offset=(page - 1) * PAGE)
     base = f"/api/dyads/{a}/{b}"
     data = {"series": f"{base}/series?freq={freq}&directed={'true' if directed else 'false'}",
             "alerts": f"/api/alerts?actor={a}&limit=200", "forecast": f"{base}/forecast",
@@ -87,8 +90,7 @@ def dyad(request: Request, a: str, b: str, freq: Literal["day", "week", "month"]
 @router.get("/actor/{code}", response_class=HTMLResponse)
 def actor(request: Request, code: str):
     check_actor(code, "code")
-    with read(request) as store:
-        found = views.actor(store, code)
+    found = actor_view(request, code)
     if found is None:
         raise HTTPException(404, detail=f"actor {code}: no events stored")
     f = Filters(actors=[code], raw={"actors": code})
@@ -110,9 +112,8 @@ def article(request: Request, article_id: str):
 @router.get("/search", response_class=HTMLResponse)
 def search(request: Request, f: Filters = Depends(filters), page: int = Query(1, ge=1, le=100_000)):
     with read(request) as store:
-        total = views.count(store, f)
-        rows = views.events(store, f, limit=PAGE, offset=(page - 1) * PAGE)
-        sentences = views.search(store, f, limit=20)["sentences"] if f.q else []
+        rows, total = views.events_and_count(store, f, limit=PAGE, offset=(page - 1) * PAGE)
+        sentences = views.sentences(store, f.q, limit=20) if f.q else []
         outlets = [r[0] for r in store.con.execute(
             "SELECT outlet FROM events WHERE outlet IS NOT NULL GROUP BY outlet ORDER BY count(*) DESC LIMIT 200").fetchall()]
     return render(request, "search.html", title="Events", f=f, events=rows, total=total, page=page,

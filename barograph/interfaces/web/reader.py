@@ -66,6 +66,12 @@ class Reader:
         self._writing = False       # an in-process upload holds the file read-write
         self._rw = False            # the shared connection is that read-write one
         self._closer: threading.Timer | None = None
+        self.generation = 0         # in-process uploads begun or ended (keys of `cache.ResultCache`)
+
+    @property
+    def writing_now(self) -> bool:
+        """An in-process upload is writing: what a read returns may change from one to the next."""
+        return self._writing
 
     # -- opening -------------------------------------------------------------------------
     def _open(self) -> duckdb.DuckDBPyConnection:
@@ -184,11 +190,13 @@ class Reader:
                     raise Busy(f"{self.path}: busy, another process writes it ({str(e).splitlines()[0][:120]})") from None
                 self._rw = True
             self._writing = True
+            self.generation += 1
         try:
             yield
         finally:
             with self._lock:
                 self._writing = False
+                self.generation += 1
                 if self._users == 0:
                     self._close_now()
                 self._lock.notify_all()

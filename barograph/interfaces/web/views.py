@@ -20,9 +20,14 @@ def events_frame(store, f: Filters, *, limit: int, offset: int = 0, order: str =
 
 
 def events(store, f: Filters, *, limit: int, offset: int = 0, order: str = "-date") -> list[dict]:
-    df = events_frame(store, f, limit=limit, offset=offset, order=order)
-    cols = [c for c in EVENT_FIELDS if c in df.columns]
-    return records(df[cols])
+    return query.event_page(store, columns=EVENT_FIELDS, limit=limit, offset=offset, order=order,
+                            **f.kwargs())[0]
+
+
+def events_and_count(store, f: Filters, *, limit: int, offset: int = 0, order: str = "-date") -> tuple[list[dict], int]:
+    """A page of events and how many match in all, from one scan."""
+    return query.event_page(store, columns=EVENT_FIELDS, limit=limit, offset=offset, order=order, total=True,
+                            **f.kwargs())
 
 
 def count(store, f: Filters) -> int:
@@ -35,20 +40,26 @@ def _like(q: str) -> str:
 
 def search(store, f: Filters, *, limit: int, offset: int = 0) -> dict:
     """Events whose evidence sentence contains the phrase, and stored sentences that do."""
-    found = events(store, f, limit=limit, offset=offset)
-    total = count(store, f)
+    found, total = events_and_count(store, f, limit=limit, offset=offset)
+    return {"query": f.q, "total": total, "events": found, "sentences": sentences(store, f.q or "", limit=limit)}
+
+
+def sentences(store, q: str, *, limit: int) -> list[dict]:
+    """Stored sentences (of original articles) containing the phrase, newest first."""
     rows = store.con.execute(
-        """SELECT s.article_id, s.idx, s.start_char, s.end_char, s.text, a.title, a.outlet,
-                  CAST(a.date AS VARCHAR) AS date,
-                  (SELECT count(*) FROM events e WHERE e.article_id = s.article_id AND e.sentence_idx = s.idx) AS events
-           FROM sentences s JOIN articles a USING (article_id)
-           WHERE s.text ILIKE ? ESCAPE '\\' AND a.duplicate_of IS NULL
-           ORDER BY a.date DESC NULLS LAST, s.article_id, s.idx LIMIT ?""",
-        [_like(f.q or ""), limit],
+        """WITH hit AS (
+               SELECT s.article_id, s.idx, s.start_char, s.end_char, s.text, a.title, a.outlet, a.date
+               FROM sentences s JOIN articles a USING (article_id)
+               WHERE s.text ILIKE ? ESCAPE '\\' AND a.duplicate_of IS NULL
+               ORDER BY a.date DESC NULLS LAST, s.article_id, s.idx LIMIT ?)
+           SELECT h.article_id, h.idx, h.start_char, h.end_char, h.text, h.title, h.outlet,
+                  CAST(h.date AS VARCHAR) AS date,
+                  (SELECT count(*) FROM events e WHERE e.article_id = h.article_id AND e.sentence_idx = h.idx) AS events
+           FROM hit h ORDER BY h.date DESC NULLS LAST, h.article_id, h.idx""",
+        [_like(q), limit],
     ).fetchall()
-    sentences = [dict(article_id=r[0], index=r[1], start=r[2], end=r[3], text=r[4], title=r[5], outlet=r[6],
-                      date=r[7], events=r[8]) for r in rows]
-    return {"query": f.q, "total": total, "events": found, "sentences": sentences}
+    return [dict(article_id=r[0], index=r[1], start=r[2], end=r[3], text=r[4], title=r[5], outlet=r[6],
+                 date=r[7], events=r[8]) for r in rows]
 
 
 # -- analysis-backed views (barograph.analysis.*, imported lazily: they may be heavy) --------
@@ -65,17 +76,23 @@ def series(store, a: str, b: str, *, freq: str = "week", directed: bool = True, 
     return records(dyad_series(store, a, b, freq=freq, directed=directed, since=since, until=until))
 
 
-def alerts(store, *, since=None, actor: str | None = None, limit: int = 50) -> list[dict]:
+def detect_alerts(store, *, since=None) -> list[dict]:
+    """Every alert of the record as JSON-ready dicts, strongest first (the expensive part)."""
     from dataclasses import asdict, is_dataclass
 
     from barograph.analysis.alerts import detect
 
     found = detect(store, since=since)
     out = [plain(asdict(a) if is_dataclass(a) else dict(a)) for a in found]
-    if actor:
-        out = [a for a in out if actor in (a.get("source"), a.get("target"))]
     out.sort(key=lambda a: -(a.get("score") or 0))
-    return out[:limit]
+    return out
+
+
+def alerts(found: list[dict], *, actor: str | None = None, limit: int = 50) -> list[dict]:
+    """The alerts of `detect_alerts` involving `actor` (either side), at most `limit`."""
+    if actor:
+        found = [a for a in found if actor in (a.get("source"), a.get("target"))]
+    return found[:limit]
 
 
 def network(store, *, since=None, until=None, min_events: int = 3, limit: int = 150) -> dict:
@@ -115,7 +132,8 @@ def _event_cols() -> str:
     return ", ".join(f'{expr} AS "{name}"' for expr, name in query.COLUMNS)
 
 
-def actor(store, code: str) -> dict | None:
+def actor(store, code: str, edges: list[dict] | None = None) -> dict | None:
+    """`edges`: the whole record's network (`network(min_events=1)["edges"]`) if already at hand."""
     n = query.count(store, actors=[code])
     if n == 0:
         return None
@@ -128,10 +146,9 @@ def actor(store, code: str) -> dict | None:
     recent = events(store, Filters(actors=[code]), limit=50, order="-date")
     partners: list[dict] = []
     try:
-        net = network(store, min_events=1, limit=100_000)
-        for e in net["edges"]:
-            if code in (e["source"], e["target"]):
-                partners.append(e)
+        if edges is None:
+            edges = network(store, min_events=1, limit=100_000)["edges"]
+        partners = [e for e in edges if code in (e["source"], e["target"])]
         partners.sort(key=lambda r: -(r.get("events") or 0))
     except ImportError:
         pass
