@@ -1,6 +1,6 @@
 """PLOVER type accuracy of the coder on the synthetic NGEC stories (a second check beside the gold).
 
-Each story in /work/shared/train/ngec-synthetic-events.csv (or --csv) carries one PLOVER label;
+Each story in ../shared/train/ngec-synthetic-events.csv (or --csv) carries one PLOVER label;
 we code a fixed random sample and compare the PLOVER type of the story's first event (and of
 any event) with it. Prints accuracy, coverage and the most common confusions.
 
@@ -13,11 +13,14 @@ import csv
 import random
 import time
 from collections import Counter
+from pathlib import Path
+
+SYNTH = Path(__file__).resolve().parent.parent.parent / "shared" / "train" / "ngec-synthetic-events.csv"
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--csv", default="/work/shared/train/ngec-synthetic-events.csv")
+    ap.add_argument("--csv", default=str(SYNTH))
     ap.add_argument("--n", type=int, default=400)
     ap.add_argument("--seed", type=int, default=7)
     a = ap.parse_args()

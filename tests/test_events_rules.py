@@ -167,3 +167,26 @@ def test_statements_to_the_press_and_self_dyads_are_no_events(coder):
     assert not [e for e in evs if e.source == e.target]
     evs = events(coder, "Thousands of Syrians fled to Turkey.", "Afghans went to Pakistan.")
     assert not [e for e in evs if e.cameo.startswith("04")]
+
+
+def test_bare_agents_take_the_country_of_their_sentence(coder):
+    evs = events(coder, "Riot police arrested dozens of students in Lima after the march.")
+    hit = [e for e in evs if e.source_entity == "PER" and e.target_entity == "PER"]
+    assert hit and hit[0].source.endswith("COP")
+    # with no country in the sentence, the article's last one places them
+    evs = events(coder, "Fighting spread across Chad this week.", "Rebels attacked soldiers near the border.")
+    assert [e for e in evs if e.source == "TCDREB" and e.target == "TCDMIL"]
+    # an article that names no country places no one
+    assert not events(coder, "Rebels attacked soldiers near the border.")
+
+
+def test_a_placed_agent_needs_a_partner_of_its_own_kind(coder):
+    # the state itself or a person named there is no partner for a placed "government"
+    evs = events(coder, "Ghana says the opposition leader John Mahama criticised the government.")
+    assert not [e for e in evs if e.target.endswith("GOV")]
+    # a possessor or a modified noun says whose agent it is: no placing
+    assert find(events(coder, "Afghan police condemned the attack on the ambassador."), "AFG", "AFG", "11")
+    assert not find(events(coder, "Afghan police condemned the attack on your ambassador."), "AFG", "AFG")
+    # placed agents are too weak a guess for pronouns
+    evs = events(coder, "Chile recalled its envoy.", "Protesters gathered outside. They denounced Peru.")
+    assert not [e for e in evs if e.source.endswith("CVL") and e.target_entity == "PER"]

@@ -26,8 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BAROGRAPH = str(Path(sys.executable).with_name("barograph"))
 
 
-def ngec_corpus(shared: Path, path: Path, n: int, repeat_at: int | None = None) -> Path:
-    """n NGEC stories as JSONL; with ``repeat_at``, story 0 is posted again there (new record)."""
+def ngec_corpus(shared: Path, path: Path, n: int, repeat_at: int | None = None, repeat_of: int = 0) -> Path:
+    """n NGEC stories as JSONL; with ``repeat_at``, story ``repeat_of`` is posted again there (new record)."""
     csv.field_size_limit(1 << 30)
     with open(shared / "train" / "ngec-synthetic-events.csv", newline="", encoding="utf-8") as f:
         rows = [r for _, r in zip(range(n), csv.DictReader(f))]
@@ -36,7 +36,8 @@ def ngec_corpus(shared: Path, path: Path, n: int, repeat_at: int | None = None) 
             f.write(json.dumps({"id": f"s{k}", "title": r["prompt"].split("\n")[0], "text": r["text"],
                                 "date": "2023-05-01", "source": r["source"]}) + "\n")
             if repeat_at is not None and k == repeat_at:
-                f.write(json.dumps({"id": f"repost{k}", "title": "Repost", "text": rows[0]["text"],
+                # another document (trailing blank lines) holding the same story
+                f.write(json.dumps({"id": f"repost{k}", "title": "Repost", "text": rows[repeat_of]["text"] + "\n\n",
                                     "date": "2023-05-02", "source": "Elsewhere"}) + "\n")
     return path
 
@@ -118,7 +119,10 @@ def test_ray_codes_exactly_what_the_local_path_codes_and_stores_the_same(shared,
     from barograph.scale.ray_engine import code_ray, read_events
     from barograph.store.db import Store
 
-    corpus = ngec_corpus(shared, tmp_path / "stories.jsonl", 24, repeat_at=15)
+    # repost (in shard 2) a story of shard 0 that has events, so the repeat is visible
+    first = list(code([str(ngec_corpus(shared, tmp_path / "plain.jsonl", 5))]))
+    with_events = int(first[0].doc[1:])
+    corpus = ngec_corpus(shared, tmp_path / "stories.jsonl", 24, repeat_at=15, repeat_of=with_events)
     paths = [str(sample_path), str(corpus)]
     local = list(code(paths))
     rep = code_ray(paths, tmp_path / "out", workers=2, shard_docs=6)
@@ -126,6 +130,8 @@ def test_ray_codes_exactly_what_the_local_path_codes_and_stores_the_same(shared,
     assert len(rep.worker_peak_rss_mb()) == 2          # both actors did work
     ray_events = list(read_events(tmp_path / "out"))
     assert len(local) > 20
+    assert rep.repeated_events > 0                      # the repost in shard 2 was coded there, then dropped
+    assert rep.events == len(local)
     assert event_keys(ray_events) == event_keys(local)
 
     # a second run over the same folder has nothing left to do and changes nothing

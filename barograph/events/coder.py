@@ -13,7 +13,7 @@ from barograph.events import extract, verbs
 from barograph.events.nlp import load, model_version
 from barograph.records import Article, Event, Sentence
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 
 class Coder:
@@ -28,6 +28,12 @@ class Coder:
         self.resolver = resolver
         self.nlp = load(model) if model else load()
         self.batch_size = batch_size
+        # bare agents ("police", "protesters") come too, so the extractor can place them
+        try:
+            import inspect
+            self._agents = "include_agents" in inspect.signature(resolver.mentions).parameters
+        except (TypeError, ValueError):
+            self._agents = False
         self.dic = dictionary or verbs.default_dictionary()
         parts = [self.dic.digest, extract.nouns_digest(), model_version(self.nlp),
                  str(getattr(resolver, "version", "") or getattr(resolver, "digest", ""))]
@@ -58,6 +64,9 @@ class Coder:
             events: list[Event] = []
             for sent in sentences:
                 doc = next(docs)
-                mentions = self.resolver.mentions(sent.text, article.date)
+                if self._agents:
+                    mentions = self.resolver.mentions(sent.text, article.date, include_agents=True)
+                else:
+                    mentions = self.resolver.mentions(sent.text, article.date)
                 events.extend(extract.code_sentence(doc, sent, ctx, mentions, self.dic, self.version))
             yield events

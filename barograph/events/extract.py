@@ -15,12 +15,13 @@ dative/"to" target to its event noun ("gave X credit" = praise, "increased its d
 X"); transfer verbs find "to X" deep in their object; "give" without something material is no
 aid; joining a group is no meeting; "managed/tried to V" codes only V; movement verbs are
 visits only for actors who act politically; "says X should" is advice, not a demand, and a
-speaker's comment on his own state is no event; an object "them" takes the nearest plural noun.
+speaker's comment on his own state is no event; an object "them" takes the nearest plural noun;
+bare agents ("police") take the country of their sentence or article (see anchor_agents).
 """
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, is_dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
@@ -77,6 +78,9 @@ TRANSFER = {"send", "ship", "deliver", "deploy", "dispatch", "transfer", "supply
             "provide", "airlift", "fly", "smuggle", "export", "channel", "funnel", "redeploy"}
 # movement verbs code a visit (04) only for actors who act politically, not for migrants or workers
 MOVEMENT = {"come", "arrive", "approach", "go", "travel", "return", "fly", "move", "migrate", "flee"}
+# bare agents that belong to no country ("international organisations", "companies abroad")
+NATIONLESS_SECTORS = {"IGO", "NGO", "MNC"}
+ANCHORED = "anchored"   # the kind of a bare agent placed by anchor_agents
 CIVILIAN_SECTORS = {"LAB", "CVL", "REF", "EDU", "BUS", "AGR", "HLH", "REL", "MED", "SPT", "ENV", "CRM"}
 # verbs whose default (no pattern) "give" event needs a material object: "gave Obama credit" is no aid
 MATERIAL_GIVE = {"give", "grant", "award", "bestow", "lend", "endow", "entrust"}
@@ -137,6 +141,42 @@ class Mention:
     kind: str                     # person | plural | thing
 
 
+@lru_cache(maxsize=1)
+def _states() -> frozenset:
+    from barograph.events.actors import _iso3
+
+    return frozenset(_iso3())
+
+
+def _national(entity) -> bool:
+    return bool(entity) and entity in _states()
+
+
+def anchor_agents(mentions, ctx: "ArticleContext") -> list:
+    """Bare agents ("police", "protesters", "militants") take the country the news is about,
+    as ICEWS codes them by place: the nearest national mention in the sentence, else the last
+    one in the article. Agents with no national reading ("international organisations") and
+    agents in an article that names no country stay out: no actor is better than a guess."""
+    if not any(not getattr(m, "entity", "x") for m in mentions):
+        return mentions
+    out = []
+    for m in mentions:
+        if getattr(m, "entity", "x") or not is_dataclass(m) or m.code[:3] in NATIONLESS_SECTORS:
+            if getattr(m, "entity", "x"):
+                out.append(m)
+            continue
+        near = [x for x in mentions if _national(x.entity)]
+        ent = None
+        if near:
+            ent = min(near, key=lambda x: (abs(x.start - m.start), x.start < m.start)).entity
+        else:
+            ent = next((h.match.entity for h in reversed(ctx.history[-40:]) if _national(h.match.entity)), None)
+        if ent is None:
+            continue
+        out.append(replace(m, code=ent + m.code, entity=ent, sector=m.code[:3], kind=ANCHORED, confidence=0.3))
+    return out
+
+
 @dataclass
 class ArticleContext:
     """What earlier sentences of the article leave behind for later ones."""
@@ -169,11 +209,16 @@ class SentenceCoder:
         self.base = sent.start
         self.tok_mention: dict[int, Mention] = {}
         self.mentions: list[tuple[int, Mention]] = []
+        mentions = anchor_agents(mentions, ctx)
         for m in mentions:
             span = doc.char_span(m.start, m.end, alignment_mode="expand")
             toks = list(span) if span is not None else [t for t in doc if t.idx < m.end and t.idx + len(t) > m.start]
             if not toks:
                 continue
+            if getattr(m, "kind", "") == ANCHORED and (
+                    toks[-1].dep_ in ("amod", "compound", "nmod") or toks[-1].pos_ not in ("NOUN", "PROPN")
+                    or any(c.dep_ == "poss" for c in toks[-1].children)):
+                continue   # "Russia's military deployment", "your ambassador": its owner says whose
             men = Mention(m, self.base + m.start, self.base + m.end, _mention_kind(m, toks))
             self.mentions.append((toks[0].i, men))
             for t in toks:
@@ -254,7 +299,7 @@ class SentenceCoder:
 
     def pronoun(self, p) -> Arg | None:
         want = PERSONAL[p.lower_]
-        cands = [m for i, m in reversed(self.mentions) if i < p.i]
+        cands = [m for i, m in reversed(self.mentions) if i < p.i and getattr(m.match, "kind", "") != ANCHORED]
         if p.lower_ == "them":
             near = self._nearest_plural_noun(p)
             if near is False:
@@ -605,6 +650,11 @@ class SentenceCoder:
                     continue   # one mention on both sides ("Erdogan ... his war")
                 if s.code == t.code and len(s.code) == 3:
                     continue   # a bare state acting on itself names no dyad ("US sanctions ban U.S. persons")
+                if (s.kind == ANCHORED or t.kind == ANCHORED) and s.entity == t.entity and not (
+                        {s.kind, t.kind} <= {ANCHORED, "agent"} and s.sector != t.sector):
+                    # a placed agent acts inside its own state only with another organ or group
+                    # ("police arrested protesters"), never with the state or a person named there
+                    continue
                 date, historical, precision = dates.event_date(trig, art.date)
                 ptype, pmode = codes.plover(code)
                 c = conf - (0.1 if "pronoun" in (s.via, t.via) else 0)
@@ -627,8 +677,9 @@ class SentenceCoder:
         return out
 
     def remember(self) -> None:
-        """Leave this sentence's actors (and its speaker) to the sentences after it."""
-        self.ctx.history.extend(m for _, m in self.mentions)
+        """Leave this sentence's actors (and its speaker) to the sentences after it; placed bare
+        agents are a guess, too weak to lend to pronouns."""
+        self.ctx.history.extend(m for _, m in self.mentions if getattr(m.match, "kind", "") != ANCHORED)
         del self.ctx.history[:-60]
         for t in self.doc:
             if t.lemma_.lower() in SPEECH and any(c.dep_ == "ccomp" for c in t.children):

@@ -48,6 +48,7 @@ class RunReport:
     startup_s: float = 0.0        # ray.init until the first shard came back
     init_s: float = 0.0           # ray.init alone
     seconds: float = 0.0
+    repeated_events: int = 0      # events of stories an earlier shard holds too, dropped by finalize
 
     @property
     def articles(self) -> int:
@@ -55,7 +56,7 @@ class RunReport:
 
     @property
     def events(self) -> int:
-        return sum(r.events for r in self.coded)
+        return sum(r.events for r in self.coded) - self.repeated_events
 
     def worker_peak_rss_mb(self) -> dict[int, float]:
         peaks: dict[int, float] = {}
@@ -298,6 +299,8 @@ def code_ray(
         quiet.__exit__(None, None, None)
         if shutdown and not address:
             ray.shutdown()
+    # stories repeated across shards were coded once per shard: keep the first shard's events
+    report.repeated_events = finalize(run)
     report.seconds = time.perf_counter() - t_start
     return report
 

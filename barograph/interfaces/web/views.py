@@ -6,6 +6,10 @@ selects, joins for display and shapes the results.
 """
 from __future__ import annotations
 
+import math
+from datetime import date as _date
+from datetime import timedelta
+
 from barograph.interfaces.web.filters import Filters, plain, records
 from barograph.store import query
 
@@ -71,9 +75,74 @@ def top_dyads(store, *, n: int = 20, since: str | None = None) -> list[dict]:
 
 
 def series(store, a: str, b: str, *, freq: str = "week", directed: bool = True, since=None, until=None) -> list[dict]:
-    from barograph.analysis.series import dyad_series
+    """The rows of `analysis.series.dyad_series` (same SQL, same filling and rounding), built
+    without pandas: under concurrent requests the frame work held the GIL longer than DuckDB
+    took for the query. tests/test_web_latency.py checks both give the same answer."""
+    from barograph.analysis.series import _AGG, counted_modalities, deduped_sql
+    from barograph.analysis.series import _freq as check_freq
 
-    return records(dyad_series(store, a, b, freq=freq, directed=directed, since=since, until=until))
+    fr = check_freq(freq)
+    f = query.event_filter(dyad=(a, b), undirected=not directed, since=since, until=until,
+                           modality=counted_modalities(True))
+    where, params = f.sql()
+    rows = store.con.execute(
+        f"""SELECT CAST(date_trunc('{fr}', date) AS DATE) AS period, {_AGG}
+            FROM ({deduped_sql(where)}) GROUP BY 1 ORDER BY 1""", params).fetchall()
+    found = {r[0]: r for r in rows}
+    periods = [r[0] for r in rows]
+    if rows or (since and until):
+        lo = _date.fromisoformat(f.since) if f.since else periods[0]
+        hi = _date.fromisoformat(f.until) if f.until else periods[-1]
+        d, every = _period_start(lo, fr), []
+        while d <= hi:
+            every.append(d)
+            d = _next_period(d, fr)
+        periods = sorted(set(every).union(periods))
+    out = []
+    for p in periods:
+        r = found.get(p)
+        if r is None:  # a filled period: zeros, and no sums or means (as dyad_series gives)
+            out.append({"period": p.isoformat(), "quad1": 0, "quad2": 0, "quad3": 0, "quad4": 0,
+                        "goldstein_sum": None, "events": 0, "goldstein_mean": None, "net_index": None,
+                        "mentions": 0})
+            continue
+        _, q1, q2, q3, q4, gsum, n, mentions = r
+        gsum = float(gsum)
+        out.append({"period": p.isoformat(), "quad1": int(q1), "quad2": int(q2), "quad3": int(q3),
+                    "quad4": int(q4), "goldstein_sum": _round4(gsum), "events": int(n),
+                    "goldstein_mean": _round4(gsum / float(n)) if n else None,
+                    "net_index": _round4((q1 + q2 - q3 - q4) / float(n)) if n else None,
+                    "mentions": int(mentions or 0)})
+    return out
+
+
+def _round4(x: float) -> float | None:
+    """numpy's (and so pandas') round(x, 4): scale, round half to even, unscale."""
+    if math.isnan(x) or math.isinf(x):
+        return None
+    return round(x * 10000.0) / 10000.0
+
+
+def _period_start(d: _date, fr: str) -> _date:
+    if fr == "week":
+        return d - timedelta(days=d.weekday())
+    if fr == "month":
+        return d.replace(day=1)
+    if fr == "quarter":
+        return d.replace(month=3 * ((d.month - 1) // 3) + 1, day=1)
+    if fr == "year":
+        return d.replace(month=1, day=1)
+    return d
+
+
+def _next_period(d: _date, fr: str) -> _date:
+    if fr == "day":
+        return d + timedelta(days=1)
+    if fr == "week":
+        return d + timedelta(days=7)
+    months = {"month": 1, "quarter": 3, "year": 12}[fr]
+    m = d.month - 1 + months
+    return d.replace(year=d.year + m // 12, month=m % 12 + 1, day=1)
 
 
 def detect_alerts(store, *, since=None) -> list[dict]:
