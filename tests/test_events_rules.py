@@ -190,3 +190,21 @@ def test_a_placed_agent_needs_a_partner_of_its_own_kind(coder):
     # placed agents are too weak a guess for pronouns
     evs = events(coder, "Chile recalled its envoy.", "Protesters gathered outside. They denounced Peru.")
     assert not [e for e in evs if e.source.endswith("CVL") and e.target_entity == "PER"]
+
+
+def test_event_nouns_for_arrests_boycotts_and_deportations(coder):
+    evs = events(coder, "Turkey's arrest of two German journalists angered Berlin.",
+                 "Ghana announced a boycott of South African goods.",
+                 "Pakistan protested the deportation of Afghan refugees by Iran.")
+    assert find(evs, "TUR", "DEU", "173")
+    assert find(evs, "GHA", "ZAF", "163")
+    assert find(evs, "IRN", "AFG", "174")
+
+
+def test_a_mediator_deals_with_each_party(coder):
+    evs = events(coder, "Qatar's mediation between Hamas and Israel produced a truce.")
+    assert find(evs, "QAT", "ISR", "045")
+    assert not [e for e in evs if e.cameo == "045" and e.source_entity != "QAT"]
+    # without a mediator, "talks between A and B" stay A with B
+    evs = events(coder, "Talks between Ethiopia and Egypt resumed in Cairo.")
+    assert [e for e in evs if {e.source_entity, e.target_entity} == {"ETH", "EGY"}]

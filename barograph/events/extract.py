@@ -635,6 +635,10 @@ class SentenceCoder:
                 elif c.dep_ == "prep" and c.lower_ in TARGET_PREPS:
                     tgts.extend(a for p in c.children if p.dep_ == "pobj"
                                 for x in self._conj(p) if (a := self.actor(x) or self._located(x)))
+        if srcs and pairs and code.startswith("045"):
+            # "Qatar's mediation between A and B": the mediator deals with each party
+            tgts.extend(a for group in pairs for a in group)
+            pairs = []
         mod = modality(n, self.question)
         out = self._emit(n, n.text, n.idx, n.idx + len(n), srcs, tgts, code, mod, 0.5)
         for group in pairs:   # "talks between A and B": one event, A first
