@@ -10,6 +10,8 @@ Net cooperation-conflict index of a period: (quad1 + quad2 - quad3 - quad4) / ev
 """
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pandas as pd
 
 from barograph.errors import BadInput
@@ -95,17 +97,21 @@ def dyad_series(store, a: str, b: str, freq: str = "week", directed: bool = True
     return df[COLUMNS].reset_index(drop=True)
 
 
-def _trunc(ts: pd.Timestamp, fr: str) -> pd.Timestamp:
-    ts = pd.Timestamp(ts).normalize()
+def period_start(d, fr: str):
+    """First day of the period holding date `d` (weeks start on Monday, as DuckDB's date_trunc)."""
     if fr == "week":
-        return ts - pd.Timedelta(days=ts.weekday())
+        return d - timedelta(days=d.weekday())
     if fr == "month":
-        return ts.replace(day=1)
+        return d.replace(day=1)
     if fr == "quarter":
-        return ts.replace(month=3 * ((ts.month - 1) // 3) + 1, day=1)
+        return d.replace(month=3 * ((d.month - 1) // 3) + 1, day=1)
     if fr == "year":
-        return ts.replace(month=1, day=1)
-    return ts
+        return d.replace(month=1, day=1)
+    return d
+
+
+def _trunc(ts: pd.Timestamp, fr: str) -> pd.Timestamp:
+    return pd.Timestamp(period_start(pd.Timestamp(ts).normalize().date(), fr))
 
 
 def all_series(store, freq: str = "week", directed: bool = True, since=None, until=None,

@@ -78,7 +78,7 @@ def series(store, a: str, b: str, *, freq: str = "week", directed: bool = True, 
     """The rows of `analysis.series.dyad_series` (same SQL, same filling and rounding), built
     without pandas: under concurrent requests the frame work held the GIL longer than DuckDB
     took for the query. tests/test_web_latency.py checks both give the same answer."""
-    from barograph.analysis.series import _AGG, counted_modalities, deduped_sql
+    from barograph.analysis.series import _AGG, counted_modalities, deduped_sql, period_start
     from barograph.analysis.series import _freq as check_freq
 
     fr = check_freq(freq)
@@ -93,7 +93,7 @@ def series(store, a: str, b: str, *, freq: str = "week", directed: bool = True, 
     if rows or (since and until):
         lo = _date.fromisoformat(f.since) if f.since else periods[0]
         hi = _date.fromisoformat(f.until) if f.until else periods[-1]
-        d, every = _period_start(lo, fr), []
+        d, every = period_start(lo, fr), []
         while d <= hi:
             every.append(d)
             d = _next_period(d, fr)
@@ -121,18 +121,6 @@ def _round4(x: float) -> float | None:
     if math.isnan(x) or math.isinf(x):
         return None
     return round(x * 10000.0) / 10000.0
-
-
-def _period_start(d: _date, fr: str) -> _date:
-    if fr == "week":
-        return d - timedelta(days=d.weekday())
-    if fr == "month":
-        return d.replace(day=1)
-    if fr == "quarter":
-        return d.replace(month=3 * ((d.month - 1) // 3) + 1, day=1)
-    if fr == "year":
-        return d.replace(month=1, day=1)
-    return d
 
 
 def _next_period(d: _date, fr: str) -> _date:
