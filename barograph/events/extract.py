@@ -157,23 +157,21 @@ def anchor_agents(mentions, ctx: "ArticleContext") -> list:
     as ICEWS codes them by place: the nearest national mention in the sentence, else the last
     one in the article. Agents with no national reading ("international organisations") and
     agents in an article that names no country stay out: no actor is better than a guess."""
-    if not any(not getattr(m, "entity", "x") for m in mentions):
+    if all(getattr(m, "entity", "x") for m in mentions):
         return mentions
+    near = [x for x in mentions if _national(x.entity)]
+    last = None if near else next(
+        (h.match.entity for h in reversed(ctx.history[-40:]) if _national(h.match.entity)), None)
     out = []
     for m in mentions:
-        if getattr(m, "entity", "x") or not is_dataclass(m) or m.code[:3] in NATIONLESS_SECTORS:
-            if getattr(m, "entity", "x"):
-                out.append(m)
+        if getattr(m, "entity", "x"):
+            out.append(m)
             continue
-        near = [x for x in mentions if _national(x.entity)]
-        ent = None
-        if near:
-            ent = min(near, key=lambda x: (abs(x.start - m.start), x.start < m.start)).entity
-        else:
-            ent = next((h.match.entity for h in reversed(ctx.history[-40:]) if _national(h.match.entity)), None)
-        if ent is None:
+        if not is_dataclass(m) or m.code[:3] in NATIONLESS_SECTORS:
             continue
-        out.append(replace(m, code=ent + m.code, entity=ent, sector=m.code[:3], kind=ANCHORED, confidence=0.3))
+        ent = min(near, key=lambda x: (abs(x.start - m.start), x.start < m.start)).entity if near else last
+        if ent is not None:
+            out.append(replace(m, code=ent + m.code, entity=ent, sector=m.code[:3], kind=ANCHORED, confidence=0.3))
     return out
 
 
