@@ -139,7 +139,6 @@ def parse(text: str) -> VerbDictionary:
             pat = Pattern(slots, code, rev, origin)
             # the comment names the verb the pattern was written for; it applies to that
             # verb only (a CONVICT pattern is not an ACCUSE pattern), else to the block
-            origin = comment.split()[0].lower() if comment.split() else ""
             # (but synonyms without a code of their own share it: SEND's patterns fit SHIP)
             owners = [e for e in block if e.word == origin and e.own_code] or block
             for entry in owners:
@@ -182,10 +181,6 @@ def _prefixes(frame: set[str]) -> set[str]:
     """The frame's words and all their prefixes of 5+ letters: dictionary words are often stems
     (VIOLAT, NEGOTIAT), and a set intersection then tests every slot word at C speed."""
     return frame | {f[:k] for f in frame for k in range(5, len(f))}
-
-
-def _slot_hit(slot: frozenset[str], frame: set[str]) -> bool:
-    return not slot.isdisjoint(frame) or any(len(w) >= 5 and any(f.startswith(w) for f in frame) for w in slot)
 
 
 def lookup(dic: VerbDictionary, lemma: str, frame: set[str]) -> tuple[str | None, bool, int]:
