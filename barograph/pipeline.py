@@ -12,11 +12,12 @@ however many runs apart it arrives.
 """
 from __future__ import annotations
 
-import duckdb
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
+
+import duckdb
 
 from barograph.errors import BadInput, StoreError
 from barograph.records import Article, Document, Event, Sentence

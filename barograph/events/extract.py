@@ -141,15 +141,10 @@ class Mention:
     kind: str                     # person | plural | thing
 
 
-@lru_cache(maxsize=1)
-def _states() -> frozenset:
-    from barograph.events.actors import _iso3
-
-    return frozenset(_iso3())
-
-
 def _national(entity) -> bool:
-    return bool(entity) and entity in _states()
+    from barograph.events.actors import _iso3   # memoised there
+
+    return bool(entity) and entity in _iso3()
 
 
 def anchor_agents(mentions, ctx: "ArticleContext") -> list:
