@@ -160,29 +160,40 @@ def _batches(docs: Iterator[Document], max_chars: int) -> Iterator[list[Document
         yield batch
 
 
-def _near_duplicates(near, split, stored_arts: set[str], run_ids: set[str]) -> tuple[dict, dict]:
-    """Near-duplicate check of a batch's new stories in one go: (id -> original or None, id -> MinHash).
+def _near_duplicates(near, split, stored_arts: set[str], run_ids: set[str]) -> dict[str, str | None]:
+    """Near-duplicate check of a batch's new stories in one go: id -> the original it repeats, or None.
 
     Only originals join the index: memory and the bands table grow with distinct stories rather
     than with every repost, and chains (a copy of a copy drifting away from the story) cannot form.
     """
-    from barograph.text.dedup import minhash
+    import numpy as np
 
     items, seen = [], set()
-    for _d, arts in split:
-        for a in arts:
+    for _d, prep in split:
+        for a, sig in zip(prep.articles, prep.signatures):
             if a.id in stored_arts or a.id in run_ids or a.id in seen:
                 continue
             seen.add(a.id)
-            items.append((a.id, minhash(a.text, near.num_perm)))
+            items.append((a.id, _Signature(np.frombuffer(sig, dtype="<u8"))))
     found = near.check_many(items)
-    return {aid: dup for (aid, _), dup in zip(items, found)}, dict(items)
+    return {aid: dup for (aid, _), dup in zip(items, found)}
+
+
+@dataclass
+class _Signature:
+    """What the band index reads of a MinHash: its values (here from the bytes a worker sent)."""
+
+    hashvalues: object
 
 
 def ingest(paths: Paths, db: str | os.PathLike | None = None, *, code: bool = True, corpus: str = "default",
            progress: bool = True, coder=None, text_column: str | None = None,
-           on_reject: Callable[[BadInput], None] | None = None, dedup: bool = True) -> IngestReport:
+           on_reject: Callable[[BadInput], None] | None = None, dedup: bool = True,
+           workers: int | None = None) -> IngestReport:
     """Store documents, articles, sentences (and events unless ``code=False``).
+
+    ``workers``: processes that split text when ``code=False`` (None: one per core); with
+    coding the text stage is a rounding error next to parsing, so it stays in this process.
 
     Rejected inputs are reported (``on_reject`` as they happen, and in the report) and kept
     in the ``rejects`` table; the run goes on without them.
@@ -190,10 +201,8 @@ def ingest(paths: Paths, db: str | os.PathLike | None = None, *, code: bool = Tr
     from barograph.ingest.sources import iter_documents
     from barograph.store.db import Store
     from barograph.store.writer import DocBatch, known_ids, write_many
-    from barograph.text.articles import split_articles
-    from barograph.text.dedup import to_bytes
     from barograph.text.dedup_store import BandIndex
-    from barograph.text.sentences import split_sentences
+    from barograph.text.prepare import Prepared, Preparer
 
     paths = [os.fspath(p) for p in paths]
     report = IngestReport()
@@ -212,9 +221,15 @@ def ingest(paths: Paths, db: str | os.PathLike | None = None, *, code: bool = Tr
     version = coder.version if code else None
     report.coder = version
 
-    store = Store(db)
+    preparer = Preparer(1 if code else workers, signatures=dedup).start(_input_size(paths))
+    try:
+        store = Store(db)
+    except BaseException:
+        preparer.close(abort=True)
+        raise
     report.db = str(store.path)
     bar = None
+    failed = True
     try:
         _bound_memory(store.con)
         near = None
@@ -231,47 +246,54 @@ def ingest(paths: Paths, db: str | os.PathLike | None = None, *, code: bool = Tr
             stored_docs = known_ids(con, "documents", "doc_id", (d.sha256 for d in docs))
             if stored_docs:  # how many articles each holds: a repeat of it repeats them all
                 doc_articles.update(_articles_of(con, stored_docs - doc_articles.keys()))
-            split: list[tuple[Document, list[Article]]] = []
+            todo: list[Document] = []
+            repeats: dict[str, int] = {}  # same bytes again in this batch: counted once split
             for d in docs:
                 bar.advance(d, report)
-                if d.sha256 in stored_docs or d.sha256 in doc_articles:
+                if d.sha256 in repeats:
+                    report.already_stored += 1
+                    repeats[d.sha256] += 1
+                elif d.sha256 in stored_docs or d.sha256 in doc_articles:
                     report.already_stored += 1
                     report.duplicates += doc_articles.get(d.sha256, 0)
+                else:
+                    repeats[d.sha256] = 0
+                    todo.append(d)
+            split: list[tuple[Document, Prepared]] = []
+            for d, prep in zip(todo, preparer.map(todo)):
+                if prep.error:
+                    reject(BadInput(d.path or d.doc, prep.error))
                     continue
-                try:
-                    split.append((d, split_articles(d)))
-                    doc_articles[d.sha256] = len(split[-1][1])
-                except Exception as e:  # noqa: BLE001 - one bad document must not stop the run
-                    reject(BadInput(d.path or d.doc, f"cannot split into articles ({type(e).__name__}: {e})"))
-            stored_arts = known_ids(con, "articles", "article_id", (a.id for _, arts in split for a in arts))
-            near_of, hashes = _near_duplicates(near, split, stored_arts, run_ids) if near else ({}, {})
+                doc_articles[d.sha256] = len(prep.articles)
+                report.duplicates += repeats[d.sha256] * len(prep.articles)
+                split.append((d, prep))
+            stored_arts = known_ids(con, "articles", "article_id",
+                                    (a.id for _, prep in split for a in prep.articles))
+            near_of = _near_duplicates(near, split, stored_arts, run_ids) if near else {}
             batch: list[DocBatch] = []
             to_code: list[tuple[Article, list[Sentence]]] = []
-            for d, arts in split:
-                try:
-                    item = DocBatch(d, arts, coder=version, coded=set() if code else None)
-                    for a in arts:
-                        if a.duplicate_of == a.id:
-                            a.duplicate_of = None
-                        if a.id in stored_arts:
-                            continue  # a repost: the writer adds its appearance
-                        if a.id in run_ids:
-                            # a repost of this run: its sentences go along in case the first
-                            # copy's document is rejected later in this batch
-                            item.sentences.extend(split_sentences(a, d.text))
-                            continue
-                        run_ids.add(a.id)
-                        if near is not None:
-                            a.duplicate_of = near_of.get(a.id)
-                            if a.duplicate_of is None:
-                                item.signatures[a.id] = to_bytes(hashes[a.id])
-                        sents = split_sentences(a, d.text)
-                        item.sentences.extend(sents)
-                        if code and not a.duplicate_of:
-                            to_code.append((a, sents))
-                except Exception as e:  # noqa: BLE001
-                    reject(BadInput(d.path or d.doc, f"cannot split into sentences ({type(e).__name__}: {e})"))
-                    continue
+            for d, prep in split:
+                arts = prep.articles
+                item = DocBatch(d, arts, coder=version, coded=set() if code else None)
+                for i, a in enumerate(arts):
+                    if a.duplicate_of == a.id:
+                        a.duplicate_of = None
+                    if a.id in stored_arts:
+                        continue  # a repost: the writer adds its appearance
+                    if a.id in run_ids:
+                        # a repost of this run: its sentences go along in case the first
+                        # copy's document is rejected later in this batch
+                        item.sentences.extend(prep.sentences(i, d.text))
+                        continue
+                    run_ids.add(a.id)
+                    if near is not None:
+                        a.duplicate_of = near_of.get(a.id)
+                        if a.duplicate_of is None:
+                            item.signatures[a.id] = prep.signatures[i]
+                    sents = prep.sentences(i, d.text)
+                    item.sentences.extend(sents)
+                    if code and not a.duplicate_of:
+                        to_code.append((a, sents))
                 batch.append(item)
             if code and to_code:
                 _code_into(batch, to_code, coder, reject)
@@ -286,6 +308,7 @@ def ingest(paths: Paths, db: str | os.PathLike | None = None, *, code: bool = Tr
         if pending_rejects:
             write_many(store, [], corpus=corpus, rejects=pending_rejects)
             pending_rejects.clear()
+        failed = False
     except KeyboardInterrupt as e:
         e.report = report  # what was committed before Ctrl-C, for the caller to tell
         raise
@@ -297,10 +320,25 @@ def ingest(paths: Paths, db: str | os.PathLike | None = None, *, code: bool = Tr
         ki.report = report
         raise ki from None
     finally:
+        preparer.close(abort=failed)
         if bar is not None:
             bar.close()
         store.close()
     return report
+
+
+def _input_size(paths: list[str]) -> int:
+    """Bytes of the named inputs (standard input counts as none), to decide on worker processes."""
+    from barograph.ingest.sources import expand
+
+    total = 0
+    for p in expand(paths, lambda e: None):
+        if p != "-":
+            try:
+                total += os.path.getsize(p)
+            except OSError:
+                pass
+    return total
 
 
 def _bound_memory(con) -> None:

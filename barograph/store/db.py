@@ -128,6 +128,9 @@ class Store:
                 con.execute("ROLLBACK")
             except duckdb.Error:
                 pass  # the failed statement may already have ended the transaction
+            if isinstance(e, duckdb.Error) and "KeyboardInterrupt" in str(e):
+                # Ctrl-C while DuckDB was calling back into Python (reading an Arrow table)
+                raise KeyboardInterrupt from None
             if isinstance(e, duckdb.Error) and not isinstance(e, duckdb.InterruptException):
                 raise StoreError(f"{self.path}: cannot write ({_first_line(e)})") from None
             raise

@@ -84,7 +84,7 @@ def ingest(
     engine: str = typer.Option("local", "--engine", help="local, or ray: code on Ray (Parquet parts in --out), then store."),
     out_dir: str | None = typer.Option(None, "--out", help="--engine ray: folder of Parquet parts (default: beside the database)."),
     address: str | None = typer.Option(None, "--address", help="--engine ray: join this Ray cluster (default: start one here)."),
-    workers: int = typer.Option(2, "--workers", help="--engine ray: worker actors, one spaCy model each."),
+    workers: int | None = typer.Option(None, "--workers", min=1, help="--engine ray: worker actors, one spaCy model each (default 2). Local with --no-code: processes that split text (default: one per core, $BAROGRAPH_WORKERS)."),
 ) -> None:
     """Store documents, articles, sentences and coded events; the same input twice adds nothing.
 
@@ -96,7 +96,7 @@ def ingest(
 
     check_engine(engine)
     if engine == "ray":
-        raise typer.Exit(ingest_command(paths, db, out_dir=out_dir, address=address, workers=workers,
+        raise typer.Exit(ingest_command(paths, db, out_dir=out_dir, address=address, workers=workers or 2,
                                         code=not no_code, corpus=corpus, text_column=text_column, fmt=format,
                                         quiet=quiet, out=out, err=err))
 
@@ -104,7 +104,7 @@ def ingest(
 
     try:
         rep = run_ingest(paths, db, code=not no_code, corpus=corpus, progress=not quiet,
-                         text_column=text_column, on_reject=_print_reject)
+                         text_column=text_column, on_reject=_print_reject, workers=workers)
     except KeyboardInterrupt as e:
         done = getattr(e, "report", None)
         stored = f" ({done.line()})" if done else ""

@@ -1,0 +1,144 @@
+"""The text stage of one document in one call: articles, sentence spans and MinHash signatures.
+
+Ingest without event coding spends nearly all its time here, in per-article Python, so a
+large input is spread over worker processes. Each document is prepared independently of
+every other, which is what makes that safe; what depends on the rest of the corpus (is this
+article stored already, or a near-duplicate of one) stays with the caller and the store.
+
+Workers send back spans and signature bytes rather than sentence strings, so the text crosses
+the process boundary once; `Prepared.sentences` cuts the strings from the caller's copy.
+"""
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from barograph.records import Article, Document, Sentence
+
+# Below this much text a batch is prepared in-process: starting workers costs about a second.
+POOL_MIN_CHARS = int(os.environ.get("BAROGRAPH_POOL_MIN_CHARS", 1_000_000))
+CHUNK_DOCS = 32
+
+
+@dataclass
+class Prepared:
+    """A document's articles, each with its sentence spans and (if asked) signature bytes."""
+
+    articles: list[Article] = field(default_factory=list)
+    spans: list[list[tuple[int, int]]] = field(default_factory=list)
+    signatures: list[bytes | None] = field(default_factory=list)
+    error: str | None = None      # the document could not be split: why, for the reject line
+
+    def sentences(self, i: int, doc_text: str) -> list[Sentence]:
+        aid = self.articles[i].id
+        return [Sentence(article_id=aid, index=k, start=s, end=e, text=doc_text[s:e])
+                for k, (s, e) in enumerate(self.spans[i])]
+
+
+def prepare(doc: Document, signatures: bool = True) -> Prepared:
+    """Split, sentence-split and sign one document; an exception becomes `error`, not a crash."""
+    from barograph.text.articles import split_articles
+    from barograph.text.dedup import signature
+    from barograph.text.sentences import sentence_spans
+
+    out = Prepared()
+    try:
+        out.articles = split_articles(doc)
+    except Exception as e:  # noqa: BLE001 - one bad document must not stop the run
+        out.error = f"cannot split into articles ({type(e).__name__}: {e})"
+        return out
+    try:
+        for a in out.articles:
+            lo = a.body_start if a.body_start is not None else a.start
+            hi = a.body_end if a.body_end is not None else a.end
+            out.spans.append(list(sentence_spans(doc.text, lo, hi)))
+            out.signatures.append(signature(a.text) if signatures else None)
+    except Exception as e:  # noqa: BLE001
+        out.error = f"cannot split into sentences ({type(e).__name__}: {e})"
+    return out
+
+
+def _prepare_light(args: tuple[Document, bool]) -> Prepared:
+    """In a worker: the article bodies are left out of the reply; the caller cuts them again."""
+    doc, signatures = args
+    p = prepare(doc, signatures)
+    for a in p.articles:
+        if a.body_start is not None and a.text == doc.text[a.body_start:a.body_end]:
+            a.text = None
+    return p
+
+
+def _quiet_worker() -> None:
+    """Ctrl-C is the parent's to handle: it stops the pool, so workers must not print tracebacks."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class Preparer:
+    """`map` over documents in order, in this process or in a pool of forked workers.
+
+    The pool is forked by `start`, before the caller opens its database: a fork copies the
+    parent's threads' locks but not the threads, so it must happen while DuckDB has none.
+    Fork rather than spawn also spares callers the `if __name__ == "__main__"` guard.
+    """
+
+    def __init__(self, workers: int | None = 1, signatures: bool = True):
+        self.workers = max(1, workers if workers is not None else default_workers())
+        self.signatures = signatures
+        self._pool = None
+
+    def start(self, expected_chars: int) -> "Preparer":
+        """Fork the workers if the input is big enough to repay them (about 0.1 s each)."""
+        if self.workers > 1 and expected_chars >= POOL_MIN_CHARS and self._pool is None:
+            import multiprocessing as mp
+
+            self._pool = mp.get_context("fork").Pool(self.workers, initializer=_quiet_worker)
+        return self
+
+    def map(self, docs: list[Document]) -> Iterator[Prepared]:
+        if self._pool is None or sum(len(d.text) for d in docs) < POOL_MIN_CHARS:
+            return (prepare(d, self.signatures) for d in docs)
+        return self._map_pool(docs)
+
+    def _map_pool(self, docs: list[Document]) -> Iterator[Prepared]:
+        for d, p in zip(docs, self._pool.imap(_prepare_light, ((d, self.signatures) for d in docs),
+                                               chunksize=CHUNK_DOCS)):
+            for a in p.articles:
+                if a.text is None:
+                    a.text = d.text[a.body_start:a.body_end]
+            yield p
+
+    def close(self, *, abort: bool = False) -> None:
+        if self._pool is not None:
+            if abort:
+                self._pool.terminate()
+            else:
+                self._pool.close()
+            self._pool.join()
+            self._pool = None
+
+    def __enter__(self) -> "Preparer":
+        return self
+
+    def __exit__(self, exc_type, *_exc) -> None:
+        self.close(abort=exc_type is not None)
+
+
+def default_workers() -> int:
+    """One process per core the run may use, at most 8 (BAROGRAPH_WORKERS overrides)."""
+    env = os.environ.get("BAROGRAPH_WORKERS")
+    if env:
+        return max(1, int(env))
+    try:
+        n = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        n = os.cpu_count() or 1
+    return min(n, 8)
+
+
+def prepare_all(docs: Iterable[Document], workers: int | None = 1, signatures: bool = True) -> list[Prepared]:
+    """Convenience for tests and small callers: prepare a list of documents and stop the pool."""
+    docs = list(docs)
+    with Preparer(workers, signatures).start(sum(len(d.text) for d in docs)) as p:
+        return list(p.map(docs))
