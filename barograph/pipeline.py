@@ -170,20 +170,13 @@ def _near_duplicates(near, split, stored_arts: set[str], run_ids: set[str]) -> d
 
     items, seen = [], set()
     for _d, prep in split:
-        for a, sig in zip(prep.articles, prep.signatures):
+        for i, a in enumerate(prep.articles):
             if a.id in stored_arts or a.id in run_ids or a.id in seen:
                 continue
             seen.add(a.id)
-            items.append((a.id, _Signature(np.frombuffer(sig, dtype="<u8"))))
+            items.append((a.id, np.frombuffer(prep.signature(i), dtype="<u8")))
     found = near.check_many(items)
     return {aid: dup for (aid, _), dup in zip(items, found)}
-
-
-@dataclass
-class _Signature:
-    """What the band index reads of a MinHash: its values (here from the bytes a worker sent)."""
-
-    hashvalues: object
 
 
 def ingest(paths: Paths, db: str | os.PathLike | None = None, *, code: bool = True, corpus: str = "default",
@@ -192,7 +185,7 @@ def ingest(paths: Paths, db: str | os.PathLike | None = None, *, code: bool = Tr
            workers: int | None = None) -> IngestReport:
     """Store documents, articles, sentences (and events unless ``code=False``).
 
-    ``workers``: processes that split text when ``code=False`` (None: one per core); with
+    ``workers``: processes that split text when ``code=False`` (None: $BAROGRAPH_WORKERS or 1); with
     coding the text stage is a rounding error next to parsing, so it stays in this process.
 
     Rejected inputs are reported (``on_reject`` as they happen, and in the report) and kept
@@ -241,31 +234,39 @@ def ingest(paths: Paths, db: str | os.PathLike | None = None, *, code: bool = Tr
         doc_articles: dict[str, int] = {}  # sha256 of documents read or found stored -> articles
         bar = _Progress(paths, progress)
         docs_in = iter_documents(paths, errors=reject, text_column=text_column)
-        for docs in _batches(docs_in, BATCH_CHARS_CODED if code else BATCH_CHARS):
+        inflight: dict[str, int] = {}   # sha256 of documents being split -> repeats seen meanwhile
+
+        def submit(docs: list[Document]) -> tuple[list[Document], Iterator[Prepared]]:
+            """Count repeats of stored or in-flight documents; hand the rest to the text stage."""
             con = store.con
             stored_docs = known_ids(con, "documents", "doc_id", (d.sha256 for d in docs))
             if stored_docs:  # how many articles each holds: a repeat of it repeats them all
                 doc_articles.update(_articles_of(con, stored_docs - doc_articles.keys()))
             todo: list[Document] = []
-            repeats: dict[str, int] = {}  # same bytes again in this batch: counted once split
             for d in docs:
                 bar.advance(d, report)
-                if d.sha256 in repeats:
+                if d.sha256 in inflight:
                     report.already_stored += 1
-                    repeats[d.sha256] += 1
+                    inflight[d.sha256] += 1
                 elif d.sha256 in stored_docs or d.sha256 in doc_articles:
                     report.already_stored += 1
                     report.duplicates += doc_articles.get(d.sha256, 0)
                 else:
-                    repeats[d.sha256] = 0
+                    inflight[d.sha256] = 0
                     todo.append(d)
+            return todo, preparer.map(todo)
+
+        def store_batch(todo: list[Document], prepared: Iterator[Prepared]) -> None:
+            """Near-duplicates against the store, then one transaction for the batch."""
+            con = store.con
             split: list[tuple[Document, Prepared]] = []
-            for d, prep in zip(todo, preparer.map(todo)):
+            for d, prep in zip(todo, prepared):
+                repeated = inflight.pop(d.sha256)
                 if prep.error:
                     reject(BadInput(d.path or d.doc, prep.error))
                     continue
                 doc_articles[d.sha256] = len(prep.articles)
-                report.duplicates += repeats[d.sha256] * len(prep.articles)
+                report.duplicates += repeated * len(prep.articles)
                 split.append((d, prep))
             stored_arts = known_ids(con, "articles", "article_id",
                                     (a.id for _, prep in split for a in prep.articles))
@@ -289,7 +290,7 @@ def ingest(paths: Paths, db: str | os.PathLike | None = None, *, code: bool = Tr
                     if near is not None:
                         a.duplicate_of = near_of.get(a.id)
                         if a.duplicate_of is None:
-                            item.signatures[a.id] = prep.signatures[i]
+                            item.signatures[a.id] = prep.signature(i)
                     sents = prep.sentences(i, d.text)
                     item.sentences.extend(sents)
                     if code and not a.duplicate_of:
@@ -305,6 +306,16 @@ def ingest(paths: Paths, db: str | os.PathLike | None = None, *, code: bool = Tr
             for k in ("documents", "articles", "duplicates", "near_duplicates", "sentences", "events"):
                 setattr(report, k, getattr(report, k) + getattr(r, k))
             report.already_stored += r.already_stored
+
+        # One batch ahead: while a batch is written, the workers (if any) split the next one.
+        ahead = None
+        for docs in _batches(docs_in, BATCH_CHARS_CODED if code else BATCH_CHARS):
+            nxt = submit(docs)
+            if ahead is not None:
+                store_batch(*ahead)
+            ahead = nxt
+        if ahead is not None:
+            store_batch(*ahead)
         if pending_rejects:
             write_many(store, [], corpus=corpus, rejects=pending_rejects)
             pending_rejects.clear()

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from barograph.records import Article
+from barograph.text.language import plain_punctuation
 
 if TYPE_CHECKING:  # datasketch pulls in scipy (~0.5 s): imported on first use only
     from datasketch import MinHash
@@ -27,8 +28,63 @@ SHINGLE = 3
 MAX_WORDS = 4000      # shingles of the first words only: a 50 MB "article" must not need GBs
 SCHEME = "affine32"   # datasketch's permutation scheme; stored signatures are only valid with it
 _WORD = re.compile(r"\w+")
-_word_hash: dict[str, int] = {}   # CRC-32 of words seen, the vocabulary repeats across articles
-_perms: dict[int, tuple] = {}
+# bytes.translate table: ASCII characters that are not \w become spaces, all other bytes stay
+_ASCII_WORDS = bytes(b if (chr(b).isalnum() or b == 95) else 32 for b in range(128)) + bytes(range(128, 256))
+_word_hash: dict[bytes, int] = {}   # CRC-32 of words seen, the vocabulary repeats across articles
+_perms: dict[int, np.ndarray] = {}
+_MAX32 = np.uint32(0xFFFFFFFF)
+
+
+def _words(text: str) -> list[bytes]:
+    r"""The first MAX_WORDS `\w+` words of the lowercased text, as UTF-8 bytes (what CRC-32 reads).
+
+    Lowercasing comes first (it can change which characters are word characters: "İ" -> "i̇").
+    The regex costs most of a signature, so the UTF-8 text is cut at ASCII non-word characters
+    by bytes.translate + split instead (curly quotes and dashes made spaces first); only the
+    few pieces still holding non-ASCII characters ("erdoğan") go through the regex, which
+    finds the same words in them.
+    """
+    low = plain_punctuation(text.lower()[:MAX_WORDS * 16])
+    if low.isascii():
+        return low.encode("ascii").translate(_ASCII_WORDS).split(None, MAX_WORDS)[:MAX_WORDS]
+    pieces = low.encode("utf-8", "surrogatepass").translate(_ASCII_WORDS).split()
+    odd = [i for i, p in enumerate(pieces) if not p.isascii()]
+    if not odd:
+        return pieces[:MAX_WORDS]
+    words, k = [], 0
+    for i in odd:
+        words += pieces[k:i]
+        words += [w.encode("utf-8") for w in _WORD.findall(pieces[i].decode("utf-8", "surrogatepass"))]
+        k = i + 1
+        if len(words) >= MAX_WORDS:
+            return words[:MAX_WORDS]
+    words += pieces[k:]
+    return words[:MAX_WORDS]
+
+
+def _word_hashes(words: list[bytes]) -> list[int]:
+    """CRC-32 of each word, from the cache; new words are hashed once."""
+    vals = list(map(_word_hash.get, words))
+    if None in vals:
+        if len(_word_hash) > 1_000_000:
+            _word_hash.clear()
+        for w in set(words).difference(_word_hash):  # only the new words, not every word again
+            _word_hash[w] = zlib.crc32(w)
+        vals = list(map(_word_hash.__getitem__, words))
+    return vals
+
+
+def _shingles(text: str, k: int) -> np.ndarray:
+    """32-bit hashes of the word k-shingles, in text order, repeats included."""
+    words = _words(text)
+    if not words:
+        return np.zeros(0, dtype=np.uint64)
+    w = np.array(_word_hashes(words), dtype=np.uint64)
+    n = max(len(w) - k + 1, 1)
+    h = w[:n].copy()
+    for j in range(1, min(k, len(w))):
+        h = (h * np.uint64(0x9E3779B1) + w[j:j + n]) & np.uint64(0xFFFFFFFF)
+    return h
 
 
 def shingle_hashes(text: str, k: int = SHINGLE) -> np.ndarray:
@@ -37,30 +93,45 @@ def shingle_hashes(text: str, k: int = SHINGLE) -> np.ndarray:
     Words are hashed once (CRC-32) and shingles combined with numpy, instead of hashing every
     shingle string through SHA-1 as datasketch does by default (the slow part of dedup).
     """
-    words = _WORD.findall(text.lower(), 0, MAX_WORDS * 16)[:MAX_WORDS]
-    if not words:
-        return np.zeros(0, dtype=np.uint64)
-    vals = list(map(_word_hash.get, words))
-    if None in vals:
-        if len(_word_hash) > 1_000_000:
-            _word_hash.clear()
-        for i, v in enumerate(vals):
-            if v is None:
-                vals[i] = _word_hash.setdefault(words[i], zlib.crc32(words[i].encode("utf-8")))
-    w = np.array(vals, dtype=np.uint64)
-    n = max(len(w) - k + 1, 1)
-    h = w[:n].copy()
-    for j in range(1, min(k, len(w))):
-        h = (h * np.uint64(0x9E3779B1) + w[j:j + n]) & np.uint64(0xFFFFFFFF)
-    return np.unique(h)
+    return np.unique(_shingles(text, k))
 
 
-def _permutations(num_perm: int):
-    if num_perm not in _perms:  # drawing them costs more than hashing a whole article
-        from datasketch import MinHash
+def _permutations(num_perm: int) -> np.ndarray:
+    """datasketch's affine32 permutations for seed 1, drawn the way MinHash draws them.
 
-        _perms[num_perm] = MinHash(num_perm=num_perm, scheme=SCHEME).permutations
+    Computed here so a signature needs no datasketch import (it pulls scipy, ~0.3 s);
+    a test compares them with datasketch's.
+    """
+    if num_perm not in _perms:
+        gen = np.random.RandomState(1)
+        a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+        b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+        _perms[num_perm] = np.array([a, b])
     return _perms[num_perm]
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer, datasketch's pre-mix for the affine32 scheme."""
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+def minhash_values(text: str, num_perm: int = NUM_PERM) -> np.ndarray:
+    """The hash values (uint32) of `minhash(text)`, without building a datasketch object.
+
+    Repeated shingles are not removed first: they cannot change a minimum.
+    """
+    hv = _shingles(text, SHINGLE)
+    if not len(hv):
+        return np.full(num_perm, _MAX32, dtype=np.uint32)
+    a, b = _permutations(num_perm)
+    x = _fmix32(hv.astype(np.uint32).reshape(-1, 1))
+    y = x * a
+    y += b
+    return y.min(axis=0)
 
 
 def minhash(text: str, num_perm: int = NUM_PERM) -> "MinHash":
@@ -68,30 +139,24 @@ def minhash(text: str, num_perm: int = NUM_PERM) -> "MinHash":
 
     update_batch calls its hash function once per shingle in Python; here the shingle hashes
     are already 32-bit integers, so datasketch's own pre-mix and affine permutations run on the
-    whole array at once (tests compare the two).
+    whole array at once (tests compare the two). Code that only needs the values (storing,
+    `BandIndex`) can call `minhash_values` and never import datasketch.
     """
     from datasketch import MinHash
-    from datasketch.minhash import _fmix
 
-    perms = _permutations(num_perm)
-    hv = shingle_hashes(text)
-    if not len(hv):
-        return MinHash(num_perm=num_perm, scheme=SCHEME, hashfunc=int, permutations=perms)
-    a, b = perms
-    x = _fmix(hv.astype(np.uint32).reshape(-1, 1), 32)
-    values = (x * a + b).min(axis=0)
-    return MinHash(num_perm=num_perm, scheme=SCHEME, hashfunc=int, permutations=perms, hashvalues=values)
+    return MinHash(num_perm=num_perm, scheme=SCHEME, hashfunc=int, permutations=_permutations(num_perm),
+                   hashvalues=minhash_values(text, num_perm))
 
 
-def to_bytes(m: "MinHash") -> bytes:
-    """A MinHash as stored: its hash values as little-endian uint64."""
-    return np.asarray(m.hashvalues).astype("<u8").tobytes()
+def to_bytes(m: "MinHash | np.ndarray") -> bytes:
+    """A MinHash (or its hash values) as stored: little-endian uint64."""
+    return np.asarray(getattr(m, "hashvalues", m)).astype("<u8").tobytes()
 
 
 def signature(article: Article | str, num_perm: int = NUM_PERM) -> bytes:
     """The article's MinHash as bytes (num_perm little-endian uint64), for storing."""
     text = article if isinstance(article, str) else article.text
-    return to_bytes(minhash(text, num_perm))
+    return to_bytes(minhash_values(text, num_perm))
 
 
 def from_signature(sig: bytes) -> "MinHash":
@@ -105,10 +170,27 @@ def from_signature(sig: bytes) -> "MinHash":
 
 @lru_cache(maxsize=None)
 def lsh_params(threshold: float = THRESHOLD, num_perm: int = NUM_PERM) -> tuple[int, int]:
-    """(bands, rows per band) that datasketch's MinHashLSH picks for this threshold."""
-    from datasketch.lsh import _optimal_param
+    """(bands, rows per band) that datasketch's MinHashLSH picks for this threshold.
 
-    return _optimal_param(threshold, num_perm, 0.5, 0.5)
+    The same search as datasketch's `_optimal_param` (minimise the false-positive plus
+    false-negative areas under the band collision curve, equal weights, first minimum in
+    (bands, rows) order), with the integrals done by Gauss-Legendre quadrature in numpy
+    instead of scipy's quad: the integrands are polynomials of degree bands * rows <= num_perm,
+    which num_perm // 2 + 1 nodes integrate exactly, and importing scipy costs ~0.3 s.
+    A test checks the choice against datasketch's over a grid of thresholds and sizes.
+    """
+    pairs = np.array([(b, r) for b in range(1, num_perm + 1) for r in range(1, num_perm // b + 1)], dtype=float)
+    x, w = np.polynomial.legendre.leggauss(num_perm // 2 + 1)
+    b, r = pairs[:, :1], pairs[:, 1:]
+
+    def area(lo: float, hi: float, below: bool) -> np.ndarray:
+        s = (hi - lo) / 2 * x + (hi + lo) / 2          # nodes mapped to [lo, hi]
+        p = 1 - (1 - s ** r) ** b                      # probability that a pair shares a bucket
+        return (p if below else 1 - p) @ w * ((hi - lo) / 2)
+
+    error = 0.5 * area(0.0, threshold, True) + 0.5 * area(threshold, 1.0, False)
+    best = int(np.argmin(error))
+    return int(pairs[best, 0]), int(pairs[best, 1])
 
 
 _M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)

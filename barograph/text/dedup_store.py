@@ -48,14 +48,14 @@ class BandIndex:
         return n
 
     def check_many(self, items: Sequence[tuple[str, object]]) -> list[str | None]:
-        """For each (article id, MinHash), in order: the earliest original it repeats, or None.
+        """For each (article id, MinHash or hash values), in order: the earliest original it repeats, or None.
 
         An item that repeats nothing becomes an original that later items (of this batch and,
         after `flush`, of later batches) are matched against.
         """
         if not items:
             return []
-        sigs = np.stack([np.asarray(m.hashvalues, dtype=np.uint64) for _, m in items])
+        sigs = np.stack([np.asarray(getattr(m, "hashvalues", m), dtype=np.uint64) for _, m in items])
         keys = band_keys(sigs, self.bands, self.rows)
         stored = self._stored_candidates(keys)
         out: list[str | None] = []

@@ -8,12 +8,30 @@ from __future__ import annotations
 import importlib.util
 import re
 import runpy
+from collections import Counter
 from pathlib import Path
 
 LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "sv", "da", "pl", "tr", "ru", "uk", "ar", "id")
 _WORD = re.compile(r"[^\W\d_]+")
+# str.translate table: ASCII characters that are not letters become spaces (ASCII `[^\W\d_]`)
+_ASCII_LETTERS = str.maketrans({chr(i): " " for i in range(128) if not chr(i).isalpha()})
 _MIN_SHARE = 0.12         # below this no language is sure enough
 _index: dict[str, tuple[int, ...]] | None = None   # word -> languages (positions) it is a stop word in
+
+
+# typographic punctuation common in news text; none is a word character (\W), so replacing
+# them by spaces changes no word, and often leaves an ASCII string the fast paths can split
+_TYPOGRAPHIC = ("\u2019", "\u2018", "\u201c", "\u201d", "\u2014", "\u2013", "\u2026", "\u00a0", "\u00ab", "\u00bb",
+                "\u201e", "\u201a", "\u2022", "\u00b7")
+
+
+def plain_punctuation(s: str) -> str:
+    """`s` with curly quotes, dashes, ellipses and no-break spaces replaced by spaces."""
+    if not s.isascii():
+        for c in _TYPOGRAPHIC:
+            if c in s:
+                s = s.replace(c, " ")
+    return s
 
 
 def _load() -> dict[str, tuple[int, ...]]:
@@ -37,12 +55,17 @@ def _load() -> dict[str, tuple[int, ...]]:
 
 def detect_language(text: str, max_words: int = 150) -> str | None:
     """ISO 639-1 code of the language of `text`, or None if too short or unclear."""
-    words = _WORD.findall(text[:max_words * 8].lower())[:max_words]
+    low = plain_punctuation(text[:max_words * 8].lower())
+    if low.isascii():  # the same words as the regex, at a third of its cost
+        words = low.translate(_ASCII_LETTERS).split(None, max_words)[:max_words]
+    else:
+        words = _WORD.findall(low)[:max_words]
     if len(words) < 5:
         return None
     hits = [0] * len(LANGUAGES)
-    for ks in filter(None, map(_load().get, words)):  # one C-level pass over the sample
+    # count each distinct set of languages once (a C-level Counter pass), then spread the counts
+    for ks, n in Counter(filter(None, map(_load().get, words))).items():
         for k in ks:
-            hits[k] += 1
+            hits[k] += n
     best = max(range(len(LANGUAGES)), key=hits.__getitem__)
     return LANGUAGES[best] if hits[best] >= _MIN_SHARE * len(words) else None

@@ -45,6 +45,7 @@ BOILERPLATE = frozenset({
     "whatsapp", "reddit", "linkedin", "pinterest", "telegram", "subscribe", "comments",
     "leave a comment", "leave a reply", "continue reading", "read more", "report this ad",
 })
+_BOILER_LEN = max(map(len, BOILERPLATE))
 _STRIP = " \t\r\n\f\v\u00a0\ufeff\u200b"
 
 
@@ -70,9 +71,12 @@ def title_like(s: str) -> bool:
 
 def classify(s: str) -> tuple[str, str | None]:
     """(kind, value) of one stripped short line."""
-    low = s.lower()
-    if low.rstrip(" .:!") in BOILERPLATE or low in BOILERPLATE:
-        return "boiler", None
+    # lowercasing never shortens a string nor makes " .:!", so a line longer than every
+    # boilerplate phrase (trailing " .:!" aside) cannot be one: skip the lower() for it
+    if len(s) <= _BOILER_LEN or len(s.rstrip(" .:!")) <= _BOILER_LEN:
+        low = s.lower()
+        if low.rstrip(" .:!") in BOILERPLATE or low in BOILERPLATE:
+            return "boiler", None
     c = s[0]
     if c in "SsOoFfRrTtVvCc":
         m = MARKER_RE.match(s)
@@ -86,7 +90,7 @@ def classify(s: str) -> tuple[str, str | None]:
         d = find_date(s)
         if d:
             return "dateline", d
-    if len(s) <= 40 and any(ch.isdigit() for ch in s):
+    if len(s) <= 40 and any(map(str.isdigit, s)):
         d = find_date(s)
         if d and len(s) <= 40:
             return "dateline", d
@@ -98,17 +102,19 @@ def classify(s: str) -> tuple[str, str | None]:
 def split_lines(text: str, start: int = 0, end: int | None = None) -> list[Line]:
     """Classified lines of text[start:end] (offsets in `text`)."""
     out: list[Line] = []
+    append = out.append
     pos = start
     chunk = text[start:end] if (start or end is not None) else text
     for raw in chunk.splitlines(True):
         s = raw.strip(_STRIP)
         if not s:
-            out.append(Line(pos, pos, "", "blank"))
+            append(Line(pos, pos, "", "blank"))
         else:
-            a = pos + len(raw) - len(raw.lstrip(_STRIP))
-            line = Line(a, a + len(s), s)
+            a = pos + raw.index(s[0])   # s[0] is the first character strip kept
             if len(s) <= SHORT:
-                line.kind, line.value = classify(s)
-            out.append(line)
+                kind, value = classify(s)
+                append(Line(a, a + len(s), s, kind, value))
+            else:
+                append(Line(a, a + len(s), s))
         pos += len(raw)
     return out

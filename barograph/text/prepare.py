@@ -7,6 +7,9 @@ article stored already, or a near-duplicate of one) stays with the caller and th
 
 Workers send back spans and signature bytes rather than sentence strings, so the text crosses
 the process boundary once; `Prepared.sentences` cuts the strings from the caller's copy.
+A story reposted many times is sentence-split and signed once: each process remembers the
+bodies it has prepared and leaves out their spans and signature, which the caller has
+already had (in input order, a first copy always comes first) or computes itself if not.
 """
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from barograph.records import Article, Document, Sentence
 # Below this much text a batch is prepared in-process: starting workers costs about a second.
 POOL_MIN_CHARS = int(os.environ.get("BAROGRAPH_POOL_MIN_CHARS", 1_000_000))
 CHUNK_DOCS = 32
+SEEN_MAX = 500_000    # bodies a process remembers (~100 bytes each) before it starts afresh
 
 
 @dataclass
@@ -27,21 +31,40 @@ class Prepared:
     """A document's articles, each with its sentence spans and (if asked) signature bytes."""
 
     articles: list[Article] = field(default_factory=list)
-    spans: list[list[tuple[int, int]]] = field(default_factory=list)
-    signatures: list[bytes | None] = field(default_factory=list)
+    spans: list[list[tuple[int, int]] | None] = field(default_factory=list)   # None: left out
+    signatures: list[bytes | None] = field(default_factory=list)              # None: left out
     error: str | None = None      # the document could not be split: why, for the reject line
 
     def sentences(self, i: int, doc_text: str) -> list[Sentence]:
-        aid = self.articles[i].id
-        return [Sentence(article_id=aid, index=k, start=s, end=e, text=doc_text[s:e])
+        a = self.articles[i]
+        if self.spans[i] is None:
+            self.spans[i] = _spans(a, doc_text)
+        return [Sentence(article_id=a.id, index=k, start=s, end=e, text=doc_text[s:e])
                 for k, (s, e) in enumerate(self.spans[i])]
 
+    def signature(self, i: int) -> bytes:
+        if self.signatures[i] is None:
+            from barograph.text.dedup import signature
 
-def prepare(doc: Document, signatures: bool = True) -> Prepared:
-    """Split, sentence-split and sign one document; an exception becomes `error`, not a crash."""
+            self.signatures[i] = signature(self.articles[i].text)
+        return self.signatures[i]
+
+
+def _spans(a: Article, doc_text: str) -> list[tuple[int, int]]:
+    from barograph.text.sentences import sentence_spans
+
+    lo = a.body_start if a.body_start is not None else a.start
+    hi = a.body_end if a.body_end is not None else a.end
+    return list(sentence_spans(doc_text, lo, hi))
+
+
+def prepare(doc: Document, signatures: bool = True, seen: set[str] | None = None) -> Prepared:
+    """Split, sentence-split and sign one document; an exception becomes `error`, not a crash.
+
+    Articles whose id is in `seen` keep None for spans and signature; new ids are added to it.
+    """
     from barograph.text.articles import split_articles
     from barograph.text.dedup import signature
-    from barograph.text.sentences import sentence_spans
 
     out = Prepared()
     try:
@@ -49,21 +72,30 @@ def prepare(doc: Document, signatures: bool = True) -> Prepared:
     except Exception as e:  # noqa: BLE001 - one bad document must not stop the run
         out.error = f"cannot split into articles ({type(e).__name__}: {e})"
         return out
+    if seen is not None and len(seen) > SEEN_MAX:
+        seen.clear()
     try:
         for a in out.articles:
-            lo = a.body_start if a.body_start is not None else a.start
-            hi = a.body_end if a.body_end is not None else a.end
-            out.spans.append(list(sentence_spans(doc.text, lo, hi)))
+            if seen is not None and a.id in seen:
+                out.spans.append(None)
+                out.signatures.append(None)
+                continue
+            out.spans.append(_spans(a, doc.text))
             out.signatures.append(signature(a.text) if signatures else None)
+            if seen is not None:
+                seen.add(a.id)
     except Exception as e:  # noqa: BLE001
         out.error = f"cannot split into sentences ({type(e).__name__}: {e})"
     return out
 
 
+_worker_seen: set[str] = set()
+
+
 def _prepare_light(args: tuple[Document, bool]) -> Prepared:
     """In a worker: the article bodies are left out of the reply; the caller cuts them again."""
     doc, signatures = args
-    p = prepare(doc, signatures)
+    p = prepare(doc, signatures, _worker_seen)
     for a in p.articles:
         if a.body_start is not None and a.text == doc.text[a.body_start:a.body_end]:
             a.text = None
@@ -87,6 +119,7 @@ class Preparer:
         self.workers = max(1, workers if workers is not None else default_workers())
         self.signatures = signatures
         self._pool = None
+        self._seen: set[str] = set()
 
     def start(self, expected_chars: int) -> "Preparer":
         """Fork the workers if the input is big enough to repay them (about 0.1 s each)."""
@@ -98,7 +131,7 @@ class Preparer:
 
     def map(self, docs: list[Document]) -> Iterator[Prepared]:
         if self._pool is None or sum(len(d.text) for d in docs) < POOL_MIN_CHARS:
-            return (prepare(d, self.signatures) for d in docs)
+            return (prepare(d, self.signatures, self._seen) for d in docs)
         return self._map_pool(docs)
 
     def _map_pool(self, docs: list[Document]) -> Iterator[Prepared]:
@@ -126,15 +159,15 @@ class Preparer:
 
 
 def default_workers() -> int:
-    """One process per core the run may use, at most 8 (BAROGRAPH_WORKERS overrides)."""
-    env = os.environ.get("BAROGRAPH_WORKERS")
-    if env:
-        return max(1, int(env))
+    """BAROGRAPH_WORKERS, else 1: on 2 cores the workers gained nothing (docs/ingest.md), as
+    reading and writing in the parent take longer than the text stage does in one worker."""
+    env = os.environ.get("BAROGRAPH_WORKERS", "").strip()
+    if not env:
+        return 1
     try:
-        n = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        n = os.cpu_count() or 1
-    return min(n, 8)
+        return max(1, int(env))
+    except ValueError:
+        raise ValueError(f"BAROGRAPH_WORKERS must be a whole number, not {env!r}") from None
 
 
 def prepare_all(docs: Iterable[Document], workers: int | None = 1, signatures: bool = True) -> list[Prepared]:

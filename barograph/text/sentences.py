@@ -13,28 +13,28 @@ import re
 
 from barograph.records import Article, Sentence
 
-_LINE = re.compile(r"[^\r\n\u2028\u2029]+")
-_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")
+_BREAK = "\r\n\u2028\u2029"   # line breaks: every one ends a sentence
 _OPENERS = "\"'“‘([«"
+# One scan of the body finds both kinds of cut: a run of line breaks, or sentence-final
+# punctuation followed by white space on the same line. For the latter the lookahead also
+# captures the first character after that white space and any opening quotes/brackets
+# (`nxt`, absent at the end of the line), so the boundary test needs no character loop.
+# Both branches start with one character class, which lets the regex engine skip quickly to
+# the candidates (a pattern starting with an alternation is tried at every position).
+_CUT = re.compile(
+    rf"""[.!?…{_BREAK}]
+        (?: (?<=[{_BREAK}]) [{_BREAK}]*
+          | (?<=[.!?…]) [.!?…]* ["'”’)\]]* (?=[^\S{_BREAK}]+ [{re.escape(_OPENERS)}]* (?P<nxt>[^{_BREAK}])?)
+        )""",
+    re.VERBOSE,
+)
 ABBREVIATIONS = frozenset(["mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "ft", "gen", "lt", "col", "maj", "capt", "cpt", "sgt", "adm", "cmdr", "gov", "sen", "rep", "pres", "amb", "rev", "fr", "hon", "messrs", "mme", "mlle", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no", "nos", "vol", "vols", "p", "pp", "fig", "figs", "art", "ch", "sec", "dept", "corp", "inc", "ltd", "co", "bros", "approx", "est", "vs", "v", "al", "cf", "e.g", "i.e", "viz"])
 _ACRONYM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]?")
+_CLOSERS = "\"'”’)]"
 
 
-def _is_boundary(line: str, m: re.Match) -> bool:
-    end = m.end()
-    n = len(line)
-    j = end
-    while j < n and line[j].isspace():
-        j += 1
-    while j < n and line[j] in _OPENERS:
-        j += 1
-    if j >= n or not (line[j].isupper() or line[j].isdigit()):
-        return False
-    punct = m.group(0)
-    if punct[0] != "." or len(punct.rstrip("\"'”’)]")) > 1:
-        return True  # ! ? … or an ellipsis "..." before a capital
-    ws = max(line.rfind(" ", 0, m.start()), line.rfind("(", 0, m.start()), line.rfind("\u00a0", 0, m.start()))
-    word = line[ws + 1:m.start()]
+def _ends_sentence(word: str) -> bool:
+    """Whether a full stop after `word` (the text since the last space) ends a sentence."""
     if not word:
         return True
     if word.lower() in ABBREVIATIONS or word.rstrip(".").lower() in ABBREVIATIONS:
@@ -47,25 +47,43 @@ def _is_boundary(line: str, m: re.Match) -> bool:
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of text[start:end], white space stripped, empty skipped."""
+    """(start, end) of each sentence of text[start:end], white space stripped, empty skipped.
+
+    A cut falls after sentence-final punctuation when the next character on the line (past
+    white space and opening quotes/brackets) is a capital or digit, unless a single full stop
+    follows an abbreviation, an initial or a dotted acronym.
+    """
     end = len(text) if end is None else end
-    spans = []
-    for lm in _LINE.finditer(text, start, end):
-        line = lm.group(0)
-        base = lm.start()
-        cut = 0
-        for m in _END.finditer(line):
-            if _is_boundary(line, m):
-                spans.append((base + cut, base + m.end()))
-                cut = m.end()
-        spans.append((base + cut, base + len(line)))
     out = []
-    for s, e in spans:
-        chunk = text[s:e]
+    cut = line = start    # start of the current sentence / of the current line
+    for m in _CUT.finditer(text, start, end):
+        nxt = m.group("nxt")
+        if nxt is None:
+            if text[m.start()] not in _BREAK:
+                continue   # punctuation ending the line: the line break cuts
+            stop = m.start()
+        else:
+            if not (nxt.isupper() or nxt.isdigit()):
+                continue
+            ms, stop = m.span()
+            punct = text[ms:stop]
+            if punct[0] == "." and len(punct.rstrip(_CLOSERS)) == 1:   # one full stop: abbreviation?
+                ws = max(text.rfind(" ", line, ms), text.rfind("(", line, ms), text.rfind("\u00a0", line, ms))
+                if not _ends_sentence(text[(ws + 1 if ws >= 0 else line):ms]):
+                    continue
+        chunk = text[cut:stop]
         stripped = chunk.strip()
         if stripped:
-            s += len(chunk) - len(chunk.lstrip())
+            s = cut + len(chunk) - len(chunk.lstrip())
             out.append((s, s + len(stripped)))
+        cut = m.end()
+        if nxt is None:
+            line = cut
+    chunk = text[cut:end]
+    stripped = chunk.strip()
+    if stripped:
+        s = cut + len(chunk) - len(chunk.lstrip())
+        out.append((s, s + len(stripped)))
     return out
 
 
@@ -73,5 +91,6 @@ def split_sentences(article: Article, doc_text: str) -> list[Sentence]:
     """Sentences of the article body, offsets in the document text."""
     a = article.body_start if article.body_start is not None else article.start
     b = article.body_end if article.body_end is not None else article.end
-    return [Sentence(article_id=article.id, index=i, start=s, end=e, text=doc_text[s:e])
+    aid = article.id
+    return [Sentence(aid, i, s, e, doc_text[s:e])
             for i, (s, e) in enumerate(sentence_spans(doc_text, a, b))]

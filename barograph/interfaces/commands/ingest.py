@@ -84,7 +84,7 @@ def ingest(
     engine: str = typer.Option("local", "--engine", help="local, or ray: code on Ray (Parquet parts in --out), then store."),
     out_dir: str | None = typer.Option(None, "--out", help="--engine ray: folder of Parquet parts (default: beside the database)."),
     address: str | None = typer.Option(None, "--address", help="--engine ray: join this Ray cluster (default: start one here)."),
-    workers: int | None = typer.Option(None, "--workers", min=1, help="--engine ray: worker actors, one spaCy model each (default 2). Local with --no-code: processes that split text (default: one per core, $BAROGRAPH_WORKERS)."),
+    workers: int | None = typer.Option(None, "--workers", min=1, help="--engine ray: worker actors, one spaCy model each (default 2). Local with --no-code: processes that split text (default 1, or $BAROGRAPH_WORKERS)."),
 ) -> None:
     """Store documents, articles, sentences and coded events; the same input twice adds nothing.
 
