@@ -133,3 +133,11 @@ def _own_group() -> None:
     """The child leads its own process group (so the test can Ctrl-C it alone) with SIGINT's default."""
     os.setpgrp()
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def test_bad_workers_setting_is_one_line(tmp_path, sample_path):
+    env = dict(os.environ, BAROGRAPH_WORKERS="many")
+    p = subprocess.run([sys.executable, "-m", "barograph.interfaces.cli", "ingest", str(sample_path), "--db",
+                        str(tmp_path / "b.duckdb"), "--no-code", "--quiet"], capture_output=True, text=True, env=env,
+                       timeout=120)
+    assert p.returncode == 2 and p.stderr.strip() == "barograph: BAROGRAPH_WORKERS must be a whole number, not 'many'"

@@ -167,7 +167,9 @@ def default_workers() -> int:
     try:
         return max(1, int(env))
     except ValueError:
-        raise ValueError(f"BAROGRAPH_WORKERS must be a whole number, not {env!r}") from None
+        from barograph.errors import BarographError
+
+        raise BarographError(f"BAROGRAPH_WORKERS must be a whole number, not {env!r}") from None
 
 
 def prepare_all(docs: Iterable[Document], workers: int | None = 1, signatures: bool = True) -> list[Prepared]:
