@@ -208,3 +208,104 @@ def test_a_mediator_deals_with_each_party(coder):
     # without a mediator, "talks between A and B" stay A with B
     evs = events(coder, "Talks between Ethiopia and Egypt resumed in Cairo.")
     assert [e for e in evs if {e.source_entity, e.target_entity} == {"ETH", "EGY"}]
+
+
+def test_an_act_or_policy_that_names_no_actor_stands_for_its_owner(coder):
+    evs = events(coder, "Norway condemned Iceland's whaling quota.",
+                 "Students in Colombia marched against the government's tuition increase.")
+    assert find(evs, "NOR", "ISL", "11")
+    marched = [e for e in evs if e.trigger == "marched"]
+    assert not marched or all(e.target_entity == "COL" for e in marched)
+    # a pronoun owner is no stand-in: "its" could be anyone's
+    assert not find(events(coder, "Norway condemned its whaling quota."), "NOR", "NOR")
+
+
+def test_citizens_protest_against_their_own_placed_government(coder):
+    evs = events(coder, "Hundreds of Romanians demonstrated against the government.")
+    hit = [e for e in evs if e.cameo.startswith("14")]
+    assert hit and hit[0].source == "ROUCVL" and hit[0].target == "ROUGOV"
+    # a state facing its own government is still no dyad
+    assert not [e for e in events(coder, "Romania demonstrated against the government.") if e.cameo.startswith("14")]
+
+
+def test_anti_x_sanctions_are_aimed_at_x(coder):
+    evs = events(coder, "Canada renewed its anti-Iranian sanctions.")
+    assert find(evs, "CAN", "IRN", "16")
+    assert not find(evs, "IRN", "CAN")
+    # without "anti-" the modifier owns the sanctions
+    assert not find(events(coder, "Canada renewed the Iranian sanctions."), "CAN", "IRN")
+
+
+def test_new_event_nouns(coder):
+    evs = events(coder, "Brazil reaffirmed its support for Argentina.",
+                 "Chile's warning to Bolivia went unheeded.",
+                 "The Taliban welcomed the release of Afghan detainees by Pakistan.",
+                 "Portugal's apology to Angola was welcomed.")
+    assert find(evs, "BRA", "ARG", "05")
+    assert find(evs, "CHL", "BOL", "13")
+    assert find(evs, "PAK", "AFG", "084")
+    assert find(evs, "PRT", "AGO", "055")
+    # "support" in a plain noun phrase with no owner or verb names no event
+    assert not [e for e in events(coder, "Support for Argentina grew in Brazil.") if e.cameo.startswith("05")]
+
+
+def test_support_for_x_under_a_verb_is_aimed_at_x(coder):
+    evs = events(coder, "Poland promised support for Lithuania.")
+    assert find(evs, "POL", "LTU", "03")
+    # "for" after a noun that is no cooperation names no target
+    assert not find(events(coder, "Poland voted for Lithuania."), "POL", "LTU", "03")
+
+
+def test_taking_offence_is_disapproval(coder):
+    evs = events(coder, "The Thai king took offence at Cambodia's remarks.")
+    assert find(evs, "THA", "KHM", "11")
+    assert not [e for e in evs if e.cameo.startswith("17")]
+    # an offence committed is a crime, not criticism
+    assert not [e for e in events(coder, "The Thai man committed an offence against Cambodian tourists.")
+                if e.cameo.startswith("11")]
+
+
+def test_protesters_who_fight_riot(coder):
+    evs = events(coder, "Demonstrators in Caracas hurled rocks at soldiers.",
+                 "Protesters in Tunis attacked riot police.")
+    assert [e for e in evs if e.cameo == "145" and e.source_entity == "VEN"]
+    assert [e for e in evs if e.cameo == "145" and e.source_entity == "TUN"]
+    # soldiers or rebels who fight do not riot
+    evs = events(coder, "Rebels attacked soldiers in Niger.")
+    assert [e for e in evs if e.cameo.startswith("19")] and not [e for e in evs if e.cameo == "145"]
+
+
+def test_declared_or_promised_yields_are_concessions(coder):
+    evs = events(coder, "The Houthis declared a truce with Saudi Arabia.", "Iran will release British prisoners.")
+    truce = [e for e in evs if e.cameo.startswith("087")]
+    assert truce and truce[0].plover == "CONCEDE"
+    free = [e for e in evs if e.cameo.startswith("084")]
+    assert free and free[0].plover == "CONCEDE"
+    # a release that happened is a retreat
+    done = [e for e in events(coder, "Iran released British prisoners.") if e.cameo.startswith("084")]
+    assert done and done[0].plover == "RETREAT"
+
+
+def test_threatened_acts_share_their_object(coder):
+    evs = events(coder, "Zimbabwe police threatened to arrest and beat opposition activists.")
+    assert [e for e in evs if e.trigger == "threatened" and e.cameo.startswith("13") and e.target.endswith("OPP")]
+    # acts with no actor for an object lend the threat no target
+    assert not [e for e in events(coder, "Zimbabwe police threatened to strike and march.")
+                if e.trigger == "threatened"]
+
+
+def test_stopping_a_fight_de_escalates(coder):
+    evs = events(coder, "Somali militias agreed to stop firing on Kenyan troops.")
+    stop = [e for e in evs if e.source_entity == "SOM" and e.target_entity == "KEN"]
+    assert stop and all(e.cameo.startswith("087") for e in stop)
+    assert stop[0].modality != "negated"
+    # continuing a fight is still a fight
+    evs = events(coder, "Somali militias kept firing on Kenyan troops.")
+    assert [e for e in evs if e.cameo.startswith("19")]
+
+
+def test_withdrawing_from_a_place_yields_to_it(coder):
+    evs = events(coder, "Armenia withdrew from Azerbaijan's territory.", "Morocco announced its withdrawal from Mauritania.")
+    assert find(evs, "ARM", "AZE", "08")
+    assert find(evs, "MAR", "MRT", "08")
+    assert not find(events(coder, "Armenia heard from Azerbaijan."), "ARM", "AZE", "08")

@@ -17,6 +17,10 @@ aid; joining a group is no meeting; "managed/tried to V" codes only V; movement 
 visits only for actors who act politically; "says X should" is advice, not a demand, and a
 speaker's comment on his own state is no event; an object "them" takes the nearest plural noun;
 bare agents ("police") take the country of their sentence or article (see anchor_agents).
+Since 0.3.0: an object naming no actor stands for its named owner ("condemned X's policy");
+citizens by demonym face their own placed government; "anti-X" nouns target X; "for X"/"from X"
+targets for cooperation/yield nouns; protesters who fight riot (145); declared or promised yields
+are PLOVER CONCEDE; a threat finds its target in a conjoined act; "stop shooting" de-escalates.
 """
 from __future__ import annotations
 
@@ -26,7 +30,7 @@ from functools import lru_cache
 from importlib import resources
 
 from barograph.events import codes, dates, verbs
-from barograph.events.modality import CLAIMED, is_question, modality
+from barograph.events.modality import CLAIMED, INTENDED, is_question, modality
 from barograph.records import Article, Event, Sentence
 
 SUBJ = ("nsubj",)
@@ -37,6 +41,9 @@ FIRST_PERSON = {"we", "us", "our", "i", "me", "my", "ours"}
 RELATIVE = {"which", "who", "that", "whom", "whose"}
 TARGET_PREPS = {"with", "against", "to", "on", "at", "toward", "towards", "into", "upon", "over"}
 NOUN_TARGET_PREPS = {"against", "on", "to", "with", "into", "toward", "towards", "upon", "over", "in"}
+# "support/aid/praise for X" names who benefits; "withdrawal/retreat from X" whom one yields to
+FOR_ROOTS = {"05", "06", "07"}
+FROM_ROOTS = {"08"}
 # verbs that hand their action to an event noun object: "made a visit", "launched an attack"
 LIGHT = {"make", "take", "have", "give", "hold", "conduct", "launch", "carry", "stage", "begin",
          "start", "continue", "resume", "increase", "step", "escalate", "intensify", "expand",
@@ -68,11 +75,24 @@ HOSTILE_LABELS = {"threat", "enemy", "terrorist", "terrorism", "aggressor", "men
                   "adversary", "foe", "pariah", "dictator", "criminal", "rogue", "sponsor", "invader",
                   "occupier", "war-monger", "warmonger", "extremist", "tyrant", "butcher", "puppet",
                   "stooge", "traitor", "fascist", "nazi", "liar", "thug", "murderer", "killer"}
+# verbs that end the act they govern: "stop shooting", "halt attacks on X"
+CEASE = {"stop", "cease", "halt", "end", "suspend", "quit", "abandon", "discontinue"}
+# heads of a crowd in the street: its fighting is rioting, CAMEO 145 "protest violently, riot"
+PROTEST_CROWDS = {"protester", "protesters", "protestor", "protestors", "demonstrator", "demonstrators",
+                  "rioter", "rioters", "marcher", "marchers", "mob", "mobs"}
+# assaults a crowd commits when it riots; bombings, shelling, air strikes and killings by
+# assassination are no riot whoever commits them
+RIOT_EXCLUDED = {"183", "184", "185", "186", "194", "195", "196", "20"}
+# verbs that declare or promise what they govern: a declared ceasefire or withdrawal is a
+# concession, not yet the material retreat (PLOVER CONCEDE vs RETREAT)
+DECLARE = {"declare", "announce", "proclaim", "promise", "pledge", "vow", "offer"}
 # head nouns of a quantity phrase: "an amount of hardware" is about the hardware
 QUANTITY = {"amount", "number", "lot", "batch", "quantity", "shipment", "consignment", "range",
             "array", "load", "supply", "dozens", "hundreds", "thousands", "set", "package", "cache",
             "dozen", "hundred", "thousand", "million", "scores", "score", "contingent", "battalion",
             "unit", "group", "some", "many", "several", "few", "most", "all", "rest"}
+# verbs of yielding whose "from X" names whom they yield to: "withdrew from Gaza"
+YIELD_FROM = {"withdraw", "retreat", "pull", "evacuate", "demobilize", "demobilise"}
 # verbs that move things: "to X" anywhere in their object phrase names the destination
 TRANSFER = {"send", "ship", "deliver", "deploy", "dispatch", "transfer", "supply", "move", "sell",
             "provide", "airlift", "fly", "smuggle", "export", "channel", "funnel", "redeploy"}
@@ -281,6 +301,24 @@ class SentenceCoder:
             return Arg(a.code, a.entity, h.text, self.base + h.idx, self.base + h.idx + len(h), h.i, "pronoun", a.ref)
         return None
 
+    def _owner(self, h) -> Arg | None:
+        """The named possessor of an act or policy ("Canada's criticism"): whose it is."""
+        for c in h.children:
+            if c.dep_ == "poss" and not (c.pos_ == "PRON" or c.lower_ in PERSONAL):
+                if a := self.actor(c):
+                    return a
+        return None
+
+    def _anti(self, h) -> list:
+        """Modifiers of ``h`` written "anti-X" ("anti-Moscow sanctions", "anti-Russian protests")."""
+        out = []
+        for c in h.children:
+            if c.dep_ in ("amod", "compound", "nmod") and c.i < h.i and (
+                    (c.i >= 2 and self.doc[c.i - 1].text == "-" and self.doc[c.i - 2].lower_ == "anti")
+                    or (c.lower_.startswith("anti-") and len(c) > 5)):
+                out.append(c)
+        return out
+
     def _located(self, h) -> Arg | None:
         """A place named by "in X" on a noun ("its naval facility in Tartus") stands for X."""
         for c in h.children:
@@ -388,15 +426,18 @@ class SentenceCoder:
             out.extend(self._conj(o))
         if not out or not any(self.actor(o) for o in out):
             for c in v.children:
-                if c.dep_ == "prep" and c.lower_ in TARGET_PREPS and not (
+                if c.dep_ == "prep" and (c.lower_ in TARGET_PREPS or (
+                        c.lower_ == "from" and v.lemma_.lower() in YIELD_FROM)) and not (
                         c.lower_ == "with" and v.lemma_.lower() in WITH_IS_ALONGSIDE):
                     for p in c.children:
                         if p.dep_ == "pobj":
                             out.extend(self._conj(p))
             for o in objs:  # "imposed sanctions on Russia", "escalate his clash with Assad"
+                key = self._noun_key(o)
                 for c in o.children:
-                    if c.dep_ == "prep" and c.lower_ in NOUN_TARGET_PREPS - {"in"}:
-                        out.extend(p for p in c.children if p.dep_ == "pobj")
+                    if c.dep_ == "prep" and (c.lower_ in NOUN_TARGET_PREPS - {"in"} or (
+                            c.lower_ == "for" and key and event_nouns()[key][0][:2] in FOR_ROOTS)):
+                        out.extend(p for p in c.children if p.dep_ == "pobj")   # "pledged support for X"
             if v.lemma_.lower() in TRANSFER:
                 # "sent an amount of hardware, including jets, to Syria": the destination hangs deep
                 for o in objs:
@@ -500,6 +541,7 @@ class SentenceCoder:
 
     def verb_events(self, v) -> list[Event]:
         lemma = v.lemma_.lower()
+        ended = None
         objs = [c for c in v.children if c.dep_ == "dobj"]
         if lemma in LIGHT and any(self._noun_key(o) for o in objs):
             return []   # the event noun carries the action
@@ -518,6 +560,10 @@ class SentenceCoder:
             return []
         if labelled is None and lemma == "call" and any(c.dep_ in ("oprd", "attr") for c in v.children) and objs:
             return []   # "called X a partner": naming, not a phone call
+        if codes.root(code) in ("18", "19", "20") and v.dep_ in ("xcomp", "dobj", "pcomp", "ccomp") and \
+                v.head.lemma_.lower() in CEASE:
+            code = "087"   # "agreed to stop shooting at X": ending the fight de-escalates (CAMEO 087)
+            ended = v.head   # the stopping is the event: its modality, not the stopped act's
         root = codes.root(code)
         if not matched:
             if lemma in ASPECT_GOVERNORS and any(c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX") for c in v.children):
@@ -541,12 +587,21 @@ class SentenceCoder:
         else:
             targets = self._target_candidates(v)
         if not passive and targets and not any(self.actor(t) for t in targets):
-            targets = []   # "expressed his concern that Russia ...": the object names no one
+            # "condemned China's deployment", "protested against the government's cuts": an act
+            # or policy that names no actor stands for its owner (a named one, not a pronoun)
+            targets = [c for t in targets for c in t.children
+                       if c.dep_ == "poss" and not (c.pos_ == "PRON" or c.lower_ in PERSONAL)]
+            if not any(self.actor(t) for t in targets):
+                targets = []   # "expressed his concern that Russia ...": the object names no one
         if not targets and not passive:
             # "threatening to attack X", "vowed to punish X": the act's target
             for c in v.children:
                 if c.dep_ == "xcomp" and c.pos_ == "VERB" and lemma in ACT_GOVERNORS:
-                    targets = self._target_candidates(c)
+                    # "threatened to arrest and beat demonstrators": the acts share their object
+                    for x in self._conj(c):
+                        targets = self._target_candidates(x)
+                        if targets:
+                            break
                     break
         if not targets and not passive and lemma in SPEECH | ACCUSE | {"argue", "insist"}:
             s, clause = self._statement_target(v)
@@ -583,14 +638,18 @@ class SentenceCoder:
             return out
         if reverse:
             srcs, tgts = tgts, srcs
-        mod = modality(v, self.question)
+        mod = modality(ended if ended is not None else v, self.question)
         conf = 0.6 + (0.15 if matched else 0) - (0.1 if inherited else 0)
         return self._emit(v, v.text, v.idx, v.idx + len(v), srcs, tgts, code, mod, conf)
 
     def noun_events(self, n, code: str, of_role: str) -> list[Event]:
         srcs, tgts, pairs = [], [], []
+        anti = self._anti(n)
         for c in n.children:
-            if c.dep_ == "poss" or (c.dep_ in ("amod", "compound", "nmod") and c.i < n.i):
+            if c in anti:
+                if a := self.actor(c, poss=False):
+                    tgts.append(a)   # "the anti-Moscow sanctions" are aimed at Moscow
+            elif c.dep_ == "poss" or (c.dep_ in ("amod", "compound", "nmod") and c.i < n.i):
                 a = self.actor(c, poss=False)
                 if a and not (c.dep_ != "poss" and self._noun_key(c)):
                     srcs.append(a)
@@ -605,9 +664,12 @@ class SentenceCoder:
                         srcs.extend(args)
                         # "the visit of a delegation to Moscow": "to" often hangs on the agent
                         for pp in p.children:
-                            if pp.dep_ == "prep" and pp.lower_ in NOUN_TARGET_PREPS - {"in"}:
+                            if pp.dep_ == "prep" and (pp.lower_ in NOUN_TARGET_PREPS - {"in"} or (
+                                    pp.lower_ == "from" and code[:2] in FROM_ROOTS)):
                                 tgts.extend(a for q in pp.children if q.dep_ == "pobj" and (a := self.actor(q)))
-                    elif c.lower_ == "of" or c.lower_ in NOUN_TARGET_PREPS:
+                    elif c.lower_ == "of" or c.lower_ in NOUN_TARGET_PREPS or (
+                            c.lower_ == "for" and code[:2] in FOR_ROOTS) or (
+                            c.lower_ == "from" and code[:2] in FROM_ROOTS):
                         if c.lower_ == "in" and code[:2] not in ("15", "17", "18", "19", "20"):
                             continue
                         tgts.extend(args)
@@ -627,7 +689,8 @@ class SentenceCoder:
                     tgts.extend(a for x in self._conj(c) if (a := self.actor(x)))
                 elif c.dep_ == "prep" and c.lower_ in TARGET_PREPS:
                     tgts.extend(a for p in c.children if p.dep_ == "pobj"
-                                for x in self._conj(p) if (a := self.actor(x) or self._located(x)))
+                                for x in self._conj(p) if (a := self.actor(x) or self._located(x)
+                                                           or self._owner(x)))
         if srcs and pairs and code.startswith("045"):
             # "Qatar's mediation between A and B": the mediator deals with each party
             tgts.extend(a for group in pairs for a in group)
@@ -643,6 +706,7 @@ class SentenceCoder:
         art, sent = self.ctx.article, self.sent
         for s in srcs:
             for t in tgts:
+                s, t = self._citizens(s, t), self._citizens(t, s)
                 if (s.start == t.start and s.end == t.end) or s.ref == t.ref:
                     continue   # one mention on both sides ("Erdogan ... his war")
                 if s.code == t.code and len(s.code) == 3:
@@ -652,13 +716,20 @@ class SentenceCoder:
                     # a placed agent acts inside its own state only with another organ or group
                     # ("police arrested protesters"), never with the state or a person named there
                     continue
+                code_ = code
+                if (code[:2] in ("18", "19") and code[:3] not in RIOT_EXCLUDED and s.token >= 0
+                        and self.doc[s.token].lower_ in PROTEST_CROWDS):
+                    code_ = "145"   # protesters who clash or attack riot (CAMEO 145)
                 date, historical, precision = dates.event_date(trig, art.date)
-                ptype, pmode = codes.plover(code)
+                ptype, pmode = codes.plover(code_)
+                if ptype == "RETREAT" and (mod == INTENDED or trig.lemma_.lower() in DECLARE or (
+                        trig.dep_ == "dobj" and trig.head.lemma_.lower() in DECLARE)):
+                    ptype, pmode = "CONCEDE", None   # declared or promised, not yet done (PLOVER)
                 c = conf - (0.1 if "pronoun" in (s.via, t.via) else 0)
                 ev = Event(
                     doc=art.doc, start=sent.start, end=sent.end, text=sent.text,
                     source=s.code, source_entity=s.entity, target=t.code, target_entity=t.entity,
-                    cameo=code, quad_class=codes.quad_class(code), goldstein=codes.goldstein(code),
+                    cameo=code_, quad_class=codes.quad_class(code_), goldstein=codes.goldstein(code_),
                     plover=ptype, plover_mode=pmode, modality=mod, date=date, historical=historical,
                     outlet=art.outlet, article_id=art.id, article_index=art.index,
                     sentence_index=sent.index, trigger=ttext, trigger_start=self.base + tstart,
@@ -668,10 +739,18 @@ class SentenceCoder:
                 if hasattr(ev, "date_precision"):
                     ev.date_precision = precision
                 ev.id = hashlib.sha1(
-                    f"{art.doc}|{art.id}|{sent.index}|{s.code}|{t.code}|{code}|{ev.trigger_start}".encode()
+                    f"{art.doc}|{art.id}|{sent.index}|{s.code}|{t.code}|{code_}|{ev.trigger_start}".encode()
                 ).hexdigest()[:16]
                 out.append(ev)
         return out
+
+    def _citizens(self, a: Arg, other: Arg) -> Arg:
+        """A plural demonym ("thousands of Brazilians") facing an organ placed in its own state
+        ("the government") is that state's people, as ICEWS codes citizens (CVL)."""
+        if (other.kind == ANCHORED and a.kind == "demonym" and a.entity == other.entity and a.token >= 0
+                and self.doc[a.token].tag_ in ("NNS", "NNPS") and len(a.code) == 3):
+            return replace(a, code=a.entity + "CVL", sector="CVL", kind="agent")
+        return a
 
     def remember(self) -> None:
         """Leave this sentence's actors (and its speaker) to the sentences after it; placed bare
