@@ -214,7 +214,9 @@ def ingest(paths: Paths, db: str | os.PathLike | None = None, *, code: bool = Tr
     version = coder.version if code else None
     report.coder = version
 
-    preparer = Preparer(1 if code else workers, signatures=dedup).start(_input_size(paths))
+    preparer = Preparer(1 if code else workers, signatures=dedup)
+    if preparer.workers > 1:
+        preparer.start(_input_size(paths))
     try:
         store = Store(db)
     except BaseException:
