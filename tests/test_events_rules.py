@@ -218,6 +218,10 @@ def test_an_act_or_policy_that_names_no_actor_stands_for_its_owner(coder):
     assert not marched or all(e.target_entity == "COL" for e in marched)
     # a pronoun owner is no stand-in: "its" could be anyone's
     assert not find(events(coder, "Norway condemned its whaling quota."), "NOR", "NOR")
+    # a state owning what its own leader does for it is no target of his
+    evs = events(coder, "The Polish president urged the allies to rush to Poland's defence.",
+                 "Hungary's prime minister vowed to protect Hungary's borders.")
+    assert not [e for e in evs if e.source_entity == e.target_entity and e.target in ("POL", "HUN")]
 
 
 def test_citizens_protest_against_their_own_placed_government(coder):

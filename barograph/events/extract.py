@@ -577,7 +577,7 @@ class SentenceCoder:
         if not subs:
             return []
         inherited = not any(c.dep_ in ("nsubj", "nsubjpass") for c in v.children)
-        from_statement = False
+        from_statement = from_owner = False
         if labelled is not None:
             targets = labelled
         elif passive:
@@ -591,6 +591,7 @@ class SentenceCoder:
             # or policy that names no actor stands for its owner (a named one, not a pronoun)
             targets = [c for t in targets for c in t.children
                        if c.dep_ == "poss" and not (c.pos_ == "PRON" or c.lower_ in PERSONAL)]
+            from_owner = True
             if not any(self.actor(t) for t in targets):
                 targets = []   # "expressed his concern that Russia ...": the object names no one
         if not targets and not passive:
@@ -621,6 +622,10 @@ class SentenceCoder:
         if from_statement:
             # what a speaker says about his own state is domestic comment, not an event between actors
             tgts = [t for t in tgts if all(t.entity != a.entity for a in srcs)]
+        elif from_owner:
+            # "rushed to Poland's defence" by Poland's own leader: the state as owner of what its
+            # organ does is no target (an organ, "the government's cuts", still is)
+            tgts = [t for t in tgts if not (t.code == t.entity and any(a.entity == t.entity for a in srcs))]
         if lemma in MOVEMENT and codes.root(code) == "04":
             srcs = [a for a in srcs if (a.sector or "") not in CIVILIAN_SECTORS and a.kind != "demonym"]
         if codes.root(code) == "01" and lemma in SPEECH:
