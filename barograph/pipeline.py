@@ -95,15 +95,7 @@ class _Progress:
         from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn,
                                    TimeRemainingColumn, TransferSpeedColumn)
 
-        from barograph.ingest.sources import expand
-
-        self.sizes: dict[str, int] = {}
-        for p in expand(paths, lambda e: None):
-            if p != "-" and p not in self.sizes:
-                try:
-                    self.sizes[p] = os.path.getsize(p)
-                except OSError:
-                    pass
+        self.sizes = _input_sizes(paths)
         self.done = 0            # bytes of files finished
         self.current: str | None = None
         self.in_file = 0
@@ -216,7 +208,7 @@ def ingest(paths: Paths, db: str | os.PathLike | None = None, *, code: bool = Tr
 
     preparer = Preparer(1 if code else workers, signatures=dedup)
     if preparer.workers > 1:
-        preparer.start(_input_size(paths))
+        preparer.start(sum(_input_sizes(paths).values()))
     try:
         store = Store(db)
     except BaseException:
@@ -340,18 +332,18 @@ def ingest(paths: Paths, db: str | os.PathLike | None = None, *, code: bool = Tr
     return report
 
 
-def _input_size(paths: list[str]) -> int:
-    """Bytes of the named inputs (standard input counts as none), to decide on worker processes."""
+def _input_sizes(paths: list[str]) -> dict[str, int]:
+    """Bytes of each named input file (standard input has none): for the bar and the workers."""
     from barograph.ingest.sources import expand
 
-    total = 0
+    sizes: dict[str, int] = {}
     for p in expand(paths, lambda e: None):
-        if p != "-":
+        if p != "-" and p not in sizes:
             try:
-                total += os.path.getsize(p)
+                sizes[p] = os.path.getsize(p)
             except OSError:
                 pass
-    return total
+    return sizes
 
 
 def _bound_memory(con) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from barograph.records import Article, Document, Sentence
@@ -170,10 +170,3 @@ def default_workers() -> int:
         from barograph.errors import BarographError
 
         raise BarographError(f"BAROGRAPH_WORKERS must be a whole number, not {env!r}") from None
-
-
-def prepare_all(docs: Iterable[Document], workers: int | None = 1, signatures: bool = True) -> list[Prepared]:
-    """Convenience for tests and small callers: prepare a list of documents and stop the pool."""
-    docs = list(docs)
-    with Preparer(workers, signatures).start(sum(len(d.text) for d in docs)) as p:
-        return list(p.map(docs))
