@@ -302,14 +302,20 @@ def ingest(paths: Paths, db: str | os.PathLike | None = None, *, code: bool = Tr
             report.already_stored += r.already_stored
 
         # One batch ahead: while a batch is written, the workers (if any) split the next one.
-        ahead = None
-        for docs in _batches(docs_in, BATCH_CHARS_CODED if code else BATCH_CHARS):
-            nxt = submit(docs)
+        # Ctrl-C is held until a batch boundary: raised anywhere else it could land inside a
+        # DuckDB statement (leaving an aborted transaction) or in a __del__ that swallows it.
+        with _Interrupts() as interrupts:
+            ahead = None
+            for docs in _batches(docs_in, BATCH_CHARS_CODED if code else BATCH_CHARS):
+                interrupts.check()
+                nxt = submit(docs)
+                if ahead is not None:
+                    store_batch(*ahead)
+                    interrupts.check()
+                ahead = nxt
             if ahead is not None:
                 store_batch(*ahead)
-            ahead = nxt
-        if ahead is not None:
-            store_batch(*ahead)
+            interrupts.check()
         if pending_rejects:
             write_many(store, [], corpus=corpus, rejects=pending_rejects)
             pending_rejects.clear()
@@ -330,6 +336,41 @@ def ingest(paths: Paths, db: str | os.PathLike | None = None, *, code: bool = Tr
             bar.close()
         store.close()
     return report
+
+
+class _Interrupts:
+    """SIGINT noted while a batch is processed and raised at the next `check`; a second one at once.
+
+    Only in the main thread (the only one Python delivers signals to); elsewhere a no-op.
+    """
+
+    def __init__(self):
+        self.requested = False
+        self._old = None
+
+    def __enter__(self) -> "_Interrupts":
+        import signal
+        import threading
+
+        if threading.current_thread() is threading.main_thread() and \
+                signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            self._old = signal.signal(signal.SIGINT, self._note)
+        return self
+
+    def _note(self, signum, frame) -> None:
+        if self.requested:
+            raise KeyboardInterrupt   # asked twice: stop now, the open batch rolls back
+        self.requested = True
+
+    def check(self) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+
+    def __exit__(self, *exc) -> None:
+        if self._old is not None:
+            import signal
+
+            signal.signal(signal.SIGINT, self._old)
 
 
 def _input_sizes(paths: list[str]) -> dict[str, int]:
