@@ -239,3 +239,14 @@ def test_hyphen_compounds(r):
     got = [(s[m.start:m.end], m.code) for m in r.mentions(s)]
     assert got == [("Moscow", "RUS"), ("American", "USA"), ("Saudi", "SAU")]
     assert r.mentions("pro-Russian separatists") == []
+
+
+def test_a_place_after_an_agent_with_its_own_country_is_its_own_mention(r):
+    s = "Ugandan soldiers in Burundi and their envoys from Kenya met officials from Chad."
+    got = [(s[m.start:m.end], m.code) for m in r.mentions(s, include_agents=True)]
+    assert ("Ugandan soldiers", "UGAMIL") in got and ("Burundi", "BDI") in got
+    assert ("Kenya", "KEN") in got and ("envoys", "GOV") in got
+    # an agent with no country of its own takes the place's
+    assert ("officials from Chad", "TCDGOV") in got
+    assert code(r, "the ambassador of Kenya") == ("KENGOV", "KEN")
+

@@ -313,3 +313,44 @@ def test_withdrawing_from_a_place_yields_to_it(coder):
     assert find(evs, "ARM", "AZE", "08")
     assert find(evs, "MAR", "MRT", "08")
     assert not find(events(coder, "Armenia heard from Azerbaijan."), "ARM", "AZE", "08")
+
+
+# -- coder 0.4.0 ---------------------------------------------------------------------------
+def test_a_placed_agent_with_its_own_nationality_keeps_the_place_apart(coder):
+    evs = events(coder, "The pullout of Ugandan soldiers from Burundi began on Monday.")
+    assert find(evs, "UGA", "BDI", "08")
+    # with no nationality of its own the place is the agent's country: no Uganda, no Burundi pair
+    evs = events(coder, "The pullout of soldiers from Burundi began on Monday.")
+    assert not [e for e in evs if e.source_entity == e.target_entity]
+    assert not find(evs, "UGA", "BDI")
+
+
+def test_an_actors_own_forces_leave_the_place_as_target(coder):
+    evs = events(coder, "Rwanda withdrew its troops from Burundi.")
+    assert [e for e in evs if e.source == "RWA" and e.target == "BDI" and e.cameo.startswith("08")]
+    assert not [e for e in evs if e.target == "BDIMIL"]   # the troops are Rwanda's, not Burundi's
+    # its own forces are no target of the actor
+    assert not [e for e in events(coder, "Rwanda praised its troops.") if e.source_entity == e.target_entity]
+
+
+def test_demanding_a_leadership_change_targets_the_leader(coder):
+    evs = events(coder, "Students in Caracas demanded the removal of President Maduro.", date="2019-06-01")
+    assert [e for e in evs if e.source_entity == "VEN" and e.target == "VENGOV" and e.cameo.startswith("10")]
+    # "of X" on other nouns is often the victim: mourning deaths of miners is no event with them
+    evs = events(coder, "The Bolivian president mourned the deaths of Peruvian miners.")
+    assert not find(evs, "BOL", "PER")
+
+
+def test_a_protest_is_aimed_at_whom_its_purpose_names(coder):
+    evs = events(coder, "Thousands of Hungarians marched in Budapest to demand the resignation of Prime Minister Orban.")
+    assert [e for e in evs if e.trigger == "marched" and e.cameo.startswith("14") and e.target == "HUNGOV"]
+    # a march to celebrate names no one
+    evs = events(coder, "Thousands of Hungarians marched in Budapest to celebrate the anniversary of the revolution.")
+    assert not [e for e in evs if e.cameo.startswith("14")]
+
+
+def test_force_posture_aims_where_it_is_placed(coder):
+    evs = events(coder, "Turkey expanded its military presence in Iraq.")
+    assert [e for e in evs if e.source == "TUR" and e.target == "IRQ" and e.cameo.startswith("15")]
+    # praise is not aimed at the place its object is in
+    assert not find(events(coder, "Turkey praised its military record in Iraq."), "TUR", "IRQ")

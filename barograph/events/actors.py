@@ -15,6 +15,9 @@ supplies the entity and the agent the sector (TUR + MED -> TURMED). Policy decis
 * With no date the open-ended role wins (an incumbent), else the undated fallback.
 * Capitals are their state with no sector ("Moscow" -> RUS); seats of power carry their
   organ ("the Kremlin" -> RUSGOV, "the Pentagon" -> USAMIL). "Brussels" stays BEL.
+* "in/from X" after an agent joins the mention only when nothing before the agent (a
+  country, name or possessive pronoun) says whose it is: "officials from Chad" -> TCDGOV, but
+  "Ugandan soldiers from Burundi" -> UGAMIL and BDI, "its troops in Syria" -> troops and SYR.
 * "X-led" counts X as an actor ("Saudi-led coalition" -> SAU) and "anti-X" names X, the
   target ("anti-Moscow sanctions"); other compounds ("Russian-backed", "Kurdish-held",
   "pro-Russian") name no actor.
@@ -56,6 +59,11 @@ _KIND_CONFIDENCE = {"person": 0.9, "state": 0.95, "org": 0.9, "group": 0.9, "dem
 _FORMER = {"FORMER", "EX", "ONETIME", "ERSTWHILE"}
 _LINKS = {("OF",), ("OF", "THE"), ("IN",), ("IN", "THE"), ("FROM",), ("FROM", "THE"),
           ("FOR",), ("FOR", "THE")}
+# Links that only place an agent ("troops in Syria", "officials from Chad"): they name its
+# country only when nothing before the agent does ("Ethiopian troops from Somalia" are ETH's).
+_PLACE_LINKS = {("IN",), ("IN", "THE"), ("FROM",), ("FROM", "THE")}
+# Possessive pronouns: "its troops from Syria" are the owner's troops, placed in Syria.
+_POSS_PRONOUNS = {"ITS", "THEIR", "HIS", "HER", "OUR", "MY", "YOUR"}
 # Words that end a noun phrase's head when `resolve` looks for it.
 _CUT = {"OF", "IN", "FROM", "AT", "ON", "WITH", "FOR", "TO", "WHO", "WHICH", "THAT", "AND", "OR",
         "BUT", ",", ";", "(", ":", "AGAINST", "NEAR", "BY", "OVER", "AFTER", "BEFORE", "DURING",
@@ -382,7 +390,9 @@ class ActorResolver:
             return "discard"
         return self._t.groups[entry[1]][1]
 
-    def _joins(self, prev: tuple, q: tuple, keys: list[str], toks: list) -> bool:
+    def _joins(self, prev: tuple, q: tuple, keys: list[str], toks: list, based: bool = False) -> bool:
+        """Whether piece ``q`` continues the mention ending in ``prev``; ``based``: the mention
+        already has a country, state or group of its own before ``prev``."""
         pk, qk = self._kind(prev[2]), self._kind(q[2])
         if "discard" in (pk, qk) or prev[5] or q[5]:     # compounds stand alone
             return False
@@ -402,7 +412,20 @@ class ActorResolver:
         if pk == "demonym" and prev[2][3] and not gap and qk in ("group", "org"):
             return True
         if pk == "agent" and gap in _LINKS and qk in ("state", "place", "org", "group", "demonym"):
-            return True
+            return not (based and gap in _PLACE_LINKS)   # "Ethiopian troops | from Somalia"
+        return False
+
+    @staticmethod
+    def _owned(i: int, keys: list[str], toks: list) -> bool:
+        """Whether a possessive pronoun owns the phrase starting at token ``i`` ("its own
+        troops"), over at most three lowercase modifiers."""
+        b = i - 1
+        while b >= 0 and i - b <= 4:
+            if keys[b] in _POSS_PRONOUNS:
+                return True
+            if not (toks[b][0].isalpha() and toks[b][0].islower() and keys[b] not in _NOT_MODIFIER):
+                return False
+            b -= 1
         return False
 
     def _groups(self, pieces: list[tuple], keys: list[str], toks: list) -> list[list[tuple]]:
@@ -410,7 +433,9 @@ class ActorResolver:
         k = 0
         while k < len(pieces):
             grp = [pieces[k]]
-            while k + 1 < len(pieces) and self._joins(grp[-1], pieces[k + 1], keys, toks):
+            owned = self._owned(pieces[k][0], keys, toks)
+            while k + 1 < len(pieces) and self._joins(grp[-1], pieces[k + 1], keys, toks, owned or any(
+                    p[2][0] == _ACTOR for p in grp)):
                 k += 1
                 grp.append(pieces[k])
             k += 1

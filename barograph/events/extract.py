@@ -21,6 +21,8 @@ Since 0.3.0: an object naming no actor stands for its named owner ("condemned X'
 citizens by demonym face their own placed government; "anti-X" nouns target X; "for X"/"from X"
 targets for cooperation/yield nouns; protesters who fight riot (145); declared or promised yields
 are PLOVER CONCEDE; a threat finds its target in a conjoined act; "stop shooting" de-escalates.
+Since 0.4.0: an actor's own forces ("its troops") leave the place as target; "the resignation of
+X" is aimed at X; a protest takes its purpose's target; force aims at "in X".
 """
 from __future__ import annotations
 
@@ -75,6 +77,10 @@ HOSTILE_LABELS = {"threat", "enemy", "terrorist", "terrorism", "aggressor", "men
                   "adversary", "foe", "pariah", "dictator", "criminal", "rogue", "sponsor", "invader",
                   "occupier", "war-monger", "warmonger", "extremist", "tyrant", "butcher", "puppet",
                   "stooge", "traitor", "fascist", "nazi", "liar", "thug", "murderer", "killer"}
+# nouns of a leadership change: "demanded the resignation of X" is aimed at X, as the CAMEO
+# dictionary's DEMAND * RESIGNATION [100], PROTEST * RESIGNATION [1411], CALL (FOR OUSTER) codes
+LEADERSHIP_CHANGE = {"resignation", "ouster", "removal", "departure", "overthrow", "impeachment",
+                     "dismissal", "downfall"}
 # verbs that end the act they govern: "stop shooting", "halt attacks on X"
 CEASE = {"stop", "cease", "halt", "end", "suspend", "quit", "abandon", "discontinue"}
 # heads of a crowd in the street: its fighting is rioting, CAMEO 145 "protest violently, riot"
@@ -91,6 +97,8 @@ QUANTITY = {"amount", "number", "lot", "batch", "quantity", "shipment", "consign
             "array", "load", "supply", "dozens", "hundreds", "thousands", "set", "package", "cache",
             "dozen", "hundred", "thousand", "million", "scores", "score", "contingent", "battalion",
             "unit", "group", "some", "many", "several", "few", "most", "all", "rest"}
+# force posture, coercion and assault aim at where they happen: "its presence in X", "raids in X"
+IN_TARGET_ROOTS = {"15", "17", "18", "19", "20"}
 # verbs of yielding whose "from X" names whom they yield to: "withdrew from Gaza"
 YIELD_FROM = {"withdraw", "retreat", "pull", "evacuate", "demobilize", "demobilise"}
 # verbs that move things: "to X" anywhere in their object phrase names the destination
@@ -309,6 +317,19 @@ class SentenceCoder:
                     return a
         return None
 
+    def _stand_ins(self, targets) -> list:
+        """Who an act or policy that names no actor stands for: its named owner ("China's
+        deployment"), or the one whose leadership change it is ("the resignation of X")."""
+        return [c for t in targets for c in t.children
+                if c.dep_ == "poss" and not (c.pos_ == "PRON" or c.lower_ in PERSONAL)] + [
+            p for t in targets if t.lemma_.lower() in LEADERSHIP_CHANGE for c in t.children
+            if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
+
+    def _own(self, h) -> bool:
+        """An agent noun owned by a possessive pronoun and naming no one itself ("its troops")."""
+        return (h.i not in self.tok_mention and (h.lemma_.lower() in AGENT_NOUNS or h.lower_ in AGENT_NOUNS)
+                and any(c.dep_ == "poss" and c.lower_ in PERSONAL and c.pos_ == "PRON" for c in h.children))
+
     def _anti(self, h) -> list:
         """Modifiers of ``h`` written "anti-X" ("anti-Moscow sanctions", "anti-Russian protests")."""
         out = []
@@ -424,6 +445,11 @@ class SentenceCoder:
         out = []
         for o in objs:
             out.extend(self._conj(o))
+        # "withdrew its troops from X", "sent their fighters to X": the actor's own forces, owned
+        # by a pronoun, are what moves; the place they move from or to is the other side
+        own = [o for o in out if self._own(o)]
+        if own and len(own) == len(out):
+            out = []
         if not out or not any(self.actor(o) for o in out):
             for c in v.children:
                 if c.dep_ == "prep" and (c.lower_ in TARGET_PREPS or (
@@ -589,9 +615,13 @@ class SentenceCoder:
         if not passive and targets and not any(self.actor(t) for t in targets):
             # "condemned China's deployment", "protested against the government's cuts": an act
             # or policy that names no actor stands for its owner (a named one, not a pronoun)
-            targets = [c for t in targets for c in t.children
-                       if c.dep_ == "poss" and not (c.pos_ == "PRON" or c.lower_ in PERSONAL)]
+            objs_ = targets
+            targets = self._stand_ins(targets)
             from_owner = True
+            if not any(self.actor(t) for t in targets) and codes.root(code) in IN_TARGET_ROOTS:
+                # "stepped up its military presence in X": force and coercion aim where they are
+                targets = [p for o in [*objs_, v] for c in o.children if c.dep_ == "prep" and c.lower_ == "in"
+                           for p in c.children if p.dep_ == "pobj"]
             if not any(self.actor(t) for t in targets):
                 targets = []   # "expressed his concern that Russia ...": the object names no one
         if not targets and not passive:
@@ -604,6 +634,18 @@ class SentenceCoder:
                         if targets:
                             break
                     break
+        if not targets and not passive and codes.root(code) == "14":
+            # "protested to demand the resignation of X", "rallied to denounce X": a protest is
+            # aimed at whom its purpose names
+            for c in v.children:
+                if c.dep_ in ("advcl", "xcomp") and c.pos_ == "VERB" and any(
+                        a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
+                    cand = self._target_candidates(c)
+                    if cand and not any(self.actor(t) for t in cand):
+                        cand, from_owner = self._stand_ins(cand), True
+                    if any(self.actor(t) for t in cand):
+                        targets = cand
+                        break
         if not targets and not passive and lemma in SPEECH | ACCUSE | {"argue", "insist"}:
             s, clause = self._statement_target(v)
             if s is not None:
@@ -675,7 +717,7 @@ class SentenceCoder:
                     elif c.lower_ == "of" or c.lower_ in NOUN_TARGET_PREPS or (
                             c.lower_ == "for" and code[:2] in FOR_ROOTS) or (
                             c.lower_ == "from" and code[:2] in FROM_ROOTS):
-                        if c.lower_ == "in" and code[:2] not in ("15", "17", "18", "19", "20"):
+                        if c.lower_ == "in" and code[:2] not in IN_TARGET_ROOTS:
                             continue
                         tgts.extend(args)
         holder = None   # a verb that lends the noun its roles
