@@ -354,3 +354,13 @@ def test_force_posture_aims_where_it_is_placed(coder):
     assert [e for e in evs if e.source == "TUR" and e.target == "IRQ" and e.cameo.startswith("15")]
     # praise is not aimed at the place its object is in
     assert not find(events(coder, "Turkey praised its military record in Iraq."), "TUR", "IRQ")
+
+
+def test_forces_a_state_sends_go_with_it_to_the_destination(coder):
+    # "troops" alone would be placed by the nearest country (Niger); the sending verb says whose
+    evs = events(coder, "Chad sent soldiers to Niger on Friday.",
+                 "Portugal deployed troops to Mozambique.")
+    assert find(evs, "TCD", "NER") and find(evs, "PRT", "MOZ")
+    assert not [e for e in evs if e.target in ("NERMIL", "MOZMIL")]
+    # a named national force stays the target of a verb that does not move it
+    assert [e for e in events(coder, "Chad praised the Nigerien army.") if e.target == "NERMIL"]

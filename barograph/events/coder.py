@@ -13,7 +13,7 @@ from barograph.events import extract, verbs
 from barograph.events.nlp import load, model_version
 from barograph.records import Article, Event, Sentence
 
-__version__ = "0.4.0"
+__version__ = "0.4.1"
 
 
 class Coder:

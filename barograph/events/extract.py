@@ -330,6 +330,11 @@ class SentenceCoder:
         return (h.i not in self.tok_mention and (h.lemma_.lower() in AGENT_NOUNS or h.lower_ in AGENT_NOUNS)
                 and any(c.dep_ == "poss" and c.lower_ in PERSONAL and c.pos_ == "PRON" for c in h.children))
 
+    def _placed(self, h) -> bool:
+        """A bare agent whose country was only guessed by anchor_agents ("troops", "police")."""
+        men = self.tok_mention.get(h.i)
+        return men is not None and getattr(men.match, "kind", "") == ANCHORED
+
     def _anti(self, h) -> list:
         """Modifiers of ``h`` written "anti-X" ("anti-Moscow sanctions", "anti-Russian protests")."""
         out = []
@@ -446,13 +451,16 @@ class SentenceCoder:
         for o in objs:
             out.extend(self._conj(o))
         # "withdrew its troops from X", "sent their fighters to X": the actor's own forces, owned
-        # by a pronoun, are what moves; the place they move from or to is the other side
-        own = [o for o in out if self._own(o)]
-        if own and len(own) == len(out):
-            out = []
+        # by a pronoun, are what moves; the place they move from or to is the other side. So are
+        # bare forces a mover sends or pulls out ("Turkey sent troops to Libya"): placing them by
+        # the nearest country is a guess the verb overrules, they go with the subject
+        moves = v.lemma_.lower() in TRANSFER | YIELD_FROM
+        own = [o for o in out if self._own(o) or (moves and self._placed(o))]
+        if own and all(o in own for o in out if self.actor(o)):
+            out = [o for o in out if o not in own]
         if not out or not any(self.actor(o) for o in out):
-            for c in v.children:
-                if c.dep_ == "prep" and (c.lower_ in TARGET_PREPS or (
+            for c in v.children:   # spaCy may tag "sent troops to X"'s "to" as a dative
+                if c.dep_ in ("prep", "dative") and (c.lower_ in TARGET_PREPS or (
                         c.lower_ == "from" and v.lemma_.lower() in YIELD_FROM)) and not (
                         c.lower_ == "with" and v.lemma_.lower() in WITH_IS_ALONGSIDE):
                     for p in c.children:
