@@ -1,6 +1,7 @@
 """Shared fixtures: the bundled sample and the shared evaluation data beside the repo."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -20,3 +21,17 @@ def shared() -> Path:
     if not SHARED.exists():
         pytest.skip("../shared is not beside the repository")
     return SHARED
+
+
+def wait_for_commits(proc, db: Path, timeout: float = 240) -> None:
+    """Wait until an ingest running in `proc` has committed batches into `db`: its WAL is past the
+    schema and stands still (it grows while a commit is written; a kill inside the first one
+    would leave nothing committed, which made kill tests flaky on a loaded machine)."""
+    wal = Path(str(db) + ".wal")
+    deadline = time.time() + timeout
+    while time.time() < deadline and proc.poll() is None and not (wal.exists() and wal.stat().st_size > 150_000):
+        time.sleep(0.01)
+    size = -1
+    while time.time() < deadline and proc.poll() is None and wal.exists() and wal.stat().st_size != size:
+        size = wal.stat().st_size
+        time.sleep(0.05)

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import wait_for_commits
 
 from barograph.pipeline import ingest
 from barograph.store.db import Store
@@ -124,18 +125,7 @@ def _kill_mid_run(src: Path, db: Path, sig: int, extra: list[str], wait_for: flo
     proc = subprocess.Popen([*BAROGRAPH, "ingest", str(src), "--db", str(db), "--quiet", *extra],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    wal = Path(str(db) + ".wal")
-    deadline = time.time() + 240
-    while time.time() < deadline and proc.poll() is None:
-        if wal.exists() and wal.stat().st_size > 150_000:  # past the schema: some batches committed
-            break
-        time.sleep(0.01)
-    # the WAL grows while a commit is written: wait until it stands still, or a kill could land
-    # inside the first commit and leave nothing committed (flaky on a loaded machine)
-    size = -1
-    while time.time() < deadline and proc.poll() is None and wal.exists() and wal.stat().st_size != size:
-        size = wal.stat().st_size
-        time.sleep(0.05)
+    wait_for_commits(proc, db)
     time.sleep(wait_for)
     assert proc.poll() is None, "the ingest finished before it could be interrupted; use a bigger corpus"
     proc.send_signal(sig)

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import wait_for_commits
 
 from barograph.pipeline import ingest
 from barograph.store.db import Store
@@ -109,10 +110,7 @@ def test_ctrl_c_stops_workers_and_keeps_whole_articles(tmp_path, shared, sample_
                              "--quiet", "--no-code", "--workers", "2"], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env,
                             preexec_fn=_own_group)
-    wal = Path(str(db) + ".wal")
-    deadline = time.time() + 240
-    while time.time() < deadline and proc.poll() is None and not (wal.exists() and wal.stat().st_size > 150_000):
-        time.sleep(0.01)
+    wait_for_commits(proc, db)
     assert proc.poll() is None, "the ingest finished before it could be interrupted"
     workers = [p for p in _descendants_alive(str(db)) if p != proc.pid]
     assert len(workers) == 2, workers   # the pool is running

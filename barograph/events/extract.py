@@ -309,19 +309,19 @@ class SentenceCoder:
             return Arg(a.code, a.entity, h.text, self.base + h.idx, self.base + h.idx + len(h), h.i, "pronoun", a.ref)
         return None
 
+    @staticmethod
+    def _named_owners(h) -> list:
+        """Possessors of ``h`` that name someone ("Canada's criticism"), not pronouns ("its")."""
+        return [c for c in h.children if c.dep_ == "poss" and not (c.pos_ == "PRON" or c.lower_ in PERSONAL)]
+
     def _owner(self, h) -> Arg | None:
         """The named possessor of an act or policy ("Canada's criticism"): whose it is."""
-        for c in h.children:
-            if c.dep_ == "poss" and not (c.pos_ == "PRON" or c.lower_ in PERSONAL):
-                if a := self.actor(c):
-                    return a
-        return None
+        return next((a for c in self._named_owners(h) if (a := self.actor(c))), None)
 
     def _stand_ins(self, targets) -> list:
         """Who an act or policy that names no actor stands for: its named owner ("China's
         deployment"), or the one whose leadership change it is ("the resignation of X")."""
-        return [c for t in targets for c in t.children
-                if c.dep_ == "poss" and not (c.pos_ == "PRON" or c.lower_ in PERSONAL)] + [
+        return [c for t in targets for c in self._named_owners(t)] + [
             p for t in targets if t.lemma_.lower() in LEADERSHIP_CHANGE for c in t.children
             if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
 

@@ -36,11 +36,12 @@ class Prepared:
     error: str | None = None      # the document could not be split: why, for the reject line
 
     def sentences(self, i: int, doc_text: str) -> list[Sentence]:
+        from barograph.text.sentences import body_sentence_spans, to_sentences
+
         a = self.articles[i]
         if self.spans[i] is None:
-            self.spans[i] = _spans(a, doc_text)
-        return [Sentence(article_id=a.id, index=k, start=s, end=e, text=doc_text[s:e])
-                for k, (s, e) in enumerate(self.spans[i])]
+            self.spans[i] = body_sentence_spans(a, doc_text)
+        return to_sentences(a.id, self.spans[i], doc_text)
 
     def signature(self, i: int) -> bytes:
         if self.signatures[i] is None:
@@ -50,14 +51,6 @@ class Prepared:
         return self.signatures[i]
 
 
-def _spans(a: Article, doc_text: str) -> list[tuple[int, int]]:
-    from barograph.text.sentences import sentence_spans
-
-    lo = a.body_start if a.body_start is not None else a.start
-    hi = a.body_end if a.body_end is not None else a.end
-    return list(sentence_spans(doc_text, lo, hi))
-
-
 def prepare(doc: Document, signatures: bool = True, seen: set[str] | None = None) -> Prepared:
     """Split, sentence-split and sign one document; an exception becomes `error`, not a crash.
 
@@ -65,6 +58,7 @@ def prepare(doc: Document, signatures: bool = True, seen: set[str] | None = None
     """
     from barograph.text.articles import split_articles
     from barograph.text.dedup import signature
+    from barograph.text.sentences import body_sentence_spans
 
     out = Prepared()
     try:
@@ -80,7 +74,7 @@ def prepare(doc: Document, signatures: bool = True, seen: set[str] | None = None
                 out.spans.append(None)
                 out.signatures.append(None)
                 continue
-            out.spans.append(_spans(a, doc.text))
+            out.spans.append(body_sentence_spans(a, doc.text))
             out.signatures.append(signature(a.text) if signatures else None)
             if seen is not None:
                 seen.add(a.id)

@@ -87,10 +87,17 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     return out
 
 
-def split_sentences(article: Article, doc_text: str) -> list[Sentence]:
-    """Sentences of the article body, offsets in the document text."""
+def body_sentence_spans(article: Article, doc_text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of the article body, in the document text."""
     a = article.body_start if article.body_start is not None else article.start
     b = article.body_end if article.body_end is not None else article.end
-    aid = article.id
-    return [Sentence(aid, i, s, e, doc_text[s:e])
-            for i, (s, e) in enumerate(sentence_spans(doc_text, a, b))]
+    return sentence_spans(doc_text, a, b)
+
+
+def to_sentences(article_id: str, spans: list[tuple[int, int]], doc_text: str) -> list[Sentence]:
+    return [Sentence(article_id, i, s, e, doc_text[s:e]) for i, (s, e) in enumerate(spans)]
+
+
+def split_sentences(article: Article, doc_text: str) -> list[Sentence]:
+    """Sentences of the article body, offsets in the document text."""
+    return to_sentences(article.id, body_sentence_spans(article, doc_text), doc_text)
