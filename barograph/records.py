@@ -108,9 +108,15 @@ class Event:
     trigger_end: int = -1
     source_text: str = ""
     target_text: str = ""
-    confidence: float = 0.5
+    confidence: float = 0.5       # calibrated: the share of such events whose class is right
     coder: str = ""               # coder version that produced it
     id: str = ""
+    # which part of the coder made it: rules (dictionary patterns), model (classifier class on
+    # the parse's actors), recoded (rules' actors, classifier's class), intent (a stated
+    # intention or refusal coded as the CAMEO act it is)
+    method: str = "rules"
+    source_resolved: bool = True  # False: an actor kept by name, with no dictionary code
+    target_resolved: bool = True
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

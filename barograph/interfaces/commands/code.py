@@ -10,7 +10,8 @@ from barograph.interfaces.app import app, err, out
 TABLE_COLUMNS = ("doc", "date", "source", "target", "cameo", "plover", "modality", "trigger", "text")
 CSV_COLUMNS = ("id", "doc", "start", "end", "date", "historical", "source", "source_entity", "target",
                "target_entity", "cameo", "quad_class", "goldstein", "plover", "plover_mode", "modality",
-               "trigger", "outlet", "confidence", "article_id", "sentence_index", "coder", "text")
+               "trigger", "outlet", "confidence", "article_id", "sentence_index", "coder", "text",
+               "method", "source_text", "target_text", "source_resolved", "target_resolved")
 
 
 @app.command()
@@ -20,6 +21,8 @@ def code(
     text_column: Optional[str] = typer.Option(None, "--text-column", help="CSV column that holds the text."),
     all_modalities: bool = typer.Option(True, "--all/--asserted", help="Print every event, or asserted/claimed only."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on stderr."),
+    min_confidence: float = typer.Option(0.0, "--min-confidence", help="Only events whose calibrated confidence is at least this (docs/coding.md gives the precision at 0.5/0.7/0.9)."),
+    rules_only: bool = typer.Option(False, "--rules-only", help="The dictionary rules alone, without the learned classifier."),
     engine: str = typer.Option("local", "--engine", help="local, or ray: code on Ray into Parquet parts under --out."),
     out_dir: Optional[str] = typer.Option(None, "--out", help="--engine ray: folder of Parquet parts; rerun to resume."),
     address: Optional[str] = typer.Option(None, "--address", help="--engine ray: join this Ray cluster (default: start one here)."),
@@ -50,7 +53,9 @@ def code(
         rejected += 1
         err.print(f"barograph: {bad}", markup=False)
 
-    coder = Coder()
+    if not 0.0 <= min_confidence <= 1.0:
+        raise BadInput("--min-confidence", f"{min_confidence} is not between 0 and 1")
+    coder = Coder(classifier=None) if rules_only else Coder()
     writer = csv.DictWriter(out.file, fieldnames=CSV_COLUMNS, extrasaction="ignore") if format == "csv" else None
     if writer:
         writer.writeheader()
@@ -63,6 +68,8 @@ def code(
             progress.update(task, completed=n, description=f"coding {doc.doc}")
             for e in events:
                 if not all_modalities and e.modality not in ("asserted", "claimed"):
+                    continue
+                if e.confidence < min_confidence:
                     continue
                 row = e.to_json()
                 if format == "jsonl":

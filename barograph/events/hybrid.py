@@ -1,0 +1,487 @@
+"""Rules and classifier together: what a sentence reports, decided once per sentence.
+
+Why a hybrid and not the classifier alone: the rule coder (``extract.py``) is precise where
+the PETRARCH2 patterns match and it knows the specific CAMEO code, the actors' dictionary
+codes, the modality and the date; the classifier (``classifier.py``) knows the class of the
+event in almost every sentence but nothing else. Each is used where it is strong, as a row of
+named steps applied in order (``STEPS``), each a small function with its reason:
+
+1. ``agreeing_first``: when the rules coded events and one of them has the class the
+   classifier reads, that event leads the sentence (the first event is the sentence's main one).
+2. ``recode_disagreeing``: when the rules' events all have another class and the classifier is
+   sure, the event keeps its actors and evidence but takes the dictionary code of its trigger
+   word that fits the class, or the class's generic CAMEO code.
+3. ``model_event``: when the rules found nothing, the event is built from the parse: the
+   predicate that carries the class, its subject as source, its object as target, both
+   resolved by the actor resolver where they can be and kept by name (``resolved: false``)
+   where they cannot, with the modality and date of that predicate.
+
+``confidence`` of every event is then mapped through the calibration table that ``make
+model`` measured on out-of-fold predictions, so that a threshold means a precision.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from barograph.events import codes, dates, verbs
+from barograph.events.classifier import CLASSES, class_of
+from barograph.events.modality import ASSERTED, CLAIMED, HYPOTHETICAL, INTENDED, NEGATED, modality
+from barograph.records import Event
+
+COUNTED = (ASSERTED, CLAIMED)
+# the generic CAMEO code of each class, used when no word of the sentence gives a specific one
+GENERIC = {0: "010", 1: "040", 2: "060", 3: "110", 4: "190"}
+# each PLOVER type's base CAMEO code (by the bundled CAMEO->PLOVER table); the type head
+# chooses among the types of the predicted class when the dictionary gives no code
+TYPE_CODE = {"AGREE": "030", "CONSULT": "040", "SUPPORT": "050", "COOPERATE": "060", "AID": "070",
+             "CONCEDE": "080", "RETREAT": "087", "ACCUSE": "112", "REJECT": "120", "REQUEST": "100",
+             "THREATEN": "130", "SANCTION": "160", "PROTEST": "140", "MOBILIZE": "150",
+             "COERCE": "170", "ASSAULT": "190"}
+SPEECH = {"say", "tell", "state", "declare", "announce", "add", "insist", "argue", "claim",
+          "stress", "note", "repeat", "write", "explain", "assert", "report", "confirm", "quote"}
+SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+OBJECTS = ("dobj", "dative", "attr", "oprd")
+TARGET_PREPS = {"with", "against", "to", "on", "at", "toward", "towards", "into", "upon", "over",
+                "from", "for", "in", "of", "by"}
+NAMED = {"GPE", "NORP", "ORG", "PERSON", "FAC", "LOC"}
+PRONOUNS = {"he", "she", "it", "they", "him", "her", "them", "we", "us", "i", "me"}
+MIN_TOKENS, MAX_TOKENS = 4, 150
+# CAMEO codes a stated intention as an act of its own (03 "express intent to cooperate", 13
+# "threaten") and a refusal as a rejection (12): "X will meet Y" is 036, "X threatened to
+# strike Y" 138, "X refused to lift sanctions on Y" 124. Keys: the root of the intended act.
+INTENT_CODE = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035",
+               "14": "133", "15": "138", "16": "131", "17": "137", "18": "138", "19": "138",
+               "20": "138"}
+REFUSAL_CODE = {"03": "120", "04": "125", "05": "120", "06": "121", "07": "122", "08": "124"}
+REFUSE = {"refuse", "decline", "reject", "rebuff", "spurn"}
+# "is willing/ready/prepared to" states an intention, as CAMEO 03 codes "express willingness"
+WILLING = {"willing", "ready", "prepared", "eager"}
+# objects that receive what the act gives or aims: "returned X to Y", "sanctions on Y"
+RECIPIENT_PREPS = {"to", "against", "with", "on", "toward", "towards", "at", "upon"}
+INTEND = {"will", "shall", "'ll", "plan", "intend", "vow", "pledge", "promise", "agree", "decide",
+          "prepare", "offer", "threaten", "schedule", "set", "aim", "expect", "commit", "resolve"}
+# words that are no actor however a parse places them: times, amounts, places of measure
+NOT_ACTOR = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"}
+
+
+@dataclass
+class Side:
+    """One side of an event read off the parse: words, span, and the actor they name."""
+
+    text: str
+    start: int            # document offsets
+    end: int
+    code: str = ""
+    entity: str = ""
+    resolved: bool = False
+    named: bool = False   # a named entity or a dictionary actor: evidence of a political actor
+
+
+@dataclass
+class Settings:
+    """Thresholds of the hybrid; ``make model`` chooses them on out-of-fold dev predictions."""
+
+    recode_min: float = 0.8      # classifier probability needed to overrule the rules' class
+    model_min: float = 0.0       # classifier probability needed for an event from the parse
+    need_named: bool = True      # a parse event needs a named or dictionary actor on one side
+    use_rules: bool = True       # False: the classifier on the parse alone (for the ablation)
+    # method -> [[raw scores], [precision]]: maps the classifier's probability of an event's
+    # class to the share of such events whose class was right on out-of-fold dev predictions
+    calibration: dict | None = None
+
+
+def worth_reading(doc, mentions) -> bool:
+    """Could any step act on this sentence? Only if it names an actor and is of a size to
+    hold an event; the classifier is not run on the others."""
+    n = sum(1 for t in doc if not t.is_space)
+    return MIN_TOKENS <= n <= MAX_TOKENS and (bool(mentions) or any(e.label_ in NAMED for e in doc.ents))
+
+
+# ---- the parse side ------------------------------------------------------------------------
+def _span(tok):
+    """The noun phrase a head word stands for, without its clauses and appositions."""
+    keep = [tok]
+    stack = [c for c in tok.children if c.dep_ not in ("relcl", "acl", "appos", "punct", "cc",
+                                                       "conj", "advcl", "prep")]
+    stack += [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"]
+    while stack:
+        t = stack.pop()
+        keep.append(t)
+        stack.extend(c for c in t.children if c.dep_ not in ("relcl", "acl", "punct"))
+    lo = min(t.i for t in keep)
+    hi = max(t.i for t in keep)
+    return tok.doc[lo:hi + 1]
+
+
+def _subject(v, depth=0):
+    """Subject of a predicate, borrowed from what governs it when it has none of its own."""
+    for c in v.children:
+        if c.dep_ == "agent":
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    return p, True
+    for c in v.children:
+        if c.dep_ in ("nsubj", "csubj"):
+            return c, False
+    if depth < 4 and v.dep_ in ("conj", "xcomp", "advcl", "ccomp") and v.head is not v:
+        return _subject(v.head, depth + 1)
+    return None, False
+
+
+def _objects(v):
+    """Candidate targets of a predicate in order of preference."""
+    out = [c for c in v.children if c.dep_ == "nsubjpass"]
+    out += [c for c in v.children if c.dep_ in OBJECTS]
+    for c in v.children:
+        if c.dep_ in ("prep", "dative") and c.lower_ in TARGET_PREPS:
+            out += [p for p in c.children if p.dep_ == "pobj"]
+    for c in v.children:
+        if c.dep_ in ("xcomp", "ccomp"):
+            out += [x for x in c.children if x.dep_ in ("nsubj", "dobj")]
+    return out
+
+
+def _target_words(v):
+    """Objects of the predicate and the "to/against/on/with X" of its object ("issued an
+    ultimatum to X", "imposed sanctions on X"), in order."""
+    out = []
+    for o in _objects(v):
+        out.append(o)
+        if o.dep_ in OBJECTS:
+            out += [p for c in o.children if c.dep_ == "prep" and c.lower_ in TARGET_PREPS - {"of", "in", "by"}
+                    for p in c.children if p.dep_ == "pobj"]
+    return out
+
+
+def _best_target(actors, v, subj, src):
+    """The object that most looks like an actor: named or a dictionary actor first, then any
+    noun phrase that is not a time or an amount; the first in order on a tie."""
+    best, best_score = None, -1
+    for o in _target_words(v):
+        if o.i == subj.i or o.ent_type_ in NOT_ACTOR or o.pos_ in ("NUM", "ADV"):
+            continue
+        cand = actors.side(o)
+        if not (cand.start >= src.end or cand.end <= src.start):
+            continue
+        score = 2 if cand.resolved else 1 if cand.named else 0
+        if score == 0 and o.dep_ == "pobj" and o.head.lower_ in RECIPIENT_PREPS:
+            score = 0.5
+        if score > best_score:
+            best, best_score = cand, score
+    return best
+
+
+def _predicates(sent_doc):
+    """Verbs of the sentence from the root down (breadth first), with their dictionary class."""
+    roots = [t for t in sent_doc if t.dep_ == "ROOT"]
+    seen, order = set(), []
+    queue = list(roots)
+    while queue:
+        t = queue.pop(0)
+        if t.i in seen:
+            continue
+        seen.add(t.i)
+        if t.pos_ in ("VERB", "AUX") or t.dep_ == "ROOT":
+            order.append(t)
+        queue.extend(c for c in t.children if c.dep_ in ("ccomp", "xcomp", "conj", "advcl", "relcl",
+                                                         "pcomp", "acl", "parataxis"))
+    return order
+
+
+def _code_for(dic, v, cls):
+    """The dictionary's code for predicate ``v`` when it falls in class ``cls``."""
+    frame = {w.lower_ for w in v.subtree} | {w.lemma_.lower() for w in v.subtree}
+    code, _, _ = verbs.lookup(dic, v.lemma_.lower(), frame)
+    if code and codes.is_valid(code) and class_of(code) == cls:
+        return code
+    return None
+
+
+class ParseActors:
+    """Sides of a parse event: resolver mentions first, then named entities, then words."""
+
+    def __init__(self, doc, base: int, mentions, history):
+        self.doc, self.base = doc, base
+        self.mentions = []
+        for m in mentions:
+            ent = getattr(m, "entity", "") or ""
+            if not ent and getattr(m, "kind", "") == "agent":
+                continue   # a bare agent the rules could not place
+            self.mentions.append(m)
+        self.history = history
+
+    def side(self, tok) -> Side:
+        span = _span(tok)
+        return self.side_of(span.start_char, span.end_char, tok)
+
+    def side_of(self, lo: int, hi: int, tok=None) -> Side:
+        """The side named by characters lo:hi of the sentence (a phrase the tagger marked)."""
+        text = self.doc.text[lo:hi]
+        if tok is None:
+            inside = [t for t in self.doc if t.idx >= lo and t.idx + len(t) <= hi]
+            if not inside:
+                return Side(text, self.base + lo, self.base + hi)
+            # the phrase's head: the word whose own head lies outside the phrase
+            tok = next((t for t in inside if not (lo <= t.head.idx < hi) or t.head is t), inside[-1])
+            span = self.doc[inside[0].i:inside[-1].i + 1]
+        else:
+            span = None
+        head_lo = tok.idx
+        hits = [m for m in self.mentions if m.start < hi and m.end > lo]
+        if hits:
+            m = min(hits, key=lambda m: (not (m.start <= head_lo < m.end), abs(m.start - head_lo)))
+            return Side(text, self.base + lo, self.base + hi, m.code, m.entity or m.code, True, True)
+        if tok.lower_ in PRONOUNS and self.history:
+            prev = self.history[-1]
+            match = getattr(prev, "match", prev)
+            return Side(text, self.base + lo, self.base + hi, match.code, match.entity or match.code,
+                        True, True)
+        words = span if span is not None else [t for t in self.doc if lo <= t.idx < hi]
+        named = any(t.ent_type_ in NAMED for t in words)
+        return Side(text, self.base + lo, self.base + hi, "", "", False, named)
+
+    def nearest_other(self, src: Side) -> Side | None:
+        """A named actor of the sentence other than the source: the target when the parse gives none."""
+        for m in self.mentions:
+            if m.end + self.base <= src.start or m.start + self.base >= src.end:
+                return Side(self.doc.text[m.start:m.end], self.base + m.start, self.base + m.end,
+                            m.code, m.entity or m.code, True, True)
+        for e in self.doc.ents:
+            if e.label_ in NAMED and (e.end_char + self.base <= src.start or e.start_char + self.base >= src.end):
+                return Side(e.text, self.base + e.start_char, self.base + e.end_char, "", "", False, True)
+        return None
+
+
+# ---- events --------------------------------------------------------------------------------
+def _event(ctx_article, sent, version, trig, src: Side, tgt: Side, code, mod, conf, method) -> Event:
+    art = ctx_article
+    date, historical, precision = dates.event_date(trig, art.date)
+    ptype, pmode = codes.plover(code)
+    ev = Event(
+        doc=art.doc, start=sent.start, end=sent.end, text=sent.text,
+        source=src.code, source_entity=src.entity, target=tgt.code, target_entity=tgt.entity,
+        cameo=code, quad_class=codes.quad_class(code), goldstein=codes.goldstein(code),
+        plover=ptype, plover_mode=pmode, modality=mod, date=date, historical=historical,
+        outlet=art.outlet, article_id=art.id, article_index=art.index, sentence_index=sent.index,
+        trigger=trig.text, trigger_start=sent.start + trig.idx, trigger_end=sent.start + trig.idx + len(trig),
+        source_text=src.text, target_text=tgt.text, confidence=conf, coder=version,
+    )
+    if hasattr(ev, "date_precision"):
+        ev.date_precision = precision
+    ev.source_resolved, ev.target_resolved = src.resolved, tgt.resolved
+    ev.method = method
+    ev.id = hashlib.sha1(f"{art.doc}|{art.id}|{sent.index}|{src.start}|{tgt.start}|{code}|"
+                         f"{ev.trigger_start}".encode()).hexdigest()[:16]
+    return ev
+
+
+@dataclass
+class SentenceView:
+    """What the steps see of one sentence."""
+
+    doc: object
+    sent: object
+    article: object
+    mentions: list
+    history: list
+    dic: object
+    version: str
+    probs: np.ndarray
+    settings: Settings
+    spans: dict | None = None     # the tagger's source/target: [start, end, score] in the sentence
+    types: dict | None = None     # PLOVER type -> probability, when the type head is installed
+
+    def class_code(self, cls: int) -> str:
+        """The CAMEO code for class ``cls`` when no word gives one: the base code of the most
+        probable PLOVER type of that class, else the class's generic code."""
+        if self.types:
+            fits = [(p, t) for t, p in self.types.items() if t in TYPE_CODE and class_of(TYPE_CODE[t]) == cls]
+            if fits:
+                return TYPE_CODE[max(fits)[1]]
+        return GENERIC[cls]
+
+    @property
+    def cls(self) -> int:
+        return int(self.probs.argmax())
+
+    @property
+    def pmax(self) -> float:
+        return float(self.probs.max())
+
+
+def agreeing_first(view: SentenceView, events: list[Event]) -> list[Event]:
+    """The sentence's main event comes first: the rules' event whose class the classifier reads."""
+    if not events or view.pmax == 0:
+        return events
+    agree = [e for e in events if e.modality in COUNTED and class_of(e.cameo) == view.cls]
+    if not agree:
+        return events
+    return agree + [e for e in events if e not in agree]
+
+
+def recode_disagreeing(view: SentenceView, events: list[Event]) -> list[Event]:
+    """Rules' events all of another class, classifier sure: re-code the first in its class."""
+    counted = [e for e in events if e.modality in COUNTED]
+    if not counted or view.pmax < view.settings.recode_min:
+        return events
+    if any(class_of(e.cameo) == view.cls for e in counted):
+        return events
+    first = counted[0]
+    trig = next((t for t in view.doc if view.sent.start + t.idx == first.trigger_start), None)
+    code = (_code_for(view.dic, trig, view.cls) if trig is not None and trig.pos_ == "VERB" else None)
+    code = code or view.class_code(view.cls)
+    ptype, pmode = codes.plover(code)
+    new = replace(first, cameo=code, quad_class=codes.quad_class(code), goldstein=codes.goldstein(code),
+                  plover=ptype, plover_mode=pmode)
+    new.method = "recoded"
+    new.id = hashlib.sha1(f"{first.id}|{code}".encode()).hexdigest()[:16]
+    return [new] + [e for e in events if e is not first]
+
+
+def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
+    """No event from the rules: the classifier's class on the parse's predicate and actors."""
+    if events or view.pmax <= view.settings.model_min:
+        return events
+    toks = [t for t in view.doc if not t.is_space]
+    if not (MIN_TOKENS <= len(toks) <= MAX_TOKENS):
+        return events
+    cls = view.cls
+    preds = _predicates(view.doc)
+    if not preds:
+        return events
+    chosen, code = None, None
+    for v in preds:
+        c = _code_for(view.dic, v, cls) if v.pos_ == "VERB" else None
+        if c and _subject(v)[0] is not None:
+            chosen, code = v, c
+            break
+    if chosen is None:
+        root = preds[0]
+        chosen = root
+        if root.lemma_.lower() in SPEECH and cls != 0:
+            inner = [c for c in root.children if c.dep_ in ("ccomp", "xcomp")]
+            if inner:
+                chosen = inner[0]
+        code = view.class_code(cls)
+    actors = ParseActors(view.doc, view.sent.start, view.mentions, view.history)
+    tagged = view.spans or {}
+    subj, _ = _subject(chosen)
+    if "source" in tagged:
+        src = actors.side_of(tagged["source"][0], tagged["source"][1])
+    elif subj is not None:
+        src = actors.side(subj)
+    else:
+        return events
+    tgt = None
+    if "target" in tagged:
+        cand = actors.side_of(tagged["target"][0], tagged["target"][1])
+        if cand.start >= src.end or cand.end <= src.start:
+            tgt = cand
+    if tgt is None and subj is not None:
+        tgt = _best_target(actors, chosen, subj, src)
+    if tgt is None or not tgt.named:
+        other = actors.nearest_other(src)
+        if other is not None and (tgt is None or not tgt.named):
+            tgt = other if tgt is None or other.resolved else tgt
+    if tgt is None:
+        return events
+    if view.settings.need_named and not (src.named or tgt.named):
+        return events
+    if src.code and src.code == tgt.code:
+        return events
+    mod = modality(chosen, view.doc.text.rstrip().endswith("?"))
+    ev = _event(view.article, view.sent, view.version, chosen, src, tgt, code, mod, view.pmax, "model")
+    return intent_as_act(view, [ev])
+
+
+def _token_at(view: SentenceView, offset: int):
+    return next((t for t in view.doc if view.sent.start + t.idx == offset), None)
+
+
+def _governors(tok, limit=4):
+    """The trigger's auxiliaries and the chain of words that govern it (xcomp/ccomp/conj)."""
+    out = [c for c in tok.children if c.dep_ == "aux"]
+    t = tok
+    for _ in range(limit):
+        if t.dep_ not in ("xcomp", "ccomp", "conj", "advcl") or t.head is t:
+            break
+        t = t.head
+        out.append(t)
+        out += [c for c in t.children if c.dep_ == "aux"]
+    return out
+
+
+def intent_as_act(view: SentenceView, events: list[Event]) -> list[Event]:
+    """A stated intention or refusal is itself an act, as CAMEO codes it: before each intended
+    or refused event comes the asserted 03/13/12 event of its speaker."""
+    out = []
+    for e in events:
+        new = None
+        root = str(e.cameo)[:2]
+        if e.modality in (INTENDED, NEGATED, HYPOTHETICAL) and (
+                root in INTENT_CODE or root in REFUSAL_CODE or root in ("03", "13")):
+            trig = _token_at(view, e.trigger_start)
+            govs = _governors(trig) if trig is not None else []
+            lemmas = {g.lemma_.lower() for g in govs} | {g.lower_ for g in govs}
+            negated_here = trig is not None and any(c.dep_ == "neg" for c in trig.children)
+            future = bool(lemmas & {"will", "shall", "'ll", "wo"})
+            code = None
+            if e.modality == NEGATED and (lemmas & REFUSE and not negated_here or negated_here and future):
+                code = REFUSAL_CODE.get(root)       # "refused to lift", "will not lift"
+            elif e.modality == INTENDED and lemmas & INTEND or (
+                    e.modality == HYPOTHETICAL and lemmas & WILLING):
+                code = e.cameo if root in ("03", "13") else INTENT_CODE.get(root)
+            if code:
+                gov = next((g for g in govs if g.lemma_.lower() in REFUSE | INTEND | WILLING
+                            and g.dep_ != "aux"), None)
+                ptype, pmode = codes.plover(code)
+                new = replace(e, cameo=code, quad_class=codes.quad_class(code),
+                              goldstein=codes.goldstein(code), plover=ptype, plover_mode=pmode,
+                              modality=CLAIMED if modality(gov or trig) == CLAIMED else ASSERTED)
+                if gov is not None:
+                    new.trigger = gov.text
+                    new.trigger_start = view.sent.start + gov.idx
+                    new.trigger_end = new.trigger_start + len(gov)
+                new.id = hashlib.sha1(f"{e.id}|{code}".encode()).hexdigest()[:16]
+                new.method = "intent"
+        if new is not None:
+            out.append(new)
+        out.append(e)
+    return out
+
+
+def calibrate(view: SentenceView, events: list[Event]) -> list[Event]:
+    """Confidence that means a precision: the classifier's probability of the event's class,
+    read through the table measured for events made the same way (method) (``make model``)."""
+    table = view.settings.calibration
+    if not table or view.pmax == 0:
+        return events
+    for e in events:
+        c = class_of(e.cameo)
+        curve = table.get(e.method) or table.get("all")
+        if c is None or not curve:
+            continue
+        e.confidence = round(float(np.interp(float(view.probs[c]), curve[0], curve[1])), 3)
+    return events
+
+
+def without_rules(view: SentenceView, events: list[Event]) -> list[Event]:
+    """Ablation only (``use_rules=False``): forget what the rules found."""
+    return events if view.settings.use_rules else []
+
+
+STEPS = (without_rules, intent_as_act, agreeing_first, recode_disagreeing, model_event, calibrate)
+
+
+def combine(view: SentenceView, events: list[Event]) -> list[Event]:
+    """Apply the steps in order."""
+    for step in STEPS:
+        events = step(view, events)
+    return events
+
+
+def class_names() -> tuple[str, ...]:
+    return CLASSES

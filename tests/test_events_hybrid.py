@@ -1,0 +1,145 @@
+"""The hybrid's steps on sentences written for these tests, with the classifier's reading fixed.
+
+``FixedProbabilities`` stands in for the model so each step is tested on what it does with a
+given reading, whatever a retrained model would say: a model upgrade cannot silently break a
+step. ``test_bundled_classifier_*`` run the shipped ONNX model itself.
+"""
+from __future__ import annotations
+
+import pytest
+
+from barograph.events.classifier import CLASSES, EventClassifier, FixedProbabilities, class_of
+from barograph.events.coder import Coder
+from barograph.events.hybrid import Settings
+from barograph.records import Article, Sentence
+
+STATEMENT, VCOOP, MCOOP, VCONF, MCONF = range(5)
+
+
+def _p(cls: int, p: float = 0.9) -> list[float]:
+    rest = (1 - p) / (len(CLASSES) - 1)
+    return [p if k == cls else rest for k in range(len(CLASSES))]
+
+
+@pytest.fixture(scope="module")
+def coder_for():
+    base = Coder(classifier=None)
+
+    def make(readings: dict[str, tuple[list[float], dict]], **settings):
+        c = Coder(base.resolver, classifier=FixedProbabilities(readings), settings=Settings(**settings))
+        c.nlp = base.nlp
+        return c
+    return make
+
+
+def code(coder, text: str, date: str = "2024-03-04"):
+    art = Article(doc="t", index=0, start=0, end=len(text), date=date, text=text, id="a1")
+    return coder.code(art, [Sentence("a1", 0, 0, len(text), text)])
+
+
+def counted(events):
+    return [e for e in events if e.modality in ("asserted", "claimed")]
+
+
+def test_model_event_when_rules_are_silent(coder_for):
+    text = "Lisbon turned down a proposal by Morocco's government for a new fishing quota."
+    rules = code(Coder(coder_for({}).resolver, classifier=None), text)
+    assert not counted(rules)
+    evs = counted(code(coder_for({text: (_p(VCONF), {})}), text))
+    assert evs, "the classifier's class on the parse's actors"
+    e = evs[0]
+    assert class_of(e.cameo) == VCONF and e.method == "model"
+    assert e.source_entity == "PRT" and e.target_entity == "MAR"
+    assert e.source_text.startswith("Lisbon") and "Morocco" in e.target_text
+
+
+def test_model_event_takes_the_taggers_spans(coder_for):
+    text = "A roadside bomb near Kandahar wounded four Afghan police officers on Sunday."
+    lo = text.index("four Afghan")
+    spans = {"source": [0, 15, 2.0], "target": [lo, lo + len("four Afghan police officers"), 3.0]}
+    e = counted(code(coder_for({text: (_p(MCONF), spans)}), text))[0]
+    assert e.source_text == "A roadside bomb" and e.source == "" and e.source_resolved is False
+    assert e.target_text == "four Afghan police officers" and e.target_entity == "AFG"
+    assert class_of(e.cameo) == MCONF
+
+
+def test_unnamed_sides_give_no_event(coder_for):
+    # nothing in the sentence names a political actor: no event, however sure the class
+    text = "The weather turned cold and the crowds went home early."
+    assert code(coder_for({text: (_p(MCONF, 0.99), {})}), text) == []
+
+
+def test_no_second_side_no_event(coder_for):
+    text = "Brazil's economy grew by three percent last year."
+    assert code(coder_for({text: (_p(MCOOP, 0.99), {})}), text) == []
+
+
+def test_stated_intention_is_an_asserted_act(coder_for):
+    text = "Japan will meet South Korea's foreign minister in Seoul next week."
+    evs = code(coder_for({text: (_p(VCOOP), {})}), text)
+    first = counted(evs)[0]
+    assert first.cameo == "036" and first.method == "intent" and first.modality == "asserted"
+    assert any(e.modality == "intended" for e in evs), "the meeting itself stays intended"
+
+
+def test_refusal_is_a_rejection(coder_for):
+    text = "Poland refused to lift its sanctions on Belarus."
+    first = counted(code(coder_for({text: (_p(VCONF), {})}), text))[0]
+    assert first.cameo[:2] == "12" and first.source_entity == "POL" and first.target_entity == "BLR"
+
+
+def test_will_not_is_a_refusal(coder_for):
+    text = "Hungary said it will not release the Ukrainian fishermen."
+    evs = counted(code(coder_for({text: (_p(VCONF), {})}), text))
+    assert evs and evs[0].cameo[:2] == "12"
+
+
+def test_agreeing_event_comes_first(coder_for):
+    text = "Turkey condemned Syria and then signed a trade deal with Iraq."
+    rules = code(coder_for({}), text)
+    assert {class_of(e.cameo) for e in counted(rules)} >= {VCONF}
+    for cls in {class_of(e.cameo) for e in counted(rules)}:
+        first = counted(code(coder_for({text: (_p(cls), {})}), text))[0]
+        assert class_of(first.cameo) == cls
+
+
+def test_disagreeing_rules_recoded_only_when_sure(coder_for):
+    text = "Kenya accused Somalia of sheltering the gunmen."
+    rules = counted(code(coder_for({}), text))
+    assert rules and class_of(rules[0].cameo) == VCONF
+    unsure = counted(code(coder_for({text: (_p(STATEMENT, 0.5), {})}, recode_min=0.8), text))
+    assert class_of(unsure[0].cameo) == VCONF and unsure[0].method == "rules"
+    sure = counted(code(coder_for({text: (_p(STATEMENT, 0.97), {})}, recode_min=0.8), text))
+    assert class_of(sure[0].cameo) == STATEMENT and sure[0].method == "recoded"
+    assert (sure[0].source_entity, sure[0].target_entity) == (rules[0].source_entity, rules[0].target_entity)
+
+
+def test_calibrated_confidence_follows_the_table(coder_for):
+    text = "Chad sent troops to Niger."
+    table = {"all": [[0.2, 0.6, 1.0], [0.1, 0.5, 0.95]]}
+    lo = code(coder_for({text: (_p(MCOOP, 0.4), {})}, calibration=table), text)
+    hi = code(coder_for({text: (_p(MCOOP, 0.95), {})}, calibration=table), text)
+    assert lo and hi
+    assert lo[0].confidence == pytest.approx(0.3, abs=0.01)
+    assert hi[0].confidence > lo[0].confidence
+
+
+def test_version_names_the_classifier(coder_for):
+    assert coder_for({}).version != Coder(coder_for({}).resolver, classifier=None).version
+
+
+@pytest.mark.skipif(not EventClassifier.available(), reason="classifier not built (make model)")
+def test_bundled_classifier_reads_classes_and_spans():
+    clf = EventClassifier()
+    texts = ["Rebels shelled the airport in Tripoli, killing two soldiers.",
+             "The two foreign ministers held talks in Vienna on Tuesday.",
+             "", "x" * 5000, "\x00\x01 binary-ish \ufffd\ufffd",
+             "Las tropas del gobierno atacaron la ciudad."]
+    probs, spans = clf.read(texts)
+    assert probs.shape == (len(texts), 5)
+    assert probs[0].argmax() == MCONF and probs[1].argmax() == VCOOP
+    assert probs[2].sum() == 0 and spans[2] == {}
+    assert abs(probs[3].sum() - 1) < 1e-3 and abs(probs[5].sum() - 1) < 1e-3
+    src = spans[0].get("source")
+    assert src and texts[0][src[0]:src[1]].startswith("Rebels")
+    assert clf.digest == EventClassifier().digest

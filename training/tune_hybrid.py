@@ -1,0 +1,138 @@
+"""Choose the hybrid's thresholds and calibrate its confidence on out-of-fold predictions.
+
+    .venv/bin/python training/tune_hybrid.py --oof build/classifier/oof.jsonl \
+        --meta barograph/data/classifier/meta.json
+
+Why out-of-fold: every dev sentence's probabilities come from the fold model that did not
+see it, so the thresholds and the calibration are what the shipped model will meet on news
+it has not seen. The 20% test part is never opened here.
+
+Runs the whole coder (parse, rules, hybrid) on the dev sentences once per candidate setting,
+picks the setting with the best strict macro-F1 (the class of each sentence's first asserted
+event, as ``shared/eval/score_class5.py`` counts it), then fits, per event method, a monotone
+map from the classifier's probability of the event's class to the share of such events whose
+class is right (pool-adjacent-violators over equal-count bins). Both go into ``meta.json``.
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+import tempfile
+from dataclasses import asdict, replace
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "training"))
+import split  # noqa: E402
+
+COUNTED = ("asserted", "claimed")
+GRID = {"recode_min": [0.6, 0.8, 0.95, 1.01], "need_named": [True, False]}
+
+
+def code_dev(coder, gold) -> list[dict]:
+    from barograph.events.stream import code_documents
+
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "dev.jsonl"
+        src.write_text("".join(json.dumps({"id": g["id"], "text": g["text"]}) + "\n" for g in gold))
+        return [e.to_json() for _, evs in code_documents([str(src)], coder, errors=[]) for e in evs]
+
+
+def strict_macro_f1(gold, events) -> tuple[float, float]:
+    """Macro-F1 over the 5 gold classes of each sentence's first counted event; share with none."""
+    from barograph.events.classifier import class_of
+
+    first: dict[str, int | None] = {}
+    for e in events:
+        if e.get("modality") in COUNTED and e["doc"] not in first:
+            first[e["doc"]] = class_of(e["cameo"])
+    f1 = []
+    for c in range(5):
+        tp = sum(1 for g in gold if g["class5"] == c and first.get(g["id"]) == c)
+        fp = sum(1 for g in gold if g["class5"] != c and first.get(g["id"]) == c)
+        fn = sum(1 for g in gold if g["class5"] == c and first.get(g["id"]) != c)
+        f1.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return sum(f1) / 5, sum(1 for g in gold if g["id"] not in first) / len(gold)
+
+
+def pav(y: np.ndarray) -> np.ndarray:
+    """Pool adjacent violators: the non-decreasing sequence closest to y (equal weights)."""
+    blocks = [[v, 1] for v in y]
+    out: list[list[float]] = []
+    for b in blocks:
+        out.append(b)
+        while len(out) > 1 and out[-2][0] > out[-1][0]:
+            v2, n2 = out.pop()
+            v1, n1 = out.pop()
+            out.append([(v1 * n1 + v2 * n2) / (n1 + n2), n1 + n2])
+    return np.concatenate([[v] * int(n) for v, n in out])
+
+
+def curve(raw: list[float], right: list[bool], bins: int = 8) -> list[list[float]]:
+    order = np.argsort(raw)
+    r = np.asarray(raw)[order]
+    y = np.asarray(right, dtype=float)[order]
+    parts = [p for p in np.array_split(np.arange(len(r)), min(bins, max(1, len(r) // 25))) if len(p)]
+    xs = [float(r[p].mean()) for p in parts]
+    ys = pav(np.array([y[p].mean() for p in parts]))
+    return [[round(x, 4) for x in xs], [round(float(v), 4) for v in ys]]
+
+
+def calibration(gold, events, probs_by_id) -> dict:
+    from barograph.events.classifier import class_of
+
+    by = {g["id"]: g["class5"] for g in gold}
+    groups: dict[str, tuple[list, list]] = {}
+    for e in events:
+        c = class_of(e["cameo"])
+        p = probs_by_id.get(e["doc"])
+        if c is None or p is None or e.get("modality") not in COUNTED:
+            continue
+        for key in (e.get("method", "rules"), "all"):
+            raw, right = groups.setdefault(key, ([], []))
+            raw.append(float(p[c]))
+            right.append(c == by[e["doc"]])
+    return {k: curve(*v) for k, v in groups.items() if len(v[0]) >= 25}
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--oof", type=Path, required=True)
+    ap.add_argument("--meta", type=Path, required=True)
+    args = ap.parse_args(argv)
+    from barograph.events.classifier import FixedProbabilities
+    from barograph.events.coder import Coder
+    from barograph.events.hybrid import Settings
+
+    gold = split.load("dev")
+    rows = [json.loads(x) for x in args.oof.read_text().splitlines() if x.strip()]
+    oof = {r["id"]: r for r in rows}
+    fixed = FixedProbabilities({g["text"]: (oof[g["id"]]["p"], oof[g["id"]].get("spans") or {})
+                                for g in gold if g["id"] in oof})
+    coder = Coder(classifier=fixed)
+    results = []
+    for values in itertools.product(*GRID.values()):
+        s = Settings(**dict(zip(GRID, values)))
+        coder.settings = s
+        events = code_dev(coder, gold)
+        f1, none = strict_macro_f1(gold, events)
+        results.append((f1, -none, s, events))
+        print(f"{dict(zip(GRID, values))}: strict macro-F1 {f1:.3f}, no event {none:.3f}", flush=True)
+    f1, neg_none, best, events = max(results, key=lambda r: (r[0], r[1]))
+    calib = calibration(gold, events, {k: v["p"] for k, v in oof.items()})
+    meta = json.loads(args.meta.read_text())
+    meta["hybrid"] = {k: v for k, v in asdict(best).items() if k != "calibration"}
+    meta["calibration"] = calib
+    meta["dev_oof"] = {"strict_macro_f1": round(f1, 4), "no_event": round(-neg_none, 4),
+                       "sentences": len(gold)}
+    args.meta.write_text(json.dumps(meta, indent=1) + "\n")
+    print(f"chosen {meta['hybrid']}: strict macro-F1 {f1:.3f} on dev (out of fold); "
+          f"calibration for {sorted(calib)} written to {args.meta}")
+
+
+if __name__ == "__main__":
+    main()
