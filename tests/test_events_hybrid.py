@@ -6,6 +6,7 @@ step. ``test_bundled_classifier_*`` run the shipped ONNX model itself.
 """
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from barograph.events.classifier import CLASSES, EventClassifier, FixedProbabilities, class_of
@@ -32,6 +33,18 @@ def coder_for():
     return make
 
 
+def model_only(coder, text: str, probs, spans=None, date: str = "2024-03-04", **settings):
+    """What the hybrid makes of a sentence the rules found nothing in."""
+    from barograph.events import hybrid
+
+    art = Article(doc="t", index=0, start=0, end=len(text), date=date, text=text, id="a1")
+    doc = coder.nlp(text)
+    view = hybrid.SentenceView(doc, Sentence("a1", 0, 0, len(text), text), art,
+                               coder.resolver.mentions(text, date), [], coder.dic, "test",
+                               np.array(probs, dtype=np.float32), Settings(**settings), spans or {})
+    return hybrid.combine(view, [])
+
+
 def code(coder, text: str, date: str = "2024-03-04"):
     art = Article(doc="t", index=0, start=0, end=len(text), date=date, text=text, id="a1")
     return coder.code(art, [Sentence("a1", 0, 0, len(text), text)])
@@ -42,10 +55,8 @@ def counted(events):
 
 
 def test_model_event_when_rules_are_silent(coder_for):
-    text = "Lisbon turned down a proposal by Morocco's government for a new fishing quota."
-    rules = code(Coder(coder_for({}).resolver, classifier=None), text)
-    assert not counted(rules)
-    evs = counted(code(coder_for({text: (_p(VCONF), {})}), text))
+    text = "Lisbon rejected a proposal by Morocco's government for a new fishing quota."
+    evs = counted(model_only(coder_for({}), text, _p(VCONF)))
     assert evs, "the classifier's class on the parse's actors"
     e = evs[0]
     assert class_of(e.cameo) == VCONF and e.method == "model"
@@ -54,24 +65,46 @@ def test_model_event_when_rules_are_silent(coder_for):
 
 
 def test_model_event_takes_the_taggers_spans(coder_for):
+    text = "The Qorvath Brigade wounded four Afghan police officers on Sunday."
+    lo = text.index("four Afghan")
+    src = [0, len("The Qorvath Brigade"), 2.0]
+    spans = {"source": src, "target": [lo, lo + len("four Afghan police officers"), 3.0]}
+    evs = counted(model_only(coder_for({}), text, _p(MCONF), spans))
+    assert evs, "a named group the dictionaries do not know is kept by name"
+    e = evs[0]
+    assert e.source_text == "The Qorvath Brigade" and e.source == "" and e.source_resolved is False
+    assert e.target_text == "four Afghan police officers" and e.target_entity == "AFG"
+    assert class_of(e.cameo) == MCONF
+
+
+def test_unnamed_source_gives_no_event(coder_for):
+    # "a roadside bomb" is no actor: a record with no source would not survive an analyst
     text = "A roadside bomb near Kandahar wounded four Afghan police officers on Sunday."
     lo = text.index("four Afghan")
     spans = {"source": [0, 15, 2.0], "target": [lo, lo + len("four Afghan police officers"), 3.0]}
-    e = counted(code(coder_for({text: (_p(MCONF), spans)}), text))[0]
-    assert e.source_text == "A roadside bomb" and e.source == "" and e.source_resolved is False
-    assert e.target_text == "four Afghan police officers" and e.target_entity == "AFG"
-    assert class_of(e.cameo) == MCONF
+    assert not counted(model_only(coder_for({}), text, _p(MCONF), spans))
+
+
+def test_reported_clause_is_no_target(coder_for):
+    text = "Kenya's foreign minister said the Ugandan government appears to be stalling."
+    assert not model_only(coder_for({}), text, _p(STATEMENT))
 
 
 def test_unnamed_sides_give_no_event(coder_for):
     # nothing in the sentence names a political actor: no event, however sure the class
     text = "The weather turned cold and the crowds went home early."
-    assert code(coder_for({text: (_p(MCONF, 0.99), {})}), text) == []
+    assert model_only(coder_for({}), text, _p(MCONF, 0.99)) == []
 
 
 def test_no_second_side_no_event(coder_for):
     text = "Brazil's economy grew by three percent last year."
-    assert code(coder_for({text: (_p(MCOOP, 0.99), {})}), text) == []
+    assert model_only(coder_for({}), text, _p(MCOOP, 0.99)) == []
+
+
+def test_generic_present_is_no_report(coder_for):
+    text = "Moscow attacks Washington's policy in every speech."
+    assert model_only(coder_for({}), text, _p(VCONF, 0.99)) == []
+    assert model_only(coder_for({}), text, _p(VCONF, 0.99), present_ok=True)
 
 
 def test_stated_intention_is_an_asserted_act(coder_for):
@@ -135,7 +168,8 @@ def test_bundled_classifier_reads_classes_and_spans():
              "The two foreign ministers held talks in Vienna on Tuesday.",
              "", "x" * 5000, "\x00\x01 binary-ish \ufffd\ufffd",
              "Las tropas del gobierno atacaron la ciudad."]
-    probs, spans = clf.read(texts)
+    read = clf.read(texts)
+    probs, spans = read.probs, read.spans
     assert probs.shape == (len(texts), 5)
     assert probs[0].argmax() == MCONF and probs[1].argmax() == VCOOP
     assert probs[2].sum() == 0 and spans[2] == {}
@@ -143,3 +177,6 @@ def test_bundled_classifier_reads_classes_and_spans():
     src = spans[0].get("source")
     assert src and texts[0][src[0]:src[1]].startswith("Rebels")
     assert clf.digest == EventClassifier().digest
+    if read.types is not None:
+        assert read.types.shape == (len(texts), len(read.type_names))
+        assert read.type_names[int(read.types[0].argmax())] in ("ASSAULT", "COERCE")

@@ -47,7 +47,18 @@ OBJECTS = ("dobj", "dative", "attr", "oprd")
 TARGET_PREPS = {"with", "against", "to", "on", "at", "toward", "towards", "into", "upon", "over",
                 "from", "for", "in", "of", "by"}
 NAMED = {"GPE", "NORP", "ORG", "PERSON", "FAC", "LOC"}
-PRONOUNS = {"he", "she", "it", "they", "him", "her", "them", "we", "us", "i", "me"}
+# third-person pronouns stand for the article's last actor; "I", "we", "you" are no actor here
+PRONOUNS = {"he", "she", "it", "they", "him", "her", "them"}
+# organ and agent nouns: an actor when a name owns them ("Syrian officials", "Iraq's army")
+AGENT_HEADS = {"government", "regime", "administration", "army", "military", "forces", "force",
+               "troops", "police", "ministry", "minister", "president", "leader", "leaders",
+               "official", "officials", "spokesman", "spokeswoman", "spokesperson", "ambassador",
+               "diplomat", "diplomats", "delegation", "embassy", "authorities", "parliament",
+               "court", "rebels", "militants", "fighters", "soldiers", "navy", "envoy", "party",
+               "prime", "chief", "premier", "chancellor", "king", "commander", "general",
+               "insurgents", "protesters", "lawmakers", "senate", "congress", "council", "cabinet",
+               "department", "agency", "office", "state", "coalition", "militia", "group", "union",
+               "gunmen", "guards", "forces"}
 MIN_TOKENS, MAX_TOKENS = 4, 150
 # CAMEO codes a stated intention as an act of its own (03 "express intent to cooperate", 13
 # "threaten") and a refusal as a rejection (12): "X will meet Y" is 036, "X threatened to
@@ -57,6 +68,8 @@ INTENT_CODE = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035",
                "20": "138"}
 REFUSAL_CODE = {"03": "120", "04": "125", "05": "120", "06": "121", "07": "122", "08": "124"}
 REFUSE = {"refuse", "decline", "reject", "rebuff", "spurn"}
+# words that put a whole sentence in doubt: its intentions are not stated as facts
+DOUBT = {"if", "unless", "unlikely", "whether", "would", "could", "might", "may", "perhaps"}
 # "is willing/ready/prepared to" states an intention, as CAMEO 03 codes "express willingness"
 WILLING = {"willing", "ready", "prepared", "eager"}
 # objects that receive what the act gives or aims: "returned X to Y", "sanctions on Y"
@@ -86,8 +99,15 @@ class Settings:
 
     recode_min: float = 0.8      # classifier probability needed to overrule the rules' class
     model_min: float = 0.0       # classifier probability needed for an event from the parse
-    need_named: bool = True      # a parse event needs a named or dictionary actor on one side
+    need_named: int = 2          # sides of a parse event that must be a named or dictionary actor
+    # the tagger's summed probability over the source it marks: on news that reports an event
+    # it finds one almost always; on analysis and comment mostly none (docs/coding.md)
+    min_source_score: float = 1.5
     use_rules: bool = True       # False: the classifier on the parse alone (for the ablation)
+    # which predicates may carry a parse event: "any" verb; a "dictionary" verb; or one whose
+    # dictionary codes include the class the classifier reads ("agree")
+    gate: str = "agree"
+    present_ok: bool = False     # a simple-present predicate ("Moscow assesses") may carry one
     # method -> [[raw scores], [precision]]: maps the classifier's probability of an event's
     # class to the share of such events whose class was right on out-of-fold dev predictions
     calibration: dict | None = None
@@ -138,9 +158,10 @@ def _objects(v):
     for c in v.children:
         if c.dep_ in ("prep", "dative") and c.lower_ in TARGET_PREPS:
             out += [p for p in c.children if p.dep_ == "pobj"]
-    for c in v.children:
-        if c.dep_ in ("xcomp", "ccomp"):
-            out += [x for x in c.children if x.dep_ in ("nsubj", "dobj")]
+    if v.lemma_.lower() not in SPEECH:   # "urged X to": X; "said X did": a topic
+        for c in v.children:
+            if c.dep_ in ("xcomp", "ccomp"):
+                out += [x for x in c.children if x.dep_ in ("nsubj", "dobj")]
     return out
 
 
@@ -156,11 +177,20 @@ def _target_words(v):
     return out
 
 
+def _stand_in_owners(words):
+    """Owners of objects that name an act, not an actor: "a proposal by X", "X's plan"."""
+    return [p for o in words for c in o.children
+            if c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ in ("by", "of"))
+            for p in ([c] if c.dep_ == "poss" else [x for x in c.children if x.dep_ == "pobj"])]
+
+
 def _best_target(actors, v, subj, src):
     """The object that most looks like an actor: named or a dictionary actor first, then any
-    noun phrase that is not a time or an amount; the first in order on a tie."""
+    noun phrase that is not a time or an amount; the first in order on a tie. An object that
+    is no actor gives way to a named owner of it ("rejected a proposal by X" targets X)."""
     best, best_score = None, -1
-    for o in _target_words(v):
+    words = _target_words(v)
+    for o in words + _stand_in_owners(words):
         if o.i == subj.i or o.ent_type_ in NOT_ACTOR or o.pos_ in ("NUM", "ADV"):
             continue
         cand = actors.side(o)
@@ -189,6 +219,36 @@ def _predicates(sent_doc):
         queue.extend(c for c in t.children if c.dep_ in ("ccomp", "xcomp", "conj", "advcl", "relcl",
                                                          "pcomp", "acl", "parataxis"))
     return order
+
+
+# predicates that state, not report: "X is no Y", "X has a problem", "X does a fine job"
+NON_EVENT_LEMMAS = {"be", "have", "do", "become", "remain", "seem", "appear", "look", "stay", "get"}
+
+
+def _lemma_classes(dic, v) -> set[int]:
+    """Every class the dictionary's codes for this verb fall in, whatever the pattern."""
+    out = set()
+    for entry in dic.verbs.get(v.lemma_.lower(), ()):
+        for code in [entry.code] + [p.code for p in entry.patterns]:
+            c = class_of(code) if code else None
+            if c is not None:
+                out.add(c)
+    return out
+
+
+def _passes_gate(view, v, cls: int) -> bool:
+    """Does predicate ``v`` look like the report of an event of class ``cls``?"""
+    s = view.settings
+    if v.lemma_.lower() in NON_EVENT_LEMMAS or v.pos_ != "VERB":
+        return s.gate == "any"
+    if not s.present_ok and v.tag_ in ("VBZ", "VBP") and not any(
+            c.dep_ in ("aux", "auxpass") for c in v.children):
+        return False   # generic present: analysis, not a report
+    if s.gate == "dictionary":
+        return v.lemma_.lower() in view.dic.verbs
+    if s.gate == "agree":
+        return cls in _lemma_classes(view.dic, v)
+    return True
 
 
 def _code_for(dic, v, cls):
@@ -229,19 +289,39 @@ class ParseActors:
             span = self.doc[inside[0].i:inside[-1].i + 1]
         else:
             span = None
-        head_lo = tok.idx
-        hits = [m for m in self.mentions if m.start < hi and m.end > lo]
-        if hits:
-            m = min(hits, key=lambda m: (not (m.start <= head_lo < m.end), abs(m.start - head_lo)))
-            return Side(text, self.base + lo, self.base + hi, m.code, m.entity or m.code, True, True)
-        if tok.lower_ in PRONOUNS and self.history:
+        return self._actor(tok, lo, hi, text)
+
+    def _mention_at(self, tok):
+        return next((m for m in self.mentions if m.start <= tok.idx < m.end), None)
+
+    def _actor(self, head, lo: int, hi: int, text: str) -> Side:
+        """Who the phrase lo:hi names, read from its head word: a dictionary mention or named
+        entity at the head; an organ or agent noun ("officials", "the government") owned by one
+        ("Syrian officials", "Iraq's army", "the government of Iraq"); a third-person pronoun
+        standing for the article's last actor. A name elsewhere in the phrase ("the collapse of
+        regimes in Ukraine", "Europe's exhaustion") does not make the phrase that actor."""
+        where = (self.base + lo, self.base + hi)
+        m = self._mention_at(head)
+        if m is not None:
+            return Side(text, *where, m.code, m.entity or m.code, True, True)
+        if head.lemma_.lower() in AGENT_HEADS or head.lower_ in AGENT_HEADS:
+            owners = [c for c in head.children if c.dep_ in ("compound", "amod", "poss", "nmod")]
+            owners += [p for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
+                       for p in c.children if p.dep_ == "pobj"]
+            for o in owners:
+                m = next((self._mention_at(t) for t in o.subtree if self._mention_at(t) is not None), None)
+                if m is not None:
+                    return Side(text, *where, m.code, m.entity or m.code, True, True)
+            if any(t.ent_type_ in NAMED for o in owners for t in o.subtree):
+                return Side(text, *where, "", "", False, True)
+        if head.ent_type_ in NAMED:
+            return Side(text, *where, "", "", False, True)
+        if head.lower_ in PRONOUNS and self.history and (head.lower_ != "it" or head.dep_.startswith("nsubj")):
+            # an object "it" is mostly a thing or an expletive ("made it clear")
             prev = self.history[-1]
             match = getattr(prev, "match", prev)
-            return Side(text, self.base + lo, self.base + hi, match.code, match.entity or match.code,
-                        True, True)
-        words = span if span is not None else [t for t in self.doc if lo <= t.idx < hi]
-        named = any(t.ent_type_ in NAMED for t in words)
-        return Side(text, self.base + lo, self.base + hi, "", "", False, named)
+            return Side(text, *where, match.code, match.entity or match.code, True, True)
+        return Side(text, *where, "", "", False, False)
 
     def nearest_other(self, src: Side) -> Side | None:
         """A named actor of the sentence other than the source: the target when the parse gives none."""
@@ -343,8 +423,10 @@ def recode_disagreeing(view: SentenceView, events: list[Event]) -> list[Event]:
 
 def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
     """No event from the rules: the classifier's class on the parse's predicate and actors."""
-    if events or view.pmax <= view.settings.model_min:
+    if events or view.pmax < view.settings.model_min:
         return events
+    if (view.spans or {}).get("source", [0, 0, 0.0])[2] < view.settings.min_source_score:
+        return events   # the tagger sees no one acting: commentary, not a report
     toks = [t for t in view.doc if not t.is_space]
     if not (MIN_TOKENS <= len(toks) <= MAX_TOKENS):
         return events
@@ -366,6 +448,8 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
             if inner:
                 chosen = inner[0]
         code = view.class_code(cls)
+    if not _passes_gate(view, chosen, cls):
+        return events
     actors = ParseActors(view.doc, view.sent.start, view.mentions, view.history)
     tagged = view.spans or {}
     subj, _ = _subject(chosen)
@@ -375,21 +459,25 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
         src = actors.side(subj)
     else:
         return events
+    # the target is an object of the predicate itself ("X attacked Y", "sanctions on Y"); the
+    # tagger's span gives its extent. A name in a clause the predicate reports ("said the
+    # White House appears ...") is a topic, not a target.
+    own = {t.i for o in _target_words(chosen) for t in o.subtree}
     tgt = None
     if "target" in tagged:
         cand = actors.side_of(tagged["target"][0], tagged["target"][1])
-        if cand.start >= src.end or cand.end <= src.start:
+        lo, hi = tagged["target"][0], tagged["target"][1]
+        if (cand.start >= src.end or cand.end <= src.start) and any(
+                lo <= view.doc[i].idx < hi for i in own):
             tgt = cand
     if tgt is None and subj is not None:
         tgt = _best_target(actors, chosen, subj, src)
-    if tgt is None or not tgt.named:
-        other = actors.nearest_other(src)
-        if other is not None and (tgt is None or not tgt.named):
-            tgt = other if tgt is None or other.resolved else tgt
     if tgt is None:
         return events
-    if view.settings.need_named and not (src.named or tgt.named):
-        return events
+    if int(src.named) + int(tgt.named) < view.settings.need_named:
+        return events   # "a topic", "the best", "rockets": no actor, no event
+    if cls == 0 and not (src.resolved and tgt.resolved):
+        return events   # a statement is an event between two known actors, not about a topic
     if src.code and src.code == tgt.code:
         return events
     mod = modality(chosen, view.doc.text.rstrip().endswith("?"))
@@ -414,6 +502,12 @@ def _governors(tok, limit=4):
     return out
 
 
+def _conditional(toks) -> bool:
+    """Is any of these words the head of an "if/unless" clause's consequence?"""
+    return any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children)
+               for t in toks for c in t.children)
+
+
 def intent_as_act(view: SentenceView, events: list[Event]) -> list[Event]:
     """A stated intention or refusal is itself an act, as CAMEO codes it: before each intended
     or refused event comes the asserted 03/13/12 event of its speaker."""
@@ -434,13 +528,19 @@ def intent_as_act(view: SentenceView, events: list[Event]) -> list[Event]:
             elif e.modality == INTENDED and lemmas & INTEND or (
                     e.modality == HYPOTHETICAL and lemmas & WILLING):
                 code = e.cameo if root in ("03", "13") else INTENT_CODE.get(root)
+            if code and (_conditional([trig] + govs) or any(t.lower_ in DOUBT for t in view.doc)):
+                code = None   # "if they meet, X will try to ...": a condition, not a statement of intent
             if code:
                 gov = next((g for g in govs if g.lemma_.lower() in REFUSE | INTEND | WILLING
                             and g.dep_ != "aux"), None)
                 ptype, pmode = codes.plover(code)
+                said = modality(gov, view.doc.text.rstrip().endswith("?")) if gov is not None else ASSERTED
+                if said not in COUNTED:
+                    out.append(e)
+                    continue   # the intention itself is hypothetical, denied or asked about
                 new = replace(e, cameo=code, quad_class=codes.quad_class(code),
                               goldstein=codes.goldstein(code), plover=ptype, plover_mode=pmode,
-                              modality=CLAIMED if modality(gov or trig) == CLAIMED else ASSERTED)
+                              modality=said)
                 if gov is not None:
                     new.trigger = gov.text
                     new.trigger_start = view.sent.start + gov.idx
