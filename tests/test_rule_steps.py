@@ -220,3 +220,16 @@ def test_every_decision_rule_has_a_test_here():
                                       "one_mention_is_no_dyad", "a_state_on_itself_is_no_dyad",
                                       "plover_type_of_the_code"}
     assert {r.__name__ for r in rules.ALL_RULES} - mechanics == tested
+
+
+def test_rules_and_word_lists_are_part_of_the_version(monkeypatch):
+    from barograph.events import wordlists
+
+    base = extract.digest()
+    assert extract.nouns_digest() == base     # the name coder.py asks for
+    monkeypatch.setattr(rules, "ALL_RULES", tuple(reversed(rules.ALL_RULES)))
+    assert extract.digest() != base           # another order is another coder
+    monkeypatch.undo()
+    text = wordlists._text()
+    monkeypatch.setattr(wordlists, "_text", lambda: text.replace("\n@light\n", "\n@light\nbrandish "))
+    assert extract.digest() != base

@@ -257,15 +257,28 @@ def _build_builtin() -> _Tables:
     return t
 
 
+def _builtin_hash() -> str:
+    """Hash of the built-in actor data and of the code that reads and matches it."""
+    h = hashlib.sha256(str(FORMAT_VERSION).encode())
+    for parts in _BUILTIN_FILES:
+        h.update(_data_text(*parts).encode("utf-8", "replace"))
+    for code_file in ("actor_dictionaries.py", "actors.py"):     # the build's logic too
+        try:
+            h.update(Path(__file__).with_name(code_file).read_bytes())
+        except OSError:
+            h.update(code_file.encode())
+    try:
+        import pycountry      # ISO names are the lowest-priority actor names
+        h.update(str(getattr(pycountry, "__version__", "")).encode())
+    except ImportError:
+        pass
+    return h.hexdigest()
+
+
 def _cache_path() -> Path | None:
     try:
         import platformdirs
-        h = hashlib.sha256(str(FORMAT_VERSION).encode())
-        for parts in _BUILTIN_FILES:
-            h.update(_data_text(*parts).encode("utf-8", "replace"))
-        for code_file in ("actor_dictionaries.py", "actors.py"):     # the build's logic too
-            h.update(Path(__file__).with_name(code_file).read_bytes())
-        return Path(platformdirs.user_cache_dir("barograph")) / f"actors-{h.hexdigest()[:16]}.pickle"
+        return Path(platformdirs.user_cache_dir("barograph")) / f"actors-{_builtin_hash()[:16]}.pickle"
     except Exception:
         return None
 
@@ -308,6 +321,7 @@ class ActorResolver:
 
     def __init__(self, extra_files: list[str | Path] | tuple = (), use_builtin: bool = True):
         t = _load_builtin() if use_builtin else _Tables()
+        h = hashlib.sha256(_builtin_hash().encode() if use_builtin else b"no-builtin")
         for f in list(extra_files) + _env_files():
             p = Path(f)
             try:
@@ -317,8 +331,11 @@ class ActorResolver:
             except (OSError, UnicodeDecodeError) as e:
                 raise BadInput(str(p), f"cannot read actor file: {e}") from None
             _add_barograph_file(t, text, str(p))
+            h.update(b"\0" + text.encode("utf-8"))   # a user's file codes actors too
         t.finish()
         self._t = t
+        # part of the coder version: events coded with other actor files are stale for `recode`
+        self.digest = h.hexdigest()[:10]
 
     @classmethod
     def default(cls) -> "ActorResolver":

@@ -32,8 +32,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, is_dataclass, replace
+from importlib import resources
 
-from barograph.events import codes, dates, rules
+from barograph.events import codes, dates, rules, wordlists
 from barograph.events.modality import is_question, modality
 from barograph.events.rules import ANCHORED
 from barograph.events.wordlists import (
@@ -46,7 +47,29 @@ SUBJ = ("nsubj",)
 
 
 def nouns_digest() -> str:
-    return hashlib.sha1(repr(sorted(event_nouns().items())).encode()).hexdigest()[:8]
+    """The extractor's part of the coder version, under the name coder.py asks for: ``digest``."""
+    return digest()
+
+
+def digest() -> str:
+    """Hash of everything in the extractor that changes its output: the event nouns, the word
+    lists, the rule order and the source of the modules that decide (this one, rules,
+    wordlists, modality, dates, codes) and the code tables, so `barograph recode` sees events
+    coded by other rules as stale. (The verb dictionary, the actor files and the spaCy model
+    are hashed by their owners.)"""
+    h = hashlib.sha1(repr(sorted(event_nouns().items())).encode())
+    h.update(wordlists.digest().encode())
+    h.update(" ".join(r.__name__ for r in rules.ALL_RULES).encode())
+    pkg = resources.files("barograph")
+    for parts in (("events", "extract.py"), ("events", "rules.py"), ("events", "wordlists.py"),
+                  ("events", "modality.py"), ("events", "dates.py"), ("events", "codes.py"),
+                  ("data", "cameo", "CAMEO.goldsteinscale.txt"),
+                  ("data", "plover", "CAMEO2PLOVER-2021.txt")):
+        try:
+            h.update(pkg.joinpath(*parts).read_bytes())
+        except OSError:   # installed without sources: the rule names above still count
+            h.update("/".join(parts).encode())
+    return h.hexdigest()[:8]
 
 
 @dataclass
