@@ -111,6 +111,10 @@ class Event:
     confidence: float = 0.5
     coder: str = ""               # coder version that produced it
     id: str = ""
+    # False: a named actor no dictionary knows, kept with its name (source_text/target_text)
+    # and an empty code, as GDELT and ICEWS keep actor names
+    source_resolved: bool = True
+    target_resolved: bool = True
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -36,7 +36,7 @@ from importlib import resources
 
 from barograph.events import codes, dates, rules, wordlists
 from barograph.events.modality import is_question, modality
-from barograph.events.rules import ANCHORED
+from barograph.events.rules import ANCHORED, UNRESOLVED
 from barograph.events.wordlists import (
     ACCUSE, AGENT_NOUNS, FIRST_PERSON, HOSTILE_LABELS, LEADERSHIP_CHANGE, NATIONLESS_SECTORS, PERSON_AGENTS,
     PERSONAL, QUANTITY, RELATIVE, SPEECH, event_nouns,
@@ -44,6 +44,7 @@ from barograph.events.wordlists import (
 from barograph.records import Article, Event, Sentence
 
 SUBJ = ("nsubj",)
+UNKNOWN_NAME_LABELS = {"PERSON", "ORG", "NORP", "GPE"}   # spaCy entities kept when unresolved
 
 
 def nouns_digest() -> str:
@@ -86,6 +87,7 @@ class Arg:
     ref: int = -1                 # document offset of the mention it stands for
     sector: str | None = None
     kind: str = ""                # the mention's kind: state | person | demonym | agent ...
+    resolved: bool = True         # False: a name no dictionary knows, kept with an empty code
 
 
 @dataclass
@@ -171,14 +173,38 @@ class SentenceCoder:
             self.mentions.append((toks[0].i, men))
             for t in toks:
                 self.tok_mention.setdefault(t.i, men)
+        self._keep_unknown_names()
         self.question = is_question(sent.text)
+
+    def _keep_unknown_names(self) -> None:
+        """Named entities (spaCy PERSON, ORG, NORP, GPE) that no dictionary resolves stay actors
+        with their name, an empty code and resolved=False, as GDELT and ICEWS keep actor names:
+        "Haftar", "Acme Holdings", "Douma". They are never antecedents of pronouns."""
+        from barograph.events.actors import ActorMatch
+
+        added = []
+        for ent in self.doc.ents:
+            if ent.label_ not in UNKNOWN_NAME_LABELS or any(t.i in self.tok_mention for t in ent):
+                continue
+            toks = [t for t in ent if t.pos_ != "DET" and t.tag_ != "POS"]
+            if not toks or not any(t.pos_ in ("PROPN", "NOUN", "ADJ") for t in toks):
+                continue
+            start, end = toks[0].idx, toks[-1].idx + len(toks[-1])
+            m = ActorMatch("", "", None, self.doc.text[start:end], start, end, UNRESOLVED, 0.3)
+            men = Mention(m, self.base + start, self.base + end, _mention_kind(m, toks))
+            added.append((toks[0].i, men))
+            for t in toks:
+                self.tok_mention.setdefault(t.i, men)
+        if added:
+            self.mentions = sorted(self.mentions + added, key=lambda x: x[0])
 
     # ---- actors -------------------------------------------------------------------------
     def _arg_from_mention(self, men: Mention, tok, via="mention") -> Arg:
+        kind = str(getattr(men.match, "kind", "") or "")
         return Arg(men.match.code, men.match.entity or men.match.code,
                    self.doc.text[men.start - self.base:men.end - self.base],
                    men.start, men.end, tok.i, via, men.start, getattr(men.match, "sector", None),
-                   str(getattr(men.match, "kind", "") or ""))
+                   kind, kind != UNRESOLVED)
 
     def _core(self, h, with_poss: bool):
         """The noun phrase's own words: modifiers, compounds, names; not its clauses."""
@@ -206,6 +232,12 @@ class SentenceCoder:
         if low in FIRST_PERSON and h.pos_ == "PRON":
             return self.speaker(h)
         men = self.tok_mention.get(h.i)
+        if men and getattr(men.match, "kind", "") == UNRESOLVED:
+            # "Jane Roe, a Kenyan activist,": an unknown name takes what its apposition says
+            for c in h.children:
+                if c.dep_ == "appos" and (a := self.actor(c)) is not None and a.resolved:
+                    return replace(a, text=self.doc.text[men.start - self.base:c.idx + len(c)],
+                                   start=men.start, end=self.base + c.idx + len(c))
         if men:
             return self._arg_from_mention(men, h)
         if h.lemma_.lower() in QUANTITY or h.pos_ == "NUM":
@@ -226,7 +258,7 @@ class SentenceCoder:
                 men = self.tok_mention.get(t.i)
                 a = self._arg_from_mention(men, t) if men else None
             if a:
-                if h.pos_ == "NOUN" and h.lemma_.lower() in AGENT_NOUNS:
+                if h.pos_ == "NOUN" and h.lemma_.lower() in AGENT_NOUNS and a.resolved:
                     self.ctx.described[h.lemma_.lower()] = a   # "a CIA delegation" ... "the delegation"
                 return a
         lem = h.lemma_.lower()
@@ -283,7 +315,7 @@ class SentenceCoder:
 
     def pronoun(self, p) -> Arg | None:
         want = PERSONAL[p.lower_]
-        cands = [m for i, m in reversed(self.mentions) if i < p.i and getattr(m.match, "kind", "") != ANCHORED]
+        cands = [m for i, m in reversed(self.mentions) if i < p.i and getattr(m.match, "kind", "") not in (ANCHORED, UNRESOLVED)]
         if p.lower_ == "them":
             near = self._nearest_plural_noun(p)
             if near is False:
@@ -519,11 +551,12 @@ class SentenceCoder:
                     sentence_index=sent.index, trigger=ttext, trigger_start=self.base + tstart,
                     trigger_end=self.base + tend, source_text=s.text, target_text=t.text,
                     confidence=round(max(0.05, min(0.95, p.conf)), 2), coder=self.version,
+                    source_resolved=s.resolved, target_resolved=t.resolved,
                 )
                 if hasattr(ev, "date_precision"):
                     ev.date_precision = precision
                 ev.id = hashlib.sha1(
-                    f"{art.doc}|{art.id}|{sent.index}|{s.code}|{t.code}|{code_}|{ev.trigger_start}".encode()
+                    f"{art.doc}|{art.id}|{sent.index}|{s.code or s.text}|{t.code or t.text}|{code_}|{ev.trigger_start}".encode()
                 ).hexdigest()[:16]
                 out.append(ev)
         return out
@@ -531,14 +564,14 @@ class SentenceCoder:
     def remember(self) -> None:
         """Leave this sentence's actors (and its speaker) to the sentences after it; placed bare
         agents are a guess, too weak to lend to pronouns."""
-        self.ctx.history.extend(m for _, m in self.mentions if getattr(m.match, "kind", "") != ANCHORED)
+        self.ctx.history.extend(m for _, m in self.mentions if getattr(m.match, "kind", "") not in (ANCHORED, UNRESOLVED))
         del self.ctx.history[:-60]
         for t in self.doc:
             if t.lemma_.lower() in SPEECH and any(c.dep_ == "ccomp" for c in t.children):
                 for s in t.children:
                     if s.dep_ in SUBJ:
                         a = self.actor(s)
-                        if a and a.via != "speaker":
+                        if a and a.via != "speaker" and a.resolved:
                             self.ctx.speaker = a
                             return
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from barograph.events import codes, verbs
+from barograph.events.actors import is_capital
 from barograph.events.modality import INTENDED, modality
 from barograph.events.wordlists import (
     event_nouns,
@@ -33,6 +34,7 @@ from barograph.events.wordlists import (
 
 NO_EVENT: tuple = ()   # a rule's answer "this verb, noun or pair gives no event"
 ANCHORED = "anchored"   # the kind of a bare agent placed by extract.anchor_agents
+UNRESOLVED = "unresolved"   # the kind of a named entity no dictionary knows (code "")
 
 
 # ---- frames: what the rules of one trigger know so far ---------------------------------------
@@ -468,6 +470,30 @@ def citizens_face_their_own_government(sc, p: Pair):
     p.s, p.t = citizens(p.s, p.t), citizens(p.t, p.s)
 
 
+def a_capital_that_acts_is_its_government(sc, p: Pair):
+    """"Berlin rejected", "Nairobi criticised": a capital as the actor is metonymy for its
+    state's government (data/barograph/capitals.txt), as "the Kremlin" is RUSGOV; as a target
+    ("shelled Kyiv", "flew to Paris") it stays the state."""
+    s = p.s
+    if s.resolved and s.code == s.entity and len(s.code) == 3 and s.kind in ("place", "state") \
+            and s.via == "mention" and is_capital(s.text, s.entity):
+        p.s = replace(s, code=s.entity + "GOV", sector="GOV")
+
+
+def an_unknown_name_needs_a_known_partner(sc, p: Pair):
+    """A named actor no dictionary knows ("Haftar", "Douma") is kept with its name and an empty
+    code (resolved=False) when the other side is known from its own words, at lower
+    confidence. Two unknown names, an unknown name facing a pronoun's guess, or an unknown
+    name in a plain statement (01, the noisiest code) make no event: nothing would place it
+    among the actors a user follows."""
+    if p.s.resolved and p.t.resolved:
+        return None
+    if (not p.s.resolved and not p.t.resolved) or p.s.via == "pronoun" or p.t.via == "pronoun" \
+            or p.code[:2] == "01":
+        return NO_EVENT
+    p.conf -= 0.2
+
+
 def one_mention_is_no_dyad(sc, p: Pair):
     """"Erdogan ... his war": one mention (or a pronoun for it) on both sides is no event."""
     if (p.s.start == p.t.start and p.s.end == p.t.end) or p.s.ref == p.t.ref:
@@ -570,9 +596,11 @@ NOUN_RULES = (
 
 PAIR_RULES = (
     citizens_face_their_own_government,
+    an_unknown_name_needs_a_known_partner,
     one_mention_is_no_dyad,
     a_state_on_itself_is_no_dyad,
     placed_agent_needs_a_partner_of_its_kind,
+    a_capital_that_acts_is_its_government,
     fighting_protesters_riot,
     plover_type_of_the_code,
     declared_yield_is_a_concession,
