@@ -409,3 +409,43 @@ def test_an_unknown_name_takes_its_apposition(coder):
     hit = [e for e in evs if e.target == "UGA"]
     assert hit and hit[0].source == "KENCVL" and hit[0].source_resolved
     assert hit[0].source_text.startswith("Jane Wanjiru")
+
+
+# -- coder 0.5: background relations, aims, word senses, plain reports ---------------------
+def test_a_backing_in_a_modifier_is_background_the_main_clause_is_the_event(coder):
+    evs = events(coder, "Erdogan, backed by Baku, ordered strikes against Armenia.")
+    assert [e for e in evs if e.source_entity == "TUR" and e.target_entity == "ARM" and e.cameo[:2] in ("18", "19", "20")]
+    assert not [e for e in evs if e.source_entity == "AZE"]
+    # a participle that reports an act is still an event
+    evs = events(coder, "The Malian convoy, attacked by Nigerien troops, turned back.")
+    assert [e for e in evs if e.source_entity == "NER" and e.target_entity == "MLI" and e.cameo[:2] in ("18", "19")]
+    # "X-backed" names no actor: the attack only
+    evs = events(coder, "Iranian-backed militias attacked Saudi Arabia.")
+    assert not [e for e in evs if e.cameo.startswith("05")]
+
+
+def test_an_aim_is_no_act(coder):
+    evs = events(coder, "Egypt is determined to block Ethiopia's dam.", "Morocco is keen to expel Algerian diplomats.")
+    aims = [e for e in evs if e.source_entity in ("EGY", "MAR")]
+    assert aims and all(e.modality == "intended" for e in aims)
+    assert [e for e in events(coder, "Egypt blocked Ethiopia's dam.") if e.modality == "asserted"]
+
+
+def test_word_senses_dismissal_publication_and_city_names(coder):
+    assert not [e for e in events(coder, "The Kenyan president fired a Ugandan adviser.") if e.cameo[:2] in ("18", "19", "20")]
+    assert [e for e in events(coder, "Kenyan troops fired on Ugandan soldiers.") if e.cameo.startswith("19")]
+    assert not [e for e in events(coder, "The Kremlin released a readout to Ukraine.") if e.cameo.startswith("084")]
+    assert [e for e in events(coder, "Kenya released Ugandan fishermen.") if e.cameo.startswith("084")]
+    # a city naming an accord or policy is no actor; a state's adjective still is
+    evs = events(coder, "Activists in Lisbon condemned the Minsk accords.")
+    assert not [e for e in evs if e.target_entity == "BLR"]
+    assert [e for e in events(coder, "Lithuania condemned the Belarusian crackdown.") if e.target_entity == "BLR"]
+
+
+def test_plain_reports_of_rejection_and_demand(coder):
+    evs = events(coder, "Rome rejected a proposal by Egypt's rulers for a new pipeline.",
+                 "Ugandan rebels again rejected a Sudanese ceasefire offer.",
+                 "Iraqi officials demanded that Turkey withdraw its troops.")
+    assert [e for e in evs if e.source == "ITAGOV" and e.target == "EGYGOV" and e.cameo.startswith("12")]
+    assert [e for e in evs if e.source == "UGAREB" and e.target_entity == "SDN" and e.cameo.startswith("12")]
+    assert [e for e in evs if e.source == "IRQGOV" and e.target == "TUR" and e.cameo.startswith("10")]

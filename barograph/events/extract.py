@@ -36,6 +36,7 @@ from importlib import resources
 
 from barograph.events import codes, dates, rules, wordlists
 from barograph.events.modality import is_question, modality
+from barograph.events.actors import is_capital
 from barograph.events.rules import ANCHORED, UNRESOLVED
 from barograph.events.wordlists import (
     ACCUSE, AGENT_NOUNS, FIRST_PERSON, HOSTILE_LABELS, LEADERSHIP_CHANGE, NATIONLESS_SECTORS, PERSON_AGENTS,
@@ -257,6 +258,9 @@ class SentenceCoder:
             else:
                 men = self.tok_mention.get(t.i)
                 a = self._arg_from_mention(men, t) if men else None
+                if a is not None and t.dep_ == "compound" and not poss and a.kind in ("place", "state") \
+                        and is_capital(a.text, a.entity):
+                    a = None   # "the Mexico City policy", "the Minsk accords": a city names no owner
             if a:
                 if h.pos_ == "NOUN" and h.lemma_.lower() in AGENT_NOUNS and a.resolved:
                     self.ctx.described[h.lemma_.lower()] = a   # "a CIA delegation" ... "the delegation"
@@ -279,10 +283,13 @@ class SentenceCoder:
 
     def _stand_ins(self, targets) -> list:
         """Who an act or policy that names no actor stands for: its named owner ("China's
-        deployment"), or the one whose leadership change it is ("the resignation of X")."""
+        deployment"), the one whose leadership change it is ("the resignation of X"), or
+        whoever it is by ("a request by X's rulers")."""
         return [c for t in targets for c in self._named_owners(t)] + [
             p for t in targets if t.lemma_.lower() in LEADERSHIP_CHANGE for c in t.children
-            if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
+            if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"] + [
+            p for t in targets for c in t.children if c.dep_ == "prep" and c.lower_ == "by"
+            for p in c.children if p.dep_ == "pobj"]
 
     def _own(self, h) -> bool:
         """An agent noun owned by a possessive pronoun and naming no one itself ("its troops")."""

@@ -25,7 +25,7 @@ from barograph.events import codes, verbs
 from barograph.events.actors import is_capital
 from barograph.events.modality import INTENDED, modality
 from barograph.events.wordlists import (
-    event_nouns,
+    BACKGROUND_ROOTS, CAPTIVES, CLAUSE_TARGET_VERBS, DISMISS, PERSON_AGENTS, event_nouns,
     ACCUSE, ACT_GOVERNORS, AID_OBJECTS, ASPECT_GOVERNORS, CEASE, CIVILIAN_SECTORS, DECLARE,
     DEMAND_AUX, FOR_ROOTS, FROM_ROOTS, IN_TARGET_ROOTS, LABEL_VERBS, LIGHT, MATERIAL_GIVE,
     MOVEMENT, NEUTRAL_REPORT, NOUN_TARGET_PREPS, PROTEST_CROWDS, RECIPROCAL_ROOTS,
@@ -130,6 +130,37 @@ def dictionary_code(sc, f: VerbFrame):
         if f.code is None and f.v.lower_ in sc.dic.forms:
             f.code, f.reverse, f.matched = verbs.lookup(sc.dic, sc.dic.forms[f.v.lower_], f.words)
     if f.code is None:
+        return NO_EVENT
+
+
+def a_relation_in_a_modifier_is_background(sc, f: VerbFrame):
+    """"Assad, backed by Moscow, used chemical weapons": a participle modifying an actor states
+    a standing relation (backing, support, alliance, aid) as background; the main clause is the
+    event. Other participles ("the convoy, attacked by rebels,") still report an act."""
+    v = f.v
+    if v.dep_ in ("acl", "advcl") and v.tag_ == "VBN" and codes.root(f.code) in BACKGROUND_ROOTS and (
+            v.dep_ == "acl" or any(c.dep_ == "agent" for c in v.children)):
+        return NO_EVENT
+
+
+def firing_a_person_is_dismissal(sc, f: VerbFrame):
+    """"fired the minister", "sacked two generals": with a person as object these verbs dismiss,
+    no military force (CAMEO 18-20); "fired rockets at X" keeps its object of fire."""
+    if f.lemma in DISMISS and codes.root(f.code) in ("18", "19", "20") and any(
+            o.lemma_.lower() in PERSON_AGENTS or o.ent_type_ == "PERSON" or (
+                (a := sc.actor(o)) is not None and a.kind in ("person", "agent") and a.via == "mention")
+            for o in f.objs) and not any(c.dep_ == "prep" and c.lower_ in ("at", "on", "into", "upon")
+                                         for c in f.v.children):
+        return NO_EVENT
+
+
+def a_release_frees_people(sc, f: VerbFrame):
+    """"released prisoners" frees people (CAMEO 084); "released accounts of a call", "released
+    a report" publish something: a release whose objects are neither actors nor people held
+    (data: captives) is no 084."""
+    if f.code.startswith("084") and f.objs and not any(
+            sc.actor(o) is not None or o.lemma_.lower() in CAPTIVES or o.ent_type_ in ("PERSON", "NORP")
+            for o in f.objs):
         return NO_EVENT
 
 
@@ -248,10 +279,10 @@ def protest_aims_at_its_purpose(sc, f: VerbFrame):
 
 
 def reported_clause_names_the_target(sc, f: VerbFrame):
-    """"X argues that Y has lost legitimacy": a speech or accusation verb with no object is
-    aimed at the subject of its clause. "says Y must go" (must, has to) is a demand (100);
+    """"X argues that Y has lost legitimacy", "demanded that Y return the archives": a speech,
+    accusation or demand verb with no object is aimed at the subject of its clause. "says Y must go" (must, has to) is a demand (100);
     "X said Y did Z" or "Y should do Z" (advice) is about Y, no act of X towards Y."""
-    if not f.targets and not f.passive and f.lemma in SPEECH | ACCUSE | {"argue", "insist"}:
+    if not f.targets and not f.passive and f.lemma in SPEECH | ACCUSE | CLAUSE_TARGET_VERBS:
         s, clause = sc._statement_target(f.v)
         if s is not None:
             if any(c.dep_ == "aux" and c.lower_ in DEMAND_AUX for c in clause.children) or (
@@ -551,6 +582,9 @@ VERB_RULES = (
     joining_in_an_act_is_the_act,
     hostile_label_criticises,
     dictionary_code,
+    a_relation_in_a_modifier_is_background,
+    firing_a_person_is_dismissal,
+    a_release_frees_people,
     calling_someone_names_them,
     stopping_a_fight_de_escalates,
     aspect_verb_leaves_the_act_to_its_complement,
