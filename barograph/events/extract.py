@@ -7,7 +7,8 @@ grammatical relations: active subject -> source, object or prepositional object 
 passive subject -> target, "by" agent -> source; a verb without a subject borrows one from
 what governs it (coordination, "threatening to attack", relative clauses, "joined X in
 bombing", "accused of shipping"); pronouns take the last compatible actor in the article;
-"we"/"I" inside reported speech take the speaker. An event needs both actors resolved.
+"we"/"I" inside reported speech take the speaker. An event needs both sides named; a named
+entity no dictionary knows is kept with its name and an empty code (resolved=False).
 
 This module reads the parse (who a token names, a verb's subjects and frame); what it decides
 about events are the named rules of rules.py, run in the order listed there, with the word
