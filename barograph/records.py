@@ -115,7 +115,9 @@ class Event:
     # the parse's actors), recoded (rules' actors, classifier's class), intent (a stated
     # intention or refusal coded as the CAMEO act it is)
     method: str = "rules"
-    source_resolved: bool = True  # False: an actor kept by name, with no dictionary code
+    # False: a named actor no dictionary knows, kept with its name (source_text/target_text)
+    # and an empty code, as GDELT and ICEWS keep actor names
+    source_resolved: bool = True
     target_resolved: bool = True
 
     def to_json(self) -> dict[str, Any]:

@@ -250,3 +250,30 @@ def test_a_place_after_an_agent_with_its_own_country_is_its_own_mention(r):
     assert ("officials from Chad", "TCDGOV") in got
     assert code(r, "the ambassador of Kenya") == ("KENGOV", "KEN")
 
+
+
+def test_actor_files_are_part_of_the_version(tmp_path, monkeypatch):
+    """`recode` can only see stale events if the coder version changes with the actor files."""
+    monkeypatch.delenv("BAROGRAPH_ACTORS", raising=False)
+    f = tmp_path / "mine.actors.txt"
+    f.write_text("@kind person\nJane Roe = GBRGOV\n", encoding="utf-8")
+    first = ActorResolver(extra_files=[f]).digest
+    assert ActorResolver(extra_files=[f]).digest == first          # same files, same version
+    f.write_text("@kind person\nJane Roe = FRAGOV\n", encoding="utf-8")
+    second = ActorResolver(extra_files=[f]).digest
+    builtin = ActorResolver().digest
+    assert len({first, second, builtin}) == 3
+    monkeypatch.setenv("BAROGRAPH_ACTORS", str(f))                 # a user's file by environment
+    assert ActorResolver().digest == second
+
+
+def test_the_coder_version_changes_with_an_actor_file(tmp_path, monkeypatch):
+    from barograph.events.coder import Coder
+
+    monkeypatch.delenv("BAROGRAPH_ACTORS", raising=False)
+    f = tmp_path / "mine.actors.txt"
+    f.write_text("@kind person\nJane Roe = GBRGOV\n", encoding="utf-8")
+    mine = Coder(ActorResolver(extra_files=[f])).version
+    assert mine != Coder(ActorResolver()).version
+    f.write_text("@kind person\nJane Roe = GBRMIL\n", encoding="utf-8")
+    assert Coder(ActorResolver(extra_files=[f])).version != mine

@@ -364,3 +364,88 @@ def test_forces_a_state_sends_go_with_it_to_the_destination(coder):
     assert not [e for e in evs if e.target in ("NERMIL", "MOZMIL")]
     # a named national force stays the target of a verb that does not move it
     assert [e for e in events(coder, "Chad praised the Nigerien army.") if e.target == "NERMIL"]
+
+
+# -- coder 0.5: actors with recall ---------------------------------------------------------
+def test_a_capital_acts_as_its_government_but_is_hit_as_its_state(coder):
+    evs = events(coder, "Ankara rejected the Greek proposal.", "Somali militants attacked Nairobi.")
+    assert [e for e in evs if e.source == "TURGOV" and e.target_entity == "GRC" and e.cameo.startswith("12")]
+    hit = [e for e in evs if e.source_entity == "SOM" and e.cameo.startswith("19")]
+    assert hit and hit[0].target == "KEN"
+    # a capital facing its own state is still no dyad
+    assert not [e for e in events(coder, "Ankara warned Turkish exporters.") if e.source_entity == e.target_entity
+                and e.target == "TUR"]
+
+
+def test_capitals_missing_from_the_dictionaries_come_from_the_table():
+    from barograph.events.actors import ActorResolver, is_capital
+
+    m = ActorResolver.default().resolve("Ngerulmud")
+    assert m is not None and m.entity == "PLW"
+    assert is_capital("the Hague", "NLD") and not is_capital("Rotterdam", "NLD") and not is_capital("Berlin", "FRA")
+
+
+def test_rulers_and_leaders_of_a_state_are_its_government(coder):
+    evs = events(coder, "The leaders of Bolivia met Chile's rulers in Arica.")
+    assert [e for e in evs if e.source == "BOLGOV" and e.target == "CHLGOV" and e.cameo.startswith("04")]
+
+
+def test_an_unknown_name_is_kept_with_its_name_and_no_code(coder):
+    evs = events(coder, "Jean Dupont criticised Morocco.")
+    hit = [e for e in evs if e.target == "MAR" and e.cameo.startswith("11")]
+    assert hit and hit[0].source == "" and hit[0].source_text == "Jean Dupont"
+    assert hit[0].source_resolved is False and hit[0].target_resolved is True
+    known = [e for e in events(coder, "Tunisia criticised Morocco.") if e.cameo.startswith("11")]
+    assert known[0].source_resolved and hit[0].confidence < known[0].confidence
+    assert {"source_resolved", "target_resolved"} <= set(hit[0].to_json())
+    # two unknown names, or a pronoun's guess facing one, place nothing
+    assert not events(coder, "Jean Dupont criticised Acme Holdings.")
+    assert not [e for e in events(coder, "Morocco recalled its envoy.", "It criticised Jean Dupont.")
+                if not e.target_resolved]
+
+
+def test_an_unknown_name_takes_its_apposition(coder):
+    evs = events(coder, "Jane Wanjiru, a Kenyan activist, criticised Uganda.")
+    hit = [e for e in evs if e.target == "UGA"]
+    assert hit and hit[0].source == "KENCVL" and hit[0].source_resolved
+    assert hit[0].source_text.startswith("Jane Wanjiru")
+
+
+# -- coder 0.5: background relations, aims, word senses, plain reports ---------------------
+def test_a_backing_in_a_modifier_is_background_the_main_clause_is_the_event(coder):
+    evs = events(coder, "Erdogan, backed by Baku, ordered strikes against Armenia.")
+    assert [e for e in evs if e.source_entity == "TUR" and e.target_entity == "ARM" and e.cameo[:2] in ("18", "19", "20")]
+    assert not [e for e in evs if e.source_entity == "AZE"]
+    # a participle that reports an act is still an event
+    evs = events(coder, "The Malian convoy, attacked by Nigerien troops, turned back.")
+    assert [e for e in evs if e.source_entity == "NER" and e.target_entity == "MLI" and e.cameo[:2] in ("18", "19")]
+    # "X-backed" names no actor: the attack only
+    evs = events(coder, "Iranian-backed militias attacked Saudi Arabia.")
+    assert not [e for e in evs if e.cameo.startswith("05")]
+
+
+def test_an_aim_is_no_act(coder):
+    evs = events(coder, "Egypt is determined to block Ethiopia's dam.", "Morocco is keen to expel Algerian diplomats.")
+    aims = [e for e in evs if e.source_entity in ("EGY", "MAR")]
+    assert aims and all(e.modality == "intended" for e in aims)
+    assert [e for e in events(coder, "Egypt blocked Ethiopia's dam.") if e.modality == "asserted"]
+
+
+def test_word_senses_dismissal_publication_and_city_names(coder):
+    assert not [e for e in events(coder, "The Kenyan president fired a Ugandan adviser.") if e.cameo[:2] in ("18", "19", "20")]
+    assert [e for e in events(coder, "Kenyan troops fired on Ugandan soldiers.") if e.cameo.startswith("19")]
+    assert not [e for e in events(coder, "The Kremlin released a readout to Ukraine.") if e.cameo.startswith("084")]
+    assert [e for e in events(coder, "Kenya released Ugandan fishermen.") if e.cameo.startswith("084")]
+    # a city naming an accord or policy is no actor; a state's adjective still is
+    evs = events(coder, "Activists in Lisbon condemned the Minsk accords.")
+    assert not [e for e in evs if e.target_entity == "BLR"]
+    assert [e for e in events(coder, "Lithuania condemned the Belarusian crackdown.") if e.target_entity == "BLR"]
+
+
+def test_plain_reports_of_rejection_and_demand(coder):
+    evs = events(coder, "Rome rejected a proposal by Egypt's rulers for a new pipeline.",
+                 "Ugandan rebels again rejected a Sudanese ceasefire offer.",
+                 "Iraqi officials demanded that Turkey withdraw its troops.")
+    assert [e for e in evs if e.source == "ITAGOV" and e.target == "EGYGOV" and e.cameo.startswith("12")]
+    assert [e for e in evs if e.source == "UGAREB" and e.target_entity == "SDN" and e.cameo.startswith("12")]
+    assert [e for e in evs if e.source == "IRQGOV" and e.target == "TUR" and e.cameo.startswith("10")]

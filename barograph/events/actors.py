@@ -14,7 +14,9 @@ supplies the entity and the agent the sector (TUR + MED -> TURMED). Policy decis
   country's elite, ISO3 + ELI, as Phoenix does, never as its government.
 * With no date the open-ended role wins (an incumbent), else the undated fallback.
 * Capitals are their state with no sector ("Moscow" -> RUS); seats of power carry their
-  organ ("the Kremlin" -> RUSGOV, "the Pentagon" -> USAMIL). "Brussels" stays BEL.
+  organ ("the Kremlin" -> RUSGOV, "the Pentagon" -> USAMIL). "Brussels" stays BEL. Every
+  capital of data/barograph/capitals.txt is a name of its state (``is_capital`` tells the
+  extractor, which reads a capital that acts as the state's government: "Berlin rejected").
 * "in/from X" after an agent joins the mention only when nothing before the agent (a
   country, name or possessive pronoun) says whose it is: "officials from Chad" -> TCDGOV, but
   "Ugandan soldiers from Burundi" -> UGAMIL and BDI, "its troops in Syria" -> troops and SYR.
@@ -214,7 +216,33 @@ _BUILTIN_FILES = [("petrarch2", "Phoenix.Countries.actors.txt"),
                   ("petrarch2", "Phoenix.International.actors.txt"),
                   ("petrarch2", "Phoenix.MilNonState.actors.txt"),
                   ("petrarch2", "Phoenix.agents.txt"), ("petrarch2", "Phoenix.discards.txt"),
-                  ("actors", "barograph.actors.txt")]
+                  ("actors", "barograph.actors.txt"), ("barograph", "capitals.txt")]
+
+
+_CAPITALS: dict[tuple[str, ...], str] | None = None
+
+
+def capitals() -> dict[tuple[str, ...], str]:
+    """Capital name (token keys) -> ISO3 of its state, from data/barograph/capitals.txt."""
+    global _CAPITALS
+    if _CAPITALS is None:
+        table = {}
+        for line in _data_text("barograph", "capitals.txt").splitlines():
+            line = line.split("#", 1)[0].strip()
+            if line:
+                iso, _, names = line.partition(" ")
+                for name in names.split("|"):
+                    if phrase_key(name):
+                        table[phrase_key(name)] = iso
+        _CAPITALS = table
+    return _CAPITALS
+
+
+def is_capital(text: str, entity: str) -> bool:
+    """Whether ``text`` ("Berlin", "the Hague") names the capital of ``entity`` (an ISO3)."""
+    keys = phrase_key(text)
+    got = capitals().get(keys) or (capitals().get(keys[1:]) if keys[:1] == ("THE",) else None)
+    return bool(entity) and got == entity
 
 
 def _add_barograph_file(t: _Tables, text: str, source: str) -> None:
@@ -254,18 +282,34 @@ def _build_builtin() -> _Tables:
     for ph in read_discards(_data_text("petrarch2", "Phoenix.discards.txt")):
         t._put(ph, (_DISCARD, None, 0, False), weak=True)
     _add_barograph_file(t, _data_text("actors", "barograph.actors.txt"), "barograph.actors.txt")
+    for phrase, iso in capitals().items():   # capitals no dictionary names are still their state
+        if phrase not in t.phrases:
+            t.add_group(ActorGroup("_".join(phrase), "place", [Role(iso)], [phrase], "capitals.txt"))
     return t
+
+
+def _builtin_hash() -> str:
+    """Hash of the built-in actor data and of the code that reads and matches it."""
+    h = hashlib.sha256(str(FORMAT_VERSION).encode())
+    for parts in _BUILTIN_FILES:
+        h.update(_data_text(*parts).encode("utf-8", "replace"))
+    for code_file in ("actor_dictionaries.py", "actors.py"):     # the build's logic too
+        try:
+            h.update(Path(__file__).with_name(code_file).read_bytes())
+        except OSError:
+            h.update(code_file.encode())
+    try:
+        import pycountry      # ISO names are the lowest-priority actor names
+        h.update(str(getattr(pycountry, "__version__", "")).encode())
+    except ImportError:
+        pass
+    return h.hexdigest()
 
 
 def _cache_path() -> Path | None:
     try:
         import platformdirs
-        h = hashlib.sha256(str(FORMAT_VERSION).encode())
-        for parts in _BUILTIN_FILES:
-            h.update(_data_text(*parts).encode("utf-8", "replace"))
-        for code_file in ("actor_dictionaries.py", "actors.py"):     # the build's logic too
-            h.update(Path(__file__).with_name(code_file).read_bytes())
-        return Path(platformdirs.user_cache_dir("barograph")) / f"actors-{h.hexdigest()[:16]}.pickle"
+        return Path(platformdirs.user_cache_dir("barograph")) / f"actors-{_builtin_hash()[:16]}.pickle"
     except Exception:
         return None
 
@@ -308,6 +352,7 @@ class ActorResolver:
 
     def __init__(self, extra_files: list[str | Path] | tuple = (), use_builtin: bool = True):
         t = _load_builtin() if use_builtin else _Tables()
+        h = hashlib.sha256(_builtin_hash().encode() if use_builtin else b"no-builtin")
         for f in list(extra_files) + _env_files():
             p = Path(f)
             try:
@@ -317,8 +362,11 @@ class ActorResolver:
             except (OSError, UnicodeDecodeError) as e:
                 raise BadInput(str(p), f"cannot read actor file: {e}") from None
             _add_barograph_file(t, text, str(p))
+            h.update(b"\0" + text.encode("utf-8"))   # a user's file codes actors too
         t.finish()
         self._t = t
+        # part of the coder version: events coded with other actor files are stale for `recode`
+        self.digest = h.hexdigest()[:10]
 
     @classmethod
     def default(cls) -> "ActorResolver":

@@ -26,7 +26,9 @@ GOVERNOR_MODALITY = {
                    "prefer", "aim", "attempt", "dare", "insist", "recommend", "push", "press", "encourage",
                    "invite", "imagine", "provoke", "allow", "permit"},
     INTENDED: {"plan", "intend", "threaten", "vow", "pledge", "promise", "prepare", "decide",
-               "resolve", "agree", "offer", "schedule", "go", "mean", "determine", "commit"},
+               "resolve", "agree", "offer", "schedule", "go", "mean", "determine", "commit",
+               # adjectives of an aim: "is determined to disrupt X" is no act yet
+               "determined", "intent", "eager", "keen", "bent", "poised"},
     NEGATED: {"deny", "refuse", "fail", "avoid", "decline", "reject", "stop", "cease", "halt",
               "abandon", "refrain", "prevent", "forbid", "ban", "oppose", "rule", "deter"},
     CLAIMED: {"accuse", "allege", "charge", "claim", "blame", "suspect", "report", "say", "tell",
