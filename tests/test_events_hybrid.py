@@ -41,7 +41,8 @@ def model_only(coder, text: str, probs, spans=None, date: str = "2024-03-04", **
     doc = coder.nlp(text)
     view = hybrid.SentenceView(doc, Sentence("a1", 0, 0, len(text), text), art,
                                coder.resolver.mentions(text, date), [], coder.dic, "test",
-                               np.array(probs, dtype=np.float32), Settings(**settings), spans or {})
+                               np.array(probs, dtype=np.float32),
+                               Settings(**{"min_source_score": 0.0, **settings}), spans or {})
     return hybrid.combine(view, [])
 
 
@@ -75,6 +76,13 @@ def test_model_event_takes_the_taggers_spans(coder_for):
     assert e.source_text == "The Qorvath Brigade" and e.source == "" and e.source_resolved is False
     assert e.target_text == "four Afghan police officers" and e.target_entity == "AFG"
     assert class_of(e.cameo) == MCONF
+
+
+def test_no_source_seen_by_the_tagger_no_event(coder_for):
+    # commentary: the tagger marks no one acting, so the parse's subject is not taken as one
+    text = "Lisbon rejected a proposal by Morocco's government for a new fishing quota."
+    assert not model_only(coder_for({}), text, _p(VCONF), {}, min_source_score=1.0)
+    assert model_only(coder_for({}), text, _p(VCONF), {"source": [0, 6, 1.5]}, min_source_score=1.0)
 
 
 def test_unnamed_source_gives_no_event(coder_for):

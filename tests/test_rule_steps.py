@@ -15,7 +15,7 @@ LISTS = ("VERB_RULES", "OBJECT_RULES", "FALLBACK_TARGET_RULES", "NOUN_RULES", "P
 def coder():
     from barograph.events.coder import Coder
 
-    return Coder()
+    return Coder(classifier=None)   # the rules alone
 
 
 def code(coder, *sentences):

@@ -32,8 +32,9 @@ sys.path.insert(0, str(ROOT / "training"))
 import split  # noqa: E402
 
 COUNTED = ("asserted", "claimed")
-GRID = {"min_source_score": [1.0, 2.0, 3.0], "model_min": [0.9, 0.97], "need_named": [1, 2]}
-FIXED = {"recode_min": 1.01, "gate": "dictionary", "present_ok": True}
+GRID = {"min_source_score": [0.5, 1.0], "need_named": [0, 1], "local_targets": [True, False],
+        "recode_min": [0.9, 1.01]}
+FIXED = {"gate": "any", "present_ok": True, "model_min": 0.0}
 SEED_FLOOR = 0.85   # quad-class F1 the seed page's gold must keep (shared/eval/seed-gold.jsonl)
 SHARED = ROOT.parent / "shared"
 

@@ -103,6 +103,7 @@ class Settings:
     # the tagger's summed probability over the source it marks: on news that reports an event
     # it finds one almost always; on analysis and comment mostly none (docs/coding.md)
     min_source_score: float = 1.5
+    local_targets: bool = True   # False: with no object of its own, the sentence's other actor
     use_rules: bool = True       # False: the classifier on the parse alone (for the ablation)
     # which predicates may carry a parse event: "any" verb; a "dictionary" verb; or one whose
     # dictionary codes include the class the classifier reads ("agree")
@@ -472,6 +473,8 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
             tgt = cand
     if tgt is None and subj is not None:
         tgt = _best_target(actors, chosen, subj, src)
+    if tgt is None and not view.settings.local_targets:
+        tgt = actors.nearest_other(src)
     if tgt is None:
         return events
     if int(src.named) + int(tgt.named) < view.settings.need_named:
