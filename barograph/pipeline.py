@@ -22,10 +22,9 @@ import duckdb
 from barograph.errors import BadInput, StoreError
 from barograph.records import Article, Document, Event, Sentence
 
-# A transaction holds at most this many documents and about this much text: big enough that
+# A transaction holds at most BAROGRAPH_BATCH_DOCUMENTS documents and about this much text: big enough that
 # commits cost little, small enough that memory stays flat and an interruption loses little.
 # When coding, batches are smaller because parsing is ~100x slower than storing.
-BATCH_DOCUMENTS = int(os.environ.get("BAROGRAPH_BATCH_DOCUMENTS", 4000))
 BATCH_CHARS = 6_000_000
 BATCH_CHARS_CODED = 400_000
 
@@ -140,12 +139,15 @@ def _stderr():
 
 
 def _batches(docs: Iterator[Document], max_chars: int) -> Iterator[list[Document]]:
+    from barograph import settings
+
+    max_docs = settings.get("BAROGRAPH_BATCH_DOCUMENTS")
     batch: list[Document] = []
     chars = 0
     for d in docs:
         batch.append(d)
         chars += len(d.text)
-        if len(batch) >= BATCH_DOCUMENTS or chars >= max_chars:
+        if len(batch) >= max_docs or chars >= max_chars:
             yield batch
             batch, chars = [], 0
     if batch:
@@ -389,7 +391,9 @@ def _input_sizes(paths: list[str]) -> dict[str, int]:
 
 def _bound_memory(con) -> None:
     """Cap DuckDB's buffers (BAROGRAPH_DB_MEMORY, default 256MB) so a long ingest stays flat."""
-    con.execute(f"SET memory_limit = '{os.environ.get('BAROGRAPH_DB_MEMORY', '256MB')}'")
+    from barograph import settings
+
+    con.execute(f"SET memory_limit = '{settings.get('BAROGRAPH_DB_MEMORY')}'")
     con.execute("SET preserve_insertion_order = false")
 
 

@@ -57,7 +57,7 @@ def test_workers_store_exactly_what_one_process_stores(tmp_path, shared, sample_
     src = _corpus(tmp_path / "in", shared, sample_path)
     one = ingest([src], tmp_path / "one.duckdb", code=False, progress=False, workers=1)
 
-    monkeypatch.setattr(prepare, "POOL_MIN_CHARS", 0)   # small test input: use the pool anyway
+    monkeypatch.setenv("BAROGRAPH_POOL_MIN_CHARS", "0")   # small test input: use the pool anyway
     pooled = []
     real = prepare.Preparer._map_pool
     monkeypatch.setattr(prepare.Preparer, "_map_pool", lambda self, docs: pooled.append(len(docs)) or real(self, docs))

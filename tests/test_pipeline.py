@@ -151,9 +151,7 @@ def test_failing_coder_rejects_only_its_document(tmp_path):
 
 @pytest.mark.parametrize("batch", [1, 1000])
 def test_counts_do_not_depend_on_batch_size(tmp_path, monkeypatch, batch):
-    import barograph.pipeline as pl
-
-    monkeypatch.setattr(pl, "BATCH_DOCUMENTS", batch)
+    monkeypatch.setenv("BAROGRAPH_BATCH_DOCUMENTS", str(batch))
     recs = [{"id": f"a{i}", "text": t} for i, t in enumerate(STORIES)]
     a = jsonl(tmp_path / "a.jsonl", recs)
     b = jsonl(tmp_path / "b.jsonl", recs + recs[:1])   # the same record bytes again, twice

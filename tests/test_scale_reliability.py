@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from barograph import settings
 from barograph.errors import StoreError
 
 BAROGRAPH = str(Path(sys.executable).with_name("barograph"))
@@ -77,7 +78,7 @@ def test_50_mb_of_jsonl_is_ingested_in_bounded_memory(shared, tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.timeout(3600)
-@pytest.mark.skipif(os.environ.get("BAROGRAPH_SLOW") != "1", reason="set BAROGRAPH_SLOW=1 for the 1 GB ingest")
+@pytest.mark.skipif(not settings.get("BAROGRAPH_SLOW"), reason="set BAROGRAPH_SLOW=1 for the 1 GB ingest")
 def test_1_gb_of_jsonl_is_ingested_in_bounded_memory(shared, tmp_path):
     _ingest_bounded(shared, tmp_path, 1024 * MB, timeout=3500)
 

@@ -67,10 +67,8 @@ def db(tmp_path):
 
 @pytest.mark.slow
 def test_reads_during_an_upload_are_consistent(db, tmp_path, monkeypatch):
-    import barograph.pipeline
-
     # many commits, as a large upload would make, so readers can land between them
-    monkeypatch.setattr(barograph.pipeline, "BATCH_DOCUMENTS", 15)
+    monkeypatch.setenv("BAROGRAPH_BATCH_DOCUMENTS", "15")
     news = tmp_path / "news.jsonl"
     write_jsonl(news, 300)
     with LiveServer(create_app(db, token=TOKEN)) as s:

@@ -139,8 +139,9 @@ def plan(paths: Sequence[str], run: RunDir, *, code: bool, shard_docs: int | Non
     run.prepare()
     previous = run.load_manifest()
     # sizes: given, else $BAROGRAPH_SHARD_DOCS, else the run being resumed, else the defaults
-    env = os.environ.get("BAROGRAPH_SHARD_DOCS")
-    shard_docs = shard_docs or (int(env) if env else None) or (previous or {}).get("shard_docs") or DEFAULT_SHARD_DOCS
+    from barograph import settings
+
+    shard_docs = shard_docs or settings.get("BAROGRAPH_SHARD_DOCS") or (previous or {}).get("shard_docs") or DEFAULT_SHARD_DOCS
     shard_chars = shard_chars or (previous or {}).get("shard_chars") or DEFAULT_SHARD_CHARS
     manifest = {
         "format": 1,

@@ -14,9 +14,11 @@ from barograph.store.schema import LATEST, MIGRATIONS
 
 def default_db_path() -> Path:
     """The user's data directory, unless BAROGRAPH_DB says otherwise."""
-    env = os.environ.get("BAROGRAPH_DB")
+    from barograph import settings
+
+    env = settings.get("BAROGRAPH_DB")
     if env:
-        return Path(env)
+        return env
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("barograph")) / "barograph.duckdb"
@@ -33,7 +35,9 @@ def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> d
     # for its lock (BAROGRAPH_LOCK_WAIT seconds) instead of failing at once.
     import time
 
-    deadline = time.monotonic() + float(os.environ.get("BAROGRAPH_LOCK_WAIT", "10"))
+    from barograph import settings
+
+    deadline = time.monotonic() + settings.get("BAROGRAPH_LOCK_WAIT")
     while True:
         try:
             con = duckdb.connect(str(p), read_only=read_only)
