@@ -1,5 +1,9 @@
 """One reader per input format; each turns an open binary stream into `Document`s.
 
+`INPUTS` (at the end) is the registry every caller uses: a format's extensions, its content
+sniffer and its reader, so a new input format is one reader and one line there; the web
+upload's `kind` names come from it too.
+
 Record formats (JSONL, CSV, feeds) are read one record at a time, so a large dump never sits
 in memory; a bad record is reported and skipped, its neighbours still come through.
 """
@@ -12,6 +16,7 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import BinaryIO
 
 from barograph.errors import BadInput
@@ -26,37 +31,52 @@ _HTML_RE = re.compile(rb"<(?:!doctype\s+html|html|head|body|article|p|div)[\s>]"
 _FEED_RE = re.compile(rb"<(?:rss|feed|rdf:RDF)[\s>]", re.IGNORECASE)
 _XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")   # lone surrogates (JSON "\\ud800" escapes) are not text
-_EXT = {
-    ".txt": "text", ".text": "text", ".md": "text",
-    ".html": "html", ".htm": "html", ".xhtml": "html", ".shtml": "html",
-    ".rss": "feed", ".atom": "feed", ".xml": "feed", ".rdf": "feed",
-    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".jsonlines": "jsonl",
-    ".csv": "csv", ".tsv": "csv",
-}
+
+
+# -- recognising a format --------------------------------------------------------------------
+def _start(head: bytes) -> bytes:
+    """The head without a UTF-8 byte-order mark and leading white space (first 4 KB)."""
+    b = bom(head)
+    start = head[b[1]:] if b and b[1] == 3 else head
+    return start.lstrip()[:4096]
+
+
+def _looks_feed(head: bytes) -> bool:
+    first = _start(head)
+    return first.startswith(b"<") and bool(_FEED_RE.search(first))
+
+
+def _looks_html(head: bytes) -> bool:
+    first = _start(head)
+    return first.startswith(b"<") and bool(_HTML_RE.search(first))
+
+
+def _looks_jsonl(head: bytes) -> bool:
+    first = _start(head)
+    if not first.startswith(b"{"):
+        return False
+    try:
+        return isinstance(json.loads(first.split(b"\n", 1)[0]), dict)
+    except ValueError:
+        return False
+
+
+def _feed_or_html(head: bytes) -> str | None:
+    """An .xml/.rss file that holds a web page rather than a feed is read as the page."""
+    if not _FEED_RE.search(head[:4096]) and _HTML_RE.search(head[:4096]):
+        return "html"
+    return None
 
 
 def sniff(head: bytes, suffix: str = "") -> str:
-    """The format of an input, from its extension, else from its first bytes."""
-    kind = _EXT.get(suffix.lower())
-    if kind == "feed" and not _FEED_RE.search(head[:4096]):
-        return "html" if _HTML_RE.search(head[:4096]) else "feed"
-    if kind:
-        return kind
-    b = bom(head)
-    start = head[b[1]:] if b and b[1] == 3 else head
-    first = start.lstrip()[:4096]
-    if first.startswith(b"<"):
-        if _FEED_RE.search(first):
-            return "feed"
-        if _HTML_RE.search(first):
-            return "html"
-    if first.startswith(b"{"):
-        line = first.split(b"\n", 1)[0]
-        try:
-            if isinstance(json.loads(line), dict):
-                return "jsonl"
-        except ValueError:
-            pass
+    """The format of an input (a name in INPUTS), from its extension, else from its first bytes."""
+    suffix = suffix.lower()
+    for name, fmt in INPUTS.items():
+        if suffix in fmt.suffixes:
+            return (fmt.recheck(head) if fmt.recheck else None) or name
+    for name, fmt in INPUTS.items():
+        if fmt.sniff is not None and fmt.sniff(head):
+            return name
     return "text"
 
 
@@ -337,3 +357,59 @@ def read_feed(raw: bytes, name: str, where: str, report: Report) -> Iterator[Doc
             encoding=parsed.get("encoding"), title=title, date=iso_date(date),
             url=_str(e.get("link")), outlet=outlet, author=_str(e.get("author")),
         )
+
+
+# -- the registry of input formats -----------------------------------------------------------
+@dataclass
+class Source:
+    """One open input, as every reader in INPUTS takes it."""
+
+    stream: BinaryIO
+    name: str
+    where: str
+    size: int | None
+    report: Report
+    text_column: str | None = None
+    stdin: bool = False
+
+
+@dataclass(frozen=True)
+class InputFormat:
+    """How an input format is recognised (extension, content) and read into Documents.
+
+    `sniff(head)`: whether the first bytes look like this format (None: only by extension);
+    `recheck(head)`: with a matching extension, another format's name when the content says so.
+    """
+
+    suffixes: tuple[str, ...]
+    sniff: Callable[[bytes], bool] | None
+    read: Callable[[Source], Iterator[Document]]
+    aliases: tuple[str, ...] = ()
+    recheck: Callable[[bytes], str | None] | None = None
+
+
+def _whole(src: Source) -> bytes:
+    return read_whole(src.stream, src.where, src.size)
+
+
+# Checked in this order when sniffing content; a new input format is one reader and one line here.
+INPUTS: dict[str, InputFormat] = {
+    "feed": InputFormat((".rss", ".atom", ".xml", ".rdf"), _looks_feed,
+                        lambda src: read_feed(_whole(src), src.name, src.where, src.report),
+                        aliases=("rss", "atom", "xml"), recheck=_feed_or_html),
+    "html": InputFormat((".html", ".htm", ".xhtml", ".shtml"), _looks_html,
+                        lambda src: iter([read_html(_whole(src), src.name, src.where)])),
+    "jsonl": InputFormat((".jsonl", ".ndjson", ".json", ".jsonlines"), _looks_jsonl,
+                         lambda src: read_jsonl(src.stream, src.name, src.where, src.report), aliases=("json",)),
+    "csv": InputFormat((".csv", ".tsv"), None,
+                       lambda src: read_csv(src.stream, src.name, src.where, src.report, src.text_column)),
+    "text": InputFormat((".txt", ".text", ".md"), None,
+                        lambda src: iter([read_text(_whole(src), src.name, src.where,
+                                                    "stdin" if src.stdin else "text")]),
+                        aliases=("txt",)),
+}
+
+
+def input_kinds() -> dict[str, str]:
+    """Every name (and alias) of an input format -> the file suffix that makes `sniff` choose it."""
+    return {n: fmt.suffixes[0] for name, fmt in INPUTS.items() for n in (name, *fmt.aliases)}

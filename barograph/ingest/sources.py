@@ -61,18 +61,8 @@ def read_stream(stream: BinaryIO, name: str, where: str, size: int | None, suffi
         stream = io.BufferedReader(stream)
     head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES]
     kind = readers.sniff(head, suffix)
-    if kind == "jsonl":
-        yield from readers.read_jsonl(stream, name, where, report)
-    elif kind == "csv":
-        yield from readers.read_csv(stream, name, where, report, text_column)
-    else:
-        raw = readers.read_whole(stream, where, size)
-        if kind == "feed":
-            yield from readers.read_feed(raw, name, where, report)
-        elif kind == "html":
-            yield readers.read_html(raw, name, where)
-        else:
-            yield readers.read_text(raw, name, where, "stdin" if stdin else "text")
+    src = readers.Source(stream, name, where, size, report, text_column, stdin)
+    yield from readers.INPUTS[kind].read(src)
 
 
 def iter_documents(paths: Iterable[str | os.PathLike], *, errors: Errors,

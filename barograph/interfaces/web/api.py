@@ -5,7 +5,6 @@ blocks the event loop; each takes a read-only view from the app's `Reader` for i
 """
 from __future__ import annotations
 
-import io
 import json
 import os
 import tempfile
@@ -17,7 +16,9 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
+from barograph.analysis.exports import EXPORTS, export_bytes
 from barograph.errors import BadInput, StoreError
+from barograph.ingest.readers import input_kinds
 from barograph.interfaces.web import views
 from barograph.interfaces.web.filters import (
     Filters,
@@ -31,8 +32,8 @@ from barograph.interfaces.web.security import token_ok
 router = APIRouter()
 
 EXPORT_MAX = 1_000_000
-UPLOAD_KINDS = {"jsonl": ".jsonl", "csv": ".csv", "txt": ".txt", "text": ".txt", "html": ".html",
-                "rss": ".xml", "atom": ".xml", "xml": ".xml", "json": ".json"}
+EXPORT_NAMES = tuple(EXPORTS)
+UPLOAD_KINDS = input_kinds()  # format of an upload -> the suffix its temporary file gets
 
 
 @contextmanager
@@ -210,21 +211,15 @@ def api_article(request: Request, article_id: str) -> dict:
 
 
 @router.get("/api/export", tags=["events"])
-def api_export(request: Request, format: Literal["csv", "parquet"] = "csv", f: Filters = Depends(filters),
+def api_export(request: Request, format: Literal[EXPORT_NAMES] = "csv", f: Filters = Depends(filters),  # type: ignore[valid-type]
                limit: int = Query(EXPORT_MAX, ge=1, le=EXPORT_MAX)) -> Response:
-    """Every event matching the filters as a CSV or Parquet download."""
+    """Every event matching the filters as a download in one of the export formats (CSV, Parquet, ...)."""
     with read(request) as store:
         df = views.events_frame(store, f, limit=limit, order="date")
-    if format == "csv":
-        data = df.to_csv(index=False).encode("utf-8")
-        media = "text/csv; charset=utf-8"
-    else:
-        buf = io.BytesIO()
-        df.to_parquet(buf, index=False)
-        data = buf.getvalue()
-        media = "application/vnd.apache.parquet"
-    return Response(data, media_type=media,
-                    headers={"Content-Disposition": f'attachment; filename="barograph-events.{format}"'})
+    fmt = EXPORTS[format]
+    name = "barograph-events" + fmt.suffix
+    return Response(export_bytes(df, format, name), media_type=fmt.media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @router.post("/api/ingest", tags=["write"], status_code=201)
