@@ -7,6 +7,8 @@ from typing import List, Optional
 import typer
 
 from barograph.interfaces.app import app, err, out
+from barograph.interfaces.filters import filter_options
+from barograph.store.query import EventFilter
 
 import_app = typer.Typer(help="Import existing event data (ICEWS quadruples, GDELT 2.0 event files).",
                          no_args_is_help=True)
@@ -28,23 +30,6 @@ def _open(db: Optional[Path], write: bool = False):
             Store(db).close()
             return Store(db, read_only=True)
         raise
-
-
-def _filters(actor, dyad_, undirected, code, since, until, outlet, modality, origin, corpus, text) -> dict:
-    from barograph.store.query import iter_filters
-
-    f = dict(actors=iter_filters(actor), codes=iter_filters(code), since=since, until=until,
-             outlets=iter_filters(outlet), modality=iter_filters(modality), origin=iter_filters(origin),
-             corpus=iter_filters(corpus), text=text)
-    if dyad_:
-        parts = iter_filters([p.replace(":", ",").replace("-", ",") for p in dyad_]) or []
-        if len(parts) != 2:
-            from barograph.errors import BadInput
-
-            raise BadInput("--dyad", "give two actors, e.g. --dyad RUS,TUR")
-        f["dyad"] = tuple(parts)
-        f["undirected"] = undirected
-    return {k: v for k, v in f.items() if v is not None}
 
 
 def _progress(quiet: bool):
@@ -90,28 +75,18 @@ def import_gdelt_cmd(
 
 
 @app.command()
+@filter_options
 def export(
     db: Optional[Path] = DB,
     format: str = typer.Option("csv", "--format", "-f", help="gdelt, plover, parquet or csv."),
     out_path: Path = typer.Option(..., "--out", "-o", help="File to write."),
-    actor: Optional[List[str]] = typer.Option(None, "--actor", help="Events with this actor (repeat or comma-separate)."),
-    dyad: Optional[List[str]] = typer.Option(None, "--dyad", help="A,B: events of A toward B."),
-    undirected: bool = typer.Option(False, "--undirected", help="With --dyad: both directions."),
-    code: Optional[List[str]] = typer.Option(None, "--code", help="CAMEO code or prefix (19, 042)."),
-    since: Optional[str] = typer.Option(None, "--since", help="From this date (YYYY-MM-DD)."),
-    until: Optional[str] = typer.Option(None, "--until", help="Up to this date."),
-    outlet: Optional[List[str]] = typer.Option(None, "--outlet", help="Only these outlets."),
-    modality: Optional[List[str]] = typer.Option(None, "--modality", help="asserted, claimed, hypothetical, ..."),
-    origin: Optional[List[str]] = typer.Option(None, "--origin", help="barograph, icews or gdelt."),
-    corpus: Optional[List[str]] = typer.Option(None, "--corpus", help="Only these corpora."),
-    text: Optional[str] = typer.Option(None, "--text", help="Evidence sentence contains this text."),
+    filters: EventFilter = None,  # type: ignore[assignment]  (the filter options, see interfaces/filters.py)
 ) -> None:
     """Write stored events as GDELT 2.0 columns, PLOVER JSON, Parquet or CSV."""
     from barograph.analysis.exports import export as run
 
-    f = _filters(actor, dyad, undirected, code, since, until, outlet, modality, origin, corpus, text)
     with _open(db) as store:
-        n = run(store, format, out_path, **f)
+        n = run(store, format, out_path, **filters.values())
     err.print(f"wrote {n:,} events to {out_path}")
 
 

@@ -105,7 +105,7 @@ def api_search(request: Request, q: str = Query(..., min_length=2, max_length=20
                f: Filters = Depends(filters), limit: int = Query(50, ge=1, le=1000),
                offset: int = Query(0, ge=0)) -> Response:
     """Full-text search over evidence sentences (the phrase, any case), with the event filters."""
-    f.q = q.strip()
+    f.text = q.strip()
     return cached_json(request, ("search", f.key(), limit, offset), views.search, f, limit=limit, offset=offset)
 
 

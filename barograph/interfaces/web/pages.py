@@ -75,8 +75,7 @@ def overview(request: Request):
 def dyad(request: Request, a: str, b: str, freq: Literal["day", "week", "month"] = "week",
          directed: bool = False, page: int = Query(1, ge=1, le=100_000)):
     check_actor(a, "a"), check_actor(b, "b")
-    f = Filters(dyad=(a, b), undirected=not directed,
-                raw={"dyad": f"{a},{b}", "undirected": None if directed else "true"})
+    f = Filters(dyad=(a, b), undirected=not directed)
     with read(request) as store:
         rows, total = views.events_and_count(store, f, limit=PAGE, offset=(page - 1) * PAGE)
     base = f"/api/dyads/{a}/{b}"
@@ -93,7 +92,7 @@ def actor(request: Request, code: str):
     found = actor_view(request, code)
     if found is None:
         raise HTTPException(404, detail=f"actor {code}: no events stored")
-    f = Filters(actors=[code], raw={"actors": code})
+    f = Filters(actors=[code])
     return render(request, "actor.html", title=code, actor=found, f=f,
                   data={"code": code, "partners": found["partners"]})
 
@@ -113,7 +112,7 @@ def article(request: Request, article_id: str):
 def search(request: Request, f: Filters = Depends(filters), page: int = Query(1, ge=1, le=100_000)):
     with read(request) as store:
         rows, total = views.events_and_count(store, f, limit=PAGE, offset=(page - 1) * PAGE)
-        sentences = views.sentences(store, f.q, limit=20) if f.q else []
+        sentences = views.sentences(store, f.text, limit=20) if f.text else []
         outlets = [r[0] for r in store.con.execute(
             "SELECT outlet FROM events WHERE outlet IS NOT NULL GROUP BY outlet ORDER BY count(*) DESC LIMIT 200").fetchall()]
     return render(request, "search.html", title="Events", f=f, events=rows, total=total, page=page,

@@ -20,22 +20,22 @@ EVENT_FIELDS = ("event_id", "article_id", "doc", "start", "end", "text", "source
 
 
 def events_frame(store, f: Filters, *, limit: int, offset: int = 0, order: str = "-date"):
-    return query.events(store, **f.kwargs(), limit=limit, offset=offset, order=order)
+    return query.events(store, f, limit=limit, offset=offset, order=order)
 
 
 def events(store, f: Filters, *, limit: int, offset: int = 0, order: str = "-date") -> list[dict]:
-    return query.event_page(store, columns=EVENT_FIELDS, limit=limit, offset=offset, order=order,
-                            **f.kwargs())[0]
+    return query.event_page(store, f, columns=EVENT_FIELDS, limit=limit, offset=offset, order=order)[0]
 
 
 def events_and_count(store, f: Filters, *, limit: int, offset: int = 0, order: str = "-date") -> tuple[list[dict], int]:
     """A page of events and how many match in all, from one scan."""
-    return query.event_page(store, columns=EVENT_FIELDS, limit=limit, offset=offset, order=order, total=True,
-                            **f.kwargs())
+    n_rows, total = query.event_page(store, f, columns=EVENT_FIELDS, limit=limit, offset=offset, order=order,
+                                     total=True)
+    return n_rows, int(total or 0)
 
 
 def count(store, f: Filters) -> int:
-    return query.count(store, **f.kwargs())
+    return query.count(store, f)
 
 
 def _like(q: str) -> str:
@@ -45,7 +45,7 @@ def _like(q: str) -> str:
 def search(store, f: Filters, *, limit: int, offset: int = 0) -> dict:
     """Events whose evidence sentence contains the phrase, and stored sentences that do."""
     found, total = events_and_count(store, f, limit=limit, offset=offset)
-    return {"query": f.q, "total": total, "events": found, "sentences": sentences(store, f.q or "", limit=limit)}
+    return {"query": f.text, "total": total, "events": found, "sentences": sentences(store, f.text or "", limit=limit)}
 
 
 def sentences(store, q: str, *, limit: int) -> list[dict]:
