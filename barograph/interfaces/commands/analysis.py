@@ -105,36 +105,15 @@ def dyad(
 ) -> None:
     """A dyad's events per period by QuadClass, Goldstein sum/mean and net cooperation index."""
     from barograph.analysis.series import dyad_series
-    from barograph.errors import BadInput
+    from barograph.interfaces.output import check_format, print_frame
     from barograph.store.query import iter_filters
 
-    if format not in ("table", "csv", "json"):
-        raise BadInput("--format", f"unknown format {format!r} (use table, csv or json)")
+    check_format(format, ("table", "csv", "json"))
     extra = {"corpus": iter_filters(corpus)} if corpus else {}
     with _open(db) as store:
         df = dyad_series(store, a, b, freq=freq, directed=not undirected, since=since, until=until,
                          claimed=not asserted_only, **extra)
-    _print_frame(df, format, title=f"{a} {'<->' if undirected else '->'} {b} by {freq}")
-
-
-def _print_frame(df, format: str, title: str = "") -> None:
-    import json
-
-    if format == "csv":
-        out.file.write(df.to_csv(index=False))
-    elif format in ("json", "jsonl"):
-        for r in df.to_dict("records"):
-            out.file.write(json.dumps({k: (None if v != v else v) if isinstance(v, float) else v
-                                       for k, v in r.items()}, default=str) + "\n")
-    else:
-        from rich.table import Table
-
-        t = Table(title=title or None)
-        for c in df.columns:
-            t.add_column(str(c), justify="right" if df[c].dtype.kind in "iuf" else "left")
-        for r in df.itertuples(index=False):
-            t.add_row(*["" if (isinstance(v, float) and v != v) else str(v) for v in r])
-        out.print(t)
+    print_frame(df, format, title=f"{a} {'<->' if undirected else '->'} {b} by {freq}")
 
 
 @app.command()
@@ -155,10 +134,10 @@ def alerts(
 
     from barograph.analysis.alerts import detect
     from barograph.errors import BadInput
+    from barograph.interfaces.output import check_format, print_frame
     from barograph.store.query import iter_filters
 
-    if format not in ("table", "jsonl", "csv"):
-        raise BadInput("--format", f"unknown format {format!r} (use table, jsonl or csv)")
+    check_format(format, ("table", "jsonl", "csv"))
     if direction not in (None, "conflict", "cooperation"):
         raise BadInput("--direction", f"unknown direction {direction!r} (conflict or cooperation)")
     extra = {"corpus": iter_filters(corpus)} if corpus else {}
@@ -174,7 +153,7 @@ def alerts(
     df = pd.DataFrame([{**a.to_json(), "evidence": " ".join(e["event_id"] for e in a.evidence)} for a in found],
                       columns=["source", "target", "window_start", "window_end", "direction", "score", "magnitude",
                                "recent", "expected", "goldstein_trend", "evidence"])
-    _print_frame(df, format, title=f"{len(df)} alerts")
+    print_frame(df, format, title=f"{len(df)} alerts")
 
 
 @app.command()

@@ -32,52 +32,18 @@ def code(
     if engine == "ray":
         raise typer.Exit(code_command(paths, out_dir=out_dir, address=address, workers=workers,
                                       text_column=text_column, quiet=quiet, out=out, err=err))
-    import csv
-    import json
-
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
-
-    from barograph.errors import BadInput
     from barograph.events.coder import Coder
     from barograph.events.stream import code_documents
+    from barograph.interfaces.output import Rejects, Rows, check_format, spinner
 
-    if format not in ("jsonl", "csv", "table"):
-        raise BadInput("--format", f"unknown format {format!r} (use jsonl, csv or table)")
-    rejected = 0
-
-    def report(bad: BadInput) -> None:
-        nonlocal rejected
-        rejected += 1
-        err.print(f"barograph: {bad}", markup=False)
-
+    check_format(format, ("jsonl", "csv", "table"))
+    rejects = Rejects()
     coder = Coder()
-    writer = csv.DictWriter(out.file, fieldnames=CSV_COLUMNS, extrasaction="ignore") if format == "csv" else None
-    if writer:
-        writer.writeheader()
-    rows = []
-    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                        console=err, transient=True, disable=quiet)
-    with progress:
-        task = progress.add_task("coding", total=None)
-        for n, (doc, events) in enumerate(code_documents(paths, coder, errors=report, text_column=text_column), 1):
+    progress, task = spinner(quiet, "coding", bar=True)
+    with Rows(format, CSV_COLUMNS, table_columns=TABLE_COLUMNS) as rows, progress:
+        for n, (doc, events) in enumerate(code_documents(paths, coder, errors=rejects, text_column=text_column), 1):
             progress.update(task, completed=n, description=f"coding {doc.doc}")
             for e in events:
-                if not all_modalities and e.modality not in ("asserted", "claimed"):
-                    continue
-                row = e.to_json()
-                if format == "jsonl":
-                    out.file.write(json.dumps(row, ensure_ascii=False) + "\n")
-                elif writer:
-                    writer.writerow(row)
-                else:
-                    rows.append(row)
-    if format == "table":
-        from rich.table import Table
-
-        table = Table(*TABLE_COLUMNS)
-        for r in rows:
-            table.add_row(*("" if r[k] is None else str(r[k]) for k in TABLE_COLUMNS))
-        out.print(table)
-    out.file.flush()
-    if rejected:
-        raise typer.Exit(1)
+                if all_modalities or e.modality in ("asserted", "claimed"):
+                    rows.write(e.to_json())
+    rejects.exit()

@@ -20,10 +20,9 @@ def forecast(
 ) -> None:
     """Likely next event types from A to B (with the past events behind them) and the
     probability of material conflict between them next week."""
-    from barograph.errors import BadInput
+    from barograph.interfaces.output import check_format
 
-    if format not in ("table", "json"):
-        raise BadInput("--format", f"unknown format {format!r} (table or json)")
+    check_format(format, ("table", "json"))
     from barograph.analysis.forecast.outlook import dyad_outlook
     from barograph.store.db import Store
 

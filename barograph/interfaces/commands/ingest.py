@@ -4,6 +4,7 @@ from __future__ import annotations
 import typer
 
 from barograph.interfaces.app import app, err, out
+from barograph.interfaces.output import Rejects
 
 # ---------------------------------------------------------------------------
 # articles: split inputs into articles, no database (owner: ingest readers/text)
@@ -20,46 +21,18 @@ def articles(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on stderr."),
 ) -> None:
     """Print the articles found in the inputs (title, outlet, author, date, span), without a database."""
-    import json
-
-    from rich.progress import Progress, SpinnerColumn, TextColumn
-
-    from barograph.errors import BadInput
+    from barograph.interfaces.output import Rejects, Rows, check_format, spinner
     from barograph.text.stream import iter_articles
 
-    fmt = format or ("table" if out.is_terminal else "jsonl")
-    if fmt not in ("jsonl", "table"):
-        raise BadInput("--format", f"unknown format {fmt!r} (use jsonl or table)")
-    rejected = 0
-
-    def report(bad: BadInput) -> None:
-        nonlocal rejected
-        rejected += 1
-        err.print(f"barograph: {bad}", markup=False)
-
-    rows = []
-    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err,
-                        transient=True, disable=quiet)
-    with progress:
-        task = progress.add_task("reading", total=None)
-        for n, (doc, arts) in enumerate(iter_articles(paths, errors=report, text_column=text_column), 1):
+    fmt = check_format(format or ("table" if out.is_terminal else "jsonl"), ("jsonl", "table"))
+    rejects = Rejects()
+    progress, task = spinner(quiet, "reading")
+    with Rows(fmt, ARTICLE_COLUMNS, table_columns=ARTICLE_COLUMNS[:7] + ("duplicate_of",)) as rows, progress:
+        for n, (doc, arts) in enumerate(iter_articles(paths, errors=rejects, text_column=text_column), 1):
             progress.update(task, description=f"{n} documents read: {doc.doc}")
             for a in arts:
-                row = {k: getattr(a, k) for k in ARTICLE_COLUMNS}
-                if fmt == "jsonl":
-                    out.file.write(json.dumps(row, ensure_ascii=False) + "\n")
-                else:
-                    rows.append(row)
-    if fmt == "table":
-        from rich.table import Table
-
-        table = Table(*ARTICLE_COLUMNS[:7], "duplicate_of")
-        for r in rows:
-            table.add_row(*("" if r[k] is None else str(r[k]) for k in (*ARTICLE_COLUMNS[:7], "duplicate_of")))
-        out.print(table)
-    out.file.flush()
-    if rejected:
-        raise typer.Exit(1)
+                rows.write({k: getattr(a, k) for k in ARTICLE_COLUMNS})
+    rejects.exit()
 
 
 # ---------------------------------------------------------------------------
@@ -68,8 +41,7 @@ def articles(
 DB_HELP = "Database file (default: the user's data directory, or $BAROGRAPH_DB)."
 
 
-def _print_reject(bad) -> None:
-    err.print(f"barograph: rejected {bad}", markup=False)
+_print_reject = Rejects("rejected ")  # says each rejected input on stderr as it happens
 
 
 @app.command()
@@ -139,27 +111,23 @@ def stats(
     """How much the store holds: documents, articles, duplicates, sentences, events."""
     import json
 
-    from barograph.errors import BadInput
+    from barograph.interfaces.output import check_format, print_table
     from barograph.store.db import Store
     from barograph.store.stats import stats as store_stats
 
-    if format not in ("table", "json"):
-        raise BadInput("--format", f"unknown format {format!r} (use table or json)")
+    check_format(format, ("table", "json"))
     with Store(db, read_only=True) as st:
         s = store_stats(st)
     if format == "json":
         out.file.write(json.dumps(s) + "\n")
         return
-    from rich.table import Table
-
-    t = Table("what", "count", title=str(st.path))
+    rows = []
     for k, v in s.items():
         if isinstance(v, dict):
-            for kk, vv in v.items():
-                t.add_row(f"{k}: {kk}", str(vv))
+            rows.extend({"what": f"{k}: {kk}", "count": vv} for kk, vv in v.items())
         else:
-            t.add_row(k, str(v))
-    out.print(t)
+            rows.append({"what": k, "count": v})
+    print_table(rows, ("what", "count"), title=str(st.path), none="None")
 
 
 @app.command()

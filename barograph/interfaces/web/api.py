@@ -200,13 +200,19 @@ def api_articles(request: Request, limit: int = Query(50, ge=1, le=5000), offset
 @router.get("/api/articles/{article_id}", tags=["articles"])
 def api_article(request: Request, article_id: str) -> dict:
     """An article's text, its sentences and its events with their offsets in that text."""
+    found = article_view(request, article_id)
+    found.pop("segments", None)
+    return found
+
+
+def article_view(request: Request, article_id: str) -> dict:
+    """`views.article` of one stored article, or 422/404 (for the API route and the page alike)."""
     if len(article_id) > 128:
         raise HTTPException(422, detail="article_id: too long")
     with read(request) as store:
         found = views.article(store, article_id)
     if found is None:
         raise HTTPException(404, detail=f"article {article_id[:64]}: not found")
-    found.pop("segments", None)
     return found
 
 

@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 from barograph import __version__
 from barograph.events import codes as cameo
 from barograph.interfaces.web import views
-from barograph.interfaces.web.api import _all_alerts, actor_view, cached, read
+from barograph.interfaces.web.api import _all_alerts, actor_view, article_view, cached, read
 from barograph.interfaces.web.filters import Filters, check_actor, filters
 
 HERE = Path(__file__).resolve().parent
@@ -99,12 +99,7 @@ def actor(request: Request, code: str):
 
 @router.get("/article/{article_id}", response_class=HTMLResponse)
 def article(request: Request, article_id: str):
-    if len(article_id) > 128:
-        raise HTTPException(422, detail="article id too long")
-    with read(request) as store:
-        found = views.article(store, article_id)
-    if found is None:
-        raise HTTPException(404, detail=f"article {article_id[:64]}: not found")
+    found = article_view(request, article_id)
     return render(request, "article.html", title=found.get("title") or "Article", art=found)
 
 
