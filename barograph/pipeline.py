@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import duckdb
 
@@ -154,7 +154,7 @@ def _batches(docs: Iterator[Document], max_chars: int) -> Iterator[list[Document
         yield batch
 
 
-def _near_duplicates(near, split, stored_arts: set[str], run_ids: set[str]) -> dict[str, str | None]:
+def _near_duplicates(near, split, planner: Planner) -> dict[str, str | None]:
     """Near-duplicate check of a batch's new stories in one go: id -> the original it repeats, or None.
 
     Only originals join the index: memory and the bands table grow with distinct stories rather
@@ -162,15 +162,181 @@ def _near_duplicates(near, split, stored_arts: set[str], run_ids: set[str]) -> d
     """
     import numpy as np
 
-    items, seen = [], set()
-    for _d, prep in split:
-        for i, a in enumerate(prep.articles):
-            if a.id in stored_arts or a.id in run_ids or a.id in seen:
-                continue
-            seen.add(a.id)
-            items.append((a.id, np.frombuffer(prep.signature(i), dtype="<u8")))
+    items = [(aid, np.frombuffer(prep.signature(i), dtype="<u8"))
+             for aid, prep, i in planner.candidates(split)]
     found = near.check_many(items)
     return {aid: dup for (aid, _), dup in zip(items, found)}
+
+
+# What the planner says of an article of a batch (see Planner.article).
+STORED, REPEAT, NEAR, NEW = "stored", "repeat", "near", "new"
+
+
+@dataclass
+class Planner:
+    """Which documents and articles of a run are new, repeated or near-duplicates; no store.
+
+    The rules of deduplication in one place, kept apart from the SQL and the batching so they
+    can be tested on their own: a document whose bytes are stored or in flight is not split
+    again and repeats all its articles; an article whose body hash is stored is a repost (an
+    appearance), one seen earlier in the run a repeat, and a new one either a near-duplicate
+    of a stored original or a new story.
+    """
+
+    run_ids: set[str] = field(default_factory=set)          # article ids given a row (or found stored)
+    doc_articles: dict[str, int] = field(default_factory=dict)  # sha256 of documents read -> articles
+    inflight: dict[str, int] = field(default_factory=dict)   # sha256 being split -> repeats meanwhile
+    stored: set[str] = field(default_factory=set)             # article ids of this batch found stored
+
+    def documents(self, docs: list[Document], stored: set[str]) -> tuple[list[Document], int, int]:
+        """(documents to split, documents already stored or in flight, articles those repeat)."""
+        todo: list[Document] = []
+        already = duplicates = 0
+        for d in docs:
+            if d.sha256 in self.inflight:
+                already += 1
+                self.inflight[d.sha256] += 1
+            elif d.sha256 in stored or d.sha256 in self.doc_articles:
+                already += 1
+                duplicates += self.doc_articles.get(d.sha256, 0)
+            else:
+                self.inflight[d.sha256] = 0
+                todo.append(d)
+        return todo, already, duplicates
+
+    def split(self, doc: Document, articles: int | None) -> int:
+        """A document came back split into `articles` (None: rejected); returns the duplicates
+        its repeats seen meanwhile add."""
+        repeated = self.inflight.pop(doc.sha256)
+        if articles is None:
+            return 0
+        self.doc_articles[doc.sha256] = articles
+        return repeated * articles
+
+    def candidates(self, split) -> Iterator[tuple[str, Any, int]]:
+        """(id, prepared, index) of a batch's articles that are new to the store and the run."""
+        seen: set[str] = set()
+        for _d, prep in split:
+            for i, a in enumerate(prep.articles):
+                if a.id in self.stored or a.id in self.run_ids or a.id in seen:
+                    continue
+                seen.add(a.id)
+                yield a.id, prep, i
+
+    def article(self, a: Article, near_of: dict[str, str | None] | None) -> str:
+        """STORED, REPEAT, NEAR or NEW; a new one joins the run and, when near-duplicates are
+        checked (`near_of`: new id -> the original it repeats), gets its `duplicate_of` from them."""
+        if a.duplicate_of == a.id:
+            a.duplicate_of = None
+        if a.id in self.stored:
+            return STORED
+        if a.id in self.run_ids:
+            return REPEAT
+        self.run_ids.add(a.id)
+        if near_of is not None:
+            a.duplicate_of = near_of.get(a.id)
+        return NEAR if a.duplicate_of else NEW
+
+
+class Ingest:
+    """One ingest run over an open store: plans each batch, codes its new stories, writes it.
+
+    The parts `ingest()` used to hold in closures: the run's counts (`report`), its dedup state
+    (`planner`) and the rejects not yet written. `progress(doc, report)` is called once per
+    document read.
+    """
+
+    def __init__(self, store, *, code: bool, corpus: str, coder, version: str | None, dedup: bool, preparer,
+                 on_reject: Callable[[BadInput], None] | None = None,
+                 progress: Callable[[Document, IngestReport], None] | None = None, report: IngestReport):
+        from barograph.store.db import bound_memory
+
+        self.store, self.code, self.corpus, self.coder, self.version = store, code, corpus, coder, version
+        self.preparer, self.on_reject, self.progress = preparer, on_reject, progress
+        self.report = report
+        self.planner = Planner()
+        self.pending_rejects: list[BadInput] = []
+        bound_memory(store.con)
+        self.near = None
+        if dedup:
+            from barograph.text.dedup_store import BandIndex
+
+            with store.transaction():
+                self.near = BandIndex(store.con)
+                self.near.backfill()
+
+    def reject(self, bad: BadInput) -> None:
+        self.report.rejected.append(bad)
+        self.pending_rejects.append(bad)
+        if self.on_reject:
+            self.on_reject(bad)
+
+    def submit(self, docs: list[Document]):
+        """Count repeats of stored or in-flight documents; hand the rest to the text stage."""
+        from barograph.store.writer import articles_of_documents, known_ids
+
+        con = self.store.con
+        stored_docs = known_ids(con, "documents", "doc_id", (d.sha256 for d in docs))
+        if stored_docs:  # how many articles each holds: a repeat of it repeats them all
+            self.planner.doc_articles.update(
+                articles_of_documents(con, stored_docs - self.planner.doc_articles.keys()))
+        todo, already, duplicates = self.planner.documents(docs, stored_docs)
+        self.report.already_stored += already
+        self.report.duplicates += duplicates
+        if self.progress:
+            for d in docs:
+                self.progress(d, self.report)
+        return todo, self.preparer.map(todo)
+
+    def store_batch(self, todo: list[Document], prepared) -> None:
+        """Near-duplicates against the store, then one transaction for the batch."""
+        from barograph.store.writer import DocBatch, known_ids, write_many
+
+        split = []
+        for d, prep in zip(todo, prepared):
+            self.report.duplicates += self.planner.split(d, None if prep.error else len(prep.articles))
+            if prep.error:
+                self.reject(BadInput(d.path or d.doc, prep.error))
+                continue
+            split.append((d, prep))
+        self.planner.stored = known_ids(self.store.con, "articles", "article_id",
+                                        (a.id for _, prep in split for a in prep.articles))
+        near_of = _near_duplicates(self.near, split, self.planner) if self.near is not None else None
+        batch: list[DocBatch] = []
+        to_code: list[tuple[Article, list[Sentence]]] = []
+        for d, prep in split:
+            item = DocBatch(d, prep.articles, coder=self.version, coded=set() if self.code else None)
+            for i, a in enumerate(prep.articles):
+                what = self.planner.article(a, near_of)
+                if what == STORED:
+                    continue  # a repost: the writer adds its appearance
+                sents = prep.sentences(i, d.text)
+                # a repost of this run: its sentences go along in case the first copy's
+                # document is rejected later in this batch
+                item.sentences.extend(sents)
+                if what == NEW and self.near is not None:
+                    item.signatures[a.id] = prep.signature(i)
+                if what == NEW and self.code:
+                    to_code.append((a, sents))
+            batch.append(item)
+        if self.code and to_code:
+            _code_into(batch, to_code, self.coder, self.reject)
+        r = write_many(self.store, batch, corpus=self.corpus, rejects=self.pending_rejects)
+        self.pending_rejects.clear()
+        if self.near is not None:  # the batch's originals join the index once they are stored
+            with self.store.transaction():
+                self.near.flush({aid for item in batch for aid in item.signatures})
+        for k in ("documents", "articles", "duplicates", "near_duplicates", "sentences", "events"):
+            setattr(self.report, k, getattr(self.report, k) + getattr(r, k))
+        self.report.already_stored += r.already_stored
+
+    def finish(self) -> None:
+        """Write the rejects no batch carried."""
+        from barograph.store.writer import write_many
+
+        if self.pending_rejects:
+            write_many(self.store, [], corpus=self.corpus, rejects=self.pending_rejects)
+            self.pending_rejects.clear()
 
 
 def ingest(paths: Paths, db: str | os.PathLike | None = None, *, code: bool = True, corpus: str = "default",
@@ -187,20 +353,10 @@ def ingest(paths: Paths, db: str | os.PathLike | None = None, *, code: bool = Tr
     """
     from barograph.ingest.sources import iter_documents
     from barograph.store.db import Store
-    from barograph.store.writer import DocBatch, known_ids, write_many
-    from barograph.text.dedup_store import BandIndex
-    from barograph.text.prepare import Prepared, Preparer
+    from barograph.text.prepare import Preparer
 
     paths = [os.fspath(p) for p in paths]
     report = IngestReport()
-    pending_rejects: list[BadInput] = []
-
-    def reject(bad: BadInput) -> None:
-        report.rejected.append(bad)
-        pending_rejects.append(bad)
-        if on_reject:
-            on_reject(bad)
-
     if code and coder is None:
         from barograph.events.coder import Coder
 
@@ -220,89 +376,10 @@ def ingest(paths: Paths, db: str | os.PathLike | None = None, *, code: bool = Tr
     bar = None
     failed = True
     try:
-        _bound_memory(store.con)
-        near = None
-        if dedup:
-            with store.transaction():
-                near = BandIndex(store.con)
-                near.backfill()
-        run_ids: set[str] = set()       # article ids given a row (or found stored) in this run
-        doc_articles: dict[str, int] = {}  # sha256 of documents read or found stored -> articles
         bar = _Progress(paths, progress)
-        docs_in = iter_documents(paths, errors=reject, text_column=text_column)
-        inflight: dict[str, int] = {}   # sha256 of documents being split -> repeats seen meanwhile
-
-        def submit(docs: list[Document]) -> tuple[list[Document], Iterator[Prepared]]:
-            """Count repeats of stored or in-flight documents; hand the rest to the text stage."""
-            con = store.con
-            stored_docs = known_ids(con, "documents", "doc_id", (d.sha256 for d in docs))
-            if stored_docs:  # how many articles each holds: a repeat of it repeats them all
-                doc_articles.update(_articles_of(con, stored_docs - doc_articles.keys()))
-            todo: list[Document] = []
-            for d in docs:
-                bar.advance(d, report)
-                if d.sha256 in inflight:
-                    report.already_stored += 1
-                    inflight[d.sha256] += 1
-                elif d.sha256 in stored_docs or d.sha256 in doc_articles:
-                    report.already_stored += 1
-                    report.duplicates += doc_articles.get(d.sha256, 0)
-                else:
-                    inflight[d.sha256] = 0
-                    todo.append(d)
-            return todo, preparer.map(todo)
-
-        def store_batch(todo: list[Document], prepared: Iterator[Prepared]) -> None:
-            """Near-duplicates against the store, then one transaction for the batch."""
-            con = store.con
-            split: list[tuple[Document, Prepared]] = []
-            for d, prep in zip(todo, prepared):
-                repeated = inflight.pop(d.sha256)
-                if prep.error:
-                    reject(BadInput(d.path or d.doc, prep.error))
-                    continue
-                doc_articles[d.sha256] = len(prep.articles)
-                report.duplicates += repeated * len(prep.articles)
-                split.append((d, prep))
-            stored_arts = known_ids(con, "articles", "article_id",
-                                    (a.id for _, prep in split for a in prep.articles))
-            near_of = _near_duplicates(near, split, stored_arts, run_ids) if near else {}
-            batch: list[DocBatch] = []
-            to_code: list[tuple[Article, list[Sentence]]] = []
-            for d, prep in split:
-                arts = prep.articles
-                item = DocBatch(d, arts, coder=version, coded=set() if code else None)
-                for i, a in enumerate(arts):
-                    if a.duplicate_of == a.id:
-                        a.duplicate_of = None
-                    if a.id in stored_arts:
-                        continue  # a repost: the writer adds its appearance
-                    if a.id in run_ids:
-                        # a repost of this run: its sentences go along in case the first
-                        # copy's document is rejected later in this batch
-                        item.sentences.extend(prep.sentences(i, d.text))
-                        continue
-                    run_ids.add(a.id)
-                    if near is not None:
-                        a.duplicate_of = near_of.get(a.id)
-                        if a.duplicate_of is None:
-                            item.signatures[a.id] = prep.signature(i)
-                    sents = prep.sentences(i, d.text)
-                    item.sentences.extend(sents)
-                    if code and not a.duplicate_of:
-                        to_code.append((a, sents))
-                batch.append(item)
-            if code and to_code:
-                _code_into(batch, to_code, coder, reject)
-            r = write_many(store, batch, corpus=corpus, rejects=pending_rejects)
-            pending_rejects.clear()
-            if near is not None:  # the batch's originals join the index once they are stored
-                with store.transaction():
-                    near.flush({aid for item in batch for aid in item.signatures})
-            for k in ("documents", "articles", "duplicates", "near_duplicates", "sentences", "events"):
-                setattr(report, k, getattr(report, k) + getattr(r, k))
-            report.already_stored += r.already_stored
-
+        run = Ingest(store, code=code, corpus=corpus, coder=coder, version=version, dedup=dedup,
+                     preparer=preparer, on_reject=on_reject, progress=bar.advance, report=report)
+        docs_in = iter_documents(paths, errors=run.reject, text_column=text_column)
         # One batch ahead: while a batch is written, the workers (if any) split the next one.
         # Ctrl-C is held until a batch boundary: raised anywhere else it could land inside a
         # DuckDB statement (leaving an aborted transaction) or in a __del__ that swallows it.
@@ -310,17 +387,15 @@ def ingest(paths: Paths, db: str | os.PathLike | None = None, *, code: bool = Tr
             ahead = None
             for docs in _batches(docs_in, BATCH_CHARS_CODED if code else BATCH_CHARS):
                 interrupts.check()
-                nxt = submit(docs)
+                nxt = run.submit(docs)
                 if ahead is not None:
-                    store_batch(*ahead)
+                    run.store_batch(*ahead)
                     interrupts.check()
                 ahead = nxt
             if ahead is not None:
-                store_batch(*ahead)
+                run.store_batch(*ahead)
             interrupts.check()
-        if pending_rejects:
-            write_many(store, [], corpus=corpus, rejects=pending_rejects)
-            pending_rejects.clear()
+        run.finish()
         failed = False
     except KeyboardInterrupt as e:
         e.report = report  # what was committed before Ctrl-C, for the caller to tell
@@ -387,23 +462,6 @@ def _input_sizes(paths: list[str]) -> dict[str, int]:
             except OSError:
                 pass
     return sizes
-
-
-def _bound_memory(con) -> None:
-    """Cap DuckDB's buffers (BAROGRAPH_DB_MEMORY, default 256MB) so a long ingest stays flat."""
-    from barograph import settings
-
-    con.execute(f"SET memory_limit = '{settings.get('BAROGRAPH_DB_MEMORY')}'")
-    con.execute("SET preserve_insertion_order = false")
-
-
-def _articles_of(con, doc_ids: set[str]) -> dict[str, int]:
-    """Articles of documents already stored: each one is a duplicate of itself now."""
-    if not doc_ids:
-        return {}
-    rows = con.execute("SELECT doc_id, count(*) FROM appearances WHERE doc_id IN (SELECT unnest(?::VARCHAR[])) "
-                       "GROUP BY doc_id", [list(doc_ids)]).fetchall()
-    return {d: 0 for d in doc_ids} | dict(rows)
 
 
 def _code_into(batch, to_code, coder, reject) -> None:

@@ -24,6 +24,14 @@ def default_db_path() -> Path:
     return Path(user_data_dir("barograph")) / "barograph.duckdb"
 
 
+def bound_memory(con) -> None:
+    """Cap DuckDB's buffers (BAROGRAPH_DB_MEMORY, default 256MB) so a long ingest stays flat."""
+    from barograph import settings
+
+    con.execute(f"SET memory_limit = '{settings.get('BAROGRAPH_DB_MEMORY')}'")
+    con.execute("SET preserve_insertion_order = false")
+
+
 def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Connect and migrate; errors name the file and say what is wrong with it."""
     p = Path(path) if path else default_db_path()
@@ -57,10 +65,10 @@ def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> d
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     has = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     if not has:
         return 0
-    v = con.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+    v = con.execute("SELECT max(version) FROM schema_version").fetchall()[0][0]
     return int(v or 0)
 
 

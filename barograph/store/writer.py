@@ -227,7 +227,7 @@ def event_rows(events: Iterable[Event], doc_ids: dict[str, str], corpus: str) ->
         if eid in seen:
             continue
         seen.add(eid)
-        cols.add(*_event_row(e, eid, doc_ids.get(e.article_id), corpus))
+        cols.add(*_event_row(e, eid, doc_ids.get(e.article_id), corpus))  # type: ignore[arg-type]
     return cols.cols
 
 
@@ -283,3 +283,12 @@ def _insert(con, table: str, cols: dict[str, list], *, dates=(), binary=(), type
         con.execute(f"INSERT INTO {table} ({quoted}) SELECT {select} FROM {view}")
     finally:
         con.unregister(view)
+
+
+def articles_of_documents(con, doc_ids: set[str]) -> dict[str, int]:
+    """How many articles each stored document holds (0 for none): a repeat of it repeats them all."""
+    if not doc_ids:
+        return {}
+    rows = con.execute("SELECT doc_id, count(*) FROM appearances WHERE doc_id IN (SELECT unnest(?::VARCHAR[])) "
+                       "GROUP BY doc_id", [list(doc_ids)]).fetchall()
+    return {d: 0 for d in doc_ids} | dict(rows)

@@ -275,3 +275,17 @@ class NearDuplicates:
         dup = self.match(article.id, m)
         self.add_signature(article.id, m)
         return dup
+
+
+def is_repeat(article: Article, seen: set[str]) -> bool:
+    """Whether a run has had this story already, so it is not coded again: marked a
+    near-duplicate, or its body hash is in `seen`. A first sighting is added to `seen`.
+
+    The rule of the paths that code without a store (`barograph code`, the Ray shards); an
+    ingest decides against the store as well (`pipeline.Planner`).
+    """
+    if article.duplicate_of or (article.id and article.id in seen):
+        return True
+    if article.id:
+        seen.add(article.id)
+    return False
