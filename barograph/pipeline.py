@@ -10,6 +10,7 @@ an article whose body hash is stored adds only an appearance; near-duplicates ar
 against every signature the store keeps, so a repost with a new headline is counted once
 however many runs apart it arrives.
 """
+
 from __future__ import annotations
 
 import os
@@ -33,10 +34,10 @@ Paths = Iterable[str | os.PathLike]
 
 @dataclass
 class IngestReport:
-    documents: int = 0            # new documents stored
-    already_stored: int = 0       # documents skipped: same bytes stored before
-    articles: int = 0             # new stories
-    duplicates: int = 0           # exact reposts and near-duplicates (stored as appearances)
+    documents: int = 0  # new documents stored
+    already_stored: int = 0  # documents skipped: same bytes stored before
+    articles: int = 0  # new stories
+    duplicates: int = 0  # exact reposts and near-duplicates (stored as appearances)
     near_duplicates: int = 0
     sentences: int = 0
     events: int = 0
@@ -46,8 +47,10 @@ class IngestReport:
 
     def line(self) -> str:
         extra = f", already stored {self.already_stored}" if self.already_stored else ""
-        return (f"new {self.articles}, duplicate {self.duplicates}, rejected {len(self.rejected)} "
-                f"(documents {self.documents}{extra}, sentences {self.sentences}, events {self.events})")
+        return (
+            f"new {self.articles}, duplicate {self.duplicates}, rejected {len(self.rejected)} "
+            f"(documents {self.documents}{extra}, sentences {self.sentences}, events {self.events})"
+        )
 
     def to_json(self) -> dict:
         d = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "rejected"}
@@ -61,8 +64,9 @@ def _reporter(errors) -> Callable[[BadInput], None]:
     return errors.append if isinstance(errors, list) else errors
 
 
-def read_articles(paths: Paths, errors=None, *, text_column: str | None = None,
-                  dedup=None) -> Iterator[tuple[Document, list[Article]]]:
+def read_articles(
+    paths: Paths, errors=None, *, text_column: str | None = None, dedup=None
+) -> Iterator[tuple[Document, list[Article]]]:
     """(document, its articles) with near-duplicates marked against the whole run; no store."""
     from barograph.text.stream import iter_articles
 
@@ -91,16 +95,29 @@ class _Progress:
         self.bar = None
         if not enabled:
             return
-        from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn,
-                                   TimeRemainingColumn, TransferSpeedColumn)
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+            TransferSpeedColumn,
+        )
 
         self.sizes = _input_sizes(paths)
-        self.done = 0            # bytes of files finished
+        self.done = 0  # bytes of files finished
         self.current: str | None = None
         self.in_file = 0
-        self.bar = Progress(TextColumn("ingest"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
-                            TextColumn("{task.fields[counts]}"), TimeRemainingColumn(),
-                            console=_stderr(), transient=True)
+        self.bar = Progress(
+            TextColumn("ingest"),
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            TextColumn("{task.fields[counts]}"),
+            TimeRemainingColumn(),
+            console=_stderr(),
+            transient=True,
+        )
         self.task = self.bar.add_task("ingest", total=sum(self.sizes.values()) or None, counts="")
         self.bar.start()
 
@@ -124,8 +141,11 @@ class _Progress:
                 self.done += self.sizes.get(self.current, 0)
             self.current, self.in_file = f, 0
         self.in_file = min(self.in_file + len(doc.text) + 1, self.sizes.get(f, 0))
-        self.bar.update(self.task, completed=self.done + self.in_file,
-                        counts=f"new {report.articles}, dup {report.duplicates}, rejected {len(report.rejected)}")
+        self.bar.update(
+            self.task,
+            completed=self.done + self.in_file,
+            counts=f"new {report.articles}, dup {report.duplicates}, rejected {len(report.rejected)}",
+        )
 
     def close(self) -> None:
         if self.bar is not None:
@@ -162,8 +182,7 @@ def _near_duplicates(near, split, planner: Planner) -> dict[str, str | None]:
     """
     import numpy as np
 
-    items = [(aid, np.frombuffer(prep.signature(i), dtype="<u8"))
-             for aid, prep, i in planner.candidates(split)]
+    items = [(aid, np.frombuffer(prep.signature(i), dtype="<u8")) for aid, prep, i in planner.candidates(split)]
     found = near.check_many(items)
     return {aid: dup for (aid, _), dup in zip(items, found)}
 
@@ -183,10 +202,10 @@ class Planner:
     of a stored original or a new story.
     """
 
-    run_ids: set[str] = field(default_factory=set)          # article ids given a row (or found stored)
+    run_ids: set[str] = field(default_factory=set)  # article ids given a row (or found stored)
     doc_articles: dict[str, int] = field(default_factory=dict)  # sha256 of documents read -> articles
-    inflight: dict[str, int] = field(default_factory=dict)   # sha256 being split -> repeats meanwhile
-    stored: set[str] = field(default_factory=set)             # article ids of this batch found stored
+    inflight: dict[str, int] = field(default_factory=dict)  # sha256 being split -> repeats meanwhile
+    stored: set[str] = field(default_factory=set)  # article ids of this batch found stored
 
     def documents(self, docs: list[Document], stored: set[str]) -> tuple[list[Document], int, int]:
         """(documents to split, documents already stored or in flight, articles those repeat)."""
@@ -246,9 +265,20 @@ class Ingest:
     document read.
     """
 
-    def __init__(self, store, *, code: bool, corpus: str, coder, version: str | None, dedup: bool, preparer,
-                 on_reject: Callable[[BadInput], None] | None = None,
-                 progress: Callable[[Document, IngestReport], None] | None = None, report: IngestReport):
+    def __init__(
+        self,
+        store,
+        *,
+        code: bool,
+        corpus: str,
+        coder,
+        version: str | None,
+        dedup: bool,
+        preparer,
+        on_reject: Callable[[BadInput], None] | None = None,
+        progress: Callable[[Document, IngestReport], None] | None = None,
+        report: IngestReport,
+    ):
         from barograph.store.db import bound_memory
 
         self.store, self.code, self.corpus, self.coder, self.version = store, code, corpus, coder, version
@@ -278,8 +308,7 @@ class Ingest:
         con = self.store.con
         stored_docs = known_ids(con, "documents", "doc_id", (d.sha256 for d in docs))
         if stored_docs:  # how many articles each holds: a repeat of it repeats them all
-            self.planner.doc_articles.update(
-                articles_of_documents(con, stored_docs - self.planner.doc_articles.keys()))
+            self.planner.doc_articles.update(articles_of_documents(con, stored_docs - self.planner.doc_articles.keys()))
         todo, already, duplicates = self.planner.documents(docs, stored_docs)
         self.report.already_stored += already
         self.report.duplicates += duplicates
@@ -299,8 +328,9 @@ class Ingest:
                 self.reject(BadInput(d.path or d.doc, prep.error))
                 continue
             split.append((d, prep))
-        self.planner.stored = known_ids(self.store.con, "articles", "article_id",
-                                        (a.id for _, prep in split for a in prep.articles))
+        self.planner.stored = known_ids(
+            self.store.con, "articles", "article_id", (a.id for _, prep in split for a in prep.articles)
+        )
         near_of = _near_duplicates(self.near, split, self.planner) if self.near is not None else None
         batch: list[DocBatch] = []
         to_code: list[tuple[Article, list[Sentence]]] = []
@@ -339,10 +369,19 @@ class Ingest:
             self.pending_rejects.clear()
 
 
-def ingest(paths: Paths, db: str | os.PathLike | None = None, *, code: bool = True, corpus: str = "default",
-           progress: bool = True, coder=None, text_column: str | None = None,
-           on_reject: Callable[[BadInput], None] | None = None, dedup: bool = True,
-           workers: int | None = None) -> IngestReport:
+def ingest(
+    paths: Paths,
+    db: str | os.PathLike | None = None,
+    *,
+    code: bool = True,
+    corpus: str = "default",
+    progress: bool = True,
+    coder=None,
+    text_column: str | None = None,
+    on_reject: Callable[[BadInput], None] | None = None,
+    dedup: bool = True,
+    workers: int | None = None,
+) -> IngestReport:
     """Store documents, articles, sentences (and events unless ``code=False``).
 
     ``workers``: processes that split text when ``code=False`` (None: $BAROGRAPH_WORKERS or 1); with
@@ -377,8 +416,18 @@ def ingest(paths: Paths, db: str | os.PathLike | None = None, *, code: bool = Tr
     failed = True
     try:
         bar = _Progress(paths, progress)
-        run = Ingest(store, code=code, corpus=corpus, coder=coder, version=version, dedup=dedup,
-                     preparer=preparer, on_reject=on_reject, progress=bar.advance, report=report)
+        run = Ingest(
+            store,
+            code=code,
+            corpus=corpus,
+            coder=coder,
+            version=version,
+            dedup=dedup,
+            preparer=preparer,
+            on_reject=on_reject,
+            progress=bar.advance,
+            report=report,
+        )
         docs_in = iter_documents(paths, errors=run.reject, text_column=text_column)
         # One batch ahead: while a batch is written, the workers (if any) split the next one.
         # Ctrl-C is held until a batch boundary: raised anywhere else it could land inside a
@@ -429,14 +478,16 @@ class _Interrupts:
         import signal
         import threading
 
-        if threading.current_thread() is threading.main_thread() and \
-                signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        if (
+            threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        ):
             self._old = signal.signal(signal.SIGINT, self._note)
         return self
 
     def _note(self, signum, frame) -> None:
         if self.requested:
-            raise KeyboardInterrupt   # asked twice: stop now, the open batch rolls back
+            raise KeyboardInterrupt  # asked twice: stop now, the open batch rolls back
         self.requested = True
 
     def check(self) -> None:
@@ -501,20 +552,23 @@ class RecodeReport:
     corpus: str | None
     articles: int = 0
     events: int = 0
-    replaced: int = 0             # barograph events deleted
+    replaced: int = 0  # barograph events deleted
     coder: str | None = None
 
     def line(self) -> str:
         where = f"corpus {self.corpus}" if self.corpus else "all corpora"
-        return (f"recoded {self.articles} articles of {where} with {self.coder}: "
-                f"{self.events} events (replacing {self.replaced})")
+        return (
+            f"recoded {self.articles} articles of {where} with {self.coder}: "
+            f"{self.events} events (replacing {self.replaced})"
+        )
 
 
 RECODE_CHUNK = 500
 
 
-def recode(db: str | os.PathLike | None = None, corpus: str | None = None, coder=None,
-           progress: bool = False) -> RecodeReport:
+def recode(
+    db: str | os.PathLike | None = None, corpus: str | None = None, coder=None, progress: bool = False
+) -> RecodeReport:
     """Code a stored corpus again and swap its events in one transaction: all new, or all old."""
     from barograph.store.db import Store
     from barograph.store.writer import event_rows, insert_events
@@ -532,15 +586,17 @@ def recode(db: str | os.PathLike | None = None, corpus: str | None = None, coder
             params.append(corpus)
             if not con.execute("SELECT count(*) FROM articles WHERE corpus = ?", [corpus]).fetchall()[0][0]:
                 raise StoreError(f"{store.path}: no articles in corpus {corpus!r}")
-        ids = [r[0] for r in con.execute(f"SELECT article_id FROM articles WHERE {where} ORDER BY rowid",
-                                         params).fetchall()]
+        ids = [
+            r[0]
+            for r in con.execute(f"SELECT article_id FROM articles WHERE {where} ORDER BY rowid", params).fetchall()
+        ]
         bar = _count_bar(len(ids), progress)
         with store.transaction():
             ev_where = "origin = 'barograph'" + (" AND corpus = ?" if corpus else "")
             rep.replaced = con.execute(f"SELECT count(*) FROM events WHERE {ev_where}", params).fetchall()[0][0]
             con.execute(f"DELETE FROM events WHERE {ev_where}", params)
             for i in range(0, len(ids), RECODE_CHUNK):
-                chunk = ids[i:i + RECODE_CHUNK]
+                chunk = ids[i : i + RECODE_CHUNK]
                 items, doc_ids, corpora = _load_articles(con, chunk)
                 events_by_corpus: dict[str, list[Event]] = {}
                 for (a, _), events in zip(items, coder.code_many(items)):
@@ -590,10 +646,12 @@ def _load_articles(con, ids: list[str]):
                       a.author, strftime(a.date, '%Y-%m-%d'), a.url, a.language, a.body_start, a.body_end,
                       d.text, a.doc_id, a.corpus
                FROM articles a JOIN documents d USING (doc_id)
-               WHERE a.article_id IN (SELECT id FROM _ids)""").fetchall()
+               WHERE a.article_id IN (SELECT id FROM _ids)"""
+        ).fetchall()
         sents = con.execute(
             """SELECT article_id, idx, start_char, end_char, text FROM sentences
-               WHERE article_id IN (SELECT id FROM _ids) ORDER BY article_id, idx""").fetchall()
+               WHERE article_id IN (SELECT id FROM _ids) ORDER BY article_id, idx"""
+        ).fetchall()
     finally:
         con.unregister("_ids")
     by_art: dict[str, list[Sentence]] = {}
@@ -601,12 +659,27 @@ def _load_articles(con, ids: list[str]):
         by_art.setdefault(aid, []).append(Sentence(article_id=aid, index=idx, start=s, end=e, text=t))
     order = {aid: i for i, aid in enumerate(ids)}
     items, doc_ids, corpora = [], {}, {}
-    for (aid, doc, idx, start, end, title, outlet, author, date, url, lang, bs, be, text, doc_id,
-         corp) in sorted(arts, key=lambda r: order[r[0]]):
+    for aid, doc, idx, start, end, title, outlet, author, date, url, lang, bs, be, text, doc_id, corp in sorted(
+        arts, key=lambda r: order[r[0]]
+    ):
         bs_ = bs if bs is not None else start
         be_ = be if be is not None else end
-        a = Article(doc=doc, index=idx, start=start, end=end, title=title, outlet=outlet, author=author,
-                    date=date, url=url, language=lang, body_start=bs, body_end=be, text=text[bs_:be_], id=aid)
+        a = Article(
+            doc=doc,
+            index=idx,
+            start=start,
+            end=end,
+            title=title,
+            outlet=outlet,
+            author=author,
+            date=date,
+            url=url,
+            language=lang,
+            body_start=bs,
+            body_end=be,
+            text=text[bs_:be_],
+            id=aid,
+        )
         items.append((a, by_art.get(aid, [])))
         doc_ids[aid] = doc_id
         corpora[aid] = corp

@@ -4,6 +4,7 @@ A new BAROGRAPH_* setting, `barograph` command or route fails here until docs/ s
 is; the lists come from the code itself (settings.SETTINGS, the typer app, the FastAPI app),
 so nothing has to be registered twice.
 """
+
 from __future__ import annotations
 
 import re

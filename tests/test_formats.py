@@ -1,5 +1,6 @@
 """The format registries: each export is written the same by the library, the CLI and the web,
 and each input format is found by its extension, its content and its upload kind."""
+
 from __future__ import annotations
 
 import io
@@ -42,8 +43,22 @@ def test_every_export_is_the_same_from_library_cli_and_web(db, tmp_path, fmt):
         df = events(store, dyad=("RUS", "TUR"))
     lib = (tmp_path / f"lib{spec.suffix}").read_bytes()
     assert n == len(df) > 0 and lib == export_bytes(df, fmt, "x" + spec.suffix)
-    p = subprocess.run(CLI + ["export", "--db", str(db), "--format", fmt, "--out", str(tmp_path / f"cli{spec.suffix}"),
-                              "--dyad", "RUS,TUR"], capture_output=True, text=True)
+    p = subprocess.run(
+        CLI
+        + [
+            "export",
+            "--db",
+            str(db),
+            "--format",
+            fmt,
+            "--out",
+            str(tmp_path / f"cli{spec.suffix}"),
+            "--dyad",
+            "RUS,TUR",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert p.returncode == 0, p.stderr
     assert (tmp_path / f"cli{spec.suffix}").read_bytes() == lib
     with TestClient(create_app(db)) as c:

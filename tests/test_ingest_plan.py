@@ -1,5 +1,6 @@
 """The ingest's dedup rules without a database (pipeline.Planner), and the one repeat rule of
 the store-less paths (text.dedup.is_repeat)."""
+
 from __future__ import annotations
 
 from barograph.pipeline import NEAR, NEW, REPEAT, STORED, Planner
@@ -19,8 +20,8 @@ def test_documents_stored_or_in_flight_are_not_split_again():
     p = Planner(doc_articles={"old": 3})
     todo, already, dups = p.documents([doc("a"), doc("old"), doc("a"), doc("s"), doc("b")], stored={"s"})
     assert [d.sha256 for d in todo] == ["a", "b"]
-    assert already == 3            # "old" (read before), the second "a" (in flight), "s" (stored)
-    assert dups == 3               # "old" repeats its 3 articles; "s" holds none known yet
+    assert already == 3  # "old" (read before), the second "a" (in flight), "s" (stored)
+    assert dups == 3  # "old" repeats its 3 articles; "s" holds none known yet
     # "a" comes back split into 2 articles: its repeat seen meanwhile repeats both
     assert p.split(doc("a"), 2) == 2 and p.doc_articles["a"] == 2
     # a rejected document adds nothing and is forgotten
@@ -35,7 +36,7 @@ def test_articles_stored_repeated_near_or_new():
     assert p.article(art("s1"), near_of) == STORED
     fresh = art("new1")
     assert p.article(fresh, near_of) == NEW and fresh.duplicate_of is None
-    assert p.article(art("new1"), near_of) == REPEAT        # the same story again in this run
+    assert p.article(art("new1"), near_of) == REPEAT  # the same story again in this run
     copy = art("n1")
     assert p.article(copy, near_of) == NEAR and copy.duplicate_of == "orig"
     assert p.run_ids == {"new1", "n1"}
@@ -61,4 +62,4 @@ def test_is_repeat_is_the_rule_of_code_and_the_shards():
     assert not is_repeat(art("a"), seen) and seen == {"a"}
     assert is_repeat(art("a"), seen)
     assert is_repeat(art("b", duplicate_of="a"), seen) and "b" not in seen
-    assert not is_repeat(art(""), seen) and not is_repeat(art(""), seen)   # no id: never a repeat
+    assert not is_repeat(art(""), seen) and not is_repeat(art(""), seen)  # no id: never a repeat

@@ -4,6 +4,7 @@ PLOVER JSON follows POLECAT's field names where they exist (event_type, event_mo
 contexts, source/target actor, country, sector, story/sentence evidence) and adds barograph's
 own (cameo, goldstein, quad_class, modality, start/end offsets), one object per event.
 """
+
 from __future__ import annotations
 
 import io
@@ -40,23 +41,41 @@ def plover_records(df) -> list[dict]:
             if cam[:n] in table:
                 ctx = table[cam[:n]][2] or None
                 break
-        recs.append({
-            "event_id": r["event_id"],
-            "event_date": r["date"],
-            "event_type": r.get("plover"),
-            "event_mode": r.get("plover_mode"),
-            "contexts": [ctx] if ctx else [],
-            "event_text": r.get("text"),
-            "source": {"code": r.get("source"), "actor": r.get("source_name") or r.get("source"),
-                       "country": r.get("source_entity"), "sector": r.get("source_sector")},
-            "target": {"code": r.get("target"), "actor": r.get("target_name") or r.get("target"),
-                       "country": r.get("target_entity"), "sector": r.get("target_sector")},
-            "modality": r.get("modality"),
-            "cameo": cam, "goldstein": r.get("goldstein"), "quad_class": r.get("quad_class"),
-            "story_id": r.get("article_id"), "publisher": r.get("outlet"), "doc": r.get("doc"),
-            "sentence_index": r.get("sentence_index"), "start": r.get("start"), "end": r.get("end"),
-            "mentions": r.get("mentions"), "origin": r.get("origin"), "corpus": r.get("corpus"),
-        })
+        recs.append(
+            {
+                "event_id": r["event_id"],
+                "event_date": r["date"],
+                "event_type": r.get("plover"),
+                "event_mode": r.get("plover_mode"),
+                "contexts": [ctx] if ctx else [],
+                "event_text": r.get("text"),
+                "source": {
+                    "code": r.get("source"),
+                    "actor": r.get("source_name") or r.get("source"),
+                    "country": r.get("source_entity"),
+                    "sector": r.get("source_sector"),
+                },
+                "target": {
+                    "code": r.get("target"),
+                    "actor": r.get("target_name") or r.get("target"),
+                    "country": r.get("target_entity"),
+                    "sector": r.get("target_sector"),
+                },
+                "modality": r.get("modality"),
+                "cameo": cam,
+                "goldstein": r.get("goldstein"),
+                "quad_class": r.get("quad_class"),
+                "story_id": r.get("article_id"),
+                "publisher": r.get("outlet"),
+                "doc": r.get("doc"),
+                "sentence_index": r.get("sentence_index"),
+                "start": r.get("start"),
+                "end": r.get("end"),
+                "mentions": r.get("mentions"),
+                "origin": r.get("origin"),
+                "corpus": r.get("corpus"),
+            }
+        )
     return recs
 
 
@@ -71,8 +90,7 @@ def _parquet(df, fh: BinaryIO, name: str) -> None:
 def _gdelt(df, fh: BinaryIO, name: str) -> None:
     from barograph.analysis.gdelt import to_gdelt_rows
 
-    to_gdelt_rows(df).to_csv(fh, sep="\t", header=False, index=False, quoting=3, lineterminator="\n",
-                             encoding="utf-8")
+    to_gdelt_rows(df).to_csv(fh, sep="\t", header=False, index=False, quoting=3, lineterminator="\n", encoding="utf-8")
 
 
 def _plover(df, fh: BinaryIO, name: str) -> None:

@@ -10,6 +10,7 @@ Every file is written under a temporary name and renamed, and a worker renames a
 ``events`` file last, so "shard done" is exactly "events/part-k.parquet exists". A rerun trusts
 only that, recodes what is missing, and never emits a shard twice.
 """
+
 from __future__ import annotations
 
 import json
@@ -62,7 +63,9 @@ class RunDir:
         except FileNotFoundError:
             return None
         except (OSError, ValueError) as e:
-            raise BadInput(str(self.manifest_path), f"unreadable run manifest ({e}); delete the folder to start over") from None
+            raise BadInput(
+                str(self.manifest_path), f"unreadable run manifest ({e}); delete the folder to start over"
+            ) from None
 
     def save_manifest(self, manifest: dict[str, Any]) -> None:
         tmp = self.path / f".manifest.{uuid.uuid4().hex[:8]}.tmp"

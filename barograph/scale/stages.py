@@ -6,6 +6,7 @@ story marked a near-duplicate by the splitter, or repeated within the shard, is 
 Repeats *across* shards are settled afterwards by ``finalize``, in shard order, so the run
 keeps exactly the events the local path would.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence

@@ -1,4 +1,5 @@
 """Opening a store: where the file lives, and bringing its schema up to date."""
+
 from __future__ import annotations
 
 import os
@@ -63,9 +64,9 @@ def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> d
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    has = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-    ).fetchall()[0][0]
+    has = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'").fetchall()[
+        0
+    ][0]
     if not has:
         return 0
     v = con.execute("SELECT max(version) FROM schema_version").fetchall()[0][0]

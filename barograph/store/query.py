@@ -7,6 +7,7 @@ values into SQL, so the analysis modules can reuse exactly the same selection in
 aggregate queries. Column names follow the JSON of `barograph code` (`start`/`end` for the
 evidence span) plus the store's own columns (event_id, article_id, doc, root_code, mentions).
 """
+
 from __future__ import annotations
 
 import re
@@ -18,17 +19,38 @@ from barograph.errors import BadInput
 
 # Columns of the events() frame, in order: (expression, output name).
 COLUMNS: list[tuple[str, str]] = [
-    ("e.event_id", "event_id"), ("e.origin", "origin"), ("e.corpus", "corpus"),
-    ("CAST(e.date AS VARCHAR)", "date"), ("e.source", "source"), ("e.source_entity", "source_entity"),
-    ("e.source_sector", "source_sector"), ("e.source_name", "source_name"), ("e.target", "target"),
-    ("e.target_entity", "target_entity"), ("e.target_sector", "target_sector"),
-    ("e.target_name", "target_name"), ("e.cameo", "cameo"), ("e.root_code", "root_code"),
-    ("e.quad_class", "quad_class"), ("e.goldstein", "goldstein"), ("e.plover", "plover"),
-    ("e.plover_mode", "plover_mode"), ("e.modality", "modality"), ("e.historical", "historical"),
-    ("e.mentions", "mentions"), ("e.outlet", "outlet"), ("e.text", "text"), ("e.doc", "doc"),
-    ("e.doc_id", "doc_id"), ("e.article_id", "article_id"), ("e.sentence_idx", "sentence_index"),
-    ("e.start_char", "start"), ("e.end_char", "end"), ("e.trigger", "trigger"),
-    ("e.confidence", "confidence"), ("e.coder", "coder"),
+    ("e.event_id", "event_id"),
+    ("e.origin", "origin"),
+    ("e.corpus", "corpus"),
+    ("CAST(e.date AS VARCHAR)", "date"),
+    ("e.source", "source"),
+    ("e.source_entity", "source_entity"),
+    ("e.source_sector", "source_sector"),
+    ("e.source_name", "source_name"),
+    ("e.target", "target"),
+    ("e.target_entity", "target_entity"),
+    ("e.target_sector", "target_sector"),
+    ("e.target_name", "target_name"),
+    ("e.cameo", "cameo"),
+    ("e.root_code", "root_code"),
+    ("e.quad_class", "quad_class"),
+    ("e.goldstein", "goldstein"),
+    ("e.plover", "plover"),
+    ("e.plover_mode", "plover_mode"),
+    ("e.modality", "modality"),
+    ("e.historical", "historical"),
+    ("e.mentions", "mentions"),
+    ("e.outlet", "outlet"),
+    ("e.text", "text"),
+    ("e.doc", "doc"),
+    ("e.doc_id", "doc_id"),
+    ("e.article_id", "article_id"),
+    ("e.sentence_idx", "sentence_index"),
+    ("e.start_char", "start"),
+    ("e.end_char", "end"),
+    ("e.trigger", "trigger"),
+    ("e.confidence", "confidence"),
+    ("e.coder", "coder"),
 ]
 
 ORDERS = {
@@ -96,8 +118,12 @@ class FilterField:
 # `EventFilter.sql`), and its line in docs/analysis.md; the CLI options and web query
 # parameters are made from this list.
 FILTERS: tuple[FilterField, ...] = (
-    FilterField("actors", "list", "Events with any of these actors on either side (entity RUS, code RUSGOV or imported name).",
-                flags=("--actor",)),
+    FilterField(
+        "actors",
+        "list",
+        "Events with any of these actors on either side (entity RUS, code RUSGOV or imported name).",
+        flags=("--actor",),
+    ),
     FilterField("dyad", "dyad", "A,B: events of A toward B."),
     FilterField("undirected", "flag", "With dyad: both directions."),
     FilterField("codes", "list", "CAMEO codes or prefixes (19, 042).", flags=("--code",)),
@@ -221,8 +247,12 @@ class EventFilter:
         if self.until:
             where.append("e.date <= CAST(? AS DATE)")
             params.append(self.until)
-        for col, vals in (("outlet", self.outlets), ("modality", self.modality),
-                          ("origin", self.origin), ("corpus", self.corpus)):
+        for col, vals in (
+            ("outlet", self.outlets),
+            ("modality", self.modality),
+            ("origin", self.origin),
+            ("corpus", self.corpus),
+        ):
             if vals:
                 where.append(_in(f"e.{col}", [str(v) for v in vals], params))
         if self.text:
@@ -267,9 +297,21 @@ def _parse_dyad(v: Any, where: str) -> tuple[str, str] | None:
     return (_check_actor(parts[0].strip(), where), _check_actor(parts[1].strip(), where))
 
 
-def event_filter(*, actors=None, dyad=None, undirected=False, codes=None, since=None, until=None,
-                 outlets=None, modality=None, origin=None, corpus=None, text=None,
-                 include_duplicates=False) -> EventFilter:
+def event_filter(
+    *,
+    actors=None,
+    dyad=None,
+    undirected=False,
+    codes=None,
+    since=None,
+    until=None,
+    outlets=None,
+    modality=None,
+    origin=None,
+    corpus=None,
+    text=None,
+    include_duplicates=False,
+) -> EventFilter:
     """Normalise the keyword filters shared by every read (lists, dates, modality names)."""
     mods = _as_list(modality)
     _check_modality(mods, "--modality")
@@ -278,9 +320,17 @@ def event_filter(*, actors=None, dyad=None, undirected=False, codes=None, since=
         if len(dyad) != 2:
             raise BadInput("--dyad", "a dyad is two actors, e.g. RUS TUR")
     return EventFilter(
-        actors=_as_list(actors), dyad=dyad, undirected=bool(undirected), codes=_as_list(codes),
-        since=_as_date(since, "--since"), until=_as_date(until, "--until"), outlets=_as_list(outlets),
-        modality=mods, origin=_as_list(origin), corpus=_as_list(corpus), text=text or None,
+        actors=_as_list(actors),
+        dyad=dyad,
+        undirected=bool(undirected),
+        codes=_as_list(codes),
+        since=_as_date(since, "--since"),
+        until=_as_date(until, "--until"),
+        outlets=_as_list(outlets),
+        modality=mods,
+        origin=_as_list(origin),
+        corpus=_as_list(corpus),
+        text=text or None,
         include_duplicates=include_duplicates,
     )
 
@@ -336,13 +386,24 @@ def _select(cols: str, where: str, params: list, order: str, limit, offset) -> t
             sql += " OFFSET ?"
             params.append(int(offset))
         return sql, params
-    sql = (f"WITH page AS (SELECT e.rowid AS r FROM events e WHERE {where} ORDER BY {by} LIMIT ? OFFSET ?) "
-           f"SELECT {cols} FROM events e WHERE e.rowid IN (SELECT r FROM page) ORDER BY {by}")
+    sql = (
+        f"WITH page AS (SELECT e.rowid AS r FROM events e WHERE {where} ORDER BY {by} LIMIT ? OFFSET ?) "
+        f"SELECT {cols} FROM events e WHERE e.rowid IN (SELECT r FROM page) ORDER BY {by}"
+    )
     return sql, params + [int(limit), int(offset or 0)]
 
 
-def event_page(store, f: EventFilter | None = None, *, columns: Iterable[str] | None = None, limit: int = 100,
-               offset: int = 0, order: str = "date", total: bool = False, **filters) -> tuple[list[dict], int | None]:
+def event_page(
+    store,
+    f: EventFilter | None = None,
+    *,
+    columns: Iterable[str] | None = None,
+    limit: int = 100,
+    offset: int = 0,
+    order: str = "date",
+    total: bool = False,
+    **filters,
+) -> tuple[list[dict], int | None]:
     """`events()` as JSON-ready dicts (no pandas), and with `total=True` the number of matches.
 
     For interfaces that show a page of events: the rows come straight from DuckDB as Python
@@ -359,10 +420,12 @@ def event_page(store, f: EventFilter | None = None, *, columns: Iterable[str] | 
     if total:
         # one scan: the window counts every match before the page is cut from them
         by = ORDERS[order]
-        sql = (f"WITH page AS (SELECT e.rowid AS r, count(*) OVER () AS n FROM events e WHERE {where} "
-               f"ORDER BY {by} LIMIT ? OFFSET ?) "
-               f"SELECT {cols}, (SELECT max(n) FROM page) AS __total FROM events e "
-               f"WHERE e.rowid IN (SELECT r FROM page) ORDER BY {by}")
+        sql = (
+            f"WITH page AS (SELECT e.rowid AS r, count(*) OVER () AS n FROM events e WHERE {where} "
+            f"ORDER BY {by} LIMIT ? OFFSET ?) "
+            f"SELECT {cols}, (SELECT max(n) FROM page) AS __total FROM events e "
+            f"WHERE e.rowid IN (SELECT r FROM page) ORDER BY {by}"
+        )
         rows = store.con.execute(sql, params + [int(limit), int(offset or 0)]).fetchall()
         n = rows[0][-1] if rows else (count(store, f) if offset else 0)
         rows = [r[:-1] for r in rows]

@@ -11,6 +11,7 @@ A story reposted many times is sentence-split and signed once: each process reme
 bodies it has prepared and leaves out their spans and signature, which the caller has
 already had (in input order, a first copy always comes first) or computes itself if not.
 """
+
 from __future__ import annotations
 
 import signal
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from barograph.records import Article, Document, Sentence
 
 CHUNK_DOCS = 32
-SEEN_MAX = 500_000    # bodies a process remembers (~100 bytes each) before it starts afresh
+SEEN_MAX = 500_000  # bodies a process remembers (~100 bytes each) before it starts afresh
 
 
 @dataclass
@@ -28,9 +29,9 @@ class Prepared:
     """A document's articles, each with its sentence spans and (if asked) signature bytes."""
 
     articles: list[Article] = field(default_factory=list)
-    spans: list[list[tuple[int, int]] | None] = field(default_factory=list)   # None: left out
-    signatures: list[bytes | None] = field(default_factory=list)              # None: left out
-    error: str | None = None      # the document could not be split: why, for the reject line
+    spans: list[list[tuple[int, int]] | None] = field(default_factory=list)  # None: left out
+    signatures: list[bytes | None] = field(default_factory=list)  # None: left out
+    error: str | None = None  # the document could not be split: why, for the reject line
 
     def sentences(self, i: int, doc_text: str) -> list[Sentence]:
         from barograph.text.sentences import body_sentence_spans, to_sentences
@@ -88,7 +89,7 @@ def _prepare_light(args: tuple[Document, bool]) -> Prepared:
     doc, signatures = args
     p = prepare(doc, signatures, _worker_seen)
     for a in p.articles:
-        if a.body_start is not None and a.text == doc.text[a.body_start:a.body_end]:
+        if a.body_start is not None and a.text == doc.text[a.body_start : a.body_end]:
             a.text = None
     return p
 
@@ -130,11 +131,12 @@ class Preparer:
         return self._map_pool(docs)
 
     def _map_pool(self, docs: list[Document]) -> Iterator[Prepared]:
-        for d, p in zip(docs, self._pool.imap(_prepare_light, ((d, self.signatures) for d in docs),
-                                               chunksize=CHUNK_DOCS)):
+        for d, p in zip(
+            docs, self._pool.imap(_prepare_light, ((d, self.signatures) for d in docs), chunksize=CHUNK_DOCS)
+        ):
             for a in p.articles:
                 if a.text is None:
-                    a.text = d.text[a.body_start:a.body_end]
+                    a.text = d.text[a.body_start : a.body_end]
             yield p
 
     def close(self, *, abort: bool = False) -> None:

@@ -1,8 +1,9 @@
 """Analysis commands: import ICEWS/GDELT, export, dyad series, alerts, reports and the actor map."""
+
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
+from typing import Any, List, Optional
 
 import typer
 
@@ -10,8 +11,9 @@ from barograph.interfaces.app import app, err, out
 from barograph.interfaces.filters import filter_options
 from barograph.store.query import EventFilter
 
-import_app = typer.Typer(help="Import existing event data (ICEWS quadruples, GDELT 2.0 event files).",
-                         no_args_is_help=True)
+import_app = typer.Typer(
+    help="Import existing event data (ICEWS quadruples, GDELT 2.0 event files).", no_args_is_help=True
+)
 app.add_typer(import_app, name="import")
 
 DB = typer.Option(None, "--db", help="Database file (default: $BAROGRAPH_DB or the user data folder).")
@@ -36,6 +38,7 @@ def _progress(quiet: bool):
     def show(name: str, n: int) -> None:
         if not quiet:
             err.print(f"read {name}: {n:,} rows")
+
     return show
 
 
@@ -52,9 +55,11 @@ def import_icews_cmd(
 
     with _open(db, write=True) as store:
         r = import_icews(store, directory, corpus=corpus, start=start, progress=_progress(quiet))
-    out.print(f"imported {r.events:,} ICEWS events into corpus {r.corpus} ({r.first_date} to {r.last_date}) "
-              f"in {r.seconds:.1f}s; entities resolved {r.entities_resolved:,}/{r.entities:,} "
-              f"({100 * r.entity_coverage:.1f}%), events with both actors resolved {100 * r.event_coverage:.1f}%")
+    out.print(
+        f"imported {r.events:,} ICEWS events into corpus {r.corpus} ({r.first_date} to {r.last_date}) "
+        f"in {r.seconds:.1f}s; entities resolved {r.entities_resolved:,}/{r.entities:,} "
+        f"({100 * r.entity_coverage:.1f}%), events with both actors resolved {100 * r.event_coverage:.1f}%"
+    )
     if r.unresolved_top and not quiet:
         err.print("most frequent unresolved: " + ", ".join(f"{n} ({c})" for n, c in r.unresolved_top[:5]))
 
@@ -80,7 +85,7 @@ def export(
     db: Optional[Path] = DB,
     format: str = typer.Option("csv", "--format", "-f", help="gdelt, plover, parquet or csv."),
     out_path: Path = typer.Option(..., "--out", "-o", help="File to write."),
-    filters: EventFilter = None,  # type: ignore[assignment]  (the filter options, see interfaces/filters.py)
+    filters: EventFilter = None,  # type: ignore[assignment]  # the filter options: interfaces/filters.py
 ) -> None:
     """Write stored events as GDELT 2.0 columns, PLOVER JSON, Parquet or CSV."""
     from barograph.analysis.exports import export as run
@@ -109,10 +114,19 @@ def dyad(
     from barograph.store.query import iter_filters
 
     check_format(format, ("table", "csv", "json"))
-    extra = {"corpus": iter_filters(corpus)} if corpus else {}
+    extra: dict[str, Any] = {"corpus": iter_filters(corpus)} if corpus else {}
     with _open(db) as store:
-        df = dyad_series(store, a, b, freq=freq, directed=not undirected, since=since, until=until,
-                         claimed=not asserted_only, **extra)
+        df = dyad_series(
+            store,
+            a,
+            b,
+            freq=freq,
+            directed=not undirected,
+            since=since,
+            until=until,
+            claimed=not asserted_only,
+            **extra,
+        )
     print_frame(df, format, title=f"{a} {'<->' if undirected else '->'} {b} by {freq}")
 
 
@@ -140,19 +154,41 @@ def alerts(
     check_format(format, ("table", "jsonl", "csv"))
     if direction not in (None, "conflict", "cooperation"):
         raise BadInput("--direction", f"unknown direction {direction!r} (conflict or cooperation)")
-    extra = {"corpus": iter_filters(corpus)} if corpus else {}
+    extra: dict[str, Any] = {"corpus": iter_filters(corpus)} if corpus else {}
     with _open(db) as store:
-        found = detect(store, since=since, until=until, last_weeks=last_weeks, min_events=min_events,
-                       direction=direction, evidence=evidence, limit=limit, **extra)
+        found = detect(
+            store,
+            since=since,
+            until=until,
+            last_weeks=last_weeks,
+            min_events=min_events,
+            direction=direction,
+            evidence=evidence,
+            limit=limit,
+            **extra,
+        )
     if format == "jsonl":
         for a in found:
             out.file.write(json.dumps(a.to_json(), ensure_ascii=False, default=str) + "\n")
         return
     import pandas as pd
 
-    df = pd.DataFrame([{**a.to_json(), "evidence": " ".join(e["event_id"] for e in a.evidence)} for a in found],
-                      columns=["source", "target", "window_start", "window_end", "direction", "score", "magnitude",
-                               "recent", "expected", "goldstein_trend", "evidence"])
+    df = pd.DataFrame(
+        [{**a.to_json(), "evidence": " ".join(e["event_id"] for e in a.evidence)} for a in found],
+        columns=[
+            "source",
+            "target",
+            "window_start",
+            "window_end",
+            "direction",
+            "score",
+            "magnitude",
+            "recent",
+            "expected",
+            "goldstein_trend",
+            "evidence",
+        ],
+    )
     print_frame(df, format, title=f"{len(df)} alerts")
 
 
@@ -178,8 +214,15 @@ def report(
     if not actor and len(parts) != 2:
         raise BadInput("--dyad", "give two actors (--dyad RUS TUR) or one with --actor RUS")
     with _open(db) as store:
-        page = write_report(store, out_dir, dyad=tuple(parts) if parts else None, actor=actor, freq=freq,
-                            since=since, until=until)
+        page = write_report(
+            store,
+            out_dir,
+            dyad=(parts[0], parts[1]) if parts else None,
+            actor=actor,
+            freq=freq,
+            since=since,
+            until=until,
+        )
     out.print(str(page))
 
 

@@ -1,4 +1,5 @@
 """`barograph code`: code events from files without a database."""
+
 from __future__ import annotations
 
 from typing import List, Optional
@@ -8,9 +9,31 @@ import typer
 from barograph.interfaces.app import app, err, out
 
 TABLE_COLUMNS = ("doc", "date", "source", "target", "cameo", "plover", "modality", "trigger", "text")
-CSV_COLUMNS = ("id", "doc", "start", "end", "date", "historical", "source", "source_entity", "target",
-               "target_entity", "cameo", "quad_class", "goldstein", "plover", "plover_mode", "modality",
-               "trigger", "outlet", "confidence", "article_id", "sentence_index", "coder", "text")
+CSV_COLUMNS = (
+    "id",
+    "doc",
+    "start",
+    "end",
+    "date",
+    "historical",
+    "source",
+    "source_entity",
+    "target",
+    "target_entity",
+    "cameo",
+    "quad_class",
+    "goldstein",
+    "plover",
+    "plover_mode",
+    "modality",
+    "trigger",
+    "outlet",
+    "confidence",
+    "article_id",
+    "sentence_index",
+    "coder",
+    "text",
+)
 
 
 @app.command()
@@ -21,8 +44,12 @@ def code(
     all_modalities: bool = typer.Option(True, "--all/--asserted", help="Print every event, or asserted/claimed only."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on stderr."),
     engine: str = typer.Option("local", "--engine", help="local, or ray: code on Ray into Parquet parts under --out."),
-    out_dir: Optional[str] = typer.Option(None, "--out", help="--engine ray: folder of Parquet parts; rerun to resume."),
-    address: Optional[str] = typer.Option(None, "--address", help="--engine ray: join this Ray cluster (default: start one here)."),
+    out_dir: Optional[str] = typer.Option(
+        None, "--out", help="--engine ray: folder of Parquet parts; rerun to resume."
+    ),
+    address: Optional[str] = typer.Option(
+        None, "--address", help="--engine ray: join this Ray cluster (default: start one here)."
+    ),
     workers: int = typer.Option(2, "--workers", help="--engine ray: worker actors, one spaCy model each."),
 ) -> None:
     """Code who did what to whom in the inputs (one event per line), without a database."""
@@ -30,8 +57,18 @@ def code(
 
     check_engine(engine)
     if engine == "ray":
-        raise typer.Exit(code_command(paths, out_dir=out_dir, address=address, workers=workers,
-                                      text_column=text_column, quiet=quiet, out=out, err=err))
+        raise typer.Exit(
+            code_command(
+                paths,
+                out_dir=out_dir,
+                address=address,
+                workers=workers,
+                text_column=text_column,
+                quiet=quiet,
+                out=out,
+                err=err,
+            )
+        )
     from barograph.events.coder import Coder
     from barograph.events.stream import code_documents
     from barograph.interfaces.output import Rejects, Rows, check_format, spinner

@@ -1,4 +1,5 @@
 """`barograph settings`: every BAROGRAPH_* environment setting with the value in force now."""
+
 from __future__ import annotations
 
 from pathlib import Path

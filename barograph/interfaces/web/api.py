@@ -3,6 +3,7 @@
 Routes are plain `def`s, so FastAPI runs them in its thread pool and a slow query never
 blocks the event loop; each takes a read-only view from the app's `Reader` for its duration.
 """
+
 from __future__ import annotations
 
 import json
@@ -69,9 +70,10 @@ def cached(request: Request, key: tuple, compute) -> Any:
 
 def cached_json(request: Request, key: tuple, view, *args, **kwargs) -> Response:
     """A JSON answer of `view(store, ...)`, cached as bytes while the file is unchanged."""
+
     def compute() -> bytes:
         with read(request) as store:
-            return as_json(view(store, *args, **kwargs)).body
+            return bytes(as_json(view(store, *args, **kwargs)).body)
 
     body, hit = request.app.state.cache.lookup(key, compute)
     return Response(body, media_type="application/json", headers={"X-Barograph-Cache": "hit" if hit else "miss"})
@@ -85,25 +87,42 @@ def health(request: Request) -> dict:
             version = store.con.execute("SELECT max(version) FROM schema_version").fetchone()[0]
             n = store.con.execute("SELECT count(*) FROM events").fetchone()[0]
     except HTTPException as e:
-        return JSONResponse({"status": "unavailable", "detail": e.detail}, status_code=e.status_code,
-                            headers=e.headers)
-    return {"status": "ok", "database": request.app.state.reader.path.name, "schema": version,
-            "events": n, "writable": bool(request.app.state.token)}
+        return JSONResponse(
+            {"status": "unavailable", "detail": e.detail},
+            status_code=e.status_code,  # type: ignore[return-value]
+            headers=e.headers,
+        )
+    return {
+        "status": "ok",
+        "database": request.app.state.reader.path.name,
+        "schema": version,
+        "events": n,
+        "writable": bool(request.app.state.token),
+    }
 
 
 @router.get("/api/events", tags=["events"], response_model=list[dict])
-def api_events(request: Request, f: Filters = Depends(filters),
-               limit: int = Query(100, ge=1, le=5000), offset: int = Query(0, ge=0, le=10_000_000),
-               order: Literal["date", "-date", "goldstein", "-goldstein", "mentions"] = "-date") -> Response:
+def api_events(
+    request: Request,
+    f: Filters = Depends(filters),
+    limit: int = Query(100, ge=1, le=5000),
+    offset: int = Query(0, ge=0, le=10_000_000),
+    order: Literal["date", "-date", "goldstein", "-goldstein", "mentions"] = "-date",
+) -> Response:
     """Events matching the filters, in the fields of `barograph code` plus event_id and article_id."""
-    return cached_json(request, ("events", f.key(), limit, offset, order), views.events, f, limit=limit,
-                       offset=offset, order=order)
+    return cached_json(
+        request, ("events", f.key(), limit, offset, order), views.events, f, limit=limit, offset=offset, order=order
+    )
 
 
 @router.get("/api/search", tags=["events"], response_model=dict)
-def api_search(request: Request, q: str = Query(..., min_length=2, max_length=200),
-               f: Filters = Depends(filters), limit: int = Query(50, ge=1, le=1000),
-               offset: int = Query(0, ge=0)) -> Response:
+def api_search(
+    request: Request,
+    q: str = Query(..., min_length=2, max_length=200),
+    f: Filters = Depends(filters),
+    limit: int = Query(50, ge=1, le=1000),
+    offset: int = Query(0, ge=0),
+) -> Response:
     """Full-text search over evidence sentences (the phrase, any case), with the event filters."""
     f.text = q.strip()
     return cached_json(request, ("search", f.key(), limit, offset), views.search, f, limit=limit, offset=offset)
@@ -116,12 +135,28 @@ def api_dyads(request: Request, n: int = Query(20, ge=1, le=500), since: str | N
 
 
 @router.get("/api/dyads/{a}/{b}/series", tags=["dyads"], response_model=list[dict])
-def api_series(request: Request, a: str, b: str, freq: Literal["day", "week", "month"] = "week",
-               directed: bool = True, since: str | None = None, until: str | None = None) -> Response:
+def api_series(
+    request: Request,
+    a: str,
+    b: str,
+    freq: Literal["day", "week", "month"] = "week",
+    directed: bool = True,
+    since: str | None = None,
+    until: str | None = None,
+) -> Response:
     """Counts by QuadClass, Goldstein sum/mean and net cooperation index per period."""
     check_actor(a, "a"), check_actor(b, "b")
-    return cached_json(request, ("series", a, b, freq, directed, since, until), views.series, a, b, freq=freq,
-                       directed=directed, since=since, until=until)
+    return cached_json(
+        request,
+        ("series", a, b, freq, directed, since, until),
+        views.series,
+        a,
+        b,
+        freq=freq,
+        directed=directed,
+        since=since,
+        until=until,
+    )
 
 
 @router.get("/api/dyads/{a}/{b}/forecast", tags=["dyads"], response_model=dict)
@@ -132,8 +167,9 @@ def api_forecast(request: Request, a: str, b: str) -> Response:
 
 
 @router.get("/api/alerts", tags=["alerts"], response_model=list[dict])
-def api_alerts(request: Request, since: str | None = None, actor: str | None = None,
-               limit: int = Query(50, ge=1, le=1000)) -> Response:
+def api_alerts(
+    request: Request, since: str | None = None, actor: str | None = None, limit: int = Query(50, ge=1, le=1000)
+) -> Response:
     """Escalation alerts, strongest first, each with its evidence events."""
     if actor:
         check_actor(actor, "actor")
@@ -148,6 +184,7 @@ def _all_alerts(request: Request, since: str | None) -> list[dict]:
     """Every alert of the record (the detector's one expensive pass), shared by all callers.
 
     A missing analysis module raises ImportError itself, so pages can show it as a note."""
+
     def compute() -> list[dict]:
         import barograph.analysis.alerts  # noqa: F401
 
@@ -158,11 +195,23 @@ def _all_alerts(request: Request, since: str | None) -> list[dict]:
 
 
 @router.get("/api/network", tags=["actors"], response_model=dict)
-def api_network(request: Request, since: str | None = None, until: str | None = None,
-                min_events: int = Query(3, ge=1), limit: int = Query(150, ge=1, le=2000)) -> Response:
+def api_network(
+    request: Request,
+    since: str | None = None,
+    until: str | None = None,
+    min_events: int = Query(3, ge=1),
+    limit: int = Query(150, ge=1, le=2000),
+) -> Response:
     """Actor network: nodes and directed edges with event counts and net cooperation index."""
-    return cached_json(request, ("network", since, until, min_events, limit), views.network, since=since,
-                       until=until, min_events=min_events, limit=limit)
+    return cached_json(
+        request,
+        ("network", since, until, min_events, limit),
+        views.network,
+        since=since,
+        until=until,
+        min_events=min_events,
+        limit=limit,
+    )
 
 
 @router.get("/api/actors/{code}", tags=["actors"], response_model=dict)
@@ -217,31 +266,46 @@ def article_view(request: Request, article_id: str) -> dict:
 
 
 @router.get("/api/export", tags=["events"])
-def api_export(request: Request, format: Literal[EXPORT_NAMES] = "csv", f: Filters = Depends(filters),  # type: ignore[valid-type]
-               limit: int = Query(EXPORT_MAX, ge=1, le=EXPORT_MAX)) -> Response:
+def api_export(
+    request: Request,
+    format: Literal[EXPORT_NAMES] = "csv",  # type: ignore[valid-type]
+    f: Filters = Depends(filters),
+    limit: int = Query(EXPORT_MAX, ge=1, le=EXPORT_MAX),
+) -> Response:
     """Every event matching the filters as a download in one of the export formats (CSV, Parquet, ...)."""
     with read(request) as store:
         df = views.events_frame(store, f, limit=limit, order="date")
     fmt = EXPORTS[format]
     name = "barograph-events" + fmt.suffix
-    return Response(export_bytes(df, format, name), media_type=fmt.media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        export_bytes(df, format, name),
+        media_type=fmt.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @router.post("/api/ingest", tags=["write"], status_code=201)
-async def api_ingest(request: Request, kind: str = Query("jsonl", description="format of the body: " + ", ".join(UPLOAD_KINDS)),
-                     corpus: str = Query("default", pattern=r"^[\w\-.]{1,64}$"), code: bool = True,
-                     authorization: str | None = Header(None), x_barograph_token: str | None = Header(None)) -> dict:
+async def api_ingest(
+    request: Request,
+    kind: str = Query("jsonl", description="format of the body: " + ", ".join(UPLOAD_KINDS)),
+    corpus: str = Query("default", pattern=r"^[\w\-.]{1,64}$"),
+    code: bool = True,
+    authorization: str | None = Header(None),
+    x_barograph_token: str | None = Header(None),
+) -> dict:
     """Ingest the request body (a news file) into the database. Needs the operator's token."""
     expected = request.app.state.token
     if not expected:
-        raise HTTPException(403, detail="writing is switched off (start `barograph serve` with --token-env NAME or --write-token)")
+        raise HTTPException(
+            403, detail="writing is switched off (start `barograph serve` with --token-env NAME or --write-token)"
+        )
     given = x_barograph_token
     if authorization and authorization.lower().startswith("bearer "):
         given = authorization[7:].strip()
     if not given:
-        raise HTTPException(401, detail="a write token is needed (Authorization: Bearer TOKEN)",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            401, detail="a write token is needed (Authorization: Bearer TOKEN)", headers={"WWW-Authenticate": "Bearer"}
+        )
     if not token_ok(given, expected):
         raise HTTPException(403, detail="wrong write token")
     suffix = UPLOAD_KINDS.get(kind)

@@ -5,6 +5,7 @@ reproduces exactly the list it sits under and a new filter needs no edit here. V
 checked by `EventFilter.parse` (the same check as the command line's); they only ever reach
 SQL as bound parameters. Also the JSON-safe conversion of frame values for answers.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -31,13 +32,13 @@ def _query_parameters() -> list[inspect.Parameter]:
     out = []
     for f in FILTERS:
         for name in (f.name, *f.params):
+            annotation: Any
             if f.kind == "flag":
                 default, annotation = Query(False, description=f.help), bool
             else:
-                extra = {"max_length": 200} if f.kind == "text" else {}
-                default, annotation = Query(None, description=f.help, **extra), str | None
-            out.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default,
-                                         annotation=annotation))
+                default = Query(None, description=f.help, max_length=200 if f.kind == "text" else None)
+                annotation = str | None
+            out.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation))
     return out
 
 
