@@ -64,9 +64,7 @@ def _reporter(errors) -> Callable[[BadInput], None]:
     return errors.append if isinstance(errors, list) else errors
 
 
-def read_articles(
-    paths: Paths, errors=None, *, text_column: str | None = None, dedup=None
-) -> Iterator[tuple[Document, list[Article]]]:
+def read_articles(paths: Paths, errors=None, *, text_column: str | None = None, dedup=None) -> Iterator[tuple[Document, list[Article]]]:
     """(document, its articles) with near-duplicates marked against the whole run; no store."""
     from barograph.text.stream import iter_articles
 
@@ -95,14 +93,7 @@ class _Progress:
         self.bar = None
         if not enabled:
             return
-        from rich.progress import (
-            BarColumn,
-            DownloadColumn,
-            Progress,
-            TextColumn,
-            TimeRemainingColumn,
-            TransferSpeedColumn,
-        )
+        from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
         self.sizes = _input_sizes(paths)
         self.done = 0  # bytes of files finished
@@ -142,9 +133,7 @@ class _Progress:
             self.current, self.in_file = f, 0
         self.in_file = min(self.in_file + len(doc.text) + 1, self.sizes.get(f, 0))
         self.bar.update(
-            self.task,
-            completed=self.done + self.in_file,
-            counts=f"new {report.articles}, dup {report.duplicates}, rejected {len(report.rejected)}",
+            self.task, completed=self.done + self.in_file, counts=f"new {report.articles}, dup {report.duplicates}, rejected {len(report.rejected)}"
         )
 
     def close(self) -> None:
@@ -328,9 +317,7 @@ class Ingest:
                 self.reject(BadInput(d.path or d.doc, prep.error))
                 continue
             split.append((d, prep))
-        self.planner.stored = known_ids(
-            self.store.con, "articles", "article_id", (a.id for _, prep in split for a in prep.articles)
-        )
+        self.planner.stored = known_ids(self.store.con, "articles", "article_id", (a.id for _, prep in split for a in prep.articles))
         near_of = _near_duplicates(self.near, split, self.planner) if self.near is not None else None
         batch: list[DocBatch] = []
         to_code: list[tuple[Article, list[Sentence]]] = []
@@ -478,10 +465,7 @@ class _Interrupts:
         import signal
         import threading
 
-        if (
-            threading.current_thread() is threading.main_thread()
-            and signal.getsignal(signal.SIGINT) is signal.default_int_handler
-        ):
+        if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
             self._old = signal.signal(signal.SIGINT, self._note)
         return self
 
@@ -557,18 +541,13 @@ class RecodeReport:
 
     def line(self) -> str:
         where = f"corpus {self.corpus}" if self.corpus else "all corpora"
-        return (
-            f"recoded {self.articles} articles of {where} with {self.coder}: "
-            f"{self.events} events (replacing {self.replaced})"
-        )
+        return f"recoded {self.articles} articles of {where} with {self.coder}: {self.events} events (replacing {self.replaced})"
 
 
 RECODE_CHUNK = 500
 
 
-def recode(
-    db: str | os.PathLike | None = None, corpus: str | None = None, coder=None, progress: bool = False
-) -> RecodeReport:
+def recode(db: str | os.PathLike | None = None, corpus: str | None = None, coder=None, progress: bool = False) -> RecodeReport:
     """Code a stored corpus again and swap its events in one transaction: all new, or all old."""
     from barograph.store.db import Store
     from barograph.store.writer import event_rows, insert_events
@@ -586,10 +565,7 @@ def recode(
             params.append(corpus)
             if not con.execute("SELECT count(*) FROM articles WHERE corpus = ?", [corpus]).fetchall()[0][0]:
                 raise StoreError(f"{store.path}: no articles in corpus {corpus!r}")
-        ids = [
-            r[0]
-            for r in con.execute(f"SELECT article_id FROM articles WHERE {where} ORDER BY rowid", params).fetchall()
-        ]
+        ids = [r[0] for r in con.execute(f"SELECT article_id FROM articles WHERE {where} ORDER BY rowid", params).fetchall()]
         bar = _count_bar(len(ids), progress)
         with store.transaction():
             ev_where = "origin = 'barograph'" + (" AND corpus = ?" if corpus else "")
@@ -659,9 +635,7 @@ def _load_articles(con, ids: list[str]):
         by_art.setdefault(aid, []).append(Sentence(article_id=aid, index=idx, start=s, end=e, text=t))
     order = {aid: i for i, aid in enumerate(ids)}
     items, doc_ids, corpora = [], {}, {}
-    for aid, doc, idx, start, end, title, outlet, author, date, url, lang, bs, be, text, doc_id, corp in sorted(
-        arts, key=lambda r: order[r[0]]
-    ):
+    for aid, doc, idx, start, end, title, outlet, author, date, url, lang, bs, be, text, doc_id, corp in sorted(arts, key=lambda r: order[r[0]]):
         bs_ = bs if bs is not None else start
         be_ = be if be is not None else end
         a = Article(

@@ -88,41 +88,11 @@ class Setting:
 SETTINGS: dict[str, Setting] = {
     s.name: s
     for s in (
-        Setting(
-            "BAROGRAPH_DB",
-            "path",
-            None,
-            "database file when --db is not given (default: barograph.duckdb in the user data folder)",
-            _path,
-        ),
-        Setting(
-            "BAROGRAPH_LOCK_WAIT",
-            "seconds",
-            10.0,
-            "how long opening a database waits for another process's lock before failing",
-            _seconds,
-        ),
-        Setting(
-            "BAROGRAPH_DB_MEMORY",
-            "size",
-            "256MB",
-            "DuckDB's memory limit during an ingest (keeps a long ingest flat)",
-            _size,
-        ),
-        Setting(
-            "BAROGRAPH_BATCH_DOCUMENTS",
-            "int",
-            4000,
-            "most documents an ingest commits in one transaction",
-            _positive,
-        ),
-        Setting(
-            "BAROGRAPH_WORKERS",
-            "int",
-            1,
-            "processes that split text in `ingest --no-code` when --workers is not given",
-            _at_least_one,
-        ),
+        Setting("BAROGRAPH_DB", "path", None, "database file when --db is not given (default: barograph.duckdb in the user data folder)", _path),
+        Setting("BAROGRAPH_LOCK_WAIT", "seconds", 10.0, "how long opening a database waits for another process's lock before failing", _seconds),
+        Setting("BAROGRAPH_DB_MEMORY", "size", "256MB", "DuckDB's memory limit during an ingest (keeps a long ingest flat)", _size),
+        Setting("BAROGRAPH_BATCH_DOCUMENTS", "int", 4000, "most documents an ingest commits in one transaction", _positive),
+        Setting("BAROGRAPH_WORKERS", "int", 1, "processes that split text in `ingest --no-code` when --workers is not given", _at_least_one),
         Setting(
             "BAROGRAPH_POOL_MIN_CHARS",
             "int",
@@ -130,27 +100,9 @@ SETTINGS: dict[str, Setting] = {
             "below this much text a batch is split in-process even with workers (starting them costs ~1 s)",
             _whole,
         ),
-        Setting(
-            "BAROGRAPH_SHARD_DOCS",
-            "int",
-            None,
-            "documents per shard with --engine ray (default: the resumed run's, else 200)",
-            _positive,
-        ),
-        Setting(
-            "BAROGRAPH_ACTORS",
-            "paths",
-            [],
-            "extra actor dictionary files, separated by ':' (loaded after the built-in ones)",
-            _paths,
-        ),
-        Setting(
-            "BAROGRAPH_SLOW",
-            "flag",
-            False,
-            "tests only: 1 runs the slow 1 GB ingest test",
-            _flag,
-        ),
+        Setting("BAROGRAPH_SHARD_DOCS", "int", None, "documents per shard with --engine ray (default: the resumed run's, else 200)", _positive),
+        Setting("BAROGRAPH_ACTORS", "paths", [], "extra actor dictionary files, separated by ':' (loaded after the built-in ones)", _paths),
+        Setting("BAROGRAPH_SLOW", "flag", False, "tests only: 1 runs the slow 1 GB ingest test", _flag),
     )
 }
 
@@ -174,14 +126,5 @@ def in_force(environ: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
             value, source = s.read(env), ("environment" if raw else "default")
         except BarographError as e:  # shown, not raised: this is where one looks for it
             value, source = raw, f"invalid: {e}"
-        rows.append(
-            {
-                "name": s.name,
-                "type": s.type,
-                "value": value,
-                "source": source,
-                "default": s.default,
-                "meaning": s.meaning,
-            }
-        )
+        rows.append({"name": s.name, "type": s.type, "value": value, "source": source, "default": s.default, "meaning": s.meaning})
     return rows

@@ -90,8 +90,7 @@ def main() -> None:
     print(f"tokenize only (floor):   {per(base):.3f} ms/sentence")
     print(f"naive n-gram lookup:     {per(nv):.3f} ms/sentence")
     print(
-        f"mentions():              {per(ours):.3f} ms/sentence  "
-        f"({ours / base:.1f}x tokenize, {nv / ours:.1f}x faster than naive); {found} mentions"
+        f"mentions():              {per(ours):.3f} ms/sentence  ({ours / base:.1f}x tokenize, {nv / ours:.1f}x faster than naive); {found} mentions"
     )
 
 

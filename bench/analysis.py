@@ -72,9 +72,7 @@ def main() -> None:
             f"alerts {s['alerts']:,} / {s['dyad_weeks']:,} dyad-weeks, {s['rises']} rises"
         )
     print(f"  each feature alone, ROC AUC: {json.dumps(ew['features_alone_auc'])}")
-    print(
-        f"  fitted on {ew['train_dyad_weeks']:,} train dyad-weeks ({ew['train_rises']} rises): {json.dumps(ew['model'])}"
-    )
+    print(f"  fitted on {ew['train_dyad_weeks']:,} train dyad-weeks ({ew['train_rises']} rises): {json.dumps(ew['model'])}")
     print(f"peak RSS: {rss:.0f} MiB")
 
 

@@ -76,9 +76,7 @@ def main() -> None:
         for kind, v in variants(body, rng).items()
     ]
     unrelated = [article(body, title) for title, body in held_out]
-    print(
-        f"{len(orig_arts)} originals, {len(reposts)} reposts, {len(unrelated)} unrelated stories; num_perm={NUM_PERM}"
-    )
+    print(f"{len(orig_arts)} originals, {len(reposts)} reposts, {len(unrelated)} unrelated stories; num_perm={NUM_PERM}")
     print(f"{'threshold':>9} {'precision':>9} {'recall':>7} {'false+':>6} {'missed':>6}  recall by repost kind")
     for th in (float(x) for x in args.thresholds.split(",")):
         index = NearDuplicates(threshold=th)
@@ -102,10 +100,7 @@ def main() -> None:
     for a in orig_arts + unrelated:
         index.check(a)
     dt = time.perf_counter() - t
-    print(
-        f"check() speed: {len(orig_arts) + len(unrelated)} articles in {dt:.2f}s "
-        f"({(len(orig_arts) + len(unrelated)) / dt:.0f} articles/s)"
-    )
+    print(f"check() speed: {len(orig_arts) + len(unrelated)} articles in {dt:.2f}s ({(len(orig_arts) + len(unrelated)) / dt:.0f} articles/s)")
 
 
 if __name__ == "__main__":

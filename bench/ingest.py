@@ -218,11 +218,7 @@ def cores() -> int:
 def run_ingest(dest: Path, db: Path, workers: int = 1) -> dict:
     """Ingest in a child process; its peak RSS comes from wait4 (workers' RSS is reported apart)."""
     proc = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(dest), str(db), str(workers)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
+        [sys.executable, "-c", CHILD, str(dest), str(db), str(workers)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT
     )
     out = proc.stdout.read()
     errs = proc.stderr.read()
@@ -239,10 +235,7 @@ def measure(articles: int, tmp: Path, workers: int) -> dict:
     dest = tmp / f"corpus-{articles}"
     t = time.perf_counter()
     info = build(dest, articles)
-    print(
-        f"  built {info['files']} files, {info['bytes'] / 1e6:.1f} MB in {time.perf_counter() - t:.1f}s",
-        file=sys.stderr,
-    )
+    print(f"  built {info['files']} files, {info['bytes'] / 1e6:.1f} MB in {time.perf_counter() - t:.1f}s", file=sys.stderr)
     base = baseline(dest)
     floor = in_child(store_floor, dest, tmp / f"floor-{articles}.duckdb")
     floor1 = in_child(store_floor, dest, tmp / f"floor1-{articles}.duckdb", 0)
@@ -296,9 +289,7 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="3,000 articles (and 9,000) for a fast check")
     ap.add_argument("--scale", type=int, default=3, help="second run with this many times the articles")
     ap.add_argument("--no-scale", action="store_true", help="skip the larger run")
-    ap.add_argument(
-        "--workers", type=int, default=0, help="text-stage workers of the second run (default: one per core)"
-    )
+    ap.add_argument("--workers", type=int, default=0, help="text-stage workers of the second run (default: one per core)")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = ap.parse_args()
     if not (SHARED / "train" / "ngec-synthetic-events.csv").exists():
@@ -333,8 +324,7 @@ def main() -> None:
     print(
         f"summary: ingest/baseline ratio {best:.4f} (target >= 0.25: {'met' if best >= 0.25 else 'NOT met'}; "
         f"storing the text alone reaches {floor:.3f}, {floor1:.3f} in one transaction); peak RSS {rss:.0f} MB "
-        f"(target < 1024: {'met' if rss < 1024 else 'NOT met'})"
-        + (f"; {workers} workers vs 1: {min(speedup):.2f}x" if speedup else "")
+        f"(target < 1024: {'met' if rss < 1024 else 'NOT met'})" + (f"; {workers} workers vs 1: {min(speedup):.2f}x" if speedup else "")
     )
 
 

@@ -116,18 +116,7 @@ def _run_engine(engine: str, corpus: str, workers: int, out: str) -> dict:
 
 def run_in_subprocess(engine: str, corpus: Path, workers: int, out: Path) -> dict:
     shutil.rmtree(out, ignore_errors=True)
-    cmd = [
-        sys.executable,
-        __file__,
-        "--_engine",
-        engine,
-        "--_corpus",
-        str(corpus),
-        "--workers",
-        str(workers),
-        "--_out",
-        str(out),
-    ]
+    cmd = [sys.executable, __file__, "--_engine", engine, "--_corpus", str(corpus), "--workers", str(workers), "--_out", str(out)]
     res = subprocess.run(cmd, capture_output=True, text=True)
     if res.returncode != 0:
         sys.stderr.write(res.stderr[-3000:])
@@ -156,8 +145,7 @@ def main() -> None:
     local = results[0]
     ray1 = next(r for r in results if r["engine"] == "ray" and r["workers"] == 1)
     print(
-        f"{'engine':<8}{'workers':>8}{'articles':>10}{'events':>9}{'seconds':>9}{'art/s':>8}"
-        f"{'vs ray1':>9}{'vs local':>9}  peak RSS MB (per process)"
+        f"{'engine':<8}{'workers':>8}{'articles':>10}{'events':>9}{'seconds':>9}{'art/s':>8}{'vs ray1':>9}{'vs local':>9}  peak RSS MB (per process)"
     )
     for r in results:
         rate = r["articles"] / r["seconds"]
@@ -168,8 +156,7 @@ def main() -> None:
         )
     for r in results[1:]:
         print(
-            f"ray x{r['workers']}: ray.init {r['init_s']:.1f}s, start-up to first shard {r['startup_s']:.1f}s, "
-            f"workers busy {r['worker_busy_s']:.1f}s"
+            f"ray x{r['workers']}: ray.init {r['init_s']:.1f}s, start-up to first shard {r['startup_s']:.1f}s, workers busy {r['worker_busy_s']:.1f}s"
         )
     counts = {(r["engine"], r["workers"]): r["events"] for r in results}
     same = len(set(counts.values())) == 1

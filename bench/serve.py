@@ -85,10 +85,7 @@ def prepare(db: Path, icews: Path) -> float:
 
 def start_server(db: Path, port: int) -> subprocess.Popen:
     proc = subprocess.Popen(
-        [str(EXE), "serve", "--db", str(db), "--port", str(port), "--quiet"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+        [str(EXE), "serve", "--db", str(db), "--port", str(port), "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
     deadline = time.monotonic() + 60
     while True:
@@ -167,9 +164,7 @@ def library_baseline(db: Path, dyads, n: int) -> dict[str, dict]:
             "events": lambda i: query.event_page(
                 store, columns=EVENT_FIELDS, dyad=dyads[i % len(dyads)], since="2014-06-01", limit=100, order="-date"
             ),
-            "search": lambda i: query.event_page(
-                store, columns=EVENT_FIELDS, text=WORDS[i % len(WORDS)], limit=50, order="-date", total=True
-            ),
+            "search": lambda i: query.event_page(store, columns=EVENT_FIELDS, text=WORDS[i % len(WORDS)], limit=50, order="-date", total=True),
         }
         for name, fn in calls.items():
             lat = []
@@ -224,17 +219,10 @@ def main() -> None:
             until = "2014-12-31" if clients == 1 else "2014-12-30"
             pairs = [(i, dyads[i % len(dyads)]) for i in range(args.requests)]
             return {
-                "series uncached": [
-                    f"/api/dyads/{a}/{b}/series?freq=week&since={day[i // len(dyads)]}&until={until}"
-                    for i, (a, b) in pairs
-                ],
-                "events uncached": [
-                    f"/api/events?dyad={a},{b}&since={day[i // len(dyads)]}&until={until}&limit=100"
-                    for i, (a, b) in pairs
-                ],
+                "series uncached": [f"/api/dyads/{a}/{b}/series?freq=week&since={day[i // len(dyads)]}&until={until}" for i, (a, b) in pairs],
+                "events uncached": [f"/api/events?dyad={a},{b}&since={day[i // len(dyads)]}&until={until}&limit=100" for i, (a, b) in pairs],
                 "search uncached": [
-                    f"/api/search?q={WORDS[i % len(WORDS)]}&since={day[i // len(WORDS)]}&until={until}&limit=50"
-                    for i in range(args.requests)
+                    f"/api/search?q={WORDS[i % len(WORDS)]}&since={day[i // len(WORDS)]}&until={until}&limit=50" for i in range(args.requests)
                 ],
             }
 

@@ -55,12 +55,7 @@ def test_icews_import_maps_names_to_codes(store):
     df = store.events(order="id")
     assert len(df) == len(ROWS)
     row = df[df["cameo"] == "190"].iloc[0]
-    assert (row["source"], row["source_entity"], row["source_sector"], row["target_entity"]) == (
-        "RUSMIL",
-        "RUS",
-        "MIL",
-        "TUR",
-    )
+    assert (row["source"], row["source_entity"], row["source_sector"], row["target_entity"]) == ("RUSMIL", "RUS", "MIL", "TUR")
     assert row["quad_class"] == 4 and row["goldstein"] == -10.0 and row["date"] == "2014-01-03"
     arrest = df[df["source"] == "NGACOP"].iloc[0]
     assert arrest["target"] == "NGACVL" and arrest["cameo"].startswith("17")
@@ -218,12 +213,7 @@ def test_gdelt_round_trip_and_hand_line(store, tmp_path):
         )
         back = df[df["cameo"] == "190"].sort_values("date").iloc[0]
         orig = store.events(codes=["190"]).iloc[0]
-        assert (back["source"], back["target"], back["date"], back["goldstein"]) == (
-            orig["source"],
-            orig["target"],
-            orig["date"],
-            orig["goldstein"],
-        )
+        assert (back["source"], back["target"], back["date"], back["goldstein"]) == (orig["source"], orig["target"], orig["date"], orig["goldstein"])
     bad = tmp_path / "bad.CSV"
     bad.write_text("\t".join(cells) + "\n" + "1\t2\t3\n")
     with Store(tmp_path / "g2.duckdb") as g, pytest.raises(BadInput) as e:

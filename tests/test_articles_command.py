@@ -42,13 +42,7 @@ def test_stdin_text_and_jsonl():
     assert row["doc"] == "stdin" and row["title"] == "Kerry calls Lavrov" and row["start"] == 0
     lines = "\n".join(
         [
-            json.dumps(
-                {
-                    "id": "a",
-                    "text": "Turkey shot down a Russian jet near the Syrian border on Tuesday morning.",
-                    "source": "Wire",
-                }
-            ),
+            json.dumps({"id": "a", "text": "Turkey shot down a Russian jet near the Syrian border on Tuesday morning.", "source": "Wire"}),
             "{broken",
             json.dumps({"id": "b", "text": "NATO ministers met in Brussels to discuss the Baltic deployment plans."}),
         ]
@@ -56,10 +50,7 @@ def test_stdin_text_and_jsonl():
     r = run("-", "--format", "jsonl", input=lines)
     assert r.returncode == 1
     assert [json.loads(x)["doc"] for x in r.stdout.splitlines()] == ["a", "b"]
-    assert (
-        r.stderr.strip()
-        == "barograph: <stdin>:2: malformed JSON (Expecting property name enclosed in double quotes at column 2)"
-    )
+    assert r.stderr.strip() == "barograph: <stdin>:2: malformed JSON (Expecting property name enclosed in double quotes at column 2)"
 
 
 def test_table_format_and_unknown_format(sample_path):

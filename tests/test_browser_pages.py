@@ -25,10 +25,7 @@ ARGS = [
 ]
 OUT = Path(__file__).resolve().parent / "out" / "browser"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")]
 
 
 @pytest.fixture(scope="module")
@@ -59,9 +56,7 @@ def visit(browser, url: str, shot: str, ready: str | None):
     page.on(
         "request",
         lambda r: (
-            foreign.append(r.url)
-            if urlparse(r.url).hostname not in ("127.0.0.1", "localhost", None) and not r.url.startswith("data:")
-            else None
+            foreign.append(r.url) if urlparse(r.url).hostname not in ("127.0.0.1", "localhost", None) and not r.url.startswith("data:") else None
         ),
     )
     page.on("requestfailed", lambda r: failed.append(r.url))

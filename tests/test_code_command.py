@@ -69,9 +69,7 @@ def test_code_sample_jsonl_and_bad_input(tmp_path, sample_path, shared):
 
 def test_code_csv_format(tmp_path):
     doc = tmp_path / "story.txt"
-    doc.write_text(
-        "Border clash\n\nRussian troops attacked Ukrainian positions near Donetsk on Monday.\n", encoding="utf-8"
-    )
+    doc.write_text("Border clash\n\nRussian troops attacked Ukrainian positions near Donetsk on Monday.\n", encoding="utf-8")
     r = run(doc, "--format", "csv", "--quiet")
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()

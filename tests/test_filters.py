@@ -54,9 +54,7 @@ def test_every_filter_has_a_case():
 
 
 def test_cli_and_web_accept_the_same_names(client):
-    help_text = subprocess.run(
-        CLI + ["export", "--help"], capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "COLUMNS": "200"}
-    ).stdout
+    help_text = subprocess.run(CLI + ["export", "--help"], capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "COLUMNS": "200"}).stdout
     web = {p["name"] for p in client.get("/openapi.json").json()["paths"]["/api/events"]["get"]["parameters"]}
     for f in FILTERS:
         assert f"--{f.name}" in help_text, f.name
@@ -84,11 +82,7 @@ def _cli_args(values: dict) -> list[str]:
 )
 def test_cli_and_web_give_the_same_rows(db, client, tmp_path, case):
     out = tmp_path / "cli.csv"
-    p = subprocess.run(
-        CLI + ["export", "--db", str(db), "--format", "csv", "--out", str(out)] + _cli_args(case),
-        capture_output=True,
-        text=True,
-    )
+    p = subprocess.run(CLI + ["export", "--db", str(db), "--format", "csv", "--out", str(out)] + _cli_args(case), capture_output=True, text=True)
     assert p.returncode == 0, p.stderr
     r = client.get("/api/export", params={"format": "csv", **{k: "true" if v is True else v for k, v in case.items()}})
     assert r.status_code == 200
@@ -101,16 +95,10 @@ def test_older_spellings_still_work(db, client, tmp_path):
     """--actor/--code/--outlet on the command line and q= on the web: the same as the new names."""
     new = client.get("/api/events", params={"text": "ankara", "limit": 5000}).json()
     assert new and client.get("/api/events", params={"q": "ankara", "limit": 5000}).json() == new
-    for old, name, v in (
-        ("--actor", "--actors", "TUR"),
-        ("--code", "--codes", "19"),
-        ("--outlet", "--outlets", "Fortune"),
-    ):
+    for old, name, v in (("--actor", "--actors", "TUR"), ("--code", "--codes", "19"), ("--outlet", "--outlets", "Fortune")):
         a, b = tmp_path / "a.csv", tmp_path / "b.csv"
         for flag, path in ((old, a), (name, b)):
-            p = subprocess.run(
-                CLI + ["export", "--db", str(db), "--out", str(path), flag, v], capture_output=True, text=True
-            )
+            p = subprocess.run(CLI + ["export", "--db", str(db), "--out", str(path), flag, v], capture_output=True, text=True)
             assert p.returncode == 0, p.stderr
         assert a.read_bytes() == b.read_bytes()
 
@@ -131,9 +119,5 @@ def test_a_bad_filter_is_one_line_naming_it_in_both(db, client, tmp_path, name, 
     assert str(e.value).startswith(f"--{name}: ") and says in str(e.value)
     r = client.get("/api/events", params={name: value})
     assert r.status_code == 422 and r.json()["detail"].startswith(f"{name}: ") and says in r.json()["detail"]
-    p = subprocess.run(
-        CLI + ["export", "--db", str(db), "--out", str(tmp_path / "x.csv"), f"--{name}", value],
-        capture_output=True,
-        text=True,
-    )
+    p = subprocess.run(CLI + ["export", "--db", str(db), "--out", str(tmp_path / "x.csv"), f"--{name}", value], capture_output=True, text=True)
     assert p.returncode == 2 and p.stderr.strip() == f"barograph: --{name}: " + str(e.value).split(": ", 1)[1]

@@ -44,18 +44,7 @@ def test_every_export_is_the_same_from_library_cli_and_web(db, tmp_path, fmt):
     lib = (tmp_path / f"lib{spec.suffix}").read_bytes()
     assert n == len(df) > 0 and lib == export_bytes(df, fmt, "x" + spec.suffix)
     p = subprocess.run(
-        CLI
-        + [
-            "export",
-            "--db",
-            str(db),
-            "--format",
-            fmt,
-            "--out",
-            str(tmp_path / f"cli{spec.suffix}"),
-            "--dyad",
-            "RUS,TUR",
-        ],
+        CLI + ["export", "--db", str(db), "--format", fmt, "--out", str(tmp_path / f"cli{spec.suffix}"), "--dyad", "RUS,TUR"],
         capture_output=True,
         text=True,
     )

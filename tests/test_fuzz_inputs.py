@@ -19,12 +19,7 @@ from hypothesis import strategies as st
 from barograph.errors import BadInput, BarographError
 
 # deadline catches slow paths; a true hang is caught by the timeout mark
-FUZZ = settings(
-    max_examples=40,
-    deadline=10_000,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+FUZZ = settings(max_examples=40, deadline=10_000, derandomize=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 pytestmark = pytest.mark.timeout(120)
 
 
@@ -158,11 +153,7 @@ ENCODINGS = ["utf-8", "utf-16", "latin-1", "cp1252", "utf-8-sig"]
 
 
 def _encode(s: str, enc: str) -> bytes:
-    return (
-        s.encode(enc, errors="replace")
-        if enc not in ("utf-8", "utf-16", "utf-8-sig")
-        else s.encode(enc, errors="surrogatepass")
-    )
+    return s.encode(enc, errors="replace") if enc not in ("utf-8", "utf-16", "utf-8-sig") else s.encode(enc, errors="surrogatepass")
 
 
 def _text_stage():
@@ -249,42 +240,22 @@ def _store(tmp: str):
 
 ids_file = st.lists(
     st.one_of(
-        st.builds(
-            lambda name, n: f"{name}\t{n}",
-            st.text(alphabet=string.ascii_letters + " ()", max_size=20),
-            st.integers(0, 5),
-        ),
+        st.builds(lambda name, n: f"{name}\t{n}", st.text(alphabet=string.ascii_letters + " ()", max_size=20), st.integers(0, 5)),
         st.text(max_size=30),
     ),
     max_size=6,
 ).map("\n".join)
 quads = st.lists(
     st.one_of(
-        st.builds(
-            lambda *v: "\t".join(map(str, v)),
-            st.integers(-2, 6),
-            st.integers(-2, 6),
-            st.integers(-2, 6),
-            st.integers(-48, 10_000),
-        ),
+        st.builds(lambda *v: "\t".join(map(str, v)), st.integers(-2, 6), st.integers(-2, 6), st.integers(-2, 6), st.integers(-48, 10_000)),
         st.text(max_size=30),
     ),
     max_size=10,
 ).map("\n".join)
 
 
-@settings(
-    max_examples=30,
-    deadline=10_000,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
-@given(
-    ids_file,
-    st.one_of(ids_file, st.just("Make statement\t0\nUse conventional military force\t1")),
-    quads,
-    st.binary(max_size=40),
-)
+@settings(max_examples=30, deadline=10_000, derandomize=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(ids_file, st.one_of(ids_file, st.just("Make statement\t0\nUse conventional military force\t1")), quads, st.binary(max_size=40))
 def test_icews_folder(ents, rels, train, junk):
     from barograph.analysis.icews import import_icews
 
@@ -315,12 +286,7 @@ gdelt_row = st.lists(
 ).map("\t".join)
 
 
-@settings(
-    max_examples=30,
-    deadline=10_000,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+@settings(max_examples=30, deadline=10_000, derandomize=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.lists(gdelt_row, max_size=8).map("\n".join), st.sampled_from([".CSV", ".csv", ".tsv", ".txt"]))
 def test_gdelt_file(body, suffix):
     gdelt = pytest.importorskip("barograph.analysis.gdelt")

@@ -28,9 +28,7 @@ def run(*args, env=None, **kw):
 def test_ingest_reports_counts_and_rejects(tmp_path, sample_path):
     db = tmp_path / "b.duckdb"
     bad = tmp_path / "bad.jsonl"
-    bad.write_text(
-        '{"id": "x", "text": "Russia and Turkey met in Sochi to discuss Syria."}\n[1, 2]\n', encoding="utf-8"
-    )
+    bad.write_text('{"id": "x", "text": "Russia and Turkey met in Sochi to discuss Syria."}\n[1, 2]\n', encoding="utf-8")
     p = run("ingest", str(sample_path), str(bad), "--db", str(db), "--no-code", "--quiet")
     assert p.returncode == 1, p.stderr
     last = p.stdout.strip().splitlines()[-1]
@@ -70,19 +68,14 @@ def test_full_disk_is_one_store_error_and_store_intact(tmp_path, sample_path):
     big = tmp_path / "big.jsonl"
     with big.open("w", encoding="utf-8") as f:
         for i in range(3000):
-            f.write(
-                json.dumps({"id": f"r{i}", "text": f"Story {i}: " + " ".join(f"w{i}x{j}" for j in range(300))}) + "\n"
-            )
+            f.write(json.dumps({"id": f"r{i}", "text": f"Story {i}: " + " ".join(f"w{i}x{j}" for j in range(300))}) + "\n")
     code = (
         "import resource, signal, sys; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
         f"resource.setrlimit(resource.RLIMIT_FSIZE, ({size + 200_000}, {size + 200_000})); "
         "from barograph.interfaces.cli import main; sys.argv = ['barograph'] + sys.argv[1:]; main()"
     )
     p = subprocess.run(
-        [sys.executable, "-c", code, "ingest", str(big), "--db", str(db), "--no-code", "--quiet"],
-        capture_output=True,
-        text=True,
-        timeout=300,
+        [sys.executable, "-c", code, "ingest", str(big), "--db", str(db), "--no-code", "--quiet"], capture_output=True, text=True, timeout=300
     )
     assert p.returncode == 2, (p.stdout, p.stderr)
     assert p.stderr.startswith("barograph: ") and str(db) in p.stderr and p.stderr.count("\n") == 1
@@ -99,17 +92,7 @@ def _corpus(path: Path, shared: Path, n: int) -> Path:
         texts = [r["text"] for r in csv.DictReader(f)][:n]
     with path.open("w", encoding="utf-8") as f:
         for i, t in enumerate(texts):
-            f.write(
-                json.dumps(
-                    {
-                        "id": f"s{i}",
-                        "text": t,
-                        "source": ["AP", "AFP", "BBC"][i % 3],
-                        "date": f"2020-01-{i % 28 + 1:02d}",
-                    }
-                )
-                + "\n"
-            )
+            f.write(json.dumps({"id": f"s{i}", "text": t, "source": ["AP", "AFP", "BBC"][i % 3], "date": f"2020-01-{i % 28 + 1:02d}"}) + "\n")
     return path
 
 
@@ -124,16 +107,9 @@ def _check_whole(db: Path, ref: Path, coded: bool) -> int:
                   <> (SELECT count(*) FROM ref.sentences s WHERE s.article_id = a.article_id)"""
         ).fetchall()[0][0]
         assert missing == 0
-        orphans = st.con.execute(
-            "SELECT count(*) FROM sentences WHERE article_id NOT IN (SELECT article_id FROM articles)"
-        ).fetchall()[0][0]
+        orphans = st.con.execute("SELECT count(*) FROM sentences WHERE article_id NOT IN (SELECT article_id FROM articles)").fetchall()[0][0]
         assert orphans == 0
-        assert (
-            st.con.execute(
-                "SELECT count(*) FROM articles WHERE doc_id NOT IN (SELECT doc_id FROM documents)"
-            ).fetchall()[0][0]
-            == 0
-        )
+        assert st.con.execute("SELECT count(*) FROM articles WHERE doc_id NOT IN (SELECT doc_id FROM documents)").fetchall()[0][0] == 0
         if coded:
             diff = st.con.execute(
                 """SELECT count(*) FROM articles a
@@ -198,10 +174,4 @@ def test_killed_coding_ingest_keeps_events_with_their_articles(tmp_path, shared)
         # coded articles carry the coder version; their events all stored (none orphaned)
         assert q("SELECT count(*) FROM articles WHERE coder IS NULL AND duplicate_of IS NULL") == 0
         assert q("SELECT count(*) FROM events WHERE article_id NOT IN (SELECT article_id FROM articles)") == 0
-        assert (
-            q(
-                "SELECT count(*) FROM articles a WHERE NOT EXISTS "
-                "(SELECT 1 FROM sentences s WHERE s.article_id = a.article_id)"
-            )
-            == 0
-        )
+        assert q("SELECT count(*) FROM articles a WHERE NOT EXISTS (SELECT 1 FROM sentences s WHERE s.article_id = a.article_id)") == 0

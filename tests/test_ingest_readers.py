@@ -72,10 +72,7 @@ def test_html_page(tmp_path):
 
 def test_broken_html_falls_back_or_is_rejected(tmp_path):
     broken = tmp_path / "broken.html"
-    broken.write_text(
-        "<html><body><div><p>Troops crossed the border at dawn, officials said"
-        "<p>The ministry <b>denied <i>it</div></span></td>"
-    )
+    broken.write_text("<html><body><div><p>Troops crossed the border at dawn, officials said<p>The ministry <b>denied <i>it</div></span></td>")
     docs, errors = read([broken])
     assert not errors and "Troops crossed the border" in docs[0].text
     assert "<" not in docs[0].text
@@ -123,14 +120,7 @@ def test_jsonl_records_and_bad_lines(tmp_path):
     p = tmp_path / "dump.jsonl"
     lines = [
         json.dumps(
-            {
-                "id": "r1",
-                "text": STORY,
-                "title": "Jet downed",
-                "date": "2015-11-24T09:00:00Z",
-                "url": "https://x.example/r1",
-                "source": "Wire",
-            }
+            {"id": "r1", "text": STORY, "title": "Jet downed", "date": "2015-11-24T09:00:00Z", "url": "https://x.example/r1", "source": "Wire"}
         ),
         '{"id": "r2", "text": "unterminated',
         json.dumps({"id": "r3", "title": "no text here"}),
@@ -142,13 +132,7 @@ def test_jsonl_records_and_bad_lines(tmp_path):
     docs, errors = read([p])
     assert [d.doc for d in docs] == ["r1", "r4"]
     r1 = docs[0]
-    assert (r1.title, r1.date, r1.url, r1.outlet, r1.kind) == (
-        "Jet downed",
-        "2015-11-24",
-        "https://x.example/r1",
-        "Wire",
-        "jsonl",
-    )
+    assert (r1.title, r1.date, r1.url, r1.outlet, r1.kind) == ("Jet downed", "2015-11-24", "https://x.example/r1", "Wire", "jsonl")
     import hashlib
 
     assert r1.sha256 == hashlib.sha256((lines[0] + "\n").encode()).hexdigest()

@@ -34,9 +34,7 @@ def _corpus(dest: Path, shared: Path, sample: Path) -> Path:
     dest.mkdir()
     page = sample.read_text(encoding="utf-8")
     for i in range(6):
-        (dest / f"page{i}.txt").write_text(
-            page.replace("Source:", f"Source: Outlet {i} /", 1 + i % 3) + f"\nPage {i}.\n", encoding="utf-8"
-        )
+        (dest / f"page{i}.txt").write_text(page.replace("Source:", f"Source: Outlet {i} /", 1 + i % 3) + f"\nPage {i}.\n", encoding="utf-8")
     (dest / "copy.txt").write_text(page, encoding="utf-8")
     (dest / "copy2.txt").write_text(page, encoding="utf-8")
     with (shared / "train" / "ngec-synthetic-events.csv").open(encoding="utf-8") as f:
@@ -103,25 +101,11 @@ def test_ctrl_c_stops_workers_and_keeps_whole_articles(tmp_path, shared, sample_
     src = tmp_path / "corpus.jsonl"
     with (shared / "train" / "ngec-synthetic-events.csv").open(encoding="utf-8") as f:
         texts = [r["text"] for r in csv.DictReader(f)][:3000]
-    src.write_text(
-        "".join(json.dumps({"id": f"s{i}", "text": t}) + "\n" for i, t in enumerate(texts)), encoding="utf-8"
-    )
+    src.write_text("".join(json.dumps({"id": f"s{i}", "text": t}) + "\n" for i, t in enumerate(texts)), encoding="utf-8")
     db = tmp_path / "w.duckdb"
     env = dict(os.environ, BAROGRAPH_BATCH_DOCUMENTS="40", BAROGRAPH_POOL_MIN_CHARS="0")
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "barograph.interfaces.cli",
-            "ingest",
-            str(src),
-            "--db",
-            str(db),
-            "--quiet",
-            "--no-code",
-            "--workers",
-            "2",
-        ],
+        [sys.executable, "-m", "barograph.interfaces.cli", "ingest", str(src), "--db", str(db), "--quiet", "--no-code", "--workers", "2"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -154,17 +138,7 @@ def _own_group() -> None:
 def test_bad_workers_setting_is_one_line(tmp_path, sample_path):
     env = dict(os.environ, BAROGRAPH_WORKERS="many")
     p = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "barograph.interfaces.cli",
-            "ingest",
-            str(sample_path),
-            "--db",
-            str(tmp_path / "b.duckdb"),
-            "--no-code",
-            "--quiet",
-        ],
+        [sys.executable, "-m", "barograph.interfaces.cli", "ingest", str(sample_path), "--db", str(tmp_path / "b.duckdb"), "--no-code", "--quiet"],
         capture_output=True,
         text=True,
         env=env,

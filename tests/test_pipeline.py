@@ -95,9 +95,7 @@ def test_near_duplicates_found_across_runs(tmp_path):
         s = stats(st)
         assert s["articles"] == 1 and s["near_duplicates"] == 1 and s["appearances"] == 2
         orig = st.con.execute("SELECT article_id FROM articles WHERE duplicate_of IS NULL").fetchall()[0][0]
-        assert (
-            st.con.execute("SELECT duplicate_of FROM articles WHERE duplicate_of IS NOT NULL").fetchall()[0][0] == orig
-        )
+        assert st.con.execute("SELECT duplicate_of FROM articles WHERE duplicate_of IS NOT NULL").fetchall()[0][0] == orig
         # its sentences are kept so the wording can be shown
         assert st.con.execute("SELECT count(DISTINCT article_id) FROM sentences").fetchall()[0][0] == 2
 
@@ -134,8 +132,7 @@ def test_ingest_codes_and_recode_replaces_atomically(tmp_path, coder):
         before = st.con.execute("SELECT event_id, cameo, source, target FROM events ORDER BY 1").fetchall()
         # every event's evidence is the stored sentence it came from
         assert st.con.execute(
-            "SELECT count(*) FROM events e JOIN sentences s ON s.article_id = e.article_id "
-            "AND s.idx = e.sentence_idx AND s.start_char = e.start_char"
+            "SELECT count(*) FROM events e JOIN sentences s ON s.article_id = e.article_id AND s.idx = e.sentence_idx AND s.start_char = e.start_char"
         ).fetchall()[0][0] == len(before)
 
     with pytest.raises(RuntimeError):

@@ -35,28 +35,14 @@ def ngec_corpus(shared: Path, path: Path, n: int, repeat_at: int | None = None, 
     with open(path, "w", encoding="utf-8") as f:
         for k, r in enumerate(rows):
             f.write(
-                json.dumps(
-                    {
-                        "id": f"s{k}",
-                        "title": r["prompt"].split("\n")[0],
-                        "text": r["text"],
-                        "date": "2023-05-01",
-                        "source": r["source"],
-                    }
-                )
+                json.dumps({"id": f"s{k}", "title": r["prompt"].split("\n")[0], "text": r["text"], "date": "2023-05-01", "source": r["source"]})
                 + "\n"
             )
             if repeat_at is not None and k == repeat_at:
                 # another document (trailing blank lines) holding the same story
                 f.write(
                     json.dumps(
-                        {
-                            "id": f"repost{k}",
-                            "title": "Repost",
-                            "text": rows[repeat_of]["text"] + "\n\n",
-                            "date": "2023-05-02",
-                            "source": "Elsewhere",
-                        }
+                        {"id": f"repost{k}", "title": "Repost", "text": rows[repeat_of]["text"] + "\n\n", "date": "2023-05-02", "source": "Elsewhere"}
                     )
                     + "\n"
                 )
@@ -88,9 +74,7 @@ def test_shards_cut_by_count_and_size_the_same_way_every_time():
 
 
 def test_records_survive_parquet():
-    art = Article(
-        doc="d", index=1, start=0, end=5, title="T", date="2016-01-02", id="a1", meta={"subheadings": ["x", "y"]}
-    )
+    art = Article(doc="d", index=1, start=0, end=5, title="T", date="2016-01-02", id="a1", meta={"subheadings": ["x", "y"]})
     ev = Event(
         doc="d",
         start=0,
@@ -152,11 +136,7 @@ def test_finalize_keeps_only_the_first_shards_events_of_a_repost(tmp_path):
         write_atomic(to_table("articles", arts), run.part("articles", n))
         write_atomic(to_table("events", [ev(doc, x) for x in ids]), run.part("events", n))
     assert finalize(run) == 2
-    kept = [
-        (e.doc, e.article_id)
-        for n in run.done_shards()
-        for e in from_table("events", pq.read_table(run.part("events", n)))
-    ]
+    kept = [(e.doc, e.article_id) for n in run.done_shards() for e in from_table("events", pq.read_table(run.part("events", n)))]
     assert sorted(kept) == [("d0", "a"), ("d0", "b"), ("d1", "c"), ("d2", "d")]
     assert finalize(run) == 0  # settled: running it again changes nothing
 
@@ -199,10 +179,7 @@ def test_ray_codes_exactly_what_the_local_path_codes_and_stores_the_same(shared,
     def rows(db):
         with Store(db, read_only=True) as s:
             return sorted(
-                s.con.execute(
-                    "SELECT article_id, doc, sentence_idx, start_char, end_char, source, target, cameo, modality "
-                    "FROM events"
-                ).fetchall()
+                s.con.execute("SELECT article_id, doc, sentence_idx, start_char, end_char, source, target, cameo, modality FROM events").fetchall()
             )
 
     assert rows(tmp_path / "ray.duckdb") == rows(tmp_path / "local.duckdb")
@@ -276,11 +253,7 @@ def _marked(marker: str, name: bytes) -> list[int]:
     found = []
     for p in Path("/proc").iterdir():
         try:
-            if (
-                p.name.isdigit()
-                and name in (p / "cmdline").read_bytes()
-                and needle in (p / "environ").read_bytes().split(b"\0")
-            ):
+            if p.name.isdigit() and name in (p / "cmdline").read_bytes() and needle in (p / "environ").read_bytes().split(b"\0"):
                 found.append(int(p.name))
         except OSError:
             pass
@@ -325,9 +298,7 @@ def _kill_then_rerun(cmd, env, out: Path, marker: str) -> None:
     docs = pq.read_table(out / "documents").to_pylist()
     assert sorted(d["doc"] for d in docs) == sorted(f"s{k}" for k in range(60))  # each document once
     assert sorted(a["doc"] for a in arts) == sorted(f"s{k}" for k in range(60))  # each article once
-    keys = [
-        (e["article_id"], e["sentence_index"], e["trigger_start"], e["cameo"], e["source"], e["target"]) for e in events
-    ]
+    keys = [(e["article_id"], e["sentence_index"], e["trigger_start"], e["cameo"], e["source"], e["target"]) for e in events]
     assert len(keys) == len(set(keys)), "an event was written twice"
     assert {e["doc"] for e in events} <= {f"s{k}" for k in range(60)}
     assert not list(out.rglob(".*.tmp")), "temporary files left behind"

@@ -47,11 +47,7 @@ def test_types_and_defaults():
         ("BAROGRAPH_WORKERS", "many", "BAROGRAPH_WORKERS must be a whole number, not 'many'"),
         ("BAROGRAPH_BATCH_DOCUMENTS", "0", "BAROGRAPH_BATCH_DOCUMENTS must be a whole number of at least 1, not '0'"),
         ("BAROGRAPH_LOCK_WAIT", "soon", "BAROGRAPH_LOCK_WAIT must be a number of seconds, not 'soon'"),
-        (
-            "BAROGRAPH_DB_MEMORY",
-            "256MB'; DROP",
-            "BAROGRAPH_DB_MEMORY must be a size such as 256MB or 2GB, not \"256MB'; DROP\"",
-        ),
+        ("BAROGRAPH_DB_MEMORY", "256MB'; DROP", "BAROGRAPH_DB_MEMORY must be a size such as 256MB or 2GB, not \"256MB'; DROP\""),
     ],
 )
 def test_a_bad_value_is_one_line_naming_the_variable(name, raw, says):
@@ -78,10 +74,7 @@ def test_settings_command_prints_values_in_force(tmp_path):
 
 def test_settings_command_shows_an_invalid_value_and_exits_1():
     p = subprocess.run(
-        CLI + ["settings", "--format", "jsonl"],
-        capture_output=True,
-        text=True,
-        env={"PATH": "/usr/bin:/bin", "BAROGRAPH_WORKERS": "many"},
+        CLI + ["settings", "--format", "jsonl"], capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "BAROGRAPH_WORKERS": "many"}
     )
     assert p.returncode == 1
     row = next(r for r in map(json.loads, p.stdout.splitlines()) if r["name"] == "BAROGRAPH_WORKERS")

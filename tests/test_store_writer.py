@@ -66,9 +66,7 @@ def make_doc(name: str, bodies: list[str], outlet: str = "Example Times"):
                 coder="test-1",
             )
         )
-    doc = Document(
-        doc=name, text=text, kind="text", path=f"/in/{name}", sha256=hashlib.sha256(text.encode()).hexdigest()
-    )
+    doc = Document(doc=name, text=text, kind="text", path=f"/in/{name}", sha256=hashlib.sha256(text.encode()).hexdigest())
     return doc, arts, sents, evs
 
 
@@ -191,9 +189,7 @@ def test_keyboard_interrupt_rolls_back(tmp_path, monkeypatch):
 def test_rejects_are_recorded(tmp_path):
     with Store(tmp_path / "b.duckdb") as st:
         write_many(st, [], rejects=[BadInput("x.jsonl", "not JSON", line=3)], corpus="c1")
-        assert st.con.execute("SELECT path, line, problem, corpus FROM rejects").fetchall() == [
-            ("x.jsonl", 3, "not JSON", "c1")
-        ]
+        assert st.con.execute("SELECT path, line, problem, corpus FROM rejects").fetchall() == [("x.jsonl", 3, "not JSON", "c1")]
 
 
 def test_read_only_file_is_one_store_error_and_stays_intact(tmp_path):

@@ -81,8 +81,7 @@ BODY2 = (
     "Riyadh of fuelling the war in Yemen, while Saudi diplomats rejected the charge."
 )
 BODY3 = (
-    "China's navy held exercises near the disputed islands, and Vietnam protested to Beijing. "
-    "The United States urged both sides to show restraint."
+    "China's navy held exercises near the disputed islands, and Vietnam protested to Beijing. The United States urged both sides to show restraint."
 )
 
 

@@ -68,9 +68,7 @@ def test_events_by_dyad_and_since(client, db):
     r = client.get("/api/events", params={"dyad": "RUS,TUR", "since": "2015-10-15", "limit": 5000})
     assert r.status_code == 200
     rows = r.json()
-    expected = sql(
-        db, "SELECT count(*) FROM events WHERE source_entity='RUS' AND target_entity='TUR' AND date >= '2015-10-15'"
-    )[0][0]
+    expected = sql(db, "SELECT count(*) FROM events WHERE source_entity='RUS' AND target_entity='TUR' AND date >= '2015-10-15'")[0][0]
     assert len(rows) == expected > 0
     for e in rows:
         assert CODE_FIELDS <= set(e)
@@ -79,12 +77,8 @@ def test_events_by_dyad_and_since(client, db):
 
 
 def test_events_filters_codes_modality_outlet(client):
-    rows = client.get(
-        "/api/events", params={"codes": "19", "modality": "asserted", "outlets": "Fortune", "limit": 5000}
-    ).json()
-    assert rows and all(
-        e["cameo"].startswith("19") and e["modality"] == "asserted" and e["outlet"] == "Fortune" for e in rows
-    )
+    rows = client.get("/api/events", params={"codes": "19", "modality": "asserted", "outlets": "Fortune", "limit": 5000}).json()
+    assert rows and all(e["cameo"].startswith("19") and e["modality"] == "asserted" and e["outlet"] == "Fortune" for e in rows)
     paged = client.get("/api/events", params={"codes": "19", "limit": 3, "offset": 2}).json()
     full = client.get("/api/events", params={"codes": "19", "limit": 5}).json()
     assert [e["event_id"] for e in paged] == [e["event_id"] for e in full[2:5]]
@@ -178,15 +172,7 @@ def test_export_carries_the_filters(client):
     assert exported and all("met" in row["text"] and row["source_entity"] == "USA" for row in exported)
 
 
-PAGES = [
-    "/",
-    "/dyad/RUS/TUR",
-    "/dyad/RUS/TUR?freq=month&directed=true",
-    "/actor/RUS",
-    "/search",
-    "/search?q=jet&modality=asserted",
-    "/docs",
-]
+PAGES = ["/", "/dyad/RUS/TUR", "/dyad/RUS/TUR?freq=month&directed=true", "/actor/RUS", "/search", "/search?q=jet&modality=asserted", "/docs"]
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -100,9 +100,7 @@ def test_reads_during_an_upload_are_consistent(db, tmp_path, monkeypatch):
         poller.stop.set()
         poller.join(30)
         assert r.status_code == 201, r.text
-        final = {
-            a["article_id"]: a["sentences"] for a in httpx.get(s.url + "/api/articles", params={"limit": 5000}).json()
-        }
+        final = {a["article_id"]: a["sentences"] for a in httpx.get(s.url + "/api/articles", params={"limit": 5000}).json()}
     assert len(final) == before + 300
     answer = json.dumps(r.json())
     assert "barograph-upload-" not in answer and str(db) not in answer  # no server paths leak
@@ -134,9 +132,7 @@ def test_reads_during_a_cli_ingest_are_consistent_or_busy(db, tmp_path):
         poller.stop.set()
         poller.join(30)
         assert proc.returncode == 0, errs
-        final = {
-            a["article_id"]: a["sentences"] for a in httpx.get(s.url + "/api/articles", params={"limit": 5000}).json()
-        }
+        final = {a["article_id"]: a["sentences"] for a in httpx.get(s.url + "/api/articles", params={"limit": 5000}).json()}
     assert len(final) == 4 + 300
     check_consistent(poller.seen, final)
     assert set(poller.statuses) <= {200, 503} and 200 in poller.statuses

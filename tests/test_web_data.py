@@ -26,51 +26,11 @@ TEMPLATES = [
         "criticized",
         "Russia's government criticized Turkey over the downing of the jet near the border.",
     ),
-    (
-        "TURGOV",
-        "TUR",
-        "RUSGOV",
-        "RUS",
-        "036",
-        1,
-        4.0,
-        "offered",
-        "Turkey offered to meet Russian officials to ease the tension.",
-    ),
-    (
-        "RUSMIL",
-        "RUS",
-        "TURMIL",
-        "TUR",
-        "190",
-        4,
-        -10.0,
-        "fired",
-        "Russian forces fired on Turkish positions in northern Syria, officials said.",
-    ),
-    (
-        "USAGOV",
-        "USA",
-        "RUSGOV",
-        "RUS",
-        "042",
-        1,
-        1.9,
-        "met",
-        "The American secretary met the Russian foreign minister in Geneva.",
-    ),
+    ("TURGOV", "TUR", "RUSGOV", "RUS", "036", 1, 4.0, "offered", "Turkey offered to meet Russian officials to ease the tension."),
+    ("RUSMIL", "RUS", "TURMIL", "TUR", "190", 4, -10.0, "fired", "Russian forces fired on Turkish positions in northern Syria, officials said."),
+    ("USAGOV", "USA", "RUSGOV", "RUS", "042", 1, 1.9, "met", "The American secretary met the Russian foreign minister in Geneva."),
     ("NATO", "NATO", "TURGOV", "TUR", "057", 2, 8.0, "signed", "NATO signed a new air defence agreement with Ankara."),
-    (
-        "RUSGOV",
-        "RUS",
-        "USAGOV",
-        "USA",
-        "130",
-        3,
-        -4.4,
-        "threatened",
-        "Moscow threatened Washington with retaliation over the sanctions.",
-    ),
+    ("RUSGOV", "RUS", "USAGOV", "USA", "130", 3, -4.4, "threatened", "Moscow threatened Washington with retaliation over the sanctions."),
 ]
 OUTLETS = ["National Interest", "Japan Times", "Fortune", "Russian Council"]
 START = date(2015, 9, 7)
@@ -127,9 +87,7 @@ def build_db(path: Path, articles: int = 60, seed: int = 7) -> dict:
             )
             sentence_spans = spans + [(body_end - len(filler), body_end, None)]
             for idx, (s0, s1, t) in enumerate(sentence_spans):
-                con.execute(
-                    "INSERT INTO sentences VALUES (?, ?, ?, ?, ?, ?)", [article_id, idx, doc_id, s0, s1, text[s0:s1]]
-                )
+                con.execute("INSERT INTO sentences VALUES (?, ?, ?, ?, ?, ?)", [article_id, idx, doc_id, s0, s1, text[s0:s1]])
                 if t is None:
                     continue
                 src, se, tgt, te, cameo, quad, gold, trig, sent = TEMPLATES[t]
@@ -196,9 +154,7 @@ class LiveServer:
         self.port = sock.getsockname()[1]
         sock.close()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", access_log=False)
-        )
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", access_log=False))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self) -> LiveServer:

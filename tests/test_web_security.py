@@ -125,9 +125,7 @@ def test_upload_needs_the_token(server, readonly_server):
 
 def test_oversized_upload_is_413_by_declared_length(server):
     before = total(server)
-    r = httpx.post(
-        server.url + "/api/ingest", content=b"x" * (CAP + 70_000), headers={"Authorization": f"Bearer {TOKEN}"}
-    )
+    r = httpx.post(server.url + "/api/ingest", content=b"x" * (CAP + 70_000), headers={"Authorization": f"Bearer {TOKEN}"})
     assert r.status_code == 413
     assert total(server) == before
 
@@ -179,8 +177,7 @@ def test_writer_holding_the_file_gives_503_then_recovers(tmp_path):
         [
             sys.executable,
             "-c",
-            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
-            "sys.stdin.readline()",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); sys.stdin.readline()",
             str(path),
         ],
         stdin=subprocess.PIPE,
@@ -204,9 +201,7 @@ def test_writer_holding_the_file_gives_503_then_recovers(tmp_path):
 
 def test_serve_refuses_a_missing_database(tmp_path):
     exe = os.path.join(os.path.dirname(sys.executable), "barograph")
-    r = subprocess.run(
-        [exe, "serve", "--db", str(tmp_path / "none.duckdb")], capture_output=True, text=True, timeout=60
-    )
+    r = subprocess.run([exe, "serve", "--db", str(tmp_path / "none.duckdb")], capture_output=True, text=True, timeout=60)
     assert r.returncode == 2
     assert "none.duckdb" in r.stderr and "no such database" in r.stderr and len(r.stderr.strip().splitlines()) == 1
 
@@ -218,10 +213,7 @@ def test_serve_command_binds_loopback_and_answers(db):
     port = sock.getsockname()[1]
     sock.close()
     proc = subprocess.Popen(
-        [exe, "serve", "--db", str(db), "--port", str(port), "--quiet"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+        [exe, "serve", "--db", str(db), "--port", str(port), "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     try:
         deadline = time.monotonic() + 30

@@ -68,9 +68,7 @@ def test_actor_filters_match_codes_entities_and_nothing_else(db):
         n_code = query.count(store, actors=["TURGOV", "TURMIL"])
         assert n_ent == n_code > 0
         assert query.count(store, actors=["TUR' OR 1=1 --"]) == 0
-        direct = store.con.execute(
-            "SELECT count(*) FROM events WHERE source_entity = 'TUR' OR target_entity = 'TUR'"
-        ).fetchone()[0]
+        direct = store.con.execute("SELECT count(*) FROM events WHERE source_entity = 'TUR' OR target_entity = 'TUR'").fetchone()[0]
         assert n_ent == direct
 
 

@@ -86,24 +86,11 @@ class Panel:
     goldstein: np.ndarray  # sums
 
 
-def weekly_panel(
-    store,
-    *,
-    since=None,
-    until=None,
-    claimed: bool = True,
-    min_events: int = 5,
-    series: pd.DataFrame | None = None,
-    **filters,
-) -> Panel:
+def weekly_panel(store, *, since=None, until=None, claimed: bool = True, min_events: int = 5, series: pd.DataFrame | None = None, **filters) -> Panel:
     """Every dyad's weekly series as dense arrays (dyads with >= min_events collapsed events)."""
     from barograph.analysis.series import all_series
 
-    a = (
-        series
-        if series is not None
-        else all_series(store, freq="week", since=since, until=until, claimed=claimed, min_events=min_events, **filters)
-    )
+    a = series if series is not None else all_series(store, freq="week", since=since, until=until, claimed=claimed, min_events=min_events, **filters)
     if a.empty:
         z = np.zeros((0, 0))
         return Panel(pd.DataFrame(columns=["source", "target"]), pd.DatetimeIndex([]), z, z, z, z, z, z)
@@ -218,9 +205,7 @@ def _plain_column(col: pd.Series) -> list:
         return col.tolist()
     if kind == "f":
         return [None if v != v else v for v in col.tolist()]
-    return [
-        None if not isinstance(v, str) and pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in col.tolist()
-    ]
+    return [None if not isinstance(v, str) and pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in col.tolist()]
 
 
 def scan(p: Panel, *, model: Model | None = None, weeks=None, coop_z: float = 3.0, min_recent: int = 2) -> pd.DataFrame:
@@ -239,38 +224,11 @@ def scan(p: Panel, *, model: Model | None = None, weeks=None, coop_z: float = 3.
         we = p.weeks[t] + pd.Timedelta(days=6)
         for d in np.flatnonzero(conflict):
             exp = f["mu_conflict"][d]
-            rows.append(
-                (
-                    d,
-                    t,
-                    ws,
-                    we,
-                    "conflict",
-                    float(score[d]),
-                    int(f["recent_conflict"][d]),
-                    float(exp),
-                    float(f["trend"][d]),
-                )
-            )
+            rows.append((d, t, ws, we, "conflict", float(score[d]), int(f["recent_conflict"][d]), float(exp), float(f["trend"][d])))
         for d in np.flatnonzero(coop):
             exp = f["mu_coop"][d]
-            rows.append(
-                (
-                    d,
-                    t,
-                    ws,
-                    we,
-                    "cooperation",
-                    float(f["z_coop"][d]),
-                    int(f["recent_coop"][d]),
-                    float(exp),
-                    float(f["trend"][d]),
-                )
-            )
-    df = pd.DataFrame(
-        rows,
-        columns=["d", "t", "window_start", "window_end", "direction", "score", "recent", "expected", "goldstein_trend"],
-    )
+            rows.append((d, t, ws, we, "cooperation", float(f["z_coop"][d]), int(f["recent_coop"][d]), float(exp), float(f["trend"][d])))
+    df = pd.DataFrame(rows, columns=["d", "t", "window_start", "window_end", "direction", "score", "recent", "expected", "goldstein_trend"])
     df["source"] = p.keys["source"].to_numpy()[df["d"].to_numpy(dtype=int)] if len(df) else []
     df["target"] = p.keys["target"].to_numpy()[df["d"].to_numpy(dtype=int)] if len(df) else []
     df["magnitude"] = ((df["recent"] + 0.5) / (df["expected"] + 0.5)).round(3) if len(df) else []
@@ -347,17 +305,5 @@ def alerts_frame(store, **kw) -> pd.DataFrame:
         d = a.to_json()
         d["evidence"] = [e["event_id"] for e in a.evidence]
         rows.append(d)
-    cols = [
-        "source",
-        "target",
-        "window_start",
-        "window_end",
-        "magnitude",
-        "direction",
-        "score",
-        "recent",
-        "expected",
-        "goldstein_trend",
-        "evidence",
-    ]
+    cols = ["source", "target", "window_start", "window_end", "magnitude", "direction", "score", "recent", "expected", "goldstein_trend", "evidence"]
     return pd.DataFrame(rows, columns=cols)

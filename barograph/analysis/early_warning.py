@@ -143,9 +143,7 @@ def evaluate(store, *, split=None, min_events: int = 5, panel: Panel | None = No
         "train_rises": int(train["rise"].sum()),
         "model": asdict(model),
         "detector": asdict(_scores(test, s, fired(test, s, model.threshold))),
-        "persistence": asdict(
-            _scores(test, test["persistence"].to_numpy(dtype=float), test["rising_now"].to_numpy(dtype=bool))
-        ),
+        "persistence": asdict(_scores(test, test["persistence"].to_numpy(dtype=float), test["rising_now"].to_numpy(dtype=bool))),
         "features_alone_auc": {k: round(roc_auc(test["rise"].to_numpy(), test[k].to_numpy()), 4) for k in FEATURES},
     }
     return result

@@ -296,11 +296,7 @@ def _read_quads(path: Path, ent_ids, rel_ids):
         )
     except pd.errors.ParserError as e:
         m = re.search(r"line (\d+)", str(e))
-        raise BadInput(
-            str(path),
-            "wrong number of columns (expected subject, relation, object, time)",
-            line=int(m.group(1)) if m else None,
-        ) from None
+        raise BadInput(str(path), "wrong number of columns (expected subject, relation, object, time)", line=int(m.group(1)) if m else None) from None
     except (ValueError, UnicodeDecodeError) as e:
         raise BadInput(str(path), f"not a quadruple file ({str(e).splitlines()[0]})") from None
     nums = {c: pd.to_numeric(df[c], errors="coerce") for c in ("s", "r", "o", "t")}
@@ -321,13 +317,7 @@ def _read_quads(path: Path, ent_ids, rel_ids):
 
 
 def import_icews(
-    store,
-    directory,
-    *,
-    corpus: str | None = None,
-    start: str = "2014-01-01",
-    hours_per_step: int | None = None,
-    progress=None,
+    store, directory, *, corpus: str | None = None, start: str = "2014-01-01", hours_per_step: int | None = None, progress=None
 ) -> ImportResult:
     """Import train/valid/test quadruples of an ICEWS14-style folder; re-import replaces them.
 
@@ -377,14 +367,7 @@ def import_icews(
             raise BadInput(str(d / "relation2id.txt"), f"no CAMEO code for relation {rname!r}")
         ptype, pmode = codes.plover(c)
         rel_rows.append((rid, c, codes.root(c), codes.quad_class(c), codes.goldstein(c), ptype, pmode))
-    rel_t = pa.table(
-        dict(
-            zip(
-                ["rid", "cameo", "root_code", "quad_class", "goldstein", "plover", "plover_mode"],
-                map(list, zip(*rel_rows)),
-            )
-        )
-    )
+    rel_t = pa.table(dict(zip(["rid", "cameo", "root_code", "quad_class", "goldstein", "plover", "plover_mode"], map(list, zip(*rel_rows)))))
 
     used = np.union1d(q["s"].unique(), q["o"].unique())
     resolver = _resolver()
@@ -419,8 +402,7 @@ def import_icews(
                 [corpus, corpus],
             )
         both = con.execute(
-            "SELECT count(*) FROM icews_quad q JOIN icews_ent s ON s.eid = q.s JOIN icews_ent o ON o.eid = q.o "
-            "WHERE s.resolved AND o.resolved"
+            "SELECT count(*) FROM icews_quad q JOIN icews_ent s ON s.eid = q.s JOIN icews_ent o ON o.eid = q.o WHERE s.resolved AND o.resolved"
         ).fetchall()[0][0]
         top = con.execute(
             "SELECT e.name, count(*) n FROM icews_quad q JOIN icews_ent e ON e.eid = q.s OR e.eid = q.o "

@@ -28,9 +28,7 @@ def edges(store, since=None, until=None, min_events: int = 5, claimed: bool = Tr
         ORDER BY events DESC, source, target
     """
     df = _finish(store.con.execute(sql, params + [int(min_events)]).fetchdf())
-    return df[
-        ["source", "target", "events", "goldstein_mean", "net_index", "quad1", "quad2", "quad3", "quad4", "mentions"]
-    ]
+    return df[["source", "target", "events", "goldstein_mean", "net_index", "quad1", "quad2", "quad3", "quad4", "mentions"]]
 
 
 def layout(nodes: list[str], e: pd.DataFrame, iterations: int = 200, seed: int = 7) -> dict[str, np.ndarray]:
@@ -81,12 +79,7 @@ def write_map(store, out_dir, since=None, until=None, top: int = 40, min_events:
     out.mkdir(parents=True, exist_ok=True)
     e = edges(store, since=since, until=until, min_events=min_events, **filters)
     deg = (
-        pd.concat(
-            [
-                e[["source", "events"]].rename(columns={"source": "a"}),
-                e[["target", "events"]].rename(columns={"target": "a"}),
-            ]
-        )
+        pd.concat([e[["source", "events"]].rename(columns={"source": "a"}), e[["target", "events"]].rename(columns={"target": "a"})])
         .groupby("a")["events"]
         .sum()
     )
@@ -114,26 +107,18 @@ def write_map(store, out_dir, since=None, until=None, top: int = 40, min_events:
         size = 150 + 1600 * (deg[nodes].to_numpy() / deg[nodes].max())
         ax.scatter(xy[:, 0], xy[:, 1], s=size, color="#f2efe6", edgecolor="#444444", linewidth=1.0, zorder=2)
         for a, (x, y) in zip(nodes, xy):
-            ax.annotate(
-                a.replace("_", " ")[:22], (x, y), ha="center", va="center", fontsize=8.5, fontweight="bold", zorder=3
-            )
+            ax.annotate(a.replace("_", " ")[:22], (x, y), ha="center", va="center", fontsize=8.5, fontweight="bold", zorder=3)
     sm = plt.cm.ScalarMappable(cmap=cmap, norm=norm)
     cb = fig.colorbar(sm, ax=ax, shrink=0.6, pad=0.02)
     cb.set_label("net index: -1 all conflict ... +1 all cooperation")
     ax.legend(
-        handles=[
-            Line2D([], [], color="#555", lw=1, label="few events"),
-            Line2D([], [], color="#555", lw=5, label="many events"),
-        ],
+        handles=[Line2D([], [], color="#555", lw=1, label="few events"), Line2D([], [], color="#555", lw=5, label="many events")],
         loc="lower left",
         frameon=False,
         title="edge width",
     )
     span = f"{since or 'start'} to {until or 'end'}"
-    ax.set_title(
-        f"Who deals with whom: {len(nodes)} most active actors, {len(e)} pairs with >= {min_events} events ({span})",
-        fontsize=12,
-    )
+    ax.set_title(f"Who deals with whom: {len(nodes)} most active actors, {len(e)} pairs with >= {min_events} events ({span})", fontsize=12)
     ax.set_axis_off()
     if nodes:
         ax.set_xlim(xy[:, 0].min() - 0.15, xy[:, 0].max() + 0.15)

@@ -12,12 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-QUAD_LABELS = {
-    "quad1": "verbal cooperation",
-    "quad2": "material cooperation",
-    "quad3": "verbal conflict",
-    "quad4": "material conflict",
-}
+QUAD_LABELS = {"quad1": "verbal cooperation", "quad2": "material cooperation", "quad3": "verbal conflict", "quad4": "material conflict"}
 QUAD_COLOURS = {"quad1": "#92c5de", "quad2": "#2166ac", "quad3": "#f4a582", "quad4": "#b2182b"}
 
 PAGE = """<!doctype html>
@@ -69,13 +64,7 @@ def _timeline(df: pd.DataFrame, alerts, title: str, freq: str, path: Path) -> No
         bottom = bottom + df[q]
     for i, a in enumerate(alerts):
         colour = "#b2182b" if a.direction == "conflict" else "#2166ac"
-        ax.axvspan(
-            pd.Timestamp(a.window_start),
-            pd.Timestamp(a.window_end) + pd.Timedelta(days=1),
-            color=colour,
-            alpha=0.12,
-            zorder=0,
-        )
+        ax.axvspan(pd.Timestamp(a.window_start), pd.Timestamp(a.window_end) + pd.Timedelta(days=1), color=colour, alpha=0.12, zorder=0)
         ax.annotate(
             "▲" if a.direction == "conflict" else "▼",
             (pd.Timestamp(a.window_end), 0),
@@ -90,37 +79,18 @@ def _timeline(df: pd.DataFrame, alerts, title: str, freq: str, path: Path) -> No
     ax.set_ylabel(f"events per {freq}")
     ax.set_xlabel("")
     ax2 = ax.twinx()
-    ax2.plot(
-        x + pd.Timedelta(days=width / 2),
-        df["net_index"],
-        color="#333333",
-        lw=1.3,
-        marker=".",
-        ms=4,
-        label="net index (right axis)",
-    )
+    ax2.plot(x + pd.Timedelta(days=width / 2), df["net_index"], color="#333333", lw=1.3, marker=".", ms=4, label="net index (right axis)")
     ax2.axhline(0, color="#999999", lw=0.6, ls=":")
     ax2.set_ylim(-1.05, 1.05)
     ax2.set_ylabel("net index  (-1 conflict ... +1 cooperation)")
     handles, labels = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
     extra = (
-        [
-            Patch(color="#b2182b", alpha=0.2, label="conflict alert window"),
-            Patch(color="#2166ac", alpha=0.2, label="cooperation alert window"),
-        ]
+        [Patch(color="#b2182b", alpha=0.2, label="conflict alert window"), Patch(color="#2166ac", alpha=0.2, label="cooperation alert window")]
         if alerts
         else []
     )
-    ax.legend(
-        handles + h2 + extra,
-        labels + l2 + [p.get_label() for p in extra],
-        loc="upper left",
-        fontsize=8,
-        ncol=2,
-        frameon=True,
-        framealpha=0.9,
-    )
+    ax.legend(handles + h2 + extra, labels + l2 + [p.get_label() for p in extra], loc="upper left", fontsize=8, ncol=2, frameon=True, framealpha=0.9)
     ax.set_title(title, fontsize=13)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(mdates.AutoDateLocator()))
     ax.spines["top"].set_visible(False)
@@ -206,29 +176,15 @@ def write_report(
         found = [x for x in found if actor in (x.source, x.target)]
     found = sorted(found, key=lambda x: x.window_end)
     _timeline(df, found, f"{title}: events per {freq} by QuadClass", freq, out / "timeline.png")
-    _goldstein(
-        lines, f"{title}: mean Goldstein score per {freq} (+10 cooperation, -10 conflict)", freq, out / "goldstein.png"
-    )
+    _goldstein(lines, f"{title}: mean Goldstein score per {freq} (+10 cooperation, -10 conflict)", freq, out / "goldstein.png")
     ev["sev"] = ev["goldstein"].abs().fillna(0)
     topev = ev.sort_values(["mentions", "sev", "date"], ascending=[False, False, False]).head(top).copy()
     topev["name"] = topev["cameo"].map(codes.name)
-    recs = [
-        {k: (None if (not isinstance(v, str) and pd.isna(v)) else v) for k, v in r.items()}
-        for r in topev.to_dict("records")
-    ]
+    recs = [{k: (None if (not isinstance(v, str) and pd.isna(v)) else v) for k, v in r.items()} for r in topev.to_dict("records")]
     html = (
         Environment(autoescape=True)
         .from_string(PAGE)
-        .render(
-            title=title,
-            n_events=len(ev),
-            first=ev["date"].min(),
-            last=ev["date"].max(),
-            claimed=claimed,
-            freq=freq,
-            alerts=found,
-            top=recs,
-        )
+        .render(title=title, n_events=len(ev), first=ev["date"].min(), last=ev["date"].max(), claimed=claimed, freq=freq, alerts=found, top=recs)
     )
     page = out / "report.html"
     page.write_text(html, encoding="utf-8")
@@ -238,6 +194,4 @@ def write_report(
 
 def _match(store, alert, wanted) -> bool:
     """Alerts are per entity; a dyad given as full codes (RUSGOV) matches its entities' alerts."""
-    return (alert.source, alert.target) in wanted or (alert.source[:3], alert.target[:3]) in {
-        (s[:3], t[:3]) for s, t in wanted
-    }
+    return (alert.source, alert.target) in wanted or (alert.source[:3], alert.target[:3]) in {(s[:3], t[:3]) for s, t in wanted}

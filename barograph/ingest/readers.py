@@ -92,9 +92,7 @@ def read_whole(stream: BinaryIO, where: str, size: int | None) -> bytes:
         raise BadInput(where, too_large(size))
     raw = stream.read(MAX_DOCUMENT_BYTES + 1)
     if len(raw) > MAX_DOCUMENT_BYTES:
-        raise BadInput(
-            where, f"more than {MAX_DOCUMENT_BYTES >> 20} MB is too large for one document; split it or use JSONL"
-        )
+        raise BadInput(where, f"more than {MAX_DOCUMENT_BYTES >> 20} MB is too large for one document; split it or use JSONL")
     if not raw.strip():
         raise BadInput(where, "empty file")
     return raw
@@ -123,9 +121,7 @@ def html_to_text(html: str) -> str:
     blocks = root.xpath("//p|//h1|//h2|//h3|//h4|//li|//blockquote|//pre|//td")
     if blocks:
         parts = [
-            re.sub(r"[ \t\r\f\v]+", " ", b.text_content()).strip()
-            for b in blocks
-            if not b.xpath("ancestor::p|ancestor::li|ancestor::blockquote")
+            re.sub(r"[ \t\r\f\v]+", " ", b.text_content()).strip() for b in blocks if not b.xpath("ancestor::p|ancestor::li|ancestor::blockquote")
         ]
     else:
         parts = [re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in root.text_content().splitlines()]
@@ -283,9 +279,7 @@ class _Recorder:
         return line
 
 
-def read_csv(
-    stream: BinaryIO, name: str, where: str, report: Report, text_column: str | None = None
-) -> Iterator[Document]:
+def read_csv(stream: BinaryIO, name: str, where: str, report: Report, text_column: str | None = None) -> Iterator[Document]:
     """One Document per row; the text column is `text_column` or the first of TEXT_COLUMNS."""
     head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES] if hasattr(stream, "peek") else b""
     if not head.strip():
@@ -311,9 +305,7 @@ def read_csv(
     else:
         ti = next((cols[c] for c in TEXT_COLUMNS if c in cols), None)
         if ti is None:
-            raise BadInput(
-                where, f"no text column (looked for {', '.join(TEXT_COLUMNS)}; name one with --text-column)", 1
-            )
+            raise BadInput(where, f"no text column (looked for {', '.join(TEXT_COLUMNS)}; name one with --text-column)", 1)
 
     def col(row, *names):
         for c in names:
@@ -441,20 +433,14 @@ INPUTS: dict[str, InputFormat] = {
         aliases=("rss", "atom", "xml"),
         recheck=_feed_or_html,
     ),
-    "html": InputFormat(
-        (".html", ".htm", ".xhtml", ".shtml"),
-        _looks_html,
-        lambda src: iter([read_html(_whole(src), src.name, src.where)]),
-    ),
+    "html": InputFormat((".html", ".htm", ".xhtml", ".shtml"), _looks_html, lambda src: iter([read_html(_whole(src), src.name, src.where)])),
     "jsonl": InputFormat(
         (".jsonl", ".ndjson", ".json", ".jsonlines"),
         _looks_jsonl,
         lambda src: read_jsonl(src.stream, src.name, src.where, src.report),
         aliases=("json",),
     ),
-    "csv": InputFormat(
-        (".csv", ".tsv"), None, lambda src: read_csv(src.stream, src.name, src.where, src.report, src.text_column)
-    ),
+    "csv": InputFormat((".csv", ".tsv"), None, lambda src: read_csv(src.stream, src.name, src.where, src.report, src.text_column)),
     "text": InputFormat(
         (".txt", ".text", ".md"),
         None,

@@ -73,9 +73,7 @@ def read_stream(
     yield from readers.INPUTS[kind].read(src)
 
 
-def iter_documents(
-    paths: Iterable[str | os.PathLike], *, errors: Errors, text_column: str | None = None
-) -> Iterator[Document]:
+def iter_documents(paths: Iterable[str | os.PathLike], *, errors: Errors, text_column: str | None = None) -> Iterator[Document]:
     """Documents of every input, in order; bad inputs and records go to `errors`."""
     report = _reporter(errors)
     for p in expand(paths, report):

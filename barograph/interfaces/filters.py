@@ -26,10 +26,7 @@ def _option(f) -> inspect.Parameter:
     elif f.kind in ("date", "text"):
         default, annotation = typer.Option(None, *names, help=f.help), Optional[str]
     else:  # lists and the dyad: repeat the option or comma-separate its values
-        default, annotation = (
-            typer.Option(None, *names, help=f.help + " Repeat or comma-separate."),
-            Optional[List[str]],
-        )
+        default, annotation = (typer.Option(None, *names, help=f.help + " Repeat or comma-separate."), Optional[List[str]])
     return inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
 
 

@@ -50,9 +50,7 @@ class Rows:
     `columns` are the CSV header; `table_columns` (default `columns`) the table's.
     """
 
-    def __init__(
-        self, fmt: str, columns: Sequence[str], *, table_columns: Sequence[str] | None = None, title: str | None = None
-    ):
+    def __init__(self, fmt: str, columns: Sequence[str], *, table_columns: Sequence[str] | None = None, title: str | None = None):
         self.fmt = fmt
         self.table_columns = tuple(table_columns or columns)
         self.title = title
@@ -79,12 +77,7 @@ class Rows:
 
 
 def print_table(
-    rows: Iterable[dict[str, Any]],
-    columns: Sequence[str],
-    *,
-    title: str | None = None,
-    right: Iterable[str] = (),
-    none: str = "",
+    rows: Iterable[dict[str, Any]], columns: Sequence[str], *, title: str | None = None, right: Iterable[str] = (), none: str = ""
 ) -> None:
     """A rich table of `rows` under `columns` (those in `right` right-justified)."""
     from rich.table import Table

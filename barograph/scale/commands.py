@@ -17,15 +17,7 @@ def check_engine(engine: str) -> None:
 
 
 def code_command(
-    paths: Sequence[str],
-    *,
-    out_dir: str | None,
-    address: str | None,
-    workers: int,
-    text_column: str | None,
-    quiet: bool,
-    out,
-    err,
+    paths: Sequence[str], *, out_dir: str | None, address: str | None, workers: int, text_column: str | None, quiet: bool, out, err
 ) -> int:
     """Returns the exit code: 1 when inputs were rejected (everything else is coded)."""
     from barograph.scale.ray_engine import code_ray
@@ -38,15 +30,7 @@ def code_command(
         problems.append(bad)
         err.print(f"barograph: {bad}", markup=False)
 
-    rep = code_ray(
-        paths,
-        out_dir,
-        workers=workers,
-        address=address,
-        text_column=text_column,
-        progress=None if quiet else err,
-        errors=report,
-    )
+    rep = code_ray(paths, out_dir, workers=workers, address=address, text_column=text_column, progress=None if quiet else err, errors=report)
     for p in rep.problems:
         if p not in {str(x) for x in problems}:
             err.print(f"barograph: {p}", markup=False)

@@ -113,11 +113,7 @@ def ingest_ray(
 
     for p in paths:
         if is_parquet(str(p)):
-            raise BadInput(
-                str(p),
-                "Parquet input is read by `code --engine ray` only (the store's ingest "
-                "reads text, HTML, feeds, JSONL and CSV)",
-            )
+            raise BadInput(str(p), "Parquet input is read by `code --engine ray` only (the store's ingest reads text, HTML, feeds, JSONL and CSV)")
 
     seen: set[str] = set()
 
@@ -128,23 +124,12 @@ def ingest_ray(
 
     run, coder = None, None
     if code:  # without coding there is nothing worth sending to Ray: the store's ingest does it all
-        run = code_ray(
-            paths, out, workers=workers, address=address, text_column=text_column, progress=progress, errors=reject
-        )
+        run = code_ray(paths, out, workers=workers, address=address, text_column=text_column, progress=progress, errors=reject)
         coder = PrecodedCoder(out, RunDir(out).load_manifest().get("coder") or "")
 
     def reject_again(bad) -> None:
         if str(bad) not in seen and on_reject:
             on_reject(bad)
 
-    rep = ingest(
-        paths,
-        db,
-        code=code,
-        corpus=corpus,
-        progress=progress is not None,
-        coder=coder,
-        text_column=text_column,
-        on_reject=reject_again,
-    )
+    rep = ingest(paths, db, code=code, corpus=corpus, progress=progress is not None, coder=coder, text_column=text_column, on_reject=reject_again)
     return run, rep

@@ -79,12 +79,7 @@ def schema_of(cls: type) -> pa.Schema:
     return pa.schema([pa.field(f.name, _arrow_type(f.type)) for f in dataclasses.fields(cls)])
 
 
-SCHEMAS = {
-    "documents": schema_of(Document),
-    "articles": schema_of(Article),
-    "sentences": schema_of(Sentence),
-    "events": schema_of(Event),
-}
+SCHEMAS = {"documents": schema_of(Document), "articles": schema_of(Article), "sentences": schema_of(Sentence), "events": schema_of(Event)}
 _CLASSES = {"documents": Document, "articles": Article, "sentences": Sentence, "events": Event}
 
 
@@ -93,10 +88,7 @@ def to_table(kind: str, records: Iterable[Any]) -> pa.Table:
     json_cols = [
         f.name
         for f in schema
-        if f.type == pa.string()
-        and str(next(x.type for x in dataclasses.fields(_CLASSES[kind]) if x.name == f.name)).startswith(
-            ("dict", "list")
-        )
+        if f.type == pa.string() and str(next(x.type for x in dataclasses.fields(_CLASSES[kind]) if x.name == f.name)).startswith(("dict", "list"))
     ]
     rows = []
     for r in records:

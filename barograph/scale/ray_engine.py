@@ -98,9 +98,7 @@ def code_shard(run: RunDir, shard: int, coder, expect_coder: str | None = None) 
         pass
     write_atomic(to_table("events", events), run.part("events", shard))  # last: marks the shard done
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-    return ShardResult(
-        shard, len(docs), len(articles), len(events), time.perf_counter() - t0, os.getpid(), rss, problems, version
-    )
+    return ShardResult(shard, len(docs), len(articles), len(events), time.perf_counter() - t0, os.getpid(), rss, problems, version)
 
 
 class ShardCoder:
@@ -161,9 +159,7 @@ def plan(
     # sizes: given, else $BAROGRAPH_SHARD_DOCS, else the run being resumed, else the defaults
     from barograph import settings
 
-    shard_docs = (
-        shard_docs or settings.get("BAROGRAPH_SHARD_DOCS") or (previous or {}).get("shard_docs") or DEFAULT_SHARD_DOCS
-    )
+    shard_docs = shard_docs or settings.get("BAROGRAPH_SHARD_DOCS") or (previous or {}).get("shard_docs") or DEFAULT_SHARD_DOCS
     shard_chars = shard_chars or (previous or {}).get("shard_chars") or DEFAULT_SHARD_CHARS
     manifest = {
         "format": 1,
@@ -183,10 +179,7 @@ def plan(
         key = f"{sh.number:05d}"
         fp = sh.fingerprint()
         if key in old and old[key]["fingerprint"] != fp:
-            raise BadInput(
-                str(run.path),
-                f"the input changed since this run began (shard {sh.number} differs); use a new --out folder",
-            )
+            raise BadInput(str(run.path), f"the input changed since this run began (shard {sh.number} differs); use a new --out folder")
         fingerprints[key] = {"fingerprint": fp, "documents": len(sh.docs), "chars": sh.chars}
         if run.is_done(sh.number):
             continue
@@ -263,9 +256,7 @@ def code_ray(
         raise BadInput("--workers", f"must be at least 1, not {workers}")
     problems: list | Callable = [] if errors is None else errors
     run = RunDir(out)
-    pending, manifest = plan(
-        paths, run, code=code, shard_docs=shard_docs, shard_chars=shard_chars, errors=problems, text_column=text_column
-    )
+    pending, manifest = plan(paths, run, code=code, shard_docs=shard_docs, shard_chars=shard_chars, errors=problems, text_column=text_column)
     total = len(manifest["shards"])
     report = RunReport(out=str(run.path), shards=total, skipped=total - len(pending))
     if isinstance(problems, list):
@@ -287,18 +278,8 @@ def code_ray(
         ds = ray.data.from_items([{"shard": n} for n in pending], override_num_blocks=len(pending))
         # settings travel as class attributes: constructor arguments would go through the
         # object store, which Ray warns about for restartable actors
-        udf = type(
-            "ShardCoder",
-            (ShardCoder,),
-            {"run_dir": str(run.path.resolve()), "code": code, "expect_coder": manifest.get("coder")},
-        )
-        ds = ds.map_batches(
-            udf,
-            batch_size=1,
-            compute=ray.data.ActorPoolStrategy(size=min(workers, len(pending))),
-            num_cpus=1,
-            zero_copy_batch=True,
-        )
+        udf = type("ShardCoder", (ShardCoder,), {"run_dir": str(run.path.resolve()), "code": code, "expect_coder": manifest.get("coder")})
+        ds = ds.map_batches(udf, batch_size=1, compute=ray.data.ActorPoolStrategy(size=min(workers, len(pending))), num_cpus=1, zero_copy_batch=True)
         bar = _Progress(progress, len(pending), total, report.skipped)
         with bar:
             for row in ds.iter_rows():
@@ -314,10 +295,7 @@ def code_ray(
                     str(row["coder"]),
                 )
                 if manifest.get("coder") and r.coder != manifest["coder"]:
-                    raise BadInput(
-                        str(run.path),
-                        f"coded by {manifest['coder']!r} but the workers run {r.coder!r}; use a new --out folder",
-                    )
+                    raise BadInput(str(run.path), f"coded by {manifest['coder']!r} but the workers run {r.coder!r}; use a new --out folder")
                 if not manifest.get("coder"):
                     manifest["coder"] = r.coder
                     run.save_manifest(manifest)
@@ -329,9 +307,7 @@ def code_ray(
     except BarographError:
         raise
     except ray.exceptions.RayError as e:
-        raise BarographError(
-            f"{run.path}: a Ray worker failed ({_first_line(e)}); rerun the same command to resume"
-        ) from None
+        raise BarographError(f"{run.path}: a Ray worker failed ({_first_line(e)}); rerun the same command to resume") from None
     finally:
         quiet.__exit__(None, None, None)
         if shutdown and not address:
@@ -363,13 +339,7 @@ class _Progress:
         self.console = console
         self.progress = None
         if console is not None:
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeRemainingColumn,
-            )
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
             self.progress = Progress(
                 TextColumn("coding shards"),

@@ -63,9 +63,7 @@ class RunDir:
         except FileNotFoundError:
             return None
         except (OSError, ValueError) as e:
-            raise BadInput(
-                str(self.manifest_path), f"unreadable run manifest ({e}); delete the folder to start over"
-            ) from None
+            raise BadInput(str(self.manifest_path), f"unreadable run manifest ({e}); delete the folder to start over") from None
 
     def save_manifest(self, manifest: dict[str, Any]) -> None:
         tmp = self.path / f".manifest.{uuid.uuid4().hex[:8]}.tmp"
@@ -81,9 +79,7 @@ class RunDir:
         for key in ("inputs", "text_column", "shard_docs", "shard_chars", "coded"):
             if previous.get(key) != current.get(key):
                 raise BadInput(
-                    str(self.path),
-                    f"holds a run with other {key} ({previous.get(key)!r}, now {current.get(key)!r}); "
-                    "use a new --out folder",
+                    str(self.path), f"holds a run with other {key} ({previous.get(key)!r}, now {current.get(key)!r}); use a new --out folder"
                 )
 
     def clean_temporaries(self) -> None:

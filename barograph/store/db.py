@@ -64,9 +64,7 @@ def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> d
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    has = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'").fetchall()[
-        0
-    ][0]
+    has = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'").fetchall()[0][0]
     if not has:
         return 0
     v = con.execute("SELECT max(version) FROM schema_version").fetchall()[0][0]
@@ -77,9 +75,7 @@ def migrate(con: duckdb.DuckDBPyConnection, where: Path, read_only: bool = False
     """Apply the missing migrations, each in its own transaction."""
     current = schema_version(con)
     if current > LATEST:
-        raise StoreError(
-            f"{where}: written by a newer barograph (schema {current}, this one knows {LATEST}); upgrade barograph"
-        )
+        raise StoreError(f"{where}: written by a newer barograph (schema {current}, this one knows {LATEST}); upgrade barograph")
     if current == LATEST:
         return current
     if read_only:

@@ -118,12 +118,7 @@ class FilterField:
 # `EventFilter.sql`), and its line in docs/analysis.md; the CLI options and web query
 # parameters are made from this list.
 FILTERS: tuple[FilterField, ...] = (
-    FilterField(
-        "actors",
-        "list",
-        "Events with any of these actors on either side (entity RUS, code RUSGOV or imported name).",
-        flags=("--actor",),
-    ),
+    FilterField("actors", "list", "Events with any of these actors on either side (entity RUS, code RUSGOV or imported name).", flags=("--actor",)),
     FilterField("dyad", "dyad", "A,B: events of A toward B."),
     FilterField("undirected", "flag", "With dyad: both directions."),
     FilterField("codes", "list", "CAMEO codes or prefixes (19, 042).", flags=("--code",)),
@@ -247,12 +242,7 @@ class EventFilter:
         if self.until:
             where.append("e.date <= CAST(? AS DATE)")
             params.append(self.until)
-        for col, vals in (
-            ("outlet", self.outlets),
-            ("modality", self.modality),
-            ("origin", self.origin),
-            ("corpus", self.corpus),
-        ):
+        for col, vals in (("outlet", self.outlets), ("modality", self.modality), ("origin", self.origin), ("corpus", self.corpus)):
             if vals:
                 where.append(_in(f"e.{col}", [str(v) for v in vals], params))
         if self.text:
@@ -262,10 +252,7 @@ class EventFilter:
         if not self.include_duplicates:
             # events of an article the store marked as a near-duplicate repeat another article's
             # (NOT IN is safe here: articles.article_id is a primary key, never NULL)
-            where.append(
-                "(e.article_id IS NULL OR e.article_id NOT IN "
-                "(SELECT a.article_id FROM articles a WHERE a.duplicate_of IS NOT NULL))"
-            )
+            where.append("(e.article_id IS NULL OR e.article_id NOT IN (SELECT a.article_id FROM articles a WHERE a.duplicate_of IS NOT NULL))")
         for clause, p in self.extra:
             where.append(clause)
             params.extend(p)

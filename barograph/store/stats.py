@@ -21,21 +21,12 @@ def stats(store: Store) -> dict[str, Any]:
         "rejects": one("SELECT count(*) FROM rejects"),
     }
     s["reposts"] = one(
-        "SELECT count(*) FROM appearances p JOIN articles a USING (article_id) "
-        "WHERE p.doc_id <> a.doc_id OR p.article_index <> a.article_index"
+        "SELECT count(*) FROM appearances p JOIN articles a USING (article_id) WHERE p.doc_id <> a.doc_id OR p.article_index <> a.article_index"
     )
-    s["corpora"] = dict(
-        con.execute("SELECT corpus, count(*) FROM articles WHERE duplicate_of IS NULL GROUP BY 1 ORDER BY 1").fetchall()
-    )
-    s["events_by_origin"] = dict(
-        con.execute("SELECT origin, count(*) FROM events GROUP BY 1 ORDER BY 2 DESC").fetchall()
-    )
-    s["events_by_modality"] = dict(
-        con.execute("SELECT modality, count(*) FROM events GROUP BY 1 ORDER BY 2 DESC").fetchall()
-    )
-    s["coders"] = dict(
-        con.execute("SELECT coder, count(*) FROM events WHERE origin = 'barograph' GROUP BY 1 ORDER BY 1").fetchall()
-    )
+    s["corpora"] = dict(con.execute("SELECT corpus, count(*) FROM articles WHERE duplicate_of IS NULL GROUP BY 1 ORDER BY 1").fetchall())
+    s["events_by_origin"] = dict(con.execute("SELECT origin, count(*) FROM events GROUP BY 1 ORDER BY 2 DESC").fetchall())
+    s["events_by_modality"] = dict(con.execute("SELECT modality, count(*) FROM events GROUP BY 1 ORDER BY 2 DESC").fetchall())
+    s["coders"] = dict(con.execute("SELECT coder, count(*) FROM events WHERE origin = 'barograph' GROUP BY 1 ORDER BY 1").fetchall())
     return s
 
 

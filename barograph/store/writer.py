@@ -71,13 +71,7 @@ def write_batch(
     return write_many(store, [DocBatch(doc, list(articles), list(sentences), list(events), coder=coder)], corpus=corpus)
 
 
-def write_many(
-    store: Store,
-    batch: Sequence[DocBatch],
-    *,
-    corpus: str = "default",
-    rejects: Sequence[BadInput] = (),
-) -> WriteResult:
+def write_many(store: Store, batch: Sequence[DocBatch], *, corpus: str = "default", rejects: Sequence[BadInput] = ()) -> WriteResult:
     """Store many documents in one transaction; rejected inputs are recorded in the same one."""
     with store.transaction() as con:
         result = _write(con, batch, corpus)
@@ -100,9 +94,7 @@ def known_ids(con, table: str, column: str, ids: Iterable[str]) -> set[str]:
     ids = list(set(ids))
     if not ids:
         return set()
-    rows = con.execute(
-        f"SELECT {column} FROM {table} WHERE {column} IN (SELECT unnest(?::VARCHAR[]))", [ids]
-    ).fetchall()
+    rows = con.execute(f"SELECT {column} FROM {table} WHERE {column} IN (SELECT unnest(?::VARCHAR[]))", [ids]).fetchall()
     return {r[0] for r in rows}
 
 
@@ -342,17 +334,7 @@ class _Cols:
         return len(self._lists[0])
 
 
-_INT_COLS = {
-    "article_index",
-    "start_char",
-    "end_char",
-    "body_start",
-    "body_end",
-    "idx",
-    "chars",
-    "line",
-    "sentence_idx",
-}
+_INT_COLS = {"article_index", "start_char", "end_char", "body_start", "body_end", "idx", "chars", "line", "sentence_idx"}
 
 
 def _insert(con, table: str, cols: dict[str, list], *, dates=(), binary=(), types=None) -> None:
@@ -388,7 +370,6 @@ def articles_of_documents(con, doc_ids: set[str]) -> dict[str, int]:
     if not doc_ids:
         return {}
     rows = con.execute(
-        "SELECT doc_id, count(*) FROM appearances WHERE doc_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY doc_id",
-        [list(doc_ids)],
+        "SELECT doc_id, count(*) FROM appearances WHERE doc_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY doc_id", [list(doc_ids)]
     ).fetchall()
     return {d: 0 for d in doc_ids} | dict(rows)

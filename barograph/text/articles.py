@@ -119,11 +119,7 @@ def _article(doc: Document, lines: list[Line], a: int, b: int, index: int, alone
     subheads = [
         clean(ln.text)
         for k, ln in enumerate(lines[body_a + 1 : body_b], body_a + 1)
-        if ln.kind == "short"
-        and title_like(ln.text)
-        and ln.text[-1] not in "?!\"”"
-        and lines[k - 1].kind == "blank"
-        and len(ln.text) <= 100
+        if ln.kind == "short" and title_like(ln.text) and ln.text[-1] not in "?!\"”" and lines[k - 1].kind == "blank" and len(ln.text) <= 100
     ]
     if subheads:
         meta["subheadings"] = subheads
@@ -166,10 +162,7 @@ def split_articles(doc: Document) -> list[Article]:
         if content < _MIN_CONTENT and regions:
             continue  # a stray line between stories ("Advertisements", share buttons)
         regions.append((a, b))
-    if (
-        len(regions) > 1
-        and sum(len(ln.text) for ln in lines[regions[0][0] : regions[0][1]] if ln.kind not in _META) < _MIN_CONTENT
-    ):
+    if len(regions) > 1 and sum(len(ln.text) for ln in lines[regions[0][0] : regions[0][1]] if ln.kind not in _META) < _MIN_CONTENT:
         regions.pop(0)
     alone = len(regions) == 1
     return [_article(doc, lines, a, b, i, alone) for i, (a, b) in enumerate(regions)]

@@ -145,13 +145,7 @@ def minhash(text: str, num_perm: int = NUM_PERM) -> "MinHash":
     """
     from datasketch import MinHash
 
-    return MinHash(
-        num_perm=num_perm,
-        scheme=SCHEME,
-        hashfunc=int,
-        permutations=_permutations(num_perm),
-        hashvalues=minhash_values(text, num_perm),
-    )
+    return MinHash(num_perm=num_perm, scheme=SCHEME, hashfunc=int, permutations=_permutations(num_perm), hashvalues=minhash_values(text, num_perm))
 
 
 def to_bytes(m: "MinHash | np.ndarray") -> bytes:
@@ -170,12 +164,7 @@ def from_signature(sig: bytes) -> "MinHash":
     from datasketch import MinHash
 
     values = np.frombuffer(sig, dtype="<u8")
-    return MinHash(
-        num_perm=len(values),
-        scheme=SCHEME,
-        permutations=_permutations(len(values)),
-        hashvalues=values.astype(np.uint32),
-    )
+    return MinHash(num_perm=len(values), scheme=SCHEME, permutations=_permutations(len(values)), hashvalues=values.astype(np.uint32))
 
 
 @lru_cache(maxsize=None)

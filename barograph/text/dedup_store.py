@@ -116,9 +116,7 @@ class BandIndex:
         self._pending = []
         if not rows:
             return 0
-        self._insert(
-            [r[0] for r in rows], np.stack([r[1] for r in rows]), np.array([r[2] for r in rows], dtype=np.int64)
-        )
+        self._insert([r[0] for r in rows], np.stack([r[1] for r in rows]), np.array([r[2] for r in rows], dtype=np.int64))
         return len(rows)
 
     def _insert(self, ids: list[str], keys: np.ndarray, seqs: np.ndarray) -> None:
@@ -126,11 +124,7 @@ class BandIndex:
 
         b = keys.shape[1]
         tbl = pa.table(
-            {
-                "bucket": keys.reshape(-1),
-                "article_id": pa.array(np.repeat(np.array(ids, dtype=object), b), pa.string()),
-                "seq": np.repeat(seqs, b),
-            }
+            {"bucket": keys.reshape(-1), "article_id": pa.array(np.repeat(np.array(ids, dtype=object), b), pa.string()), "seq": np.repeat(seqs, b)}
         )
         self.con.register("_new_bands", tbl)
         try:

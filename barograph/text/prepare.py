@@ -131,9 +131,7 @@ class Preparer:
         return self._map_pool(docs)
 
     def _map_pool(self, docs: list[Document]) -> Iterator[Prepared]:
-        for d, p in zip(
-            docs, self._pool.imap(_prepare_light, ((d, self.signatures) for d in docs), chunksize=CHUNK_DOCS)
-        ):
+        for d, p in zip(docs, self._pool.imap(_prepare_light, ((d, self.signatures) for d in docs), chunksize=CHUNK_DOCS)):
             for a in p.articles:
                 if a.text is None:
                     a.text = d.text[a.body_start : a.body_end]

@@ -12,11 +12,7 @@ from barograph.text.dedup import NearDuplicates
 
 
 def iter_articles(
-    paths: Iterable[str | os.PathLike],
-    *,
-    errors: Errors,
-    text_column: str | None = None,
-    dedup: NearDuplicates | None = None,
+    paths: Iterable[str | os.PathLike], *, errors: Errors, text_column: str | None = None, dedup: NearDuplicates | None = None
 ) -> Iterator[tuple[Document, list[Article]]]:
     """(document, its articles), with `duplicate_of` set against everything read before."""
     index = dedup if dedup is not None else NearDuplicates()

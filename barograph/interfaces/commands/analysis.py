@@ -11,9 +11,7 @@ from barograph.interfaces.app import app, err, out
 from barograph.interfaces.filters import filter_options
 from barograph.store.query import EventFilter
 
-import_app = typer.Typer(
-    help="Import existing event data (ICEWS quadruples, GDELT 2.0 event files).", no_args_is_help=True
-)
+import_app = typer.Typer(help="Import existing event data (ICEWS quadruples, GDELT 2.0 event files).", no_args_is_help=True)
 app.add_typer(import_app, name="import")
 
 DB = typer.Option(None, "--db", help="Database file (default: $BAROGRAPH_DB or the user data folder).")
@@ -116,17 +114,7 @@ def dyad(
     check_format(format, ("table", "csv", "json"))
     extra: dict[str, Any] = {"corpus": iter_filters(corpus)} if corpus else {}
     with _open(db) as store:
-        df = dyad_series(
-            store,
-            a,
-            b,
-            freq=freq,
-            directed=not undirected,
-            since=since,
-            until=until,
-            claimed=not asserted_only,
-            **extra,
-        )
+        df = dyad_series(store, a, b, freq=freq, directed=not undirected, since=since, until=until, claimed=not asserted_only, **extra)
     print_frame(df, format, title=f"{a} {'<->' if undirected else '->'} {b} by {freq}")
 
 
@@ -156,17 +144,8 @@ def alerts(
         raise BadInput("--direction", f"unknown direction {direction!r} (conflict or cooperation)")
     extra: dict[str, Any] = {"corpus": iter_filters(corpus)} if corpus else {}
     with _open(db) as store:
-        found = detect(
-            store,
-            since=since,
-            until=until,
-            last_weeks=last_weeks,
-            min_events=min_events,
-            direction=direction,
-            evidence=evidence,
-            limit=limit,
-            **extra,
-        )
+        window: dict[str, Any] = dict(since=since, until=until, last_weeks=last_weeks)
+        found = detect(store, **window, min_events=min_events, direction=direction, evidence=evidence, limit=limit, **extra)
     if format == "jsonl":
         for a in found:
             out.file.write(json.dumps(a.to_json(), ensure_ascii=False, default=str) + "\n")
@@ -214,15 +193,7 @@ def report(
     if not actor and len(parts) != 2:
         raise BadInput("--dyad", "give two actors (--dyad RUS TUR) or one with --actor RUS")
     with _open(db) as store:
-        page = write_report(
-            store,
-            out_dir,
-            dyad=(parts[0], parts[1]) if parts else None,
-            actor=actor,
-            freq=freq,
-            since=since,
-            until=until,
-        )
+        page = write_report(store, out_dir, dyad=(parts[0], parts[1]) if parts else None, actor=actor, freq=freq, since=since, until=until)
     out.print(str(page))
 
 

@@ -9,30 +9,12 @@ import typer
 from barograph.interfaces.app import app, err, out
 
 TABLE_COLUMNS = ("doc", "date", "source", "target", "cameo", "plover", "modality", "trigger", "text")
-CSV_COLUMNS = (
-    "id",
-    "doc",
-    "start",
-    "end",
-    "date",
-    "historical",
-    "source",
-    "source_entity",
-    "target",
-    "target_entity",
-    "cameo",
-    "quad_class",
-    "goldstein",
-    "plover",
-    "plover_mode",
-    "modality",
-    "trigger",
-    "outlet",
-    "confidence",
-    "article_id",
-    "sentence_index",
-    "coder",
-    "text",
+CSV_COLUMNS = tuple(
+    (
+        "id doc start end date historical source source_entity target target_entity cameo quad_class "
+        "goldstein plover plover_mode modality trigger outlet confidence article_id sentence_index "
+        "coder text"
+    ).split()
 )
 
 
@@ -44,12 +26,8 @@ def code(
     all_modalities: bool = typer.Option(True, "--all/--asserted", help="Print every event, or asserted/claimed only."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on stderr."),
     engine: str = typer.Option("local", "--engine", help="local, or ray: code on Ray into Parquet parts under --out."),
-    out_dir: Optional[str] = typer.Option(
-        None, "--out", help="--engine ray: folder of Parquet parts; rerun to resume."
-    ),
-    address: Optional[str] = typer.Option(
-        None, "--address", help="--engine ray: join this Ray cluster (default: start one here)."
-    ),
+    out_dir: Optional[str] = typer.Option(None, "--out", help="--engine ray: folder of Parquet parts; rerun to resume."),
+    address: Optional[str] = typer.Option(None, "--address", help="--engine ray: join this Ray cluster (default: start one here)."),
     workers: int = typer.Option(2, "--workers", help="--engine ray: worker actors, one spaCy model each."),
 ) -> None:
     """Code who did what to whom in the inputs (one event per line), without a database."""
@@ -58,16 +36,7 @@ def code(
     check_engine(engine)
     if engine == "ray":
         raise typer.Exit(
-            code_command(
-                paths,
-                out_dir=out_dir,
-                address=address,
-                workers=workers,
-                text_column=text_column,
-                quiet=quiet,
-                out=out,
-                err=err,
-            )
+            code_command(paths, out_dir=out_dir, address=address, workers=workers, text_column=text_column, quiet=quiet, out=out, err=err)
         )
     from barograph.events.coder import Coder
     from barograph.events.stream import code_documents

@@ -12,15 +12,9 @@ from barograph.interfaces.app import app, out
 
 @app.command()
 def forecast(
-    dyad: Tuple[str, str] = typer.Option(
-        ..., "--dyad", help="The two actors A B (entity or actor code): --dyad RUS TUR.", show_default=False
-    ),
-    db: Optional[Path] = typer.Option(
-        None, "--db", help="Database file (default: $BAROGRAPH_DB or the user data folder)."
-    ),
-    asof: Optional[str] = typer.Option(
-        None, "--asof", help="Forecast from this date (default: the latest stored event)."
-    ),
+    dyad: Tuple[str, str] = typer.Option(..., "--dyad", help="The two actors A B (entity or actor code): --dyad RUS TUR.", show_default=False),
+    db: Optional[Path] = typer.Option(None, "--db", help="Database file (default: $BAROGRAPH_DB or the user data folder)."),
+    asof: Optional[str] = typer.Option(None, "--asof", help="Forecast from this date (default: the latest stored event)."),
     top: int = typer.Option(5, "--top", help="How many event types to list."),
     format: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
@@ -54,11 +48,5 @@ def forecast(
         t.add_column(c)
     for ty in res["next_event_types"]:
         ev = "\n".join(f"{e['date']} {e['direction']} {e['cameo']}: {(e['text'] or '')[:90]}" for e in ty["evidence"])
-        t.add_row(
-            ty["root"],
-            ty["name"],
-            f"{ty['probability']:.3f}",
-            " ".join(ty["codes"]),
-            ev or "(none: base rate of the store)",
-        )
+        t.add_row(ty["root"], ty["name"], f"{ty['probability']:.3f}", " ".join(ty["codes"]), ev or "(none: base rate of the store)")
     out.print(t)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from barograph.interfaces.app import app, err, out
@@ -16,9 +18,7 @@ ARTICLE_COLUMNS = ("doc", "title", "outlet", "author", "date", "start", "end", "
 @app.command()
 def articles(
     paths: list[str] = typer.Argument(..., help="Files, folders, globs, or - for standard input."),
-    format: str | None = typer.Option(
-        None, "--format", "-f", help="jsonl or table (default: table on a terminal, else jsonl)."
-    ),
+    format: str | None = typer.Option(None, "--format", "-f", help="jsonl or table (default: table on a terminal, else jsonl)."),
     text_column: str | None = typer.Option(None, "--text-column", help="CSV column that holds the text."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on stderr."),
 ) -> None:
@@ -51,21 +51,13 @@ def ingest(
     paths: list[str] = typer.Argument(..., help="Files, folders, globs, or - for standard input."),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
     corpus: str = typer.Option("default", "--corpus", help="Name of the collection these inputs belong to."),
-    no_code: bool = typer.Option(
-        False, "--no-code", help="Store articles and sentences only; code events later with `recode`."
-    ),
+    no_code: bool = typer.Option(False, "--no-code", help="Store articles and sentences only; code events later with `recode`."),
     text_column: str | None = typer.Option(None, "--text-column", help="CSV column that holds the text."),
     format: str = typer.Option("text", "--format", "-f", help="text, or json for the whole report on stdout."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar on stderr."),
-    engine: str = typer.Option(
-        "local", "--engine", help="local, or ray: code on Ray (Parquet parts in --out), then store."
-    ),
-    out_dir: str | None = typer.Option(
-        None, "--out", help="--engine ray: folder of Parquet parts (default: beside the database)."
-    ),
-    address: str | None = typer.Option(
-        None, "--address", help="--engine ray: join this Ray cluster (default: start one here)."
-    ),
+    engine: str = typer.Option("local", "--engine", help="local, or ray: code on Ray (Parquet parts in --out), then store."),
+    out_dir: str | None = typer.Option(None, "--out", help="--engine ray: folder of Parquet parts (default: beside the database)."),
+    address: str | None = typer.Option(None, "--address", help="--engine ray: join this Ray cluster (default: start one here)."),
     workers: int | None = typer.Option(
         None,
         "--workers",
@@ -83,43 +75,19 @@ def ingest(
 
     check_engine(engine)
     if engine == "ray":
-        raise typer.Exit(
-            ingest_command(
-                paths,
-                db,
-                out_dir=out_dir,
-                address=address,
-                workers=workers or 2,
-                code=not no_code,
-                corpus=corpus,
-                text_column=text_column,
-                fmt=format,
-                quiet=quiet,
-                out=out,
-                err=err,
-            )
-        )
+        options: dict[str, Any] = dict(corpus=corpus, text_column=text_column, fmt=format, quiet=quiet, out=out, err=err)
+        raise typer.Exit(ingest_command(paths, db, out_dir=out_dir, address=address, workers=workers or 2, code=not no_code, **options))
 
     from barograph.pipeline import ingest as run_ingest
 
     try:
         rep = run_ingest(
-            paths,
-            db,
-            code=not no_code,
-            corpus=corpus,
-            progress=not quiet,
-            text_column=text_column,
-            on_reject=_print_reject,
-            workers=workers,
+            paths, db, code=not no_code, corpus=corpus, progress=not quiet, text_column=text_column, on_reject=_print_reject, workers=workers
         )
     except KeyboardInterrupt as e:
         done = getattr(e, "report", None)
         stored = f" ({done.line()})" if done else ""
-        err.print(
-            f"barograph: interrupted; what was stored before stays whole{stored}; run the same command again to finish",
-            markup=False,
-        )
+        err.print(f"barograph: interrupted; what was stored before stays whole{stored}; run the same command again to finish", markup=False)
         raise typer.Exit(130)
     if format == "json":
         out.file.write(json.dumps(rep.to_json()) + "\n")
@@ -143,8 +111,7 @@ def recode(
 
 @app.command()
 def stats(
-    db: str | None = typer.Option(None, "--db", help=DB_HELP),
-    format: str = typer.Option("table", "--format", "-f", help="table or json."),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP), format: str = typer.Option("table", "--format", "-f", help="table or json.")
 ) -> None:
     """How much the store holds: documents, articles, duplicates, sentences, events."""
     import json
@@ -170,8 +137,7 @@ def stats(
 
 @app.command()
 def demo(
-    db: str | None = typer.Option(None, "--db", help=DB_HELP),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar on stderr."),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP), quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar on stderr.")
 ) -> None:
     """Ingest the bundled sample page and show what barograph found in it."""
     from rich.table import Table
@@ -192,27 +158,13 @@ def demo(
     t = Table("#", "title", "outlet", "author", "date", "sentences", "events", title=f"Articles in {src}")
     t.columns[1].overflow = "fold"
     for i, a in enumerate(arts, 1):
-        t.add_row(
-            str(i),
-            a["title"] or "",
-            a["outlet"] or "",
-            a["author"] or "",
-            a["date"] or "",
-            str(a["sentences"]),
-            str(a["events"]),
-        )
+        t.add_row(str(i), a["title"] or "", a["outlet"] or "", a["author"] or "", a["date"] or "", str(a["sentences"]), str(a["events"]))
     out.print(t)
     t = Table("source", "action", "target", "modality", title="Coded events (first 60)")
     t.add_column("evidence", no_wrap=True, overflow="ellipsis", min_width=30)
     for e in evs:
         act = f"{e['cameo']} {name(e['cameo'])}"
-        t.add_row(
-            e["source"] or "",
-            act if len(act) <= 28 else act[:27] + "…",
-            e["target"] or "",
-            e["modality"],
-            " ".join(e["text"].split()),
-        )
+        t.add_row(e["source"] or "", act if len(act) <= 28 else act[:27] + "…", e["target"] or "", e["modality"], " ".join(e["text"].split()))
     out.print(t)
     t = Table("source", "target", "events", "conflict", "mean Goldstein", title="Top dyads")
     for d in dyads:

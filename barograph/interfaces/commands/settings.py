@@ -13,9 +13,7 @@ COLUMNS = ("name", "value", "source", "type", "default", "meaning")
 
 
 @app.command("settings")
-def settings_cmd(
-    format: str = typer.Option("table", "--format", "-f", help="table or jsonl."),
-) -> None:
+def settings_cmd(format: str = typer.Option("table", "--format", "-f", help="table or jsonl.")) -> None:
     """Print every BAROGRAPH_* setting: its value now, where it comes from, its default and meaning.
 
     Exit code 1 if a setting holds a value barograph cannot use.

@@ -21,12 +21,7 @@ from barograph.analysis.exports import EXPORTS, export_bytes
 from barograph.errors import BadInput, StoreError
 from barograph.ingest.readers import input_kinds
 from barograph.interfaces.web import views
-from barograph.interfaces.web.filters import (
-    Filters,
-    check_actor,
-    filters,
-    plain,
-)
+from barograph.interfaces.web.filters import Filters, check_actor, filters, plain
 from barograph.interfaces.web.reader import Busy
 from barograph.interfaces.web.security import token_ok
 
@@ -92,13 +87,7 @@ def health(request: Request) -> dict:
             status_code=e.status_code,  # type: ignore[return-value]
             headers=e.headers,
         )
-    return {
-        "status": "ok",
-        "database": request.app.state.reader.path.name,
-        "schema": version,
-        "events": n,
-        "writable": bool(request.app.state.token),
-    }
+    return {"status": "ok", "database": request.app.state.reader.path.name, "schema": version, "events": n, "writable": bool(request.app.state.token)}
 
 
 @router.get("/api/events", tags=["events"], response_model=list[dict])
@@ -110,9 +99,7 @@ def api_events(
     order: Literal["date", "-date", "goldstein", "-goldstein", "mentions"] = "-date",
 ) -> Response:
     """Events matching the filters, in the fields of `barograph code` plus event_id and article_id."""
-    return cached_json(
-        request, ("events", f.key(), limit, offset, order), views.events, f, limit=limit, offset=offset, order=order
-    )
+    return cached_json(request, ("events", f.key(), limit, offset, order), views.events, f, limit=limit, offset=offset, order=order)
 
 
 @router.get("/api/search", tags=["events"], response_model=dict)
@@ -147,15 +134,7 @@ def api_series(
     """Counts by QuadClass, Goldstein sum/mean and net cooperation index per period."""
     check_actor(a, "a"), check_actor(b, "b")
     return cached_json(
-        request,
-        ("series", a, b, freq, directed, since, until),
-        views.series,
-        a,
-        b,
-        freq=freq,
-        directed=directed,
-        since=since,
-        until=until,
+        request, ("series", a, b, freq, directed, since, until), views.series, a, b, freq=freq, directed=directed, since=since, until=until
     )
 
 
@@ -167,9 +146,7 @@ def api_forecast(request: Request, a: str, b: str) -> Response:
 
 
 @router.get("/api/alerts", tags=["alerts"], response_model=list[dict])
-def api_alerts(
-    request: Request, since: str | None = None, actor: str | None = None, limit: int = Query(50, ge=1, le=1000)
-) -> Response:
+def api_alerts(request: Request, since: str | None = None, actor: str | None = None, limit: int = Query(50, ge=1, le=1000)) -> Response:
     """Escalation alerts, strongest first, each with its evidence events."""
     if actor:
         check_actor(actor, "actor")
@@ -196,21 +173,11 @@ def _all_alerts(request: Request, since: str | None) -> list[dict]:
 
 @router.get("/api/network", tags=["actors"], response_model=dict)
 def api_network(
-    request: Request,
-    since: str | None = None,
-    until: str | None = None,
-    min_events: int = Query(3, ge=1),
-    limit: int = Query(150, ge=1, le=2000),
+    request: Request, since: str | None = None, until: str | None = None, min_events: int = Query(3, ge=1), limit: int = Query(150, ge=1, le=2000)
 ) -> Response:
     """Actor network: nodes and directed edges with event counts and net cooperation index."""
     return cached_json(
-        request,
-        ("network", since, until, min_events, limit),
-        views.network,
-        since=since,
-        until=until,
-        min_events=min_events,
-        limit=limit,
+        request, ("network", since, until, min_events, limit), views.network, since=since, until=until, min_events=min_events, limit=limit
     )
 
 
@@ -277,11 +244,7 @@ def api_export(
         df = views.events_frame(store, f, limit=limit, order="date")
     fmt = EXPORTS[format]
     name = "barograph-events" + fmt.suffix
-    return Response(
-        export_bytes(df, format, name),
-        media_type=fmt.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return Response(export_bytes(df, format, name), media_type=fmt.media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @router.post("/api/ingest", tags=["write"], status_code=201)
@@ -296,16 +259,12 @@ async def api_ingest(
     """Ingest the request body (a news file) into the database. Needs the operator's token."""
     expected = request.app.state.token
     if not expected:
-        raise HTTPException(
-            403, detail="writing is switched off (start `barograph serve` with --token-env NAME or --write-token)"
-        )
+        raise HTTPException(403, detail="writing is switched off (start `barograph serve` with --token-env NAME or --write-token)")
     given = x_barograph_token
     if authorization and authorization.lower().startswith("bearer "):
         given = authorization[7:].strip()
     if not given:
-        raise HTTPException(
-            401, detail="a write token is needed (Authorization: Bearer TOKEN)", headers={"WWW-Authenticate": "Bearer"}
-        )
+        raise HTTPException(401, detail="a write token is needed (Authorization: Bearer TOKEN)", headers={"WWW-Authenticate": "Bearer"})
     if not token_ok(given, expected):
         raise HTTPException(403, detail="wrong write token")
     suffix = UPLOAD_KINDS.get(kind)

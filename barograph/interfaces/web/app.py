@@ -26,13 +26,7 @@ MAX_UPLOAD = 10 * 1024 * 1024
 
 
 def create_app(
-    db: str | Path,
-    *,
-    token: str | None = None,
-    max_upload: int = MAX_UPLOAD,
-    wait: float = 3.0,
-    linger: float = 0.25,
-    cache_size: int = 2048,
+    db: str | Path, *, token: str | None = None, max_upload: int = MAX_UPLOAD, wait: float = 3.0, linger: float = 0.25, cache_size: int = 2048
 ) -> FastAPI:
     """An app serving `db` read-only; uploads (POST /api/ingest) only when `token` is set.
 
@@ -79,9 +73,7 @@ def create_app(
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'request'}: {e.get('msg')}" for e in exc.errors()
-        )
+        problems = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'request'}: {e.get('msg')}" for e in exc.errors())
         if _wants_html(request):
             return pages.error_page(request, 422, problems)
         return JSONResponse({"detail": problems}, status_code=422)

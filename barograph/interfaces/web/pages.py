@@ -17,6 +17,7 @@ from barograph.events import codes as cameo
 from barograph.interfaces.web import views
 from barograph.interfaces.web.api import _all_alerts, actor_view, article_view, cached, read
 from barograph.interfaces.web.filters import Filters, check_actor, filters
+from barograph.store.query import MODALITIES
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -41,6 +42,11 @@ def render(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLRe
     return templates.TemplateResponse(request, name, {"request": request, **ctx}, status_code=status)
 
 
+def render_events(request: Request, name: str, f: Filters, rows: list[dict], total: int, page: int, **ctx: Any) -> HTMLResponse:
+    """A page with a list of events, its pager and export links carrying the filters `f`."""
+    return render(request, name, f=f, events=rows, total=total, page=page, pages=max(1, -(-total // PAGE)), **ctx)
+
+
 def error_page(request: Request, status: int, detail: str, headers: Mapping[str, str] | None = None) -> HTMLResponse:
     resp = render(request, "error.html", status=status, title=f"{status}", status_code=status, detail=detail)
     for k, v in (headers or {}).items():
@@ -61,8 +67,7 @@ def overview(request: Request):
     def compute():
         with read(request) as store:
             totals = store.con.execute(
-                "SELECT count(*), count(DISTINCT article_id), CAST(min(date) AS VARCHAR), CAST(max(date) AS VARCHAR) "
-                "FROM events"
+                "SELECT count(*), count(DISTINCT article_id), CAST(min(date) AS VARCHAR), CAST(max(date) AS VARCHAR) FROM events"
             ).fetchone()
             dyads, dyads_note = _optional(views.top_dyads, store, n=15)
         return totals, dyads, dyads_note
@@ -84,12 +89,7 @@ def overview(request: Request):
 
 @router.get("/dyad/{a}/{b}", response_class=HTMLResponse)
 def dyad(
-    request: Request,
-    a: str,
-    b: str,
-    freq: Literal["day", "week", "month"] = "week",
-    directed: bool = False,
-    page: int = Query(1, ge=1, le=100_000),
+    request: Request, a: str, b: str, freq: Literal["day", "week", "month"] = "week", directed: bool = False, page: int = Query(1, ge=1, le=100_000)
 ):
     check_actor(a, "a"), check_actor(b, "b")
     f = Filters(dyad=(a, b), undirected=not directed)
@@ -104,21 +104,7 @@ def dyad(
         "b": b,
         "directed": directed,
     }
-    return render(
-        request,
-        "dyad.html",
-        title=f"{a} – {b}",
-        a=a,
-        b=b,
-        freq=freq,
-        directed=directed,
-        events=rows,
-        total=total,
-        page=page,
-        pages=max(1, -(-total // PAGE)),
-        f=f,
-        data=data,
-    )
+    return render_events(request, "dyad.html", f, rows, total, page, title=f"{a} – {b}", a=a, b=b, freq=freq, directed=directed, data=data)
 
 
 @router.get("/actor/{code}", response_class=HTMLResponse)
@@ -128,9 +114,7 @@ def actor(request: Request, code: str):
     if found is None:
         raise HTTPException(404, detail=f"actor {code}: no events stored")
     f = Filters(actors=[code])
-    return render(
-        request, "actor.html", title=code, actor=found, f=f, data={"code": code, "partners": found["partners"]}
-    )
+    return render(request, "actor.html", title=code, actor=found, f=f, data={"code": code, "partners": found["partners"]})
 
 
 @router.get("/article/{article_id}", response_class=HTMLResponse)
@@ -150,19 +134,7 @@ def search(request: Request, f: Filters = Depends(filters), page: int = Query(1,
                 "SELECT outlet FROM events WHERE outlet IS NOT NULL GROUP BY outlet ORDER BY count(*) DESC LIMIT 200"
             ).fetchall()
         ]
-    return render(
-        request,
-        "search.html",
-        title="Events",
-        f=f,
-        events=rows,
-        total=total,
-        page=page,
-        pages=max(1, -(-total // PAGE)),
-        sentences=sentences,
-        outlets=outlets,
-        modalities=("asserted", "claimed", "hypothetical", "negated", "question", "intended"),
-    )
+    return render_events(request, "search.html", f, rows, total, page, title="Events", sentences=sentences, outlets=outlets, modalities=MODALITIES)
 
 
 @router.get("/docs", response_class=HTMLResponse)

@@ -46,16 +46,7 @@ class ReadStore:
 class Reader:
     """Shared, lazily opened, idle-closed read-only connection with writer-aware retry."""
 
-    def __init__(
-        self,
-        path: str | Path,
-        *,
-        wait: float = 3.0,
-        linger: float = 0.25,
-        hold: float = 5.0,
-        gap: float = 0.1,
-        threads: int | None = None,
-    ):
+    def __init__(self, path: str | Path, *, wait: float = 3.0, linger: float = 0.25, hold: float = 5.0, gap: float = 0.1, threads: int | None = None):
         self.path = Path(path)
         self.wait = wait  # seconds a request waits for a writer before 503
         self.linger = linger  # seconds an idle connection stays open (saves re-opening under load)
@@ -122,9 +113,7 @@ class Reader:
                         self._opened_at = time.monotonic()
                     except (duckdb.IOException, duckdb.ConnectionException) as e:
                         # another process holds the file read-write: wait a little, then give up
-                        self._wait_or_busy(
-                            deadline, delay, f"a writer holds the database ({str(e).splitlines()[0][:120]})"
-                        )
+                        self._wait_or_busy(deadline, delay, f"a writer holds the database ({str(e).splitlines()[0][:120]})")
                         delay = min(delay * 2, 0.2)
                         continue
                 break
@@ -198,9 +187,7 @@ class Reader:
                 try:
                     self._con = duckdb.connect(str(self.path))  # the settings `Store` uses
                 except (duckdb.IOException, duckdb.ConnectionException) as e:
-                    raise Busy(
-                        f"{self.path}: busy, another process writes it ({str(e).splitlines()[0][:120]})"
-                    ) from None
+                    raise Busy(f"{self.path}: busy, another process writes it ({str(e).splitlines()[0][:120]})") from None
                 self._rw = True
             self._writing = True
             self.generation += 1

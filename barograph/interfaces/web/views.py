@@ -14,32 +14,12 @@ from datetime import timedelta
 from barograph.interfaces.web.filters import Filters, plain, records
 from barograph.store import query
 
-EVENT_FIELDS = (
-    "event_id",
-    "article_id",
-    "doc",
-    "start",
-    "end",
-    "text",
-    "source",
-    "source_entity",
-    "target",
-    "target_entity",
-    "cameo",
-    "quad_class",
-    "goldstein",
-    "plover",
-    "modality",
-    "date",
-    "outlet",
-    "confidence",
-    "trigger",
-    "source_name",
-    "target_name",
-    "root_code",
-    "origin",
-    "mentions",
-    "sentence_index",
+EVENT_FIELDS = tuple(
+    (
+        "event_id article_id doc start end text source source_entity target target_entity cameo "
+        "quad_class goldstein plover modality date outlet confidence trigger source_name target_name "
+        "root_code origin mentions sentence_index"
+    ).split()
 )
 
 
@@ -53,9 +33,7 @@ def events(store, f: Filters, *, limit: int, offset: int = 0, order: str = "-dat
 
 def events_and_count(store, f: Filters, *, limit: int, offset: int = 0, order: str = "-date") -> tuple[list[dict], int]:
     """A page of events and how many match in all, from one scan."""
-    n_rows, total = query.event_page(
-        store, f, columns=EVENT_FIELDS, limit=limit, offset=offset, order=order, total=True
-    )
+    n_rows, total = query.event_page(store, f, columns=EVENT_FIELDS, limit=limit, offset=offset, order=order, total=True)
     return n_rows, int(total or 0)
 
 
@@ -87,20 +65,7 @@ def sentences(store, q: str, *, limit: int) -> list[dict]:
            FROM hit h ORDER BY h.date DESC NULLS LAST, h.article_id, h.idx""",
         [_like(q), limit],
     ).fetchall()
-    return [
-        dict(
-            article_id=r[0],
-            index=r[1],
-            start=r[2],
-            end=r[3],
-            text=r[4],
-            title=r[5],
-            outlet=r[6],
-            date=r[7],
-            events=r[8],
-        )
-        for r in rows
-    ]
+    return [dict(article_id=r[0], index=r[1], start=r[2], end=r[3], text=r[4], title=r[5], outlet=r[6], date=r[7], events=r[8]) for r in rows]
 
 
 # -- analysis-backed views (barograph.analysis.*, imported lazily: they may be heavy) --------
@@ -120,9 +85,7 @@ def series(store, a: str, b: str, *, freq: str = "week", directed: bool = True, 
     from barograph.analysis.series import _freq as check_freq
 
     fr = check_freq(freq)
-    f = query.event_filter(
-        dyad=(a, b), undirected=not directed, since=since, until=until, modality=counted_modalities(True)
-    )
+    f = query.event_filter(dyad=(a, b), undirected=not directed, since=since, until=until, modality=counted_modalities(True))
     where, params = f.sql()
     rows = store.con.execute(
         f"""SELECT CAST(date_trunc('{fr}', date) AS DATE) AS period, {_AGG}
@@ -320,22 +283,14 @@ def article(store, article_id: str) -> dict | None:
     b1 = art["body_end"] if art["body_end"] is not None else art["end"] or len(doc_text)
     body = doc_text[b0:b1]
     sents = store.con.execute(
-        "SELECT idx, start_char, end_char, text FROM sentences WHERE article_id = ? AND doc_id = ? ORDER BY idx",
-        [article_id, art["doc_id"]],
+        "SELECT idx, start_char, end_char, text FROM sentences WHERE article_id = ? AND doc_id = ? ORDER BY idx", [article_id, art["doc_id"]]
     ).fetchall()
     evs = records(
-        store.con.execute(
-            f"SELECT {_event_cols()} FROM events e WHERE e.article_id = ? ORDER BY e.start_char, e.event_id",
-            [article_id],
-        ).fetchdf()
+        store.con.execute(f"SELECT {_event_cols()} FROM events e WHERE e.article_id = ? ORDER BY e.start_char, e.event_id", [article_id]).fetchdf()
     )
     evs = [{k: e.get(k) for k in EVENT_FIELDS if k in e} for e in evs]
     art.update(
-        body_start=b0,
-        body_end=b1,
-        text=body,
-        sentences=[{"index": s[0], "start": s[1], "end": s[2], "text": s[3]} for s in sents],
-        events=evs,
+        body_start=b0, body_end=b1, text=body, sentences=[{"index": s[0], "start": s[1], "end": s[2], "text": s[3]} for s in sents], events=evs
     )
     art["segments"] = segments(body, b0, art["sentences"], evs)
     return art
@@ -364,16 +319,7 @@ def segments(body: str, offset: int, sentences: list[dict], evs: list[dict]) -> 
         text = body[a:b]
         worst = max(int(e.get("quad_class") or 0) for e in group)
         parts = _mark_triggers(text, [e.get("trigger") or "" for e in group])
-        out.append(
-            {
-                "kind": "evidence",
-                "text": text,
-                "parts": parts,
-                "quad": worst,
-                "events": [e["event_id"] for e in group],
-                "anchor": f"ev-{s}",
-            }
-        )
+        out.append({"kind": "evidence", "text": text, "parts": parts, "quad": worst, "events": [e["event_id"] for e in group], "anchor": f"ev-{s}"})
         pos = b
     if pos < len(body):
         out.append({"kind": "text", "text": body[pos:]})
