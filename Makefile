@@ -1,11 +1,11 @@
-# Two entry points: `make demo` and `make test`. Both build .venv/ from the pinned lock files.
+# Two entry points: `make demo` and `make test` (`make check`: lint, format and types only). Both build .venv/ from the pinned lock files.
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 DEMO_DB ?= $(VENV)/demo.duckdb
 
-.PHONY: demo test setup bench clean model
+.PHONY: demo test check setup bench clean model
 
 setup: $(STAMP)
 
@@ -21,7 +21,7 @@ demo: $(STAMP)
 	rm -f $(DEMO_DB) $(DEMO_DB).wal
 	$(VENV)/bin/barograph demo --db $(DEMO_DB)
 
-test: $(STAMP)
+test: $(STAMP) check
 	$(PY) -m pytest -q -p no:cacheprovider --timeout=900
 
 # The event classifier: a separate training environment (torch stays out of .venv), 5-fold
@@ -38,6 +38,12 @@ model: $(STAMP)
 	$(TRAIN_VENV)/bin/python training/export_onnx.py --model $(MODEL_OUT) --out barograph/data/classifier
 	$(TRAIN_VENV)/bin/python training/plover_head.py --model $(MODEL_OUT) --out barograph/data/classifier
 	$(PY) training/tune_hybrid.py --oof $(MODEL_OUT)/oof.jsonl --meta barograph/data/classifier/meta.json
+
+# Lint, format and types (configuration in pyproject.toml); part of `make test`, so of .ci/run.
+check: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -3,6 +3,7 @@
 The data flows one way: ingest (bytes -> Document) -> text (Document -> Article, Sentence)
 -> events (Sentence -> Event) -> store (DuckDB) -> analysis -> interfaces (CLI, web).
 """
+
 from __future__ import annotations
 
 __version__ = "0.1.0"

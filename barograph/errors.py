@@ -1,4 +1,5 @@
 """Errors meant to be read by a person: one line, naming the file (and line) and the problem."""
+
 from __future__ import annotations
 
 

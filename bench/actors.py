@@ -8,6 +8,7 @@ matcher pays) and a naive matcher that looks up every n-gram up to the longest d
 phrase (what the first-word length index avoids). Loading is timed cold (building the tables
 from the text dictionaries) and warm (the pickle cache).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -59,7 +60,7 @@ def main() -> None:
         t = time.perf_counter()
         actors._build_builtin()
         print(f"load cold (build from dictionaries): {time.perf_counter() - t:.2f} s")
-    actors._load_builtin()              # make sure the cache exists
+    actors._load_builtin()  # make sure the cache exists
     t = time.perf_counter()
     r = actors.ActorResolver()
     print(f"load warm (pickle cache):            {time.perf_counter() - t:.2f} s")
@@ -88,8 +89,9 @@ def main() -> None:
     per = lambda x: x / len(sents) * 1e3
     print(f"tokenize only (floor):   {per(base):.3f} ms/sentence")
     print(f"naive n-gram lookup:     {per(nv):.3f} ms/sentence")
-    print(f"mentions():              {per(ours):.3f} ms/sentence  "
-          f"({ours / base:.1f}x tokenize, {nv / ours:.1f}x faster than naive); {found} mentions")
+    print(
+        f"mentions():              {per(ours):.3f} ms/sentence  ({ours / base:.1f}x tokenize, {nv / ours:.1f}x faster than naive); {found} mentions"
+    )
 
 
 if __name__ == "__main__":

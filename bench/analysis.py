@@ -5,6 +5,7 @@ Prints import time, series+alerts time, peak RSS and the early-warning scores of
 next to the persistence baseline, all from the same run. The baseline for timing is a plain
 DuckDB read_csv of the same quadruple files (how fast the raw bytes can be loaded).
 """
+
 from __future__ import annotations
 
 import json
@@ -32,7 +33,8 @@ def main() -> None:
         t0 = time.perf_counter()
         n_raw = store.con.execute(
             "SELECT count(*) FROM read_csv(?, delim='\t', header=false, columns={'s':'INT','r':'INT','o':'INT','t':'INT','x':'INT'})",
-            [[str(src / f"{s}.txt") for s in ("train", "valid", "test")]]).fetchall()[0][0]
+            [[str(src / f"{s}.txt") for s in ("train", "valid", "test")]],
+        ).fetchall()[0][0]
         t_raw = time.perf_counter() - t0
         t0 = time.perf_counter()
         r = import_icews(store, src)
@@ -49,18 +51,26 @@ def main() -> None:
         store.close()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"ICEWS14 rows (raw DuckDB read_csv baseline): {n_raw:,} in {t_raw:.2f}s")
-    print(f"import: {r.events:,} events in {t_import:.2f}s ({t_import / max(t_raw, 1e-9):.1f}x the raw read); "
-          f"entities resolved {100 * r.entity_coverage:.1f}%, events with both actors resolved {100 * r.event_coverage:.1f}%")
-    print(f"all dyad series (weekly, directed): {series[['source', 'target']].drop_duplicates().shape[0]:,} dyads, "
-          f"{len(series):,} dyad-weeks in {t_series:.2f}s")
-    print(f"alerts: {len(found):,} in {t_alerts:.2f}s "
-          f"({sum(a.direction == 'conflict' for a in found):,} conflict, {sum(a.direction == 'cooperation' for a in found):,} cooperation)")
+    print(
+        f"import: {r.events:,} events in {t_import:.2f}s ({t_import / max(t_raw, 1e-9):.1f}x the raw read); "
+        f"entities resolved {100 * r.entity_coverage:.1f}%, events with both actors resolved {100 * r.event_coverage:.1f}%"
+    )
+    print(
+        f"all dyad series (weekly, directed): {series[['source', 'target']].drop_duplicates().shape[0]:,} dyads, "
+        f"{len(series):,} dyad-weeks in {t_series:.2f}s"
+    )
+    print(
+        f"alerts: {len(found):,} in {t_alerts:.2f}s "
+        f"({sum(a.direction == 'conflict' for a in found):,} conflict, {sum(a.direction == 'cooperation' for a in found):,} cooperation)"
+    )
     print(f"import + series + alerts: {t_import + t_series + t_alerts:.2f}s (target < 30 s on one core)")
     print(f"early-warning evaluation in {t_eval:.2f}s; test weeks from {ew['split_week']}")
     for k in ("detector", "persistence"):
         s = ew[k]
-        print(f"  {k:12s} ROC AUC {s['auc']:.3f}  precision {s['precision']:.3f}  recall {s['recall']:.3f}  "
-              f"alerts {s['alerts']:,} / {s['dyad_weeks']:,} dyad-weeks, {s['rises']} rises")
+        print(
+            f"  {k:12s} ROC AUC {s['auc']:.3f}  precision {s['precision']:.3f}  recall {s['recall']:.3f}  "
+            f"alerts {s['alerts']:,} / {s['dyad_weeks']:,} dyad-weeks, {s['rises']} rises"
+        )
     print(f"  each feature alone, ROC AUC: {json.dumps(ew['features_alone_auc'])}")
     print(f"  fitted on {ew['train_dyad_weeks']:,} train dyad-weeks ({ew['train_rises']} rises): {json.dumps(ew['model'])}")
     print(f"peak RSS: {rss:.0f} MiB")

@@ -8,6 +8,7 @@ size) timed in the same run; the coder's overhead is everything it does beyond t
 (actor lookups, extraction, coding). Runs on 1 process and on 2 processes (each process
 loads its own model and codes half the stories), and prints the peak RSS per process.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -83,11 +84,13 @@ def main(argv=None) -> int:
 
     r = run(items, a.batch_size)
     over = r["code_s"] / r["parse_s"] - 1
-    print(f"1 process : parse {r['sentences'] / r['parse_s']:8.1f} sent/s | coder {r['sentences'] / r['code_s']:8.1f} sent/s"
-          f" | overhead {over:+.1%} (target <= +25%) | {r['events']} events | peak RSS {r['rss_mb']:.0f} MB")
+    print(
+        f"1 process : parse {r['sentences'] / r['parse_s']:8.1f} sent/s | coder {r['sentences'] / r['code_s']:8.1f} sent/s"
+        f" | overhead {over:+.1%} (target <= +25%) | {r['events']} events | peak RSS {r['rss_mb']:.0f} MB"
+    )
     if a.quick or a.procs < 2:
         return 0
-    halves = [items[i::a.procs] for i in range(a.procs)]
+    halves = [items[i :: a.procs] for i in range(a.procs)]
     ctx = mp.get_context("spawn")
     t0 = time.perf_counter()
     with ctx.Pool(a.procs) as pool:
@@ -97,8 +100,10 @@ def main(argv=None) -> int:
     parse_rate = sum(x["sentences"] / x["parse_s"] for x in rs)
     code_rate = sum(x["sentences"] / x["code_s"] for x in rs)
     over2 = sum(x["code_s"] for x in rs) / sum(x["parse_s"] for x in rs) - 1
-    print(f"{a.procs} processes: parse {parse_rate:8.1f} sent/s | coder {code_rate:8.1f} sent/s | overhead {over2:+.1%}"
-          f" | peak RSS {max(x['rss_mb'] for x in rs):.0f} MB a process | wall {wall:.0f}s for {total} sentences twice")
+    print(
+        f"{a.procs} processes: parse {parse_rate:8.1f} sent/s | coder {code_rate:8.1f} sent/s | overhead {over2:+.1%}"
+        f" | peak RSS {max(x['rss_mb'] for x in rs):.0f} MB a process | wall {wall:.0f}s for {total} sentences twice"
+    )
     return 0
 
 

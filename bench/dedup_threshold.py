@@ -6,6 +6,7 @@ and outlet, with a boilerplate line added, with the last paragraph trimmed, and 
 few words changed. Negatives are held-out stories never indexed, and every repost's chance to
 match the wrong original. Run: .venv/bin/python bench/dedup_threshold.py [--stories 400]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,8 +24,12 @@ from barograph.records import Document
 from barograph.text.articles import split_articles
 from barograph.text.dedup import NUM_PERM, NearDuplicates
 
-BOILER = ["Follow us on Twitter for the latest news.", "Advertisement: subscribe for full access.",
-          "This story has been updated.", "Copyright 2016. All rights reserved."]
+BOILER = [
+    "Follow us on Twitter for the latest news.",
+    "Advertisement: subscribe for full access.",
+    "This story has been updated.",
+    "Copyright 2016. All rights reserved.",
+]
 
 
 def article(body: str, title: str, outlet: str | None = None):
@@ -63,10 +68,13 @@ def main() -> None:
             rows = [r for r in csv.DictReader(f) if len(r["text"]) > 400]
         rng.shuffle(rows)
         originals += [(r["title"], r["text"]) for r in rows[: args.stories]]
-        held_out = [(r["title"], r["text"]) for r in rows[args.stories: 2 * args.stories]]
+        held_out = [(r["title"], r["text"]) for r in rows[args.stories : 2 * args.stories]]
     orig_arts = [article(body, title, "Original Outlet") for title, body in originals]
-    reposts = [(k, kind, article(v, "Another headline " + str(k), "Repost Daily"))
-               for k, (title, body) in enumerate(originals) for kind, v in variants(body, rng).items()]
+    reposts = [
+        (k, kind, article(v, "Another headline " + str(k), "Repost Daily"))
+        for k, (title, body) in enumerate(originals)
+        for kind, v in variants(body, rng).items()
+    ]
     unrelated = [article(body, title) for title, body in held_out]
     print(f"{len(orig_arts)} originals, {len(reposts)} reposts, {len(unrelated)} unrelated stories; num_perm={NUM_PERM}")
     print(f"{'threshold':>9} {'precision':>9} {'recall':>7} {'false+':>6} {'missed':>6}  recall by repost kind")
@@ -92,8 +100,7 @@ def main() -> None:
     for a in orig_arts + unrelated:
         index.check(a)
     dt = time.perf_counter() - t
-    print(f"check() speed: {len(orig_arts) + len(unrelated)} articles in {dt:.2f}s "
-          f"({(len(orig_arts) + len(unrelated)) / dt:.0f} articles/s)")
+    print(f"check() speed: {len(orig_arts) + len(unrelated)} articles in {dt:.2f}s ({(len(orig_arts) + len(unrelated)) / dt:.0f} articles/s)")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ for N articles and for 3N (memory should not grow with input size). Targets: ing
     .venv/bin/python bench/ingest.py --articles 50000 --no-scale
     .venv/bin/python bench/ingest.py --workers 4    # the second run with 4 text workers
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,11 +41,33 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SAMPLE = ROOT / "samples" / "000_3e898528250441a4.txt"
-OUTLETS = ["Reuters", "AFP", "AP", "BBC Monitoring", "Al Jazeera", "The Guardian", "Hurriyet Daily News",
-           "TASS", "Kyiv Post", "Le Monde", "Der Spiegel", "Asahi Shimbun", "The Hindu", "Daily Nation"]
-SWAPS = [("said", "stated"), ("Russia", "the Russian Federation"), ("Moscow", "the Kremlin"),
-         ("government", "administration"), ("officials", "authorities"), ("week", "weekend"),
-         ("United States", "US"), ("military", "armed forces"), ("recent", "latest")]
+OUTLETS = [
+    "Reuters",
+    "AFP",
+    "AP",
+    "BBC Monitoring",
+    "Al Jazeera",
+    "The Guardian",
+    "Hurriyet Daily News",
+    "TASS",
+    "Kyiv Post",
+    "Le Monde",
+    "Der Spiegel",
+    "Asahi Shimbun",
+    "The Hindu",
+    "Daily Nation",
+]
+SWAPS = [
+    ("said", "stated"),
+    ("Russia", "the Russian Federation"),
+    ("Moscow", "the Kremlin"),
+    ("government", "administration"),
+    ("officials", "authorities"),
+    ("week", "weekend"),
+    ("United States", "US"),
+    ("military", "armed forces"),
+    ("recent", "latest"),
+]
 RECORDS_PER_FILE = 5000
 
 
@@ -82,9 +105,18 @@ def build(dest: Path, articles: int, seed: int = 7) -> dict:
         version = i // len(stories)
         if version:
             text = reword(text, rng) + f" ({OUTLETS[(i + version) % len(OUTLETS)]} report {version})"
-        rec = json.dumps({"id": f"s{i}", "text": text, "title": title.replace("{", "").replace("}", ""),
-                          "source": OUTLETS[(i * 7 + version) % len(OUTLETS)],
-                          "date": f"20{15 + version % 8}-{i % 12 + 1:02d}-{i % 28 + 1:02d}"}) + "\n"
+        rec = (
+            json.dumps(
+                {
+                    "id": f"s{i}",
+                    "text": text,
+                    "title": title.replace("{", "").replace("}", ""),
+                    "source": OUTLETS[(i * 7 + version) % len(OUTLETS)],
+                    "date": f"20{15 + version % 8}-{i % 12 + 1:02d}-{i % 28 + 1:02d}",
+                }
+            )
+            + "\n"
+        )
         records.append(rec)
         written.append(rec)
         if len(records) >= RECORDS_PER_FILE:
@@ -109,8 +141,7 @@ def build(dest: Path, articles: int, seed: int = 7) -> dict:
             break
         (pages_dir / f"repost-{i:05d}.txt").write_text(texts[rng.randrange(len(texts))], encoding="utf-8")
     size = sum(f.stat().st_size for f in dest.rglob("*") if f.is_file())
-    return {"files": sum(1 for f in dest.rglob("*") if f.is_file()), "bytes": size,
-            "planned_articles": articles}
+    return {"files": sum(1 for f in dest.rglob("*") if f.is_file()), "bytes": size, "planned_articles": articles}
 
 
 def baseline(dest: Path) -> dict:
@@ -186,8 +217,9 @@ def cores() -> int:
 
 def run_ingest(dest: Path, db: Path, workers: int = 1) -> dict:
     """Ingest in a child process; its peak RSS comes from wait4 (workers' RSS is reported apart)."""
-    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(dest), str(db), str(workers)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(dest), str(db), str(workers)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT
+    )
     out = proc.stdout.read()
     errs = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -203,30 +235,51 @@ def measure(articles: int, tmp: Path, workers: int) -> dict:
     dest = tmp / f"corpus-{articles}"
     t = time.perf_counter()
     info = build(dest, articles)
-    print(f"  built {info['files']} files, {info['bytes'] / 1e6:.1f} MB in {time.perf_counter() - t:.1f}s",
-          file=sys.stderr)
+    print(f"  built {info['files']} files, {info['bytes'] / 1e6:.1f} MB in {time.perf_counter() - t:.1f}s", file=sys.stderr)
     base = baseline(dest)
     floor = in_child(store_floor, dest, tmp / f"floor-{articles}.duckdb")
     floor1 = in_child(store_floor, dest, tmp / f"floor1-{articles}.duckdb", 0)
     mb = info["bytes"] / 1e6
-    res = {"articles_planned": articles, "mb": mb, "baseline_mb_s": base["mb_s"], "floor_mb_s": floor["mb_s"],
-           "floor_ratio": floor["mb_s"] / base["mb_s"], "floor_one_commit_mb_s": floor1["mb_s"],
-           "floor_one_commit_ratio": floor1["mb_s"] / base["mb_s"], "runs": []}
-    print(f"  {articles}: baseline {base['mb_s']:.0f} MB/s; store floor {floor['mb_s']:.1f} MB/s "
-          f"(ratio {res['floor_ratio']:.3f}; one commit {floor1['mb_s']:.1f} MB/s, "
-          f"ratio {res['floor_one_commit_ratio']:.3f})", file=sys.stderr)
+    res = {
+        "articles_planned": articles,
+        "mb": mb,
+        "baseline_mb_s": base["mb_s"],
+        "floor_mb_s": floor["mb_s"],
+        "floor_ratio": floor["mb_s"] / base["mb_s"],
+        "floor_one_commit_mb_s": floor1["mb_s"],
+        "floor_one_commit_ratio": floor1["mb_s"] / base["mb_s"],
+        "runs": [],
+    }
+    print(
+        f"  {articles}: baseline {base['mb_s']:.0f} MB/s; store floor {floor['mb_s']:.1f} MB/s "
+        f"(ratio {res['floor_ratio']:.3f}; one commit {floor1['mb_s']:.1f} MB/s, "
+        f"ratio {res['floor_one_commit_ratio']:.3f})",
+        file=sys.stderr,
+    )
     for w in sorted({1, workers}):
         r = run_ingest(dest, tmp / f"ingest-{articles}-w{w}.duckdb", w)
         seen = r["articles"] + r["duplicates"]
         run = {
-            "workers": w, "articles_seen": seen, "new": r["articles"], "duplicates": r["duplicates"],
-            "near_duplicates": r["near_duplicates"], "documents": r["documents"], "sentences": r["sentences"],
-            "rejected": len(r["rejected"]), "seconds": r["seconds"], "articles_s": seen / r["seconds"],
-            "mb_s": mb / r["seconds"], "ratio": (mb / r["seconds"]) / base["mb_s"], "peak_rss_mb": r["peak_rss_mb"],
+            "workers": w,
+            "articles_seen": seen,
+            "new": r["articles"],
+            "duplicates": r["duplicates"],
+            "near_duplicates": r["near_duplicates"],
+            "documents": r["documents"],
+            "sentences": r["sentences"],
+            "rejected": len(r["rejected"]),
+            "seconds": r["seconds"],
+            "articles_s": seen / r["seconds"],
+            "mb_s": mb / r["seconds"],
+            "ratio": (mb / r["seconds"]) / base["mb_s"],
+            "peak_rss_mb": r["peak_rss_mb"],
         }
         res["runs"].append(run)
-        print(f"  {articles}, {w} worker(s): {run['articles_s']:.0f} articles/s, {run['mb_s']:.2f} MB/s "
-              f"(ratio {run['ratio']:.4f}), peak RSS {run['peak_rss_mb']:.0f} MB", file=sys.stderr)
+        print(
+            f"  {articles}, {w} worker(s): {run['articles_s']:.0f} articles/s, {run['mb_s']:.2f} MB/s "
+            f"(ratio {run['ratio']:.4f}), peak RSS {run['peak_rss_mb']:.0f} MB",
+            file=sys.stderr,
+        )
     return res
 
 
@@ -251,23 +304,28 @@ def main() -> None:
         return
     print("ingest benchmark (code=False; baseline = read + sha256 of the same files, same run;")
     print("store floor = read + decode + insert each file's text into DuckDB, nothing else)")
-    print(f"{'articles':>9} {'workers':>7} {'new':>7} {'dup':>7} {'MB':>7} {'s':>7} {'art/s':>7} {'MB/s':>7} "
-          f"{'base MB/s':>9} {'ratio':>7} {'floor':>7} {'RSS MB':>7}")
+    print(
+        f"{'articles':>9} {'workers':>7} {'new':>7} {'dup':>7} {'MB':>7} {'s':>7} {'art/s':>7} {'MB/s':>7} "
+        f"{'base MB/s':>9} {'ratio':>7} {'floor':>7} {'RSS MB':>7}"
+    )
     for res in results:
         for r in res["runs"]:
-            print(f"{r['articles_seen']:>9} {r['workers']:>7} {r['new']:>7} {r['duplicates']:>7} {res['mb']:>7.1f} "
-                  f"{r['seconds']:>7.1f} {r['articles_s']:>7.0f} {r['mb_s']:>7.2f} {res['baseline_mb_s']:>9.0f} "
-                  f"{r['ratio']:>7.4f} {res['floor_ratio']:>7.3f} {r['peak_rss_mb']:>7.0f}")
+            print(
+                f"{r['articles_seen']:>9} {r['workers']:>7} {r['new']:>7} {r['duplicates']:>7} {res['mb']:>7.1f} "
+                f"{r['seconds']:>7.1f} {r['articles_s']:>7.0f} {r['mb_s']:>7.2f} {res['baseline_mb_s']:>9.0f} "
+                f"{r['ratio']:>7.4f} {res['floor_ratio']:>7.3f} {r['peak_rss_mb']:>7.0f}"
+            )
     runs = [r for res in results for r in res["runs"]]
     best = min(max(r["ratio"] for r in res["runs"]) for res in results)
     floor = min(res["floor_ratio"] for res in results)
     floor1 = min(res["floor_one_commit_ratio"] for res in results)
     rss = max(r["peak_rss_mb"] for r in runs)
     speedup = [res["runs"][-1]["articles_s"] / res["runs"][0]["articles_s"] for res in results if len(res["runs"]) > 1]
-    print(f"summary: ingest/baseline ratio {best:.4f} (target >= 0.25: {'met' if best >= 0.25 else 'NOT met'}; "
-          f"storing the text alone reaches {floor:.3f}, {floor1:.3f} in one transaction); peak RSS {rss:.0f} MB "
-          f"(target < 1024: {'met' if rss < 1024 else 'NOT met'})"
-          + (f"; {workers} workers vs 1: {min(speedup):.2f}x" if speedup else ""))
+    print(
+        f"summary: ingest/baseline ratio {best:.4f} (target >= 0.25: {'met' if best >= 0.25 else 'NOT met'}; "
+        f"storing the text alone reaches {floor:.3f}, {floor1:.3f} in one transaction); peak RSS {rss:.0f} MB "
+        f"(target < 1024: {'met' if rss < 1024 else 'NOT met'})" + (f"; {workers} workers vs 1: {min(speedup):.2f}x" if speedup else "")
+    )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ dedup sees real work) plus one JSONL file holding the same documents, then times
 raw read+sha256 (the baseline), iter_documents, + split_articles, + dedup, + sentences.
 Run: .venv/bin/python bench/ingest_speed.py [--files 200]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -86,11 +87,13 @@ def main() -> None:
         print(f"{args.files} files, {mb:.1f} MB; best of {args.repeat}")
         print(f"{'stage':<40} {'MB/s':>8} {'ratio to read+hash':>19}")
         print(f"{'read+sha256 (baseline)':<40} {mb / base:8.1f} {1:19.2f}")
-        for name, fn in (("iter_documents (folder of .txt)", docs([str(folder)])),
-                         ("iter_documents (one JSONL file)", docs([str(jsonl)])),
-                         ("+ split_articles", articles),
-                         ("+ dedup (NearDuplicates.check)", dedup),
-                         ("+ split_sentences", sentences)):
+        for name, fn in (
+            ("iter_documents (folder of .txt)", docs([str(folder)])),
+            ("iter_documents (one JSONL file)", docs([str(jsonl)])),
+            ("+ split_articles", articles),
+            ("+ dedup (NearDuplicates.check)", dedup),
+            ("+ split_sentences", sentences),
+        ):
             t = best_of(fn, args.repeat)
             print(f"{name:<40} {mb / t:8.1f} {base / t:19.3f}")
 

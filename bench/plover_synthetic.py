@@ -6,6 +6,7 @@ any event) with it. Prints accuracy, coverage and the most common confusions.
 
     .venv/bin/python bench/plover_synthetic.py [--n 400] [--seed 7] [--csv PATH]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,10 +57,8 @@ def main() -> None:
                 confusion[(label, types[0])] += 1
     n = len(labels)
     print(f"stories {n}; with an event {covered} ({covered / n:.1%}); {time.perf_counter() - t0:.1f}s")
-    print(f"first-event PLOVER accuracy {first_hit / n:.3f} (of covered {first_hit / max(covered, 1):.3f}); "
-          f"label among events {any_hit / n:.3f}")
-    print("top confusions (label -> first event):",
-          ", ".join(f"{g}->{p} {c}" for (g, p), c in confusion.most_common(8)))
+    print(f"first-event PLOVER accuracy {first_hit / n:.3f} (of covered {first_hit / max(covered, 1):.3f}); label among events {any_hit / n:.3f}")
+    print("top confusions (label -> first event):", ", ".join(f"{g}->{p} {c}" for (g, p), c in confusion.most_common(8)))
 
 
 if __name__ == "__main__":

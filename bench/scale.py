@@ -10,6 +10,7 @@ near-duplicates and every one is really coded. Each engine runs in its own subpr
 peak memory and start-up are its own. Prints articles/s, speed-up against Ray at one worker,
 Ray against the local path, per-worker peak RSS and Ray's start-up cost.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,18 +52,24 @@ def make_corpus(n: int, path: Path) -> Path:
             else:
                 b = rows[(k * 7919 + k // len(rows)) % len(rows)]
                 sa, sb = _sentences(a["text"]), _sentences(b["text"])
-                text = " ".join(sa[: max(1, len(sa) // 2)] + sb[len(sb) // 2:])
+                text = " ".join(sa[: max(1, len(sa) // 2)] + sb[len(sb) // 2 :])
                 title = a["prompt"].split("\n")[0]
             day = 1 + k % 28
             month = 1 + (k // 28) % 12
-            rec = {"id": f"bench-{k:06d}", "title": title, "text": text,
-                   "date": f"2023-{month:02d}-{day:02d}", "outlet": OUTLETS[k % len(OUTLETS)],
-                   "url": f"https://example.org/bench/{k}"}
+            rec = {
+                "id": f"bench-{k:06d}",
+                "title": title,
+                "text": text,
+                "date": f"2023-{month:02d}-{day:02d}",
+                "outlet": OUTLETS[k % len(OUTLETS)],
+                "url": f"https://example.org/bench/{k}",
+            }
             f.write(json.dumps(rec, ensure_ascii=False) + "\n")
     return path
 
 
 # ------------------------------------------------------------------ one engine, in a subprocess
+
 
 def _run_engine(engine: str, corpus: str, workers: int, out: str) -> dict:
     t0 = time.perf_counter()
@@ -77,8 +84,15 @@ def _run_engine(engine: str, corpus: str, workers: int, out: str) -> dict:
             articles = sum(1 for _ in f)
         seconds = time.perf_counter() - t0
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        return {"engine": engine, "workers": 1, "articles": articles, "events": events, "seconds": seconds,
-                "peak_rss_mb": {"driver": rss}, "startup_s": 0.0}
+        return {
+            "engine": engine,
+            "workers": 1,
+            "articles": articles,
+            "events": events,
+            "seconds": seconds,
+            "peak_rss_mb": {"driver": rss},
+            "startup_s": 0.0,
+        }
     from barograph.scale.ray_engine import code_ray
 
     rep = code_ray([corpus], out, workers=workers)
@@ -87,15 +101,22 @@ def _run_engine(engine: str, corpus: str, workers: int, out: str) -> dict:
     peaks = {str(pid): mb for pid, mb in rep.worker_peak_rss_mb().items()}
     peaks["driver"] = rss
     work = sum(r.seconds for r in rep.coded)
-    return {"engine": engine, "workers": workers, "articles": rep.articles, "events": rep.events,
-            "seconds": seconds, "peak_rss_mb": peaks, "startup_s": rep.startup_s, "init_s": rep.init_s,
-            "worker_busy_s": work}
+    return {
+        "engine": engine,
+        "workers": workers,
+        "articles": rep.articles,
+        "events": rep.events,
+        "seconds": seconds,
+        "peak_rss_mb": peaks,
+        "startup_s": rep.startup_s,
+        "init_s": rep.init_s,
+        "worker_busy_s": work,
+    }
 
 
 def run_in_subprocess(engine: str, corpus: Path, workers: int, out: Path) -> dict:
     shutil.rmtree(out, ignore_errors=True)
-    cmd = [sys.executable, __file__, "--_engine", engine, "--_corpus", str(corpus), "--workers", str(workers),
-           "--_out", str(out)]
+    cmd = [sys.executable, __file__, "--_engine", engine, "--_corpus", str(corpus), "--workers", str(workers), "--_out", str(out)]
     res = subprocess.run(cmd, capture_output=True, text=True)
     if res.returncode != 0:
         sys.stderr.write(res.stderr[-3000:])
@@ -123,16 +144,20 @@ def main() -> None:
         results.append(run_in_subprocess("ray", corpus, w, work / f"ray{w}"))
     local = results[0]
     ray1 = next(r for r in results if r["engine"] == "ray" and r["workers"] == 1)
-    print(f"{'engine':<8}{'workers':>8}{'articles':>10}{'events':>9}{'seconds':>9}{'art/s':>8}"
-          f"{'vs ray1':>9}{'vs local':>9}  peak RSS MB (per process)")
+    print(
+        f"{'engine':<8}{'workers':>8}{'articles':>10}{'events':>9}{'seconds':>9}{'art/s':>8}{'vs ray1':>9}{'vs local':>9}  peak RSS MB (per process)"
+    )
     for r in results:
         rate = r["articles"] / r["seconds"]
-        print(f"{r['engine']:<8}{r['workers']:>8}{r['articles']:>10}{r['events']:>9}{r['seconds']:>9.1f}{rate:>8.1f}"
-              f"{ray1['seconds'] / r['seconds']:>8.2f}x{local['seconds'] / r['seconds']:>8.2f}x  "
-              + ", ".join(f"{k}={v:.0f}" for k, v in r["peak_rss_mb"].items()))
+        print(
+            f"{r['engine']:<8}{r['workers']:>8}{r['articles']:>10}{r['events']:>9}{r['seconds']:>9.1f}{rate:>8.1f}"
+            f"{ray1['seconds'] / r['seconds']:>8.2f}x{local['seconds'] / r['seconds']:>8.2f}x  "
+            + ", ".join(f"{k}={v:.0f}" for k, v in r["peak_rss_mb"].items())
+        )
     for r in results[1:]:
-        print(f"ray x{r['workers']}: ray.init {r['init_s']:.1f}s, start-up to first shard {r['startup_s']:.1f}s, "
-              f"workers busy {r['worker_busy_s']:.1f}s")
+        print(
+            f"ray x{r['workers']}: ray.init {r['init_s']:.1f}s, start-up to first shard {r['startup_s']:.1f}s, workers busy {r['worker_busy_s']:.1f}s"
+        )
     counts = {(r["engine"], r["workers"]): r["events"] for r in results}
     same = len(set(counts.values())) == 1
     print(f"same event count on every engine: {'yes' if same else 'NO ' + str(counts)}")

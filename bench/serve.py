@@ -17,6 +17,7 @@ ICEWS records carry no sentences, so for the search endpoint the bench's copy gi
 a stand-in sentence ("<source name> <CAMEO action> <target name>") so the full-text scan has
 90k strings to search. Target: p95 < 100 ms at 16 clients.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,8 +37,23 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 EXE = Path(sys.executable).parent / "barograph"
-WORDS = ["Nigeria", "police", "attack", "consult", "Ukraine", "Obama", "Military", "criticize", "aid", "Kerry",
-         "protest", "Israel", "negotiate", "arrest", "China"]
+WORDS = [
+    "Nigeria",
+    "police",
+    "attack",
+    "consult",
+    "Ukraine",
+    "Obama",
+    "Military",
+    "criticize",
+    "aid",
+    "Kerry",
+    "protest",
+    "Israel",
+    "negotiate",
+    "arrest",
+    "China",
+]
 
 
 def free_port() -> int:
@@ -68,8 +84,9 @@ def prepare(db: Path, icews: Path) -> float:
 
 
 def start_server(db: Path, port: int) -> subprocess.Popen:
-    proc = subprocess.Popen([str(EXE), "serve", "--db", str(db), "--port", str(port), "--quiet"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [str(EXE), "serve", "--db", str(db), "--port", str(port), "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -123,8 +140,14 @@ def summary(lat: list[float], wall: float, errors: int = 0) -> dict:
     if not lat:
         return {"n": 0, "p50": float("nan"), "p95": float("nan"), "max": float("nan"), "rps": 0.0, "errors": errors}
     q = statistics.quantiles(lat, n=100, method="inclusive") if len(lat) > 1 else [lat[0]] * 99
-    return {"n": len(lat), "p50": q[49] * 1000, "p95": q[94] * 1000, "max": max(lat) * 1000,
-            "rps": len(lat) / wall if wall else 0.0, "errors": errors}
+    return {
+        "n": len(lat),
+        "p50": q[49] * 1000,
+        "p95": q[94] * 1000,
+        "max": max(lat) * 1000,
+        "rps": len(lat) / wall if wall else 0.0,
+        "errors": errors,
+    }
 
 
 def library_baseline(db: Path, dyads, n: int) -> dict[str, dict]:
@@ -138,10 +161,10 @@ def library_baseline(db: Path, dyads, n: int) -> dict[str, dict]:
     with Store(db, read_only=True) as store:
         calls = {
             "series": lambda i: dyad_series(store, *dyads[i % len(dyads)], freq="week"),
-            "events": lambda i: query.event_page(store, columns=EVENT_FIELDS, dyad=dyads[i % len(dyads)],
-                                                 since="2014-06-01", limit=100, order="-date"),
-            "search": lambda i: query.event_page(store, columns=EVENT_FIELDS, text=WORDS[i % len(WORDS)], limit=50,
-                                                 order="-date", total=True),
+            "events": lambda i: query.event_page(
+                store, columns=EVENT_FIELDS, dyad=dyads[i % len(dyads)], since="2014-06-01", limit=100, order="-date"
+            ),
+            "search": lambda i: query.event_page(store, columns=EVENT_FIELDS, text=WORDS[i % len(WORDS)], limit=50, order="-date", total=True),
         }
         for name, fn in calls.items():
             lat = []
@@ -196,15 +219,17 @@ def main() -> None:
             until = "2014-12-31" if clients == 1 else "2014-12-30"
             pairs = [(i, dyads[i % len(dyads)]) for i in range(args.requests)]
             return {
-                "series uncached": [f"/api/dyads/{a}/{b}/series?freq=week&since={day[i // len(dyads)]}&until={until}"
-                                    for i, (a, b) in pairs],
-                "events uncached": [f"/api/events?dyad={a},{b}&since={day[i // len(dyads)]}&until={until}&limit=100"
-                                    for i, (a, b) in pairs],
-                "search uncached": [f"/api/search?q={WORDS[i % len(WORDS)]}&since={day[i // len(WORDS)]}"
-                                    f"&until={until}&limit=50" for i in range(args.requests)],
+                "series uncached": [f"/api/dyads/{a}/{b}/series?freq=week&since={day[i // len(dyads)]}&until={until}" for i, (a, b) in pairs],
+                "events uncached": [f"/api/events?dyad={a},{b}&since={day[i // len(dyads)]}&until={until}&limit=100" for i, (a, b) in pairs],
+                "search uncached": [
+                    f"/api/search?q={WORDS[i % len(WORDS)]}&since={day[i // len(WORDS)]}&until={until}&limit=50" for i in range(args.requests)
+                ],
             }
-        print(f"server pid {proc.pid} on {base}, {n_events:,} events, {os.cpu_count()} CPUs visible; "
-              f"{args.requests} requests or {args.seconds:.0f}s per cell")
+
+        print(
+            f"server pid {proc.pid} on {base}, {n_events:,} events, {os.cpu_count()} CPUs visible; "
+            f"{args.requests} requests or {args.seconds:.0f}s per cell"
+        )
         lib = library_baseline(db, dyads, min(args.requests, 100))
         rows = []
         # answers the cache may hold first; the cells asking new questions every time last, so
@@ -220,19 +245,25 @@ def main() -> None:
 
     floor = {c: r["p95"] for name, c, r in rows if name.startswith("health")}
     print()
-    print(f"{'endpoint':<16}{'clients':>8}{'n':>6}{'hits':>6}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'req/s':>8}"
-          f"{'errors':>7}{'lib p95':>9}{'p95/lib':>8}{'p95/floor':>10}")
+    print(
+        f"{'endpoint':<16}{'clients':>8}{'n':>6}{'hits':>6}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'req/s':>8}"
+        f"{'errors':>7}{'lib p95':>9}{'p95/lib':>8}{'p95/floor':>10}"
+    )
     for name, c, r in rows:
         lp = lib.get(name.split()[0], {}).get("p95")
         ratio = f"{r['p95'] / lp:8.1f}" if lp else " " * 8
         libcol = f"{lp:9.1f}" if lp else " " * 9
-        print(f"{name:<16}{c:>8}{r['n']:>6}{r.get('hits', 0):>6}{r['p50']:>9.1f}{r['p95']:>9.1f}{r['max']:>9.1f}{r['rps']:>8.1f}"
-              f"{r['errors']:>7}{libcol}{ratio}{r['p95'] / floor[c]:>10.1f}")
+        print(
+            f"{name:<16}{c:>8}{r['n']:>6}{r.get('hits', 0):>6}{r['p50']:>9.1f}{r['p95']:>9.1f}{r['max']:>9.1f}{r['rps']:>8.1f}"
+            f"{r['errors']:>7}{libcol}{ratio}{r['p95'] / floor[c]:>10.1f}"
+        )
     print()
     for label, pick in (("", lambda n: " " not in n), ("uncached ", lambda n: n.endswith("uncached"))):
         worst = max(r["p95"] for name, c, r in rows if c == 16 and not name.startswith("health") and pick(name))
-        print(f"summary: worst p95 at 16 clients over {label}series/events/search = {worst:.1f} ms "
-              f"(target < 100 ms): {'MET' if worst < 100 else 'NOT MET'}")
+        print(
+            f"summary: worst p95 at 16 clients over {label}series/events/search = {worst:.1f} ms "
+            f"(target < 100 ms): {'MET' if worst < 100 else 'NOT MET'}"
+        )
 
 
 if __name__ == "__main__":

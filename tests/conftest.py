@@ -1,4 +1,5 @@
 """Shared fixtures: the bundled sample and the shared evaluation data beside the repo."""
+
 from __future__ import annotations
 
 import time

@@ -1,4 +1,5 @@
 """Analysis over a real DuckDB store: ICEWS import, query filters, series, alerts, exports, reports."""
+
 from __future__ import annotations
 
 import json
@@ -102,10 +103,12 @@ def test_query_filters(store):
 def test_dyad_series_counts_once_and_fills(store):
     from barograph.analysis.series import dyad_series
 
-    store.con.execute("INSERT INTO events (event_id, origin, corpus, source, source_entity, target, target_entity, "
-                      "cameo, root_code, quad_class, goldstein, date, mentions, modality) VALUES "
-                      "('dup1', 'barograph', 'x', 'RUS', 'RUS', 'TUR', 'TUR', '190', '19', 4, -10, '2014-01-03', 3, 'asserted'),"
-                      "('hyp1', 'barograph', 'x', 'RUS', 'RUS', 'TUR', 'TUR', '190', '19', 4, -10, '2014-01-20', 1, 'hypothetical')")
+    store.con.execute(
+        "INSERT INTO events (event_id, origin, corpus, source, source_entity, target, target_entity, "
+        "cameo, root_code, quad_class, goldstein, date, mentions, modality) VALUES "
+        "('dup1', 'barograph', 'x', 'RUS', 'RUS', 'TUR', 'TUR', '190', '19', 4, -10, '2014-01-03', 3, 'asserted'),"
+        "('hyp1', 'barograph', 'x', 'RUS', 'RUS', 'TUR', 'TUR', '190', '19', 4, -10, '2014-01-20', 1, 'hypothetical')"
+    )
     df = dyad_series(store, "RUS", "TUR", freq="week")
     assert list(df.columns[:7]) == ["period", "quad1", "quad2", "quad3", "quad4", "goldstein_sum", "events"]
     first = df.iloc[0]
@@ -163,13 +166,33 @@ def test_gdelt_round_trip_and_hand_line(store, tmp_path):
     assert n == len(lines) == len(ROWS) and all(len(l.split("\t")) == 61 for l in lines)
     # a line in the official column order, written by hand
     cells = [""] * 61
-    vals = {"GLOBALEVENTID": "1200000001", "SQLDATE": "20151124", "MonthYear": "201511", "Year": "2015",
-            "FractionDate": "2015.8959", "Actor1Code": "TURMIL", "Actor1Name": "TURKEY",
-            "Actor1CountryCode": "TUR", "Actor1Type1Code": "MIL", "Actor2Code": "RUSMIL", "Actor2Name": "RUSSIA",
-            "Actor2CountryCode": "RUS", "Actor2Type1Code": "MIL", "IsRootEvent": "1", "EventCode": "190",
-            "EventBaseCode": "190", "EventRootCode": "19", "QuadClass": "4", "GoldsteinScale": "-10.0",
-            "NumMentions": "12", "NumSources": "3", "NumArticles": "12", "AvgTone": "-7.1",
-            "DATEADDED": "20151124120000", "SOURCEURL": "https://www.example.org/news/jet-downed"}
+    vals = {
+        "GLOBALEVENTID": "1200000001",
+        "SQLDATE": "20151124",
+        "MonthYear": "201511",
+        "Year": "2015",
+        "FractionDate": "2015.8959",
+        "Actor1Code": "TURMIL",
+        "Actor1Name": "TURKEY",
+        "Actor1CountryCode": "TUR",
+        "Actor1Type1Code": "MIL",
+        "Actor2Code": "RUSMIL",
+        "Actor2Name": "RUSSIA",
+        "Actor2CountryCode": "RUS",
+        "Actor2Type1Code": "MIL",
+        "IsRootEvent": "1",
+        "EventCode": "190",
+        "EventBaseCode": "190",
+        "EventRootCode": "19",
+        "QuadClass": "4",
+        "GoldsteinScale": "-10.0",
+        "NumMentions": "12",
+        "NumSources": "3",
+        "NumArticles": "12",
+        "AvgTone": "-7.1",
+        "DATEADDED": "20151124120000",
+        "SOURCEURL": "https://www.example.org/news/jet-downed",
+    }
     for k, v in vals.items():
         cells[COLUMNS.index(k)] = v
     hand = tmp_path / "hand.CSV"
@@ -180,12 +203,17 @@ def test_gdelt_round_trip_and_hand_line(store, tmp_path):
         df = g.events(order="id")
         assert len(df) == len(ROWS) + 1
         h = df[df["event_id"] == "gdelt:1200000001"].iloc[0]
-        assert (h["source"], h["target_entity"], h["cameo"], h["mentions"], h["date"], h["outlet"]) == \
-            ("TURMIL", "RUS", "190", 12, "2015-11-24", "example.org")
+        assert (h["source"], h["target_entity"], h["cameo"], h["mentions"], h["date"], h["outlet"]) == (
+            "TURMIL",
+            "RUS",
+            "190",
+            12,
+            "2015-11-24",
+            "example.org",
+        )
         back = df[df["cameo"] == "190"].sort_values("date").iloc[0]
         orig = store.events(codes=["190"]).iloc[0]
-        assert (back["source"], back["target"], back["date"], back["goldstein"]) == \
-            (orig["source"], orig["target"], orig["date"], orig["goldstein"])
+        assert (back["source"], back["target"], back["date"], back["goldstein"]) == (orig["source"], orig["target"], orig["date"], orig["goldstein"])
     bad = tmp_path / "bad.CSV"
     bad.write_text("\t".join(cells) + "\n" + "1\t2\t3\n")
     with Store(tmp_path / "g2.duckdb") as g, pytest.raises(BadInput) as e:
@@ -202,7 +230,12 @@ def test_exports_plover_parquet_csv(store, tmp_path):
     attack = [r for r in recs if r["cameo"] == "190"][0]
     from barograph.events import codes
 
-    assert attack["event_type"] == codes.plover("190")[0] and attack["event_type"] and attack["source"]["country"] == "RUS" and attack["target"]["country"] == "TUR"
+    assert (
+        attack["event_type"] == codes.plover("190")[0]
+        and attack["event_type"]
+        and attack["source"]["country"] == "RUS"
+        and attack["target"]["country"] == "TUR"
+    )
     export(store, "parquet", tmp_path / "e.parquet", codes=["19"])
     assert len(pd.read_parquet(tmp_path / "e.parquet")) == 1
     export(store, "csv", tmp_path / "e.csv")

@@ -1,5 +1,6 @@
 """Every page in headless Chromium against a real uvicorn server: charts drawn, no console
 errors, no request leaving localhost, a screenshot per page (tests/out/browser/, git-ignored)."""
+
 from __future__ import annotations
 
 import shutil
@@ -12,12 +13,19 @@ from test_web_data import LiveServer, build_db
 from barograph.interfaces.web.app import create_app
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 OUT = Path(__file__).resolve().parent / "out" / "browser"
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")]
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")]
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +53,12 @@ def visit(browser, url: str, shot: str, ready: str | None):
     errors, foreign, failed = [], [], []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("request", lambda r: foreign.append(r.url)
-            if urlparse(r.url).hostname not in ("127.0.0.1", "localhost", None) and not r.url.startswith("data:") else None)
+    page.on(
+        "request",
+        lambda r: (
+            foreign.append(r.url) if urlparse(r.url).hostname not in ("127.0.0.1", "localhost", None) and not r.url.startswith("data:") else None
+        ),
+    )
     page.on("requestfailed", lambda r: failed.append(r.url))
     resp = page.goto(url, wait_until="networkidle")
     assert resp.status == 200, (url, resp.status)

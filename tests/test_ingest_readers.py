@@ -1,4 +1,5 @@
 """Readers: every input format, encodings, and every kind of bad input."""
+
 from __future__ import annotations
 
 import csv
@@ -9,8 +10,10 @@ from barograph.errors import BadInput
 from barograph.ingest.limits import MAX_DOCUMENT_BYTES
 from barograph.ingest.sources import iter_documents, read_stream
 
-STORY = ("Russia and Turkey traded accusations on Tuesday after a Russian jet was shot down "
-         "near the Syrian border. Ankara said the plane had violated its airspace.")
+STORY = (
+    "Russia and Turkey traded accusations on Tuesday after a Russian jet was shot down "
+    "near the Syrian border. Ankara said the plane had violated its airspace."
+)
 
 
 def read(paths, **kw):
@@ -48,13 +51,16 @@ def test_folder_recursive_and_glob(tmp_path):
 
 def test_html_page(tmp_path):
     page = tmp_path / "page.html"
-    page.write_text(f"""<!DOCTYPE html><html><head><title>Jet downed | World News</title>
+    page.write_text(
+        f"""<!DOCTYPE html><html><head><title>Jet downed | World News</title>
 <meta property="og:title" content="Turkey shoots down Russian jet">
 <meta name="author" content="Jane Reporter"></head>
 <body><nav><a href="/">Home</a> <a href="/world">World</a></nav>
 <article><h1>Turkey shoots down Russian jet</h1>
 <p>{STORY}</p><p>Moscow called the incident a stab in the back and promised a response.</p>
-</article><footer>Copyright 2015 World News</footer></body></html>""", encoding="utf-8")
+</article><footer>Copyright 2015 World News</footer></body></html>""",
+        encoding="utf-8",
+    )
     (d,), errors = read([page])
     assert not errors and d.kind == "html"
     assert d.title == "Turkey shoots down Russian jet"
@@ -66,8 +72,7 @@ def test_html_page(tmp_path):
 
 def test_broken_html_falls_back_or_is_rejected(tmp_path):
     broken = tmp_path / "broken.html"
-    broken.write_text("<html><body><div><p>Troops crossed the border at dawn, officials said"
-                      "<p>The ministry <b>denied <i>it</div></span></td>")
+    broken.write_text("<html><body><div><p>Troops crossed the border at dawn, officials said<p>The ministry <b>denied <i>it</div></span></td>")
     docs, errors = read([broken])
     assert not errors and "Troops crossed the border" in docs[0].text
     assert "<" not in docs[0].text
@@ -114,8 +119,9 @@ def test_rss_and_atom(tmp_path):
 def test_jsonl_records_and_bad_lines(tmp_path):
     p = tmp_path / "dump.jsonl"
     lines = [
-        json.dumps({"id": "r1", "text": STORY, "title": "Jet downed", "date": "2015-11-24T09:00:00Z",
-                    "url": "https://x.example/r1", "source": "Wire"}),
+        json.dumps(
+            {"id": "r1", "text": STORY, "title": "Jet downed", "date": "2015-11-24T09:00:00Z", "url": "https://x.example/r1", "source": "Wire"}
+        ),
         '{"id": "r2", "text": "unterminated',
         json.dumps({"id": "r3", "title": "no text here"}),
         "",
@@ -171,10 +177,12 @@ def test_encodings_cp1252_utf16_and_bom(tmp_path):
     text = "Erdoğan’s “warning” to Moscow — café talks in Ankara cost €5 million."
     cp = "The ministry’s “final” offer — a café meeting with the envoy, rejected by the régime’s négociateurs."
     (tmp_path / "cp.txt").write_bytes(cp.encode("cp1252"))
-    (tmp_path / "u16.txt").write_bytes(text.encode("utf-16"))          # with BOM
-    (tmp_path / "u16le.txt").write_bytes(text.encode("utf-16-le"))     # without BOM
+    (tmp_path / "u16.txt").write_bytes(text.encode("utf-16"))  # with BOM
+    (tmp_path / "u16le.txt").write_bytes(text.encode("utf-16-le"))  # without BOM
     (tmp_path / "bom.txt").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
-    (tmp_path / "latin.txt").write_bytes("Les négociations à Genève ont échoué, déclare le ministère français des Affaires étrangères.".encode("latin-1"))
+    (tmp_path / "latin.txt").write_bytes(
+        "Les négociations à Genève ont échoué, déclare le ministère français des Affaires étrangères.".encode("latin-1")
+    )
     docs, errors = read(sorted(tmp_path.iterdir()))
     assert not errors
     by = {d.doc: d for d in docs}

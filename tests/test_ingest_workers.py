@@ -1,4 +1,5 @@
 """Ingest with text workers gives the same store as one process, and Ctrl-C stops the workers too."""
+
 from __future__ import annotations
 
 import csv
@@ -21,7 +22,7 @@ from barograph.text import prepare
 TABLES = {
     "documents": "doc_id, doc, text",
     "articles": "article_id, doc_id, article_index, start_char, end_char, body_start, body_end, title, outlet, "
-                "author, date, url, language, duplicate_of",
+    "author, date, url, language, duplicate_of",
     "sentences": "article_id, idx, start_char, end_char, text",
     "appearances": "article_id, doc_id, outlet",
     "signatures": "article_id, minhash",
@@ -33,8 +34,7 @@ def _corpus(dest: Path, shared: Path, sample: Path) -> Path:
     dest.mkdir()
     page = sample.read_text(encoding="utf-8")
     for i in range(6):
-        (dest / f"page{i}.txt").write_text(page.replace("Source:", f"Source: Outlet {i} /", 1 + i % 3)
-                                           + f"\nPage {i}.\n", encoding="utf-8")
+        (dest / f"page{i}.txt").write_text(page.replace("Source:", f"Source: Outlet {i} /", 1 + i % 3) + f"\nPage {i}.\n", encoding="utf-8")
     (dest / "copy.txt").write_text(page, encoding="utf-8")
     (dest / "copy2.txt").write_text(page, encoding="utf-8")
     with (shared / "train" / "ngec-synthetic-events.csv").open(encoding="utf-8") as f:
@@ -49,15 +49,14 @@ def _corpus(dest: Path, shared: Path, sample: Path) -> Path:
 
 def _rows(db: Path) -> dict[str, list]:
     with Store(db, read_only=True) as st:
-        return {t: sorted(st.con.execute(f"SELECT {cols} FROM {t}").fetchall(), key=repr)
-                for t, cols in TABLES.items()}
+        return {t: sorted(st.con.execute(f"SELECT {cols} FROM {t}").fetchall(), key=repr) for t, cols in TABLES.items()}
 
 
 def test_workers_store_exactly_what_one_process_stores(tmp_path, shared, sample_path, monkeypatch):
     src = _corpus(tmp_path / "in", shared, sample_path)
     one = ingest([src], tmp_path / "one.duckdb", code=False, progress=False, workers=1)
 
-    monkeypatch.setattr(prepare, "POOL_MIN_CHARS", 0)   # small test input: use the pool anyway
+    monkeypatch.setenv("BAROGRAPH_POOL_MIN_CHARS", "0")  # small test input: use the pool anyway
     pooled = []
     real = prepare.Preparer._map_pool
     monkeypatch.setattr(prepare.Preparer, "_map_pool", lambda self, docs: pooled.append(len(docs)) or real(self, docs))
@@ -102,19 +101,22 @@ def test_ctrl_c_stops_workers_and_keeps_whole_articles(tmp_path, shared, sample_
     src = tmp_path / "corpus.jsonl"
     with (shared / "train" / "ngec-synthetic-events.csv").open(encoding="utf-8") as f:
         texts = [r["text"] for r in csv.DictReader(f)][:3000]
-    src.write_text("".join(json.dumps({"id": f"s{i}", "text": t}) + "\n" for i, t in enumerate(texts)),
-                   encoding="utf-8")
+    src.write_text("".join(json.dumps({"id": f"s{i}", "text": t}) + "\n" for i, t in enumerate(texts)), encoding="utf-8")
     db = tmp_path / "w.duckdb"
     env = dict(os.environ, BAROGRAPH_BATCH_DOCUMENTS="40", BAROGRAPH_POOL_MIN_CHARS="0")
-    proc = subprocess.Popen([sys.executable, "-m", "barograph.interfaces.cli", "ingest", str(src), "--db", str(db),
-                             "--quiet", "--no-code", "--workers", "2"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env,
-                            preexec_fn=_own_group)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "barograph.interfaces.cli", "ingest", str(src), "--db", str(db), "--quiet", "--no-code", "--workers", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        preexec_fn=_own_group,
+    )
     wait_for_commits(proc, db)
     assert proc.poll() is None, "the ingest finished before it could be interrupted"
     workers = [p for p in _descendants_alive(str(db)) if p != proc.pid]
-    assert len(workers) == 2, workers   # the pool is running
-    os.killpg(proc.pid, signal.SIGINT)   # as a terminal's Ctrl-C: the parent and its workers
+    assert len(workers) == 2, workers  # the pool is running
+    os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the parent and its workers
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 130 and "interrupted" in err, err
     time.sleep(0.5)
@@ -135,7 +137,11 @@ def _own_group() -> None:
 
 def test_bad_workers_setting_is_one_line(tmp_path, sample_path):
     env = dict(os.environ, BAROGRAPH_WORKERS="many")
-    p = subprocess.run([sys.executable, "-m", "barograph.interfaces.cli", "ingest", str(sample_path), "--db",
-                        str(tmp_path / "b.duckdb"), "--no-code", "--quiet"], capture_output=True, text=True, env=env,
-                       timeout=120)
+    p = subprocess.run(
+        [sys.executable, "-m", "barograph.interfaces.cli", "ingest", str(sample_path), "--db", str(tmp_path / "b.duckdb"), "--no-code", "--quiet"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert p.returncode == 2 and p.stderr.strip() == "barograph: BAROGRAPH_WORKERS must be a whole number, not 'many'"

@@ -1,4 +1,5 @@
 """The ingest pipeline end to end on real files and real DuckDB databases."""
+
 from __future__ import annotations
 
 import json
@@ -11,15 +12,21 @@ from barograph.store.db import Store
 from barograph.store.stats import stats
 
 STORIES = [
-    ("Turkey shot down a Russian warplane near the Syrian border on Tuesday, and Moscow summoned "
-     "the Turkish ambassador to protest the attack. The Kremlin said the jet never left Syrian airspace "
-     "and warned of serious consequences for relations between the two countries."),
-    ("Delegations from Colombia and the FARC rebels met in Havana to discuss a ceasefire. Negotiators "
-     "said the talks were constructive and that a final agreement could be signed within months, "
-     "while critics in Bogota accused the government of conceding too much."),
-    ("Thousands of teachers marched through the capital of Haiti demanding higher pay and better "
-     "working conditions. The union said the strike would continue until the education ministry "
-     "agreed to reopen negotiations on the contract."),
+    (
+        "Turkey shot down a Russian warplane near the Syrian border on Tuesday, and Moscow summoned "
+        "the Turkish ambassador to protest the attack. The Kremlin said the jet never left Syrian airspace "
+        "and warned of serious consequences for relations between the two countries."
+    ),
+    (
+        "Delegations from Colombia and the FARC rebels met in Havana to discuss a ceasefire. Negotiators "
+        "said the talks were constructive and that a final agreement could be signed within months, "
+        "while critics in Bogota accused the government of conceding too much."
+    ),
+    (
+        "Thousands of teachers marched through the capital of Haiti demanding higher pay and better "
+        "working conditions. The union said the strike would continue until the education ministry "
+        "agreed to reopen negotiations on the contract."
+    ),
 ]
 
 
@@ -41,7 +48,8 @@ def test_sample_page_stored_with_traceable_sentences(tmp_path, sample_path):
     with Store(db, read_only=True) as st:
         bad = st.con.execute(
             "SELECT count(*) FROM sentences s JOIN documents d USING (doc_id) "
-            "WHERE substr(d.text, s.start_char + 1, s.end_char - s.start_char) <> s.text").fetchall()[0][0]
+            "WHERE substr(d.text, s.start_char + 1, s.end_char - s.start_char) <> s.text"
+        ).fetchall()[0][0]
         assert bad == 0
         assert st.con.execute("SELECT count(*) FROM articles WHERE coder IS NOT NULL").fetchall()[0][0] == 0
     again = ingest([sample_path], db, code=False, progress=False)
@@ -53,9 +61,14 @@ def test_reposts_and_bad_records(tmp_path):
     db = tmp_path / "b.duckdb"
     a = jsonl(tmp_path / "a.jsonl", [{"id": f"a{i}", "text": t, "source": "Reuters"} for i, t in enumerate(STORIES)])
     b = tmp_path / "b.jsonl"
-    b.write_text(json.dumps({"id": "b0", "text": STORIES[0], "source": "AFP"}) + "\n"   # exact repost
-                 + "{not json\n"
-                 + json.dumps({"id": "b2", "title": "no text"}) + "\n", encoding="utf-8")
+    b.write_text(
+        json.dumps({"id": "b0", "text": STORIES[0], "source": "AFP"})
+        + "\n"  # exact repost
+        + "{not json\n"
+        + json.dumps({"id": "b2", "title": "no text"})
+        + "\n",
+        encoding="utf-8",
+    )
     seen = []
     r = ingest([a, b, tmp_path / "missing.txt"], db, code=False, progress=False, on_reject=seen.append)
     assert (r.documents, r.articles, r.duplicates) == (4, 3, 1)
@@ -82,8 +95,7 @@ def test_near_duplicates_found_across_runs(tmp_path):
         s = stats(st)
         assert s["articles"] == 1 and s["near_duplicates"] == 1 and s["appearances"] == 2
         orig = st.con.execute("SELECT article_id FROM articles WHERE duplicate_of IS NULL").fetchall()[0][0]
-        assert st.con.execute("SELECT duplicate_of FROM articles WHERE duplicate_of IS NOT NULL"
-                              ).fetchall()[0][0] == orig
+        assert st.con.execute("SELECT duplicate_of FROM articles WHERE duplicate_of IS NOT NULL").fetchall()[0][0] == orig
         # its sentences are kept so the wording can be shown
         assert st.con.execute("SELECT count(DISTINCT article_id) FROM sentences").fetchall()[0][0] == 2
 
@@ -120,8 +132,8 @@ def test_ingest_codes_and_recode_replaces_atomically(tmp_path, coder):
         before = st.con.execute("SELECT event_id, cameo, source, target FROM events ORDER BY 1").fetchall()
         # every event's evidence is the stored sentence it came from
         assert st.con.execute(
-            "SELECT count(*) FROM events e JOIN sentences s ON s.article_id = e.article_id "
-            "AND s.idx = e.sentence_idx AND s.start_char = e.start_char").fetchall()[0][0] == len(before)
+            "SELECT count(*) FROM events e JOIN sentences s ON s.article_id = e.article_id AND s.idx = e.sentence_idx AND s.start_char = e.start_char"
+        ).fetchall()[0][0] == len(before)
 
     with pytest.raises(RuntimeError):
         recode(db, corpus="news", coder=FailingCoder())
@@ -151,11 +163,9 @@ def test_failing_coder_rejects_only_its_document(tmp_path):
 
 @pytest.mark.parametrize("batch", [1, 1000])
 def test_counts_do_not_depend_on_batch_size(tmp_path, monkeypatch, batch):
-    import barograph.pipeline as pl
-
-    monkeypatch.setattr(pl, "BATCH_DOCUMENTS", batch)
+    monkeypatch.setenv("BAROGRAPH_BATCH_DOCUMENTS", str(batch))
     recs = [{"id": f"a{i}", "text": t} for i, t in enumerate(STORIES)]
     a = jsonl(tmp_path / "a.jsonl", recs)
-    b = jsonl(tmp_path / "b.jsonl", recs + recs[:1])   # the same record bytes again, twice
+    b = jsonl(tmp_path / "b.jsonl", recs + recs[:1])  # the same record bytes again, twice
     r = ingest([a, b], tmp_path / "b.duckdb", code=False, progress=False)
     assert (r.articles, r.duplicates, r.already_stored, r.documents) == (3, 4, 4, 3)

@@ -2,6 +2,7 @@
 
 Real Ray (a local cluster of 2 CPUs), real spaCy, real Parquet and DuckDB files.
 """
+
 from __future__ import annotations
 
 import csv
@@ -33,12 +34,18 @@ def ngec_corpus(shared: Path, path: Path, n: int, repeat_at: int | None = None, 
         rows = [r for _, r in zip(range(n), csv.DictReader(f))]
     with open(path, "w", encoding="utf-8") as f:
         for k, r in enumerate(rows):
-            f.write(json.dumps({"id": f"s{k}", "title": r["prompt"].split("\n")[0], "text": r["text"],
-                                "date": "2023-05-01", "source": r["source"]}) + "\n")
+            f.write(
+                json.dumps({"id": f"s{k}", "title": r["prompt"].split("\n")[0], "text": r["text"], "date": "2023-05-01", "source": r["source"]})
+                + "\n"
+            )
             if repeat_at is not None and k == repeat_at:
                 # another document (trailing blank lines) holding the same story
-                f.write(json.dumps({"id": f"repost{k}", "title": "Repost", "text": rows[repeat_of]["text"] + "\n\n",
-                                    "date": "2023-05-02", "source": "Elsewhere"}) + "\n")
+                f.write(
+                    json.dumps(
+                        {"id": f"repost{k}", "title": "Repost", "text": rows[repeat_of]["text"] + "\n\n", "date": "2023-05-02", "source": "Elsewhere"}
+                    )
+                    + "\n"
+                )
     return path
 
 
@@ -47,6 +54,7 @@ def event_keys(events) -> list[str]:
 
 
 # ------------------------------------------------------------------ shards and run folders (no Ray)
+
 
 def _docs(n: int, size: int = 10) -> list[Document]:
     return [Document(doc=f"d{i}", text="x" * size, kind="jsonl", sha256=f"{i:064x}") for i in range(n)]
@@ -66,11 +74,23 @@ def test_shards_cut_by_count_and_size_the_same_way_every_time():
 
 
 def test_records_survive_parquet():
-    art = Article(doc="d", index=1, start=0, end=5, title="T", date="2016-01-02", id="a1",
-                  meta={"subheadings": ["x", "y"]})
-    ev = Event(doc="d", start=0, end=5, text="Russia warned Turkey", source="RUS", source_entity="RUS",
-               target="TUR", target_entity="TUR", cameo="130", quad_class=3, goldstein=-4.4,
-               historical=True, article_id="a1", confidence=0.75)
+    art = Article(doc="d", index=1, start=0, end=5, title="T", date="2016-01-02", id="a1", meta={"subheadings": ["x", "y"]})
+    ev = Event(
+        doc="d",
+        start=0,
+        end=5,
+        text="Russia warned Turkey",
+        source="RUS",
+        source_entity="RUS",
+        target="TUR",
+        target_entity="TUR",
+        cameo="130",
+        quad_class=3,
+        goldstein=-4.4,
+        historical=True,
+        article_id="a1",
+        confidence=0.75,
+    )
     assert from_table("articles", to_table("articles", [art])) == [art]
     assert from_table("events", to_table("events", [ev])) == [ev]
 
@@ -94,8 +114,20 @@ def test_finalize_keeps_only_the_first_shards_events_of_a_repost(tmp_path):
     run.prepare()
 
     def ev(doc, aid):
-        return Event(doc=doc, start=0, end=1, text="t", source="RUS", source_entity="RUS", target="TUR",
-                     target_entity="TUR", cameo="042", quad_class=1, goldstein=1.9, article_id=aid)
+        return Event(
+            doc=doc,
+            start=0,
+            end=1,
+            text="t",
+            source="RUS",
+            source_entity="RUS",
+            target="TUR",
+            target_entity="TUR",
+            cameo="042",
+            quad_class=1,
+            goldstein=1.9,
+            article_id=aid,
+        )
 
     from barograph.scale.partitions import write_atomic
 
@@ -104,13 +136,13 @@ def test_finalize_keeps_only_the_first_shards_events_of_a_repost(tmp_path):
         write_atomic(to_table("articles", arts), run.part("articles", n))
         write_atomic(to_table("events", [ev(doc, x) for x in ids]), run.part("events", n))
     assert finalize(run) == 2
-    kept = [(e.doc, e.article_id) for n in run.done_shards()
-            for e in from_table("events", pq.read_table(run.part("events", n)))]
+    kept = [(e.doc, e.article_id) for n in run.done_shards() for e in from_table("events", pq.read_table(run.part("events", n)))]
     assert sorted(kept) == [("d0", "a"), ("d0", "b"), ("d1", "c"), ("d2", "d")]
     assert finalize(run) == 0  # settled: running it again changes nothing
 
 
 # ------------------------------------------------------------------ on Ray
+
 
 @pytest.mark.slow
 def test_ray_codes_exactly_what_the_local_path_codes_and_stores_the_same(shared, sample_path, tmp_path):
@@ -127,10 +159,10 @@ def test_ray_codes_exactly_what_the_local_path_codes_and_stores_the_same(shared,
     local = list(code(paths))
     rep = code_ray(paths, tmp_path / "out", workers=2, shard_docs=6)
     assert rep.shards == 5 and rep.skipped == 0
-    assert len(rep.worker_peak_rss_mb()) == 2          # both actors did work
+    assert len(rep.worker_peak_rss_mb()) == 2  # both actors did work
     ray_events = list(read_events(tmp_path / "out"))
     assert len(local) > 20
-    assert rep.repeated_events > 0                      # the repost in shard 2 was coded there, then dropped
+    assert rep.repeated_events > 0  # the repost in shard 2 was coded there, then dropped
     assert rep.events == len(local)
     assert event_keys(ray_events) == event_keys(local)
 
@@ -146,17 +178,34 @@ def test_ray_codes_exactly_what_the_local_path_codes_and_stores_the_same(shared,
 
     def rows(db):
         with Store(db, read_only=True) as s:
-            return sorted(s.con.execute(
-                "SELECT article_id, doc, sentence_idx, start_char, end_char, source, target, cameo, modality "
-                "FROM events").fetchall())
+            return sorted(
+                s.con.execute("SELECT article_id, doc, sentence_idx, start_char, end_char, source, target, cameo, modality FROM events").fetchall()
+            )
+
     assert rows(tmp_path / "ray.duckdb") == rows(tmp_path / "local.duckdb")
     _, twice = ingest_ray(paths, tmp_path / "ray.duckdb", tmp_path / "out", workers=2)
     assert twice.events == 0 and twice.documents == 0
 
     # the command does the same (the run is done, so no Ray starts and no model loads)
-    res = subprocess.run([BAROGRAPH, "ingest", "--engine", "ray", *paths, "--db", str(tmp_path / "cli.duckdb"),
-                          "--out", str(tmp_path / "out"), "--format", "json", "--quiet"],
-                         capture_output=True, text=True, timeout=120)
+    res = subprocess.run(
+        [
+            BAROGRAPH,
+            "ingest",
+            "--engine",
+            "ray",
+            *paths,
+            "--db",
+            str(tmp_path / "cli.duckdb"),
+            "--out",
+            str(tmp_path / "out"),
+            "--format",
+            "json",
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert res.returncode == 0, res.stderr
     got = json.loads(res.stdout)
     assert got["ray"]["skipped"] == 5
@@ -187,9 +236,12 @@ def _end_processes_marked(marker: str) -> None:
             continue
         try:
             env = (p / "environ").read_bytes().split(b"\0")
-            orphan_agent = (p / "cmdline").read_bytes().startswith(b"ray::") and \
-                (p / "stat").read_text().rsplit(")", 1)[1].split()[1] == "1" and \
-                current and f"PYTEST_CURRENT_TEST={current}".encode() in env
+            orphan_agent = (
+                (p / "cmdline").read_bytes().startswith(b"ray::")
+                and (p / "stat").read_text().rsplit(")", 1)[1].split()[1] == "1"
+                and current
+                and f"PYTEST_CURRENT_TEST={current}".encode() in env
+            )
             if needles & set(env) or orphan_agent:
                 os.kill(int(p.name), signal.SIGKILL)
         except (OSError, ProcessLookupError, IndexError):
@@ -201,8 +253,7 @@ def _marked(marker: str, name: bytes) -> list[int]:
     found = []
     for p in Path("/proc").iterdir():
         try:
-            if p.name.isdigit() and name in (p / "cmdline").read_bytes() and \
-                    needle in (p / "environ").read_bytes().split(b"\0"):
+            if p.name.isdigit() and name in (p / "cmdline").read_bytes() and needle in (p / "environ").read_bytes().split(b"\0"):
                 found.append(int(p.name))
         except OSError:
             pass
@@ -245,18 +296,16 @@ def _kill_then_rerun(cmd, env, out: Path, marker: str) -> None:
     events = pq.read_table(out / "events").to_pylist()
     arts = pq.read_table(out / "articles").to_pylist()
     docs = pq.read_table(out / "documents").to_pylist()
-    assert sorted(d["doc"] for d in docs) == sorted(f"s{k}" for k in range(60))   # each document once
-    assert sorted(a["doc"] for a in arts) == sorted(f"s{k}" for k in range(60))   # each article once
-    keys = [(e["article_id"], e["sentence_index"], e["trigger_start"], e["cameo"], e["source"], e["target"])
-            for e in events]
+    assert sorted(d["doc"] for d in docs) == sorted(f"s{k}" for k in range(60))  # each document once
+    assert sorted(a["doc"] for a in arts) == sorted(f"s{k}" for k in range(60))  # each article once
+    keys = [(e["article_id"], e["sentence_index"], e["trigger_start"], e["cameo"], e["source"], e["target"]) for e in events]
     assert len(keys) == len(set(keys)), "an event was written twice"
     assert {e["doc"] for e in events} <= {f"s{k}" for k in range(60)}
     assert not list(out.rglob(".*.tmp")), "temporary files left behind"
 
 
 def test_bad_engine_and_missing_out_are_one_line_errors(tmp_path, sample_path):
-    for args, needle in ((["--engine", "spark"], "--engine: unknown engine"),
-                         (["--engine", "ray"], "--out:")):
+    for args, needle in ((["--engine", "spark"], "--engine: unknown engine"), (["--engine", "ray"], "--out:")):
         res = subprocess.run([BAROGRAPH, "code", str(sample_path), *args], capture_output=True, text=True)
         assert res.returncode == 2
         lines = [x for x in res.stderr.splitlines() if x.strip()]
@@ -281,6 +330,7 @@ def test_parquet_input_gives_the_documents_the_jsonl_reader_gives(shared, tmp_pa
 
     def same(d):
         return (d.doc, d.text, d.title, d.date, d.outlet)
+
     assert [same(d) for d in from_parquet] == [same(d) for d in from_jsonl]
     # mixed inputs keep their order
     mixed = list(iter_inputs([str(src), str(tmp_path / "s.parquet")], errors=[]))

@@ -3,12 +3,12 @@
 Each test drives the real `barograph` command in a subprocess against real DuckDB files.
 The 1 GB ingest runs only with BAROGRAPH_SLOW=1 (it takes many minutes on two cores).
 """
+
 from __future__ import annotations
 
 import contextlib
 import csv
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from barograph import settings
 from barograph.errors import StoreError
 
 BAROGRAPH = str(Path(sys.executable).with_name("barograph"))
@@ -35,8 +36,7 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024)
 
 def run_measured(args: list[str], timeout: float) -> tuple[str, int, int]:
     """(last stdout line, exit code, peak RSS in bytes) of a barograph command."""
-    res = subprocess.run([sys.executable, "-c", _PEAK, BAROGRAPH, *args], capture_output=True, text=True,
-                         timeout=timeout)
+    res = subprocess.run([sys.executable, "-c", _PEAK, BAROGRAPH, *args], capture_output=True, text=True, timeout=timeout)
     line, rc, peak = res.stdout.strip().splitlines()[-3:]
     return line, int(rc), int(peak)
 
@@ -61,8 +61,7 @@ def _ingest_bounded(shared: Path, tmp_path: Path, size: int, timeout: float) -> 
     src = tmp_path / "big.jsonl"
     records = write_jsonl(shared, src, size)
     assert src.stat().st_size >= size
-    line, rc, peak = run_measured(["ingest", "--no-code", str(src), "--db", str(tmp_path / "big.duckdb"),
-                                   "--quiet", "--format", "json"], timeout)
+    line, rc, peak = run_measured(["ingest", "--no-code", str(src), "--db", str(tmp_path / "big.duckdb"), "--quiet", "--format", "json"], timeout)
     assert rc == 0, line
     assert json.loads(line)["documents"] == records
     print(f"\ningest --no-code of {size / MB:.0f} MB ({records} records): peak RSS {peak / MB:.0f} MB")
@@ -77,7 +76,7 @@ def test_50_mb_of_jsonl_is_ingested_in_bounded_memory(shared, tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.timeout(3600)
-@pytest.mark.skipif(os.environ.get("BAROGRAPH_SLOW") != "1", reason="set BAROGRAPH_SLOW=1 for the 1 GB ingest")
+@pytest.mark.skipif(not settings.get("BAROGRAPH_SLOW"), reason="set BAROGRAPH_SLOW=1 for the 1 GB ingest")
 def test_1_gb_of_jsonl_is_ingested_in_bounded_memory(shared, tmp_path):
     _ingest_bounded(shared, tmp_path, 1024 * MB, timeout=3500)
 
@@ -88,8 +87,9 @@ def test_readers_during_an_ingest_see_whole_documents_or_a_clear_lock_message(sh
     src = tmp_path / "in.jsonl"
     write_jsonl(shared, src, 3 * MB)
     db = tmp_path / "w.duckdb"
-    proc = subprocess.Popen([BAROGRAPH, "ingest", "--no-code", str(src), "--db", str(db), "--quiet"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [BAROGRAPH, "ingest", "--no-code", str(src), "--db", str(db), "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     outcomes = {"read": 0, "locked": 0}
     try:
         while proc.poll() is None:
@@ -98,7 +98,8 @@ def test_readers_during_an_ingest_see_whole_documents_or_a_clear_lock_message(sh
                     # a reader never sees an article without its sentences: documents land whole
                     orphans = s.con.execute(
                         "SELECT count(*) FROM articles a WHERE a.duplicate_of IS NULL AND NOT EXISTS "
-                        "(SELECT 1 FROM sentences x WHERE x.article_id = a.article_id)").fetchone()[0]
+                        "(SELECT 1 FROM sentences x WHERE x.article_id = a.article_id)"
+                    ).fetchone()[0]
                     assert orphans == 0
                 outcomes["read"] += 1
             except StoreError as e:
@@ -116,12 +117,12 @@ def test_readers_during_an_ingest_see_whole_documents_or_a_clear_lock_message(sh
 
 # ------------------------------------------------------------------ full disk, read-only file
 
+
 @contextlib.contextmanager
 def tiny_mount(where: Path, size: str = "4m"):
     """A small tmpfs (needs root); skips the test where mounting is not allowed."""
     where.mkdir()
-    res = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
-                         capture_output=True, text=True)
+    res = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)], capture_output=True, text=True)
     if res.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here ({res.stderr.strip()})")
     try:
@@ -148,12 +149,10 @@ def test_a_full_disk_is_one_line_and_the_store_stays_intact(shared, sample_path,
     write_jsonl(shared, src, 6 * MB)
     with tiny_mount(tmp_path / "disk", "4m") as disk:
         db = disk / "s.duckdb"
-        first = subprocess.run([BAROGRAPH, "ingest", "--no-code", str(sample_path), "--db", str(db), "--quiet"],
-                               capture_output=True, text=True)
+        first = subprocess.run([BAROGRAPH, "ingest", "--no-code", str(sample_path), "--db", str(db), "--quiet"], capture_output=True, text=True)
         assert first.returncode == 0, first.stderr
         before = _stats(db)
-        res = subprocess.run([BAROGRAPH, "ingest", "--no-code", str(src), "--db", str(db), "--quiet"],
-                             capture_output=True, text=True)
+        res = subprocess.run([BAROGRAPH, "ingest", "--no-code", str(src), "--db", str(db), "--quiet"], capture_output=True, text=True)
         _one_line_error(res, db, "No space left", "space")
         assert _stats(db) == before
 
@@ -161,12 +160,10 @@ def test_a_full_disk_is_one_line_and_the_store_stays_intact(shared, sample_path,
 def test_a_database_on_read_only_storage_is_one_line(sample_path, tmp_path):
     with tiny_mount(tmp_path / "ro", "8m") as disk:
         db = disk / "s.duckdb"
-        subprocess.run([BAROGRAPH, "ingest", "--no-code", str(sample_path), "--db", str(db), "--quiet"],
-                       check=True, capture_output=True)
+        subprocess.run([BAROGRAPH, "ingest", "--no-code", str(sample_path), "--db", str(db), "--quiet"], check=True, capture_output=True)
         before = _stats(db)
         subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
-        res = subprocess.run([BAROGRAPH, "ingest", "--no-code", str(sample_path), "--db", str(db), "--quiet"],
-                             capture_output=True, text=True)
+        res = subprocess.run([BAROGRAPH, "ingest", "--no-code", str(sample_path), "--db", str(db), "--quiet"], capture_output=True, text=True)
         _one_line_error(res, db, "Read-only", "read-only")
         assert _stats(db) == before
 
@@ -174,8 +171,7 @@ def test_a_database_on_read_only_storage_is_one_line(sample_path, tmp_path):
 def test_a_file_size_limit_is_one_line_too(shared, sample_path, tmp_path):
     """Where mounting is not allowed (CI without root), RLIMIT_FSIZE plays the full disk."""
     db = tmp_path / "s.duckdb"
-    subprocess.run([BAROGRAPH, "ingest", "--no-code", str(sample_path), "--db", str(db), "--quiet"],
-                   check=True, capture_output=True)
+    subprocess.run([BAROGRAPH, "ingest", "--no-code", str(sample_path), "--db", str(db), "--quiet"], check=True, capture_output=True)
     before = _stats(db)
     src = tmp_path / "more.jsonl"
     write_jsonl(shared, src, 6 * MB)
@@ -187,7 +183,6 @@ def test_a_file_size_limit_is_one_line_too(shared, sample_path, tmp_path):
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # get EFBIG instead of being killed
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
-    res = subprocess.run([BAROGRAPH, "ingest", "--no-code", str(src), "--db", str(db), "--quiet"],
-                         capture_output=True, text=True, preexec_fn=cap)
+    res = subprocess.run([BAROGRAPH, "ingest", "--no-code", str(src), "--db", str(db), "--quiet"], capture_output=True, text=True, preexec_fn=cap)
     _one_line_error(res, db, "too large", "File too large", "space")
     assert _stats(db) == before

@@ -1,11 +1,11 @@
 """The store writer on real DuckDB files: idempotence, dedup rules, atomicity, read-only."""
+
 from __future__ import annotations
 
 import hashlib
 import os
 import stat
 
-import duckdb
 import pytest
 
 from barograph.errors import BadInput, StoreError
@@ -28,17 +28,45 @@ def make_doc(name: str, bodies: list[str], outlet: str = "Example Times"):
         bend = len(text)
         text += "\n\n"
         aid = hashlib.sha1(body.encode()).hexdigest()[:16]
-        arts.append(Article(doc=name, index=i, start=start, end=bend, title=title, outlet=outlet,
-                            date="2016-01-0%d" % (i + 1), body_start=bstart, body_end=bend, text=body, id=aid))
+        arts.append(
+            Article(
+                doc=name,
+                index=i,
+                start=start,
+                end=bend,
+                title=title,
+                outlet=outlet,
+                date="2016-01-0%d" % (i + 1),
+                body_start=bstart,
+                body_end=bend,
+                text=body,
+                id=aid,
+            )
+        )
         pos = bstart
         for j, s in enumerate(body.split(". ")):
             sents.append(Sentence(article_id=aid, index=j, start=pos, end=pos + len(s), text=s))
             pos += len(s) + 2
-        evs.append(Event(doc=name, start=bstart, end=bend, text=body[:40], source="RUSGOV", source_entity="RUS",
-                         target="UKR", target_entity="UKR", cameo="042", quad_class=1, goldstein=1.9,
-                         article_id=aid, article_index=i, sentence_index=0, coder="test-1"))
-    doc = Document(doc=name, text=text, kind="text", path=f"/in/{name}",
-                   sha256=hashlib.sha256(text.encode()).hexdigest())
+        evs.append(
+            Event(
+                doc=name,
+                start=bstart,
+                end=bend,
+                text=body[:40],
+                source="RUSGOV",
+                source_entity="RUS",
+                target="UKR",
+                target_entity="UKR",
+                cameo="042",
+                quad_class=1,
+                goldstein=1.9,
+                article_id=aid,
+                article_index=i,
+                sentence_index=0,
+                coder="test-1",
+            )
+        )
+    doc = Document(doc=name, text=text, kind="text", path=f"/in/{name}", sha256=hashlib.sha256(text.encode()).hexdigest())
     return doc, arts, sents, evs
 
 
@@ -51,8 +79,10 @@ BODIES = [
 
 def counts(path) -> dict:
     with Store(path) as st:
-        return {t: st.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                for t in ("documents", "articles", "appearances", "sentences", "events", "signatures")}
+        return {
+            t: st.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("documents", "articles", "appearances", "sentences", "events", "signatures")
+        }
 
 
 def test_write_and_reingest_adds_nothing(tmp_path):
@@ -72,8 +102,7 @@ def test_write_and_reingest_adds_nothing(tmp_path):
             assert d_text[s_start:s_end] == s_text
         ev = st.con.execute("SELECT source_sector, root_code, doc_id FROM events LIMIT 1").fetchone()
         assert ev == ("GOV", "04", doc.sha256)
-    assert counts(db) == {"documents": 1, "articles": 3, "appearances": 3, "sentences": 6, "events": 3,
-                          "signatures": 0}
+    assert counts(db) == {"documents": 1, "articles": 3, "appearances": 3, "sentences": 6, "events": 3, "signatures": 0}
 
 
 def test_repost_in_other_document_adds_only_an_appearance(tmp_path):
@@ -108,8 +137,7 @@ def test_near_duplicate_keeps_text_but_is_not_counted_or_coded(tmp_path):
     arts2[0].duplicate_of = arts[0].id
     with Store(db) as st:
         write_batch(st, doc, arts, sents, evs, coder="t")
-        r = write_many(st, [DocBatch(doc2, arts2, sents2, evs2, signatures={arts2[0].id: b"\x01" * 16},
-                                     coder="t")])
+        r = write_many(st, [DocBatch(doc2, arts2, sents2, evs2, signatures={arts2[0].id: b"\x01" * 16}, coder="t")])
         assert (r.articles, r.duplicates, r.near_duplicates, r.sentences, r.events) == (0, 1, 1, 2, 0)
         s = stats(st)
         assert s["articles"] == 3 and s["near_duplicates"] == 1 and s["events"] == 3
@@ -161,8 +189,7 @@ def test_keyboard_interrupt_rolls_back(tmp_path, monkeypatch):
 def test_rejects_are_recorded(tmp_path):
     with Store(tmp_path / "b.duckdb") as st:
         write_many(st, [], rejects=[BadInput("x.jsonl", "not JSON", line=3)], corpus="c1")
-        assert st.con.execute("SELECT path, line, problem, corpus FROM rejects").fetchall() == [
-            ("x.jsonl", 3, "not JSON", "c1")]
+        assert st.con.execute("SELECT path, line, problem, corpus FROM rejects").fetchall() == [("x.jsonl", 3, "not JSON", "c1")]
 
 
 def test_read_only_file_is_one_store_error_and_stays_intact(tmp_path):

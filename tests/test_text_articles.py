@@ -1,4 +1,5 @@
 """Article splitting and metadata, on the sample page and on pages with other layouts."""
+
 from __future__ import annotations
 
 import re
@@ -44,20 +45,20 @@ def test_sample_spans_slice_the_document(sample):
     prev_end = 0
     for a in arts:
         assert prev_end <= a.start < a.body_start < a.body_end <= a.end <= len(doc.text)
-        assert ws(doc.text[a.start:a.end]).startswith(a.title)
-        assert a.text == doc.text[a.body_start:a.body_end]
+        assert ws(doc.text[a.start : a.end]).startswith(a.title)
+        assert a.text == doc.text[a.body_start : a.body_end]
         assert not a.text.startswith(a.title)
         prev_end = a.end
     # each article ends with its Source line, which is not in the body
     for a, (_, outlet) in zip(arts, SAMPLE_ARTICLES):
-        assert ws(doc.text[a.start:a.end]).endswith(outlet) and "Source:" not in a.text
+        assert ws(doc.text[a.start : a.end]).endswith(outlet) and "Source:" not in a.text
 
 
 def test_sample_metadata(sample):
     doc, arts = sample
     marshall = arts[2]
     assert marshall.author == "Dianne Marshall" and marshall.date == "2015-09-25"
-    assert "Advertisements" not in doc.text[arts[1].start:arts[1].end]
+    assert "Advertisements" not in doc.text[arts[1].start : arts[1].end]
     assert arts[0].meta.get("subheadings") == ["Logic of a U.S.-Russia Divide"]
     assert all(a.language == "en" for a in arts)
     # no other date is invented: the other articles state none in a byline/dateline
@@ -71,12 +72,17 @@ def test_id_is_hash_of_normalised_body():
     assert a[0].id == b[0].id == body_id("russia and turkey clashed at the border today.")
 
 
-BODY1 = ("NATO foreign ministers met in Brussels on Tuesday and agreed to station more troops in the "
-         "Baltic states. Russia's foreign ministry condemned the decision as provocative.")
-BODY2 = ("Iran and Saudi Arabia exchanged sharp words at the United Nations on Wednesday. Tehran accused "
-         "Riyadh of fuelling the war in Yemen, while Saudi diplomats rejected the charge.")
-BODY3 = ("China's navy held exercises near the disputed islands, and Vietnam protested to Beijing. "
-         "The United States urged both sides to show restraint.")
+BODY1 = (
+    "NATO foreign ministers met in Brussels on Tuesday and agreed to station more troops in the "
+    "Baltic states. Russia's foreign ministry condemned the decision as provocative."
+)
+BODY2 = (
+    "Iran and Saudi Arabia exchanged sharp words at the United Nations on Wednesday. Tehran accused "
+    "Riyadh of fuelling the war in Yemen, while Saudi diplomats rejected the charge."
+)
+BODY3 = (
+    "China's navy held exercises near the disputed islands, and Vietnam protested to Beijing. The United States urged both sides to show restraint."
+)
 
 
 def doc_of(text: str, **kw) -> Document:
@@ -84,10 +90,12 @@ def doc_of(text: str, **kw) -> Document:
 
 
 def test_closing_markers_of_other_aggregators():
-    text = (f"Ministers agree Baltic deployment\n\n{BODY1}\n\nOriginally published at Defense Daily\n\n"
-            f"Share this:\nTwitter\nFacebook\n\n"
-            f"Gulf rivals clash at UN\n\n{BODY2}\n\nRead more at https://www.gulfnews.example/un-clash\n\n"
-            f"Tension at sea\n\n{BODY3}\n\nThis article originally appeared on The Diplomat.\n")
+    text = (
+        f"Ministers agree Baltic deployment\n\n{BODY1}\n\nOriginally published at Defense Daily\n\n"
+        f"Share this:\nTwitter\nFacebook\n\n"
+        f"Gulf rivals clash at UN\n\n{BODY2}\n\nRead more at https://www.gulfnews.example/un-clash\n\n"
+        f"Tension at sea\n\n{BODY3}\n\nThis article originally appeared on The Diplomat.\n"
+    )
     arts = split_articles(doc_of(text))
     assert [a.title for a in arts] == ["Ministers agree Baltic deployment", "Gulf rivals clash at UN", "Tension at sea"]
     assert [a.outlet for a in arts] == ["Defense Daily", "gulfnews.example", "The Diplomat"]
@@ -96,9 +104,11 @@ def test_closing_markers_of_other_aggregators():
 
 
 def test_opening_markers_and_bylines_before_the_body():
-    text = (f"Ministers agree Baltic deployment\nBy John Smith\nMarch 3, 2016\nSource: Defense Daily\n\n{BODY1}\n\n"
-            f"Gulf rivals clash at UN\nWritten by Amira El-Sayed | 4 March 2016\n\n{BODY2}\n\n"
-            f"Tension at sea\nBy Tran Van Minh\n\n{BODY3}\n")
+    text = (
+        f"Ministers agree Baltic deployment\nBy John Smith\nMarch 3, 2016\nSource: Defense Daily\n\n{BODY1}\n\n"
+        f"Gulf rivals clash at UN\nWritten by Amira El-Sayed | 4 March 2016\n\n{BODY2}\n\n"
+        f"Tension at sea\nBy Tran Van Minh\n\n{BODY3}\n"
+    )
     arts = split_articles(doc_of(text))
     assert [a.title for a in arts] == ["Ministers agree Baltic deployment", "Gulf rivals clash at UN", "Tension at sea"]
     assert [a.author for a in arts] == ["John Smith", "Amira El-Sayed", "Tran Van Minh"]
@@ -106,7 +116,7 @@ def test_opening_markers_and_bylines_before_the_body():
     assert [a.outlet for a in arts] == ["Defense Daily", None, None]
     assert [a.text for a in arts] == [BODY1, BODY2, BODY3]
     for a in arts:
-        assert text[a.start:a.end].startswith(a.title)
+        assert text[a.start : a.end].startswith(a.title)
 
 
 def test_mixed_layout_last_story_without_marker():
@@ -148,7 +158,9 @@ def test_sentence_starting_with_by_is_not_a_byline():
 
 
 def test_language_of_other_languages():
-    de = ("Die Bundesregierung hat am Mittwoch beschlossen, dass die Soldaten in Litauen bleiben sollen. "
-          "Russland kritisierte die Entscheidung und sprach von einer Provokation gegen die Sicherheit.")
+    de = (
+        "Die Bundesregierung hat am Mittwoch beschlossen, dass die Soldaten in Litauen bleiben sollen. "
+        "Russland kritisierte die Entscheidung und sprach von einer Provokation gegen die Sicherheit."
+    )
     (a,) = split_articles(doc_of(f"Truppen bleiben\n\n{de}\n"))
     assert a.language == "de"

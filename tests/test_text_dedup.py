@@ -1,4 +1,5 @@
 """Near-duplicate detection: exact and edited reposts found, unrelated stories not."""
+
 from __future__ import annotations
 
 import csv

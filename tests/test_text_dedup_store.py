@@ -1,4 +1,5 @@
 """Near-duplicates against the store's LSH bands agree with the in-memory MinHashLSH index."""
+
 from __future__ import annotations
 
 import csv
@@ -11,8 +12,7 @@ import pytest
 from barograph.records import Document
 from barograph.store.db import connect
 from barograph.text.articles import split_articles
-from barograph.text.dedup import (NearDuplicates, band_keys, from_signature, lsh_params, minhash, signature,
-                                  to_bytes)
+from barograph.text.dedup import NearDuplicates, band_keys, from_signature, lsh_params, minhash, signature, to_bytes
 from barograph.text.dedup_store import BandIndex
 
 
@@ -81,7 +81,7 @@ def test_band_index_matches_in_memory_index_across_batches(tmp_path, stories):
     index = BandIndex(con)
     got = []
     for i in range(0, len(stories), 50):  # batches: originals are stored between them
-        chunk = stories[i:i + 50]
+        chunk = stories[i : i + 50]
         got += index.check_many([(a.id, minhash(a.text)) for a in chunk])
         _store_signatures(con, chunk, got[i:])
         index.flush()

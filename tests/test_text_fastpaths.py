@@ -1,4 +1,5 @@
 """The text stage's fast paths give exactly what the plain regex / datasketch versions give."""
+
 from __future__ import annotations
 
 import re
@@ -12,15 +13,27 @@ from barograph.text import dedup, language
 from barograph.text.sentences import sentence_spans
 
 TRICKY = [
-    "", "a", "Word", "İstanbul’da Erdoğan’s “visit” — naïve café…", "ΣΑΣ ΟΔΟΣ. σας ΌΣΟΣ",
-    "a\udc80b c", "under_score 1_2 ²³ ½ Ⅻ ǅemal", "no\u00a0break\u2009thin\u3000ideo", "Москва и Анкара",
-    "x" * 70_000 + " y z", " ".join(["word"] * 5000), "ünï " * 5000, "— " * 3000 + "a b c d",
-    "K\u212a \ufb01ne straße", "tab\tsep\x0bvt\x1cfs\x85nel", "“‘«»„‚•·" * 50 + "end",
+    "",
+    "a",
+    "Word",
+    "İstanbul’da Erdoğan’s “visit” — naïve café…",
+    "ΣΑΣ ΟΔΟΣ. σας ΌΣΟΣ",
+    "a\udc80b c",
+    "under_score 1_2 ²³ ½ Ⅻ ǅemal",
+    "no\u00a0break\u2009thin\u3000ideo",
+    "Москва и Анкара",
+    "x" * 70_000 + " y z",
+    " ".join(["word"] * 5000),
+    "ünï " * 5000,
+    "— " * 3000 + "a b c d",
+    "K\u212a \ufb01ne straße",
+    "tab\tsep\x0bvt\x1cfs\x85nel",
+    "“‘«»„‚•·" * 50 + "end",
 ]
 
 
 def _regex_words(text: str) -> list[bytes]:
-    return [w.encode() for w in re.compile(r"\w+").findall(text.lower(), 0, dedup.MAX_WORDS * 16)[:dedup.MAX_WORDS]]
+    return [w.encode() for w in re.compile(r"\w+").findall(text.lower(), 0, dedup.MAX_WORDS * 16)[: dedup.MAX_WORDS]]
 
 
 @pytest.mark.parametrize("text", TRICKY)
@@ -79,17 +92,18 @@ def test_lsh_params_match_datasketch():
 
 
 def test_signatures_and_band_parameters_need_neither_datasketch_nor_scipy():
-    code = ("import sys\nfrom barograph.text.dedup import lsh_params, minhash_values, signature\n"
-            "signature('Turkey shot down a Russian jet'); minhash_values('a b c'); lsh_params(0.5, 128)\n"
-            "assert not {'scipy', 'datasketch'} & set(sys.modules), sorted(sys.modules)")
+    code = (
+        "import sys\nfrom barograph.text.dedup import lsh_params, minhash_values, signature\n"
+        "signature('Turkey shot down a Russian jet'); minhash_values('a b c'); lsh_params(0.5, 128)\n"
+        "assert not {'scipy', 'datasketch'} & set(sys.modules), sorted(sys.modules)"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_sentence_cuts_at_every_line_break_and_only_within_lines():
     text = "One. Two\r\nThree! four\u2028Five? “Six.” (Seven.) U.S. Army\u2029Mr. X. 3 p.m. Then\n\n  \nEnd."
     got = [text[s:e] for s, e in sentence_spans(text)]
-    assert got == ["One.", "Two", "Three! four", "Five?", "“Six.”", "(Seven.)", "U.S. Army",
-                   "Mr. X. 3 p.m. Then", "End."]
+    assert got == ["One.", "Two", "Three! four", "Five?", "“Six.”", "(Seven.)", "U.S. Army", "Mr. X. 3 p.m. Then", "End."]
     # the lookahead stops at the end of the range, as a line end
     assert [text[s:e] for s, e in sentence_spans(text, 0, 5)] == ["One."]
     other = "A. b. C.\x0bD… E"

@@ -1,4 +1,5 @@
 """Sentence spans: offsets into the document, line breaks as boundaries, abbreviations kept."""
+
 from __future__ import annotations
 
 import re
@@ -10,9 +11,11 @@ from barograph.text.sentences import split_sentences
 
 
 def test_offsets_index_the_document_and_abbreviations_survive():
-    text = ("Headline\n\nMr. Kerry met Gen. Dunford in the U.S. capital on Monday. They talked for "
-            "an hour!  Did they agree? Patrick J. Buchanan doubts it.\nA new line is a new sentence\n\n\n"
-            "“Enough,” he said. “We leave.”\n")
+    text = (
+        "Headline\n\nMr. Kerry met Gen. Dunford in the U.S. capital on Monday. They talked for "
+        "an hour!  Did they agree? Patrick J. Buchanan doubts it.\nA new line is a new sentence\n\n\n"
+        "“Enough,” he said. “We leave.”\n"
+    )
     (a,) = split_articles(Document("d", text, "text"))
     sents = split_sentences(a, text)
     assert [s.text for s in sents] == [
@@ -25,7 +28,7 @@ def test_offsets_index_the_document_and_abbreviations_survive():
         "“We leave.”",
     ]
     for i, s in enumerate(sents):
-        assert text[s.start:s.end] == s.text and s.index == i and s.article_id == a.id
+        assert text[s.start : s.end] == s.text and s.index == i and s.article_id == a.id
         assert a.body_start <= s.start < s.end <= a.body_end
 
 
@@ -39,7 +42,7 @@ def test_sample_sentences_agree_with_spacy_sentencizer(sample_path):
     nlp.add_pipe("sentencizer")
     ref = set()
     for a in arts:
-        for m in re.finditer(r"[^\n]+", doc.text[a.body_start:a.body_end]):
+        for m in re.finditer(r"[^\n]+", doc.text[a.body_start : a.body_end]):
             off = a.body_start + m.start()
             for s in nlp(m.group(0)).sents:
                 t = s.text.strip()

@@ -1,4 +1,5 @@
 """The JSON API and pages over a real DuckDB file (in-process ASGI client)."""
+
 from __future__ import annotations
 
 import csv
@@ -16,9 +17,26 @@ with warnings.catch_warnings():
 from barograph.interfaces.web.app import create_app
 from barograph.store.db import Store
 
-CODE_FIELDS = {"doc", "start", "end", "text", "source", "source_entity", "target", "target_entity", "cameo",
-               "quad_class", "goldstein", "plover", "modality", "date", "outlet", "confidence", "event_id",
-               "article_id"}
+CODE_FIELDS = {
+    "doc",
+    "start",
+    "end",
+    "text",
+    "source",
+    "source_entity",
+    "target",
+    "target_entity",
+    "cameo",
+    "quad_class",
+    "goldstein",
+    "plover",
+    "modality",
+    "date",
+    "outlet",
+    "confidence",
+    "event_id",
+    "article_id",
+}
 
 
 @pytest.fixture(scope="module")
@@ -59,18 +77,15 @@ def test_events_by_dyad_and_since(client, db):
 
 
 def test_events_filters_codes_modality_outlet(client):
-    rows = client.get("/api/events", params={"codes": "19", "modality": "asserted", "outlets": "Fortune",
-                                             "limit": 5000}).json()
-    assert rows and all(e["cameo"].startswith("19") and e["modality"] == "asserted" and e["outlet"] == "Fortune"
-                        for e in rows)
+    rows = client.get("/api/events", params={"codes": "19", "modality": "asserted", "outlets": "Fortune", "limit": 5000}).json()
+    assert rows and all(e["cameo"].startswith("19") and e["modality"] == "asserted" and e["outlet"] == "Fortune" for e in rows)
     paged = client.get("/api/events", params={"codes": "19", "limit": 3, "offset": 2}).json()
     full = client.get("/api/events", params={"codes": "19", "limit": 5}).json()
     assert [e["event_id"] for e in paged] == [e["event_id"] for e in full[2:5]]
 
 
 def test_bad_filters_are_422_with_a_reason(client):
-    for params in ({"dyad": "RUS"}, {"codes": "1x"}, {"since": "yesterday"}, {"modality": "maybe"},
-                   {"limit": 0}):
+    for params in ({"dyad": "RUS"}, {"codes": "1x"}, {"since": "yesterday"}, {"modality": "maybe"}, {"limit": 0}):
         r = client.get("/api/events", params=params)
         assert r.status_code == 422, params
         assert r.json()["detail"]
@@ -120,7 +135,7 @@ def test_article_offsets_point_at_the_evidence(client, db):
     art = client.get(f"/api/articles/{article_id}").json()
     assert art["events"]
     for e in art["events"]:
-        assert art["text"][e["start"] - art["body_start"]:e["end"] - art["body_start"]] == e["text"]
+        assert art["text"][e["start"] - art["body_start"] : e["end"] - art["body_start"]] == e["text"]
     page = client.get(f"/article/{article_id}").text
     for e in art["events"]:
         assert f'id="ev-{e["start"]}"' in page
@@ -157,8 +172,7 @@ def test_export_carries_the_filters(client):
     assert exported and all("met" in row["text"] and row["source_entity"] == "USA" for row in exported)
 
 
-PAGES = ["/", "/dyad/RUS/TUR", "/dyad/RUS/TUR?freq=month&directed=true", "/actor/RUS", "/search",
-         "/search?q=jet&modality=asserted", "/docs"]
+PAGES = ["/", "/dyad/RUS/TUR", "/dyad/RUS/TUR?freq=month&directed=true", "/actor/RUS", "/search", "/search?q=jet&modality=asserted", "/docs"]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -175,7 +189,17 @@ def test_pages_render_without_inline_script(client, path):
 
 def test_openapi_lists_the_api(client):
     spec = client.get("/openapi.json").json()
-    for p in ("/api/events", "/api/dyads/{a}/{b}/series", "/api/alerts", "/health", "/api/search",
-              "/api/export", "/api/ingest", "/api/articles/{article_id}", "/api/actors/{code}", "/api/network"):
+    for p in (
+        "/api/events",
+        "/api/dyads/{a}/{b}/series",
+        "/api/alerts",
+        "/health",
+        "/api/search",
+        "/api/export",
+        "/api/ingest",
+        "/api/articles/{article_id}",
+        "/api/actors/{code}",
+        "/api/network",
+    ):
         assert p in spec["paths"], p
     assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in client.get("/docs").text

@@ -1,4 +1,5 @@
 """The dashboard keeps answering, consistently, while news is ingested into its database."""
+
 from __future__ import annotations
 
 import json
@@ -15,10 +16,14 @@ from test_web_data import LiveServer, build_db
 from barograph.interfaces.web.app import create_app
 
 TOKEN = "concurrency-token-0123456789"
-PHRASES = ["Russia criticized Turkey over the border incident.", "Turkey offered talks to Moscow on Tuesday.",
-           "NATO ministers met in Brussels to discuss air defence.", "The United States urged restraint.",
-           "Officials in Ankara said the jet had crossed into Turkish airspace.",
-           "Analysts expect the dispute to weigh on trade between the two countries."]
+PHRASES = [
+    "Russia criticized Turkey over the border incident.",
+    "Turkey offered talks to Moscow on Tuesday.",
+    "NATO ministers met in Brussels to discuss air defence.",
+    "The United States urged restraint.",
+    "Officials in Ankara said the jet had crossed into Turkish airspace.",
+    "Analysts expect the dispute to weigh on trade between the two countries.",
+]
 
 
 def write_jsonl(path, n: int, seed: int = 0) -> None:
@@ -26,8 +31,18 @@ def write_jsonl(path, n: int, seed: int = 0) -> None:
         for i in range(n):
             k = 3 + (i + seed) % 4
             sentences = [f"{PHRASES[(i + j) % len(PHRASES)]} Report {seed}-{i} adds detail {j}." for j in range(k)]
-            fh.write(json.dumps({"id": f"r{seed}-{i}", "title": f"Story {seed}-{i}", "outlet": "Wire",
-                                 "date": f"2016-01-{1 + i % 28:02d}", "text": " ".join(sentences)}) + "\n")
+            fh.write(
+                json.dumps(
+                    {
+                        "id": f"r{seed}-{i}",
+                        "title": f"Story {seed}-{i}",
+                        "outlet": "Wire",
+                        "date": f"2016-01-{1 + i % 28:02d}",
+                        "text": " ".join(sentences),
+                    }
+                )
+                + "\n"
+            )
 
 
 class Poller(threading.Thread):
@@ -67,23 +82,25 @@ def db(tmp_path):
 
 @pytest.mark.slow
 def test_reads_during_an_upload_are_consistent(db, tmp_path, monkeypatch):
-    import barograph.pipeline
-
     # many commits, as a large upload would make, so readers can land between them
-    monkeypatch.setattr(barograph.pipeline, "BATCH_DOCUMENTS", 15)
+    monkeypatch.setenv("BAROGRAPH_BATCH_DOCUMENTS", "15")
     news = tmp_path / "news.jsonl"
     write_jsonl(news, 300)
     with LiveServer(create_app(db, token=TOKEN)) as s:
         before = len(httpx.get(s.url + "/api/articles", params={"limit": 5000}).json())
         poller = Poller(s.url)
         poller.start()
-        r = httpx.post(s.url + "/api/ingest", params={"kind": "jsonl", "code": "false"}, content=news.read_bytes(),
-                       headers={"Authorization": f"Bearer {TOKEN}"}, timeout=300)
+        r = httpx.post(
+            s.url + "/api/ingest",
+            params={"kind": "jsonl", "code": "false"},
+            content=news.read_bytes(),
+            headers={"Authorization": f"Bearer {TOKEN}"},
+            timeout=300,
+        )
         poller.stop.set()
         poller.join(30)
         assert r.status_code == 201, r.text
-        final = {a["article_id"]: a["sentences"] for a in
-                 httpx.get(s.url + "/api/articles", params={"limit": 5000}).json()}
+        final = {a["article_id"]: a["sentences"] for a in httpx.get(s.url + "/api/articles", params={"limit": 5000}).json()}
     assert len(final) == before + 300
     answer = json.dumps(r.json())
     assert "barograph-upload-" not in answer and str(db) not in answer  # no server paths leak
@@ -100,9 +117,13 @@ def test_reads_during_a_cli_ingest_are_consistent_or_busy(db, tmp_path):
     write_jsonl(news, 300, seed=1)
     exe = os.path.join(os.path.dirname(sys.executable), "barograph")
     with LiveServer(create_app(db, wait=1.0, linger=0.05)) as s:
-        proc = subprocess.Popen([exe, "ingest", str(news), "--db", str(db), "--no-code", "--quiet"],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                env={**os.environ, "BAROGRAPH_BATCH_DOCUMENTS": "15"})
+        proc = subprocess.Popen(
+            [exe, "ingest", str(news), "--db", str(db), "--no-code", "--quiet"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "BAROGRAPH_BATCH_DOCUMENTS": "15"},
+        )
         time.sleep(0.3)  # let the ingest take the file before the dashboard starts asking
         poller = Poller(s.url)
         poller.start()
@@ -111,8 +132,7 @@ def test_reads_during_a_cli_ingest_are_consistent_or_busy(db, tmp_path):
         poller.stop.set()
         poller.join(30)
         assert proc.returncode == 0, errs
-        final = {a["article_id"]: a["sentences"] for a in
-                 httpx.get(s.url + "/api/articles", params={"limit": 5000}).json()}
+        final = {a["article_id"]: a["sentences"] for a in httpx.get(s.url + "/api/articles", params={"limit": 5000}).json()}
     assert len(final) == 4 + 300
     check_consistent(poller.seen, final)
     assert set(poller.statuses) <= {200, 503} and 200 in poller.statuses

@@ -3,6 +3,7 @@
 Documents, articles, sentences and events follow store/schema.py exactly, with offsets that
 index the stored document text, so the article page can be checked character by character.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -14,18 +15,22 @@ from barograph.store.db import Store
 
 # (source code, source entity, target code, target entity, cameo, quad, goldstein, trigger, sentence)
 TEMPLATES = [
-    ("RUSGOV", "RUS", "TURGOV", "TUR", "111", 3, -2.0, "criticized",
-     "Russia's government criticized Turkey over the downing of the jet near the border."),
-    ("TURGOV", "TUR", "RUSGOV", "RUS", "036", 1, 4.0, "offered",
-     "Turkey offered to meet Russian officials to ease the tension."),
-    ("RUSMIL", "RUS", "TURMIL", "TUR", "190", 4, -10.0, "fired",
-     "Russian forces fired on Turkish positions in northern Syria, officials said."),
-    ("USAGOV", "USA", "RUSGOV", "RUS", "042", 1, 1.9, "met",
-     "The American secretary met the Russian foreign minister in Geneva."),
-    ("NATO", "NATO", "TURGOV", "TUR", "057", 2, 8.0, "signed",
-     "NATO signed a new air defence agreement with Ankara."),
-    ("RUSGOV", "RUS", "USAGOV", "USA", "130", 3, -4.4, "threatened",
-     "Moscow threatened Washington with retaliation over the sanctions."),
+    (
+        "RUSGOV",
+        "RUS",
+        "TURGOV",
+        "TUR",
+        "111",
+        3,
+        -2.0,
+        "criticized",
+        "Russia's government criticized Turkey over the downing of the jet near the border.",
+    ),
+    ("TURGOV", "TUR", "RUSGOV", "RUS", "036", 1, 4.0, "offered", "Turkey offered to meet Russian officials to ease the tension."),
+    ("RUSMIL", "RUS", "TURMIL", "TUR", "190", 4, -10.0, "fired", "Russian forces fired on Turkish positions in northern Syria, officials said."),
+    ("USAGOV", "USA", "RUSGOV", "RUS", "042", 1, 1.9, "met", "The American secretary met the Russian foreign minister in Geneva."),
+    ("NATO", "NATO", "TURGOV", "TUR", "057", 2, 8.0, "signed", "NATO signed a new air defence agreement with Ankara."),
+    ("RUSGOV", "RUS", "USAGOV", "USA", "130", 3, -4.4, "threatened", "Moscow threatened Washington with retaliation over the sanctions."),
 ]
 OUTLETS = ["National Interest", "Japan Times", "Fortune", "Russian Council"]
 START = date(2015, 9, 7)
@@ -66,15 +71,20 @@ def build_db(path: Path, articles: int = 60, seed: int = 7) -> dict:
             body_start, body_end = len(head), len(text) - 1
             doc_id = hashlib.sha256(text.encode()).hexdigest()
             article_id = _id("article", i)
-            con.execute("INSERT INTO documents (doc_id, doc, path, kind, chars, text) VALUES (?, ?, ?, 'text', ?, ?)",
-                        [doc_id, f"page{i:03d}.txt", f"/news/page{i:03d}.txt", len(text), text])
+            con.execute(
+                "INSERT INTO documents (doc_id, doc, path, kind, chars, text) VALUES (?, ?, ?, 'text', ?, ?)",
+                [doc_id, f"page{i:03d}.txt", f"/news/page{i:03d}.txt", len(text), text],
+            )
             con.execute(
                 """INSERT INTO articles (article_id, doc_id, article_index, title, outlet, date, url, language,
                    start_char, end_char, body_start, body_end, coder)
                    VALUES (?, ?, 0, ?, ?, ?, ?, 'en', 0, ?, ?, ?, 'test-coder')""",
-                [article_id, doc_id, title, outlet, day, f"https://example.org/{i}", len(text), body_start, body_end])
-            con.execute("INSERT INTO appearances VALUES (?, ?, 0, 0, ?, ?, ?, ?, ?)",
-                        [article_id, doc_id, len(text), title, outlet, f"https://example.org/{i}", day])
+                [article_id, doc_id, title, outlet, day, f"https://example.org/{i}", len(text), body_start, body_end],
+            )
+            con.execute(
+                "INSERT INTO appearances VALUES (?, ?, 0, 0, ?, ?, ?, ?, ?)",
+                [article_id, doc_id, len(text), title, outlet, f"https://example.org/{i}", day],
+            )
             sentence_spans = spans + [(body_end - len(filler), body_end, None)]
             for idx, (s0, s1, t) in enumerate(sentence_spans):
                 con.execute("INSERT INTO sentences VALUES (?, ?, ?, ?, ?, ?)", [article_id, idx, doc_id, s0, s1, text[s0:s1]])
@@ -87,9 +97,33 @@ def build_db(path: Path, articles: int = 60, seed: int = 7) -> dict:
                        source, source_entity, target, target_entity, cameo, root_code, quad_class, goldstein,
                        plover, modality, date, outlet, trigger, confidence, coder, source_name, target_name)
                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'test-coder', ?, ?)""",
-                    [_id("event", i, idx), article_id, doc_id, f"page{i:03d}.txt", idx, s0, s1, text[s0:s1],
-                     src, se, tgt, te, cameo, cameo[:2], quad, gold, None, modality, day, outlet, trig, 0.8,
-                     se.title(), te.title()])
+                    [
+                        _id("event", i, idx),
+                        article_id,
+                        doc_id,
+                        f"page{i:03d}.txt",
+                        idx,
+                        s0,
+                        s1,
+                        text[s0:s1],
+                        src,
+                        se,
+                        tgt,
+                        te,
+                        cameo,
+                        cameo[:2],
+                        quad,
+                        gold,
+                        None,
+                        modality,
+                        day,
+                        outlet,
+                        trig,
+                        0.8,
+                        se.title(),
+                        te.title(),
+                    ],
+                )
                 facts["events"] += 1
                 facts["dyads"][(se, te)] = facts["dyads"].get((se, te), 0) + 1
             facts["articles"].append(article_id)
@@ -120,8 +154,7 @@ class LiveServer:
         self.port = sock.getsockname()[1]
         sock.close()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
-                                                    access_log=False))
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", access_log=False))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self) -> LiveServer:

@@ -1,4 +1,5 @@
 """The latency work's shortcuts give exactly the answers of the library calls they replace."""
+
 from __future__ import annotations
 
 import pytest
@@ -20,12 +21,19 @@ def db(tmp_path_factory):
 def _dyads(store) -> list[tuple[str, str]]:
     rows = store.con.execute(
         """SELECT source_entity, target_entity FROM events WHERE source_entity IS NOT NULL
-           AND target_entity IS NOT NULL GROUP BY ALL ORDER BY count(*) DESC, 1, 2 LIMIT 8""").fetchall()
+           AND target_entity IS NOT NULL GROUP BY ALL ORDER BY count(*) DESC, 1, 2 LIMIT 8"""
+    ).fetchall()
     return [tuple(r) for r in rows] + [("RUSGOV", "TUR"), ("NOBODY", "TUR")]
 
 
-RANGES = [(None, None), ("2015-10-01", None), (None, "2015-12-31"), ("2015-09-03", "2016-02-10"),
-          ("2030-01-01", "2030-03-05"), ("2015-11-11", "2015-11-11")]
+RANGES = [
+    (None, None),
+    ("2015-10-01", None),
+    (None, "2015-12-31"),
+    ("2015-09-03", "2016-02-10"),
+    ("2030-01-01", "2030-03-05"),
+    ("2015-11-11", "2015-11-11"),
+]
 
 
 @pytest.mark.parametrize("freq", ["day", "week", "month", "quarter", "year"])

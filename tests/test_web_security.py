@@ -1,4 +1,5 @@
 """Attacks on a real uvicorn server: injection, path traversal, oversized and unauthorised uploads."""
+
 from __future__ import annotations
 
 import os
@@ -57,9 +58,15 @@ def test_sql_injection_returns_nothing_extra(server):
     before = total(server)
     everything = httpx.get(server.url + "/api/events", params={"limit": 5000}).json()
     assert len(everything) == before
-    for params in ({"dyad": "RUS' OR 1=1--,TUR"}, {"dyad": "RUS,TUR' OR '1'='1"}, {"actors": "x') OR TRUE --"},
-                   {"codes": "19;DROP TABLE events"}, {"outlets": "' OR 1=1 --"}, {"q": "' OR 1=1 --"},
-                   {"corpus": "default' OR 'a'='a"}):
+    for params in (
+        {"dyad": "RUS' OR 1=1--,TUR"},
+        {"dyad": "RUS,TUR' OR '1'='1"},
+        {"actors": "x') OR TRUE --"},
+        {"codes": "19;DROP TABLE events"},
+        {"outlets": "' OR 1=1 --"},
+        {"q": "' OR 1=1 --"},
+        {"corpus": "default' OR 'a'='a"},
+    ):
         r = httpx.get(server.url + "/api/events", params={**params, "limit": 5000})
         assert r.status_code in (200, 422), (params, r.status_code)
         if r.status_code == 200:
@@ -71,11 +78,18 @@ def test_sql_injection_returns_nothing_extra(server):
     assert total(server) == before  # nothing dropped
 
 
-@pytest.mark.parametrize("target", [
-    "/static/../../etc/passwd", "/static/..%2f..%2f..%2fetc%2fpasswd", "/static/%2e%2e/%2e%2e/etc/passwd",
-    "/static/..%5c..%5cetc%5cpasswd", "/static//etc/passwd", "/static/vendor/../../../../../../etc/passwd",
-    "/api/articles/..%2f..%2fetc%2fpasswd",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/static/../../etc/passwd",
+        "/static/..%2f..%2f..%2fetc%2fpasswd",
+        "/static/%2e%2e/%2e%2e/etc/passwd",
+        "/static/..%5c..%5cetc%5cpasswd",
+        "/static//etc/passwd",
+        "/static/vendor/../../../../../../etc/passwd",
+        "/api/articles/..%2f..%2fetc%2fpasswd",
+    ],
+)
 def test_path_traversal_reads_no_file(server, target):
     status, data = raw_get(server.port, target)
     assert status in (400, 404, 422), (target, status)
@@ -111,8 +125,7 @@ def test_upload_needs_the_token(server, readonly_server):
 
 def test_oversized_upload_is_413_by_declared_length(server):
     before = total(server)
-    r = httpx.post(server.url + "/api/ingest", content=b"x" * (CAP + 70_000),
-                   headers={"Authorization": f"Bearer {TOKEN}"})
+    r = httpx.post(server.url + "/api/ingest", content=b"x" * (CAP + 70_000), headers={"Authorization": f"Bearer {TOKEN}"})
     assert r.status_code == 413
     assert total(server) == before
 
@@ -120,8 +133,12 @@ def test_oversized_upload_is_413_by_declared_length(server):
 def test_oversized_chunked_upload_is_cut_off_while_streaming(server):
     """No Content-Length: the server must answer 413 before the client has finished sending."""
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
-        s.sendall((f"POST /api/ingest?kind=jsonl HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {TOKEN}\r\n"
-                   "Transfer-Encoding: chunked\r\nContent-Type: application/x-ndjson\r\n\r\n").encode())
+        s.sendall(
+            (
+                f"POST /api/ingest?kind=jsonl HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {TOKEN}\r\n"
+                "Transfer-Encoding: chunked\r\nContent-Type: application/x-ndjson\r\n\r\n"
+            ).encode()
+        )
         chunk = b"y" * 8192
         sent = 0
         s.settimeout(0.05)
@@ -157,8 +174,16 @@ def test_writer_holding_the_file_gives_503_then_recovers(tmp_path):
     path = tmp_path / "busy.duckdb"
     build_db(path, articles=3)
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
-         "sys.stdin.readline()", str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); sys.stdin.readline()",
+            str(path),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         with LiveServer(create_app(path, wait=0.3)) as s:
@@ -176,8 +201,7 @@ def test_writer_holding_the_file_gives_503_then_recovers(tmp_path):
 
 def test_serve_refuses_a_missing_database(tmp_path):
     exe = os.path.join(os.path.dirname(sys.executable), "barograph")
-    r = subprocess.run([exe, "serve", "--db", str(tmp_path / "none.duckdb")], capture_output=True, text=True,
-                       timeout=60)
+    r = subprocess.run([exe, "serve", "--db", str(tmp_path / "none.duckdb")], capture_output=True, text=True, timeout=60)
     assert r.returncode == 2
     assert "none.duckdb" in r.stderr and "no such database" in r.stderr and len(r.stderr.strip().splitlines()) == 1
 
@@ -188,8 +212,9 @@ def test_serve_command_binds_loopback_and_answers(db):
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     sock.close()
-    proc = subprocess.Popen([exe, "serve", "--db", str(db), "--port", str(port), "--quiet"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [exe, "serve", "--db", str(db), "--port", str(port), "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         deadline = time.monotonic() + 30
         while True:

@@ -3,6 +3,7 @@
 Real DuckDB files throughout: the answer cache is checked against writes made by another
 connection (as `barograph ingest` would) and by the server's own upload path.
 """
+
 from __future__ import annotations
 
 import threading
@@ -67,8 +68,7 @@ def test_actor_filters_match_codes_entities_and_nothing_else(db):
         n_code = query.count(store, actors=["TURGOV", "TURMIL"])
         assert n_ent == n_code > 0
         assert query.count(store, actors=["TUR' OR 1=1 --"]) == 0
-        direct = store.con.execute(
-            "SELECT count(*) FROM events WHERE source_entity = 'TUR' OR target_entity = 'TUR'").fetchone()[0]
+        direct = store.con.execute("SELECT count(*) FROM events WHERE source_entity = 'TUR' OR target_entity = 'TUR'").fetchone()[0]
         assert n_ent == direct
 
 
@@ -76,9 +76,16 @@ def test_records_keeps_values_and_types():
     import numpy as np
     import pandas as pd
 
-    df = pd.DataFrame({"f": [1.5, np.nan, np.inf], "i": np.array([1, 2, 3], dtype="int64"),
-                       "b": [True, False, True], "n": pd.array([1, None, 3], dtype="Int64"),
-                       "d": pd.to_datetime(["2015-01-05", None, "2015-02-01"]), "s": ["a", None, "c"]})
+    df = pd.DataFrame(
+        {
+            "f": [1.5, np.nan, np.inf],
+            "i": np.array([1, 2, 3], dtype="int64"),
+            "b": [True, False, True],
+            "n": pd.array([1, None, 3], dtype="Int64"),
+            "d": pd.to_datetime(["2015-01-05", None, "2015-02-01"]),
+            "s": ["a", None, "c"],
+        }
+    )
     rows = records(df)
     slow = [{c: plain(v) for c, v in zip(df.columns, row)} for row in df.itertuples(index=False, name=None)]
     assert rows == slow
@@ -90,10 +97,13 @@ def test_records_keeps_values_and_types():
 def _add_event(path, event_id: str, day: str) -> None:
     """Another connection writes the file, as `barograph ingest` does (waits for the reader)."""
     with Store(path) as store, store.transaction() as con:
-        con.execute("""INSERT INTO events (event_id, source, source_entity, target, target_entity, cameo, root_code,
+        con.execute(
+            """INSERT INTO events (event_id, source, source_entity, target, target_entity, cameo, root_code,
                        quad_class, goldstein, modality, date, text)
                        VALUES (?, 'RUSGOV', 'RUS', 'TURGOV', 'TUR', '190', '19', 4, -10.0, 'asserted', ?,
-                               'Russian jets struck again.')""", [event_id, day])
+                               'Russian jets struck again.')""",
+            [event_id, day],
+        )
 
 
 def test_cached_answers_follow_writes_to_the_file(tmp_path):

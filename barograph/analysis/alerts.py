@@ -16,6 +16,7 @@ A conflict alert fires when the score reaches `threshold` and the recent window 
 the baseline (z_q4 > 0, z_q3 > 0 or trend < 0). A cooperation alert fires when the Poisson
 surprise of cooperative events (q1+q2) is at least `coop_z` and the Goldstein trend is positive.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -25,7 +26,7 @@ import pandas as pd
 
 BASELINE_WEEKS = 12
 RECENT_WEEKS = 2
-MIN_BASELINE_WEEKS = 4   # no alert before the record has this much baseline
+MIN_BASELINE_WEEKS = 4  # no alert before the record has this much baseline
 FEATURES = ("level_q4", "z_q4", "z_q3", "trend")
 
 
@@ -35,8 +36,8 @@ class Model:
 
     mean: tuple[float, ...]
     sd: tuple[float, ...]
-    weights: tuple[float, ...]   # intercept first, then one per FEATURES
-    threshold: float              # score at which a conflict alert fires
+    weights: tuple[float, ...]  # intercept first, then one per FEATURES
+    threshold: float  # score at which a conflict alert fires
 
     def score(self, f: np.ndarray) -> np.ndarray:
         z = (f - np.asarray(self.mean)) / np.asarray(self.sd)
@@ -46,8 +47,10 @@ class Model:
 
 # fitted by `early_warning.fit_model` on ICEWS14 train weeks (t+4 before 2014-10-27); see docs/analysis.md
 DEFAULT_MODEL = Model(
-    mean=(0.067164, 0.019078, 0.019745, 0.003398), sd=(0.236674, 0.572683, 0.601697, 1.828332),
-    weights=(-3.842321, 0.438928, 0.137184, 0.046224, 0.009099), threshold=0.029315,
+    mean=(0.067164, 0.019078, 0.019745, 0.003398),
+    sd=(0.236674, 0.572683, 0.601697, 1.828332),
+    weights=(-3.842321, 0.438928, 0.137184, 0.046224, 0.009099),
+    threshold=0.029315,
 )
 
 
@@ -55,13 +58,13 @@ DEFAULT_MODEL = Model(
 class Alert:
     source: str
     target: str
-    window_start: str             # first day of the recent window (a Monday)
-    window_end: str               # last day of the recent window (a Sunday)
-    magnitude: float              # recent count / expected count (conflict or cooperation events)
-    direction: str                # conflict | cooperation
-    score: float                  # conflict: estimated probability of a surge; cooperation: z
-    recent: int = 0               # events of the alert's kind in the window
-    expected: float = 0.0         # what the baseline predicted for the window
+    window_start: str  # first day of the recent window (a Monday)
+    window_end: str  # last day of the recent window (a Sunday)
+    magnitude: float  # recent count / expected count (conflict or cooperation events)
+    direction: str  # conflict | cooperation
+    score: float  # conflict: estimated probability of a surge; cooperation: z
+    recent: int = 0  # events of the alert's kind in the window
+    expected: float = 0.0  # what the baseline predicted for the window
     goldstein_trend: float = 0.0
     evidence: list[dict] = field(default_factory=list)  # event_id, date, cameo, goldstein, text, outlet
 
@@ -73,23 +76,21 @@ class Alert:
 class Panel:
     """Dense weekly counts: one row per dyad, one column per week."""
 
-    keys: pd.DataFrame            # source, target
+    keys: pd.DataFrame  # source, target
     weeks: pd.DatetimeIndex
     q1: np.ndarray
     q2: np.ndarray
     q3: np.ndarray
     q4: np.ndarray
     events: np.ndarray
-    goldstein: np.ndarray         # sums
+    goldstein: np.ndarray  # sums
 
 
-def weekly_panel(store, *, since=None, until=None, claimed: bool = True, min_events: int = 5,
-                 series: pd.DataFrame | None = None, **filters) -> Panel:
+def weekly_panel(store, *, since=None, until=None, claimed: bool = True, min_events: int = 5, series: pd.DataFrame | None = None, **filters) -> Panel:
     """Every dyad's weekly series as dense arrays (dyads with >= min_events collapsed events)."""
     from barograph.analysis.series import all_series
 
-    a = series if series is not None else all_series(store, freq="week", since=since, until=until,
-                                                     claimed=claimed, min_events=min_events, **filters)
+    a = series if series is not None else all_series(store, freq="week", since=since, until=until, claimed=claimed, min_events=min_events, **filters)
     if a.empty:
         z = np.zeros((0, 0))
         return Panel(pd.DataFrame(columns=["source", "target"]), pd.DatetimeIndex([]), z, z, z, z, z, z)
@@ -105,8 +106,16 @@ def weekly_panel(store, *, since=None, until=None, claimed: bool = True, min_eve
         m[di, ti] = a[col].to_numpy(dtype=float)
         return m
 
-    return Panel(first[["source", "target"]].reset_index(drop=True), weeks, dense("quad1"), dense("quad2"),
-                 dense("quad3"), dense("quad4"), dense("events"), dense("goldstein_sum"))
+    return Panel(
+        first[["source", "target"]].reset_index(drop=True),
+        weeks,
+        dense("quad1"),
+        dense("quad2"),
+        dense("quad3"),
+        dense("quad4"),
+        dense("events"),
+        dense("goldstein_sum"),
+    )
 
 
 def _surprise(recent: np.ndarray, mu: np.ndarray, k: int = RECENT_WEEKS) -> np.ndarray:
@@ -138,7 +147,7 @@ def week_features(p: Panel, t: int) -> dict[str, np.ndarray]:
         "mu_coop": RECENT_WEEKS * mu(coop),
         "recent_coop": coop[:, rec].sum(1),
         "q4_now": p.q4[:, t],
-        "active": p.events[:, lo:t + 1].sum(1) > 0,
+        "active": p.events[:, lo : t + 1].sum(1) > 0,
     }
 
 
@@ -152,16 +161,22 @@ def _evidence(store, alerts: pd.DataFrame, n: int, claimed: bool) -> dict[int, l
 
     if alerts.empty or n <= 0:
         return {}
-    a = pd.DataFrame({"i": range(len(alerts)), "source": alerts["source"].to_numpy(),
-                      "target": alerts["target"].to_numpy(),
-                      "ws": pd.to_datetime(alerts["window_start"]).dt.date.to_numpy(),
-                      "we": pd.to_datetime(alerts["window_end"]).dt.date.to_numpy(),
-                      "sign": (alerts["direction"] == "conflict").map({True: 1.0, False: -1.0}).to_numpy()})
+    a = pd.DataFrame(
+        {
+            "i": range(len(alerts)),
+            "source": alerts["source"].to_numpy(),
+            "target": alerts["target"].to_numpy(),
+            "ws": pd.to_datetime(alerts["window_start"]).dt.date.to_numpy(),
+            "we": pd.to_datetime(alerts["window_end"]).dt.date.to_numpy(),
+            "sign": (alerts["direction"] == "conflict").map({True: 1.0, False: -1.0}).to_numpy(),
+        }
+    )
     where, params = event_filter(modality=["asserted", "claimed"] if claimed else ["asserted"]).sql()
     con = store.con
     con.register("alert_windows", a)
     try:
-        df = con.execute(f"""
+        df = con.execute(
+            f"""
             SELECT w.i, e.event_id, CAST(e.date AS VARCHAR) AS date, e.cameo, e.goldstein, e.text, e.outlet,
                    e.source, e.target, e.mentions, e.doc, e.start_char AS start, e.end_char AS "end"
             FROM alert_windows w JOIN events e
@@ -170,7 +185,9 @@ def _evidence(store, alerts: pd.DataFrame, n: int, claimed: bool) -> dict[int, l
             WHERE {where}
             QUALIFY row_number() OVER (PARTITION BY w.i ORDER BY w.sign * e.goldstein, e.mentions DESC, e.event_id) <= ?
             ORDER BY w.i, w.sign * e.goldstein, e.mentions DESC, e.event_id
-        """, params + [int(n)]).fetchdf()
+        """,
+            params + [int(n)],
+        ).fetchdf()
     finally:
         con.unregister("alert_windows")
     outd: dict[int, list[dict]] = {}
@@ -188,12 +205,10 @@ def _plain_column(col: pd.Series) -> list:
         return col.tolist()
     if kind == "f":
         return [None if v != v else v for v in col.tolist()]
-    return [None if not isinstance(v, str) and pd.isna(v) else (v.item() if hasattr(v, "item") else v)
-            for v in col.tolist()]
+    return [None if not isinstance(v, str) and pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in col.tolist()]
 
 
-def scan(p: Panel, *, model: Model | None = None, weeks=None, coop_z: float = 3.0,
-         min_recent: int = 2) -> pd.DataFrame:
+def scan(p: Panel, *, model: Model | None = None, weeks=None, coop_z: float = 3.0, min_recent: int = 2) -> pd.DataFrame:
     """Alert candidates over the panel (no evidence lookup): one row per dyad-week that fires."""
     model = model or DEFAULT_MODEL
     rows = []
@@ -209,24 +224,33 @@ def scan(p: Panel, *, model: Model | None = None, weeks=None, coop_z: float = 3.
         we = p.weeks[t] + pd.Timedelta(days=6)
         for d in np.flatnonzero(conflict):
             exp = f["mu_conflict"][d]
-            rows.append((d, t, ws, we, "conflict", float(score[d]), int(f["recent_conflict"][d]), float(exp),
-                         float(f["trend"][d])))
+            rows.append((d, t, ws, we, "conflict", float(score[d]), int(f["recent_conflict"][d]), float(exp), float(f["trend"][d])))
         for d in np.flatnonzero(coop):
             exp = f["mu_coop"][d]
-            rows.append((d, t, ws, we, "cooperation", float(f["z_coop"][d]), int(f["recent_coop"][d]), float(exp),
-                         float(f["trend"][d])))
-    df = pd.DataFrame(rows, columns=["d", "t", "window_start", "window_end", "direction", "score", "recent",
-                                     "expected", "goldstein_trend"])
+            rows.append((d, t, ws, we, "cooperation", float(f["z_coop"][d]), int(f["recent_coop"][d]), float(exp), float(f["trend"][d])))
+    df = pd.DataFrame(rows, columns=["d", "t", "window_start", "window_end", "direction", "score", "recent", "expected", "goldstein_trend"])
     df["source"] = p.keys["source"].to_numpy()[df["d"].to_numpy(dtype=int)] if len(df) else []
     df["target"] = p.keys["target"].to_numpy()[df["d"].to_numpy(dtype=int)] if len(df) else []
     df["magnitude"] = ((df["recent"] + 0.5) / (df["expected"] + 0.5)).round(3) if len(df) else []
     return df
 
 
-def detect(store, *, since=None, until=None, min_events: int = 5, model: Model | None = None,
-           last_weeks: int | None = None, coop_z: float = 3.0, min_recent: int = 2, evidence: int = 3,
-           claimed: bool = True, direction: str | None = None, limit: int | None = None,
-           **filters) -> list[Alert]:
+def detect(
+    store,
+    *,
+    since=None,
+    until=None,
+    min_events: int = 5,
+    model: Model | None = None,
+    last_weeks: int | None = None,
+    coop_z: float = 3.0,
+    min_recent: int = 2,
+    evidence: int = 3,
+    claimed: bool = True,
+    direction: str | None = None,
+    limit: int | None = None,
+    **filters,
+) -> list[Alert]:
     """Escalation (and sharp cooperation) alerts over the stored record, strongest first.
 
     The baseline is read from the whole record (so `since` only limits which weeks may alert);
@@ -243,7 +267,7 @@ def detect(store, *, since=None, until=None, min_events: int = 5, model: Model |
         s = pd.Timestamp(event_filter(since=since).since)
         ts = [t for t in ts if p.weeks[t] + pd.Timedelta(days=6) >= s]
     if last_weeks:
-        ts = ts[-int(last_weeks):]
+        ts = ts[-int(last_weeks) :]
     df = scan(p, model=model, weeks=ts, coop_z=coop_z, min_recent=min_recent)
     if direction:
         df = df[df["direction"] == direction]
@@ -256,9 +280,21 @@ def detect(store, *, since=None, until=None, min_events: int = 5, model: Model |
     out = []
     for i, r in enumerate(df.itertuples()):
         ws, we = r.window_start.date().isoformat(), r.window_end.date().isoformat()
-        out.append(Alert(r.source, r.target, ws, we, float(r.magnitude), r.direction, round(float(r.score), 4),
-                         int(r.recent), round(float(r.expected), 3), round(float(r.goldstein_trend), 3),
-                         ev.get(i, [])))
+        out.append(
+            Alert(
+                r.source,
+                r.target,
+                ws,
+                we,
+                float(r.magnitude),
+                r.direction,
+                round(float(r.score), 4),
+                int(r.recent),
+                round(float(r.expected), 3),
+                round(float(r.goldstein_trend), 3),
+                ev.get(i, []),
+            )
+        )
     return out
 
 
@@ -269,6 +305,5 @@ def alerts_frame(store, **kw) -> pd.DataFrame:
         d = a.to_json()
         d["evidence"] = [e["event_id"] for e in a.evidence]
         rows.append(d)
-    cols = ["source", "target", "window_start", "window_end", "magnitude", "direction", "score", "recent",
-            "expected", "goldstein_trend", "evidence"]
+    cols = ["source", "target", "window_start", "window_end", "magnitude", "direction", "score", "recent", "expected", "goldstein_trend", "evidence"]
     return pd.DataFrame(rows, columns=cols)

@@ -11,6 +11,7 @@ Definitions (the same for the detector and the baselines, computed in one run):
 * The detector's weights and threshold are fitted on train weeks (t + 4 < split) only and
   scored on test weeks (t >= split).
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -19,7 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import rankdata
 
-from barograph.analysis.alerts import FEATURES, Model, Panel, feature_matrix, week_features, weekly_panel
+from barograph.analysis.alerts import FEATURES, Model, Panel, week_features, weekly_panel
 
 HORIZON = 4
 LABEL_WEEKS = 12
@@ -41,9 +42,9 @@ def labelled_weeks(p: Panel) -> pd.DataFrame:
     frames = []
     for t in range(LABEL_WEEKS, len(p.weeks) - HORIZON):
         f = week_features(p, t)
-        win = p.q4[:, t - LABEL_WEEKS + 1:t + 1]
+        win = p.q4[:, t - LABEL_WEEKS + 1 : t + 1]
         mu, sd = win.mean(1), win.std(1)
-        fut = p.q4[:, t + 1:t + 1 + HORIZON].max(1)
+        fut = p.q4[:, t + 1 : t + 1 + HORIZON].max(1)
         now = p.q4[:, t]
         rows = np.flatnonzero(f["active"])
         df = pd.DataFrame({k: f[k][rows] for k in FEATURES})
@@ -112,9 +113,14 @@ class Scores:
 def _scores(df: pd.DataFrame, score: np.ndarray, alert: np.ndarray) -> Scores:
     y = df["rise"].to_numpy(dtype=bool)
     tp = int((alert & y).sum())
-    return Scores(len(df), int(y.sum()), round(roc_auc(y, score), 4),
-                  round(tp / alert.sum(), 4) if alert.sum() else float("nan"),
-                  round(tp / y.sum(), 4) if y.sum() else float("nan"), int(alert.sum()))
+    return Scores(
+        len(df),
+        int(y.sum()),
+        round(roc_auc(y, score), 4),
+        round(tp / alert.sum(), 4) if alert.sum() else float("nan"),
+        round(tp / y.sum(), 4) if y.sum() else float("nan"),
+        int(alert.sum()),
+    )
 
 
 def evaluate(store, *, split=None, min_events: int = 5, panel: Panel | None = None, **filters) -> dict:
@@ -133,12 +139,11 @@ def evaluate(store, *, split=None, min_events: int = 5, panel: Panel | None = No
     s = model.score(test[list(FEATURES)].to_numpy(dtype=float))
     result = {
         "split_week": str(p.weeks[min(split_t, len(p.weeks) - 1)].date()),
-        "train_dyad_weeks": len(train), "train_rises": int(train["rise"].sum()),
+        "train_dyad_weeks": len(train),
+        "train_rises": int(train["rise"].sum()),
         "model": asdict(model),
         "detector": asdict(_scores(test, s, fired(test, s, model.threshold))),
-        "persistence": asdict(_scores(test, test["persistence"].to_numpy(dtype=float),
-                                      test["rising_now"].to_numpy(dtype=bool))),
-        "features_alone_auc": {k: round(roc_auc(test["rise"].to_numpy(), test[k].to_numpy()), 4)
-                               for k in FEATURES},
+        "persistence": asdict(_scores(test, test["persistence"].to_numpy(dtype=float), test["rising_now"].to_numpy(dtype=bool))),
+        "features_alone_auc": {k: round(roc_auc(test["rise"].to_numpy(), test[k].to_numpy()), 4) for k in FEATURES},
     }
     return result

@@ -6,6 +6,7 @@ and SOURCEURL to `doc` and its host to `outlet`. Re-importing a file replaces it
 (ids are 'gdelt:<GLOBALEVENTID>'), in one transaction. Parsing is columnar (pyarrow); a bad
 file is re-read line by line only to name the first bad line.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,15 +14,27 @@ from pathlib import Path
 
 from barograph.errors import BadInput
 
-ACTOR = ["Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode", "Religion1Code", "Religion2Code",
-         "Type1Code", "Type2Code", "Type3Code"]
+ACTOR = ["Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode", "Religion1Code", "Religion2Code", "Type1Code", "Type2Code", "Type3Code"]
 GEO = ["Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long", "FeatureID"]
 COLUMNS: list[str] = (
     ["GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate"]
-    + [f"Actor1{c}" for c in ACTOR] + [f"Actor2{c}" for c in ACTOR]
-    + ["IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale",
-       "NumMentions", "NumSources", "NumArticles", "AvgTone"]
-    + [f"Actor1Geo_{c}" for c in GEO] + [f"Actor2Geo_{c}" for c in GEO] + [f"ActionGeo_{c}" for c in GEO]
+    + [f"Actor1{c}" for c in ACTOR]
+    + [f"Actor2{c}" for c in ACTOR]
+    + [
+        "IsRootEvent",
+        "EventCode",
+        "EventBaseCode",
+        "EventRootCode",
+        "QuadClass",
+        "GoldsteinScale",
+        "NumMentions",
+        "NumSources",
+        "NumArticles",
+        "AvgTone",
+    ]
+    + [f"Actor1Geo_{c}" for c in GEO]
+    + [f"Actor2Geo_{c}" for c in GEO]
+    + [f"ActionGeo_{c}" for c in GEO]
     + ["DATEADDED", "SOURCEURL"]
 )
 assert len(COLUMNS) == 61
@@ -59,16 +72,14 @@ def read_table(path):
             p,
             read_options=pcsv.ReadOptions(column_names=COLUMNS, encoding="utf8"),
             parse_options=pcsv.ParseOptions(delimiter="\t", quote_char=False, newlines_in_values=False),
-            convert_options=pcsv.ConvertOptions(column_types={c: pa.string() for c in COLUMNS},
-                                                strings_can_be_null=False),
+            convert_options=pcsv.ConvertOptions(column_types={c: pa.string() for c in COLUMNS}, strings_can_be_null=False),
         )
     except (pa.ArrowInvalid, UnicodeDecodeError) as e:
         n, problem = _first_bad_line(p)
         if n:
             raise BadInput(str(p), problem, line=n) from None
         raise BadInput(str(p), f"not a GDELT 2.0 event file ({str(e).splitlines()[0][:100]})") from None
-    ok = pc.and_(pc.match_substring_regex(t["SQLDATE"], r"^\d{8}$"),
-                 pc.match_substring_regex(t["EventCode"], r"^\d{2,4}$"))
+    ok = pc.and_(pc.match_substring_regex(t["SQLDATE"], r"^\d{8}$"), pc.match_substring_regex(t["EventCode"], r"^\d{2,4}$"))
     ok = pc.and_(ok, pc.match_substring_regex(t["GLOBALEVENTID"], r"^-?\d+$"))
     if not pc.all(ok).as_py():
         n, problem = _first_bad_line(p)
@@ -95,8 +106,9 @@ def import_gdelt(store, paths, *, corpus: str | None = None, progress=None) -> d
         for p, t in tables:
             cam = sorted(set(t["EventCode"].to_pylist()))
             facts = [(c, codes.root(c), *codes.plover(c)) for c in cam]
-            ft = pa.table({"cameo": [f[0] for f in facts], "root": [f[1] for f in facts],
-                           "plover": [f[2] for f in facts], "mode": [f[3] for f in facts]})
+            ft = pa.table(
+                {"cameo": [f[0] for f in facts], "root": [f[1] for f in facts], "plover": [f[2] for f in facts], "mode": [f[3] for f in facts]}
+            )
             con.register("gdelt_in", t)
             con.register("gdelt_codes", ft)
             try:

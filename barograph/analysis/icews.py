@@ -7,6 +7,7 @@ NGA, people and groups through the actor dictionaries when `barograph.events.act
 An entity nobody can resolve keeps its raw ICEWS name as its entity, so no event is lost.
 Rows are mapped in bulk (pandas/arrow, then one INSERT ... SELECT in one transaction).
 """
+
 from __future__ import annotations
 
 import re
@@ -24,43 +25,143 @@ SPLITS = ("train", "valid", "test")
 # ICEWS sector words (inside "Sector_(Country)") -> CAMEO agent code; first match wins, so the
 # specific words come before the general ones. Written for barograph from the CAMEO actor codebook.
 SECTOR_WORDS: list[tuple[str, str]] = [
-    ("police", "COP"), ("intelligence", "SPY"), ("rights", "NGO"), ("non-governmental", "NGO"),
-    ("ngo", "NGO"), ("refugee", "REF"), ("immigrant", "REF"), ("displaced", "REF"),
-    ("military", "MIL"), ("naval", "MIL"), ("coast guard", "MIL"), ("army", "MIL"), ("navy", "MIL"), ("air force", "MIL"), ("armed forces", "MIL"),
-    ("defense", "MIL"), ("defence", "MIL"), ("soldier", "MIL"), ("border guard", "MIL"),
-    ("rebel", "REB"), ("insurgent", "REB"), ("militant", "REB"), ("combatant", "REB"),
-    ("terrorist", "REB"), ("separatist", "SEP"), ("armed gang", "UAF"), ("armed band", "UAF"),
-    ("criminal", "CRM"), ("attacker", "CRM"), ("gang", "CRM"), ("smuggler", "CRM"), ("detainee", "CRM"),
+    ("police", "COP"),
+    ("intelligence", "SPY"),
+    ("rights", "NGO"),
+    ("non-governmental", "NGO"),
+    ("ngo", "NGO"),
+    ("refugee", "REF"),
+    ("immigrant", "REF"),
+    ("displaced", "REF"),
+    ("military", "MIL"),
+    ("naval", "MIL"),
+    ("coast guard", "MIL"),
+    ("army", "MIL"),
+    ("navy", "MIL"),
+    ("air force", "MIL"),
+    ("armed forces", "MIL"),
+    ("defense", "MIL"),
+    ("defence", "MIL"),
+    ("soldier", "MIL"),
+    ("border guard", "MIL"),
+    ("rebel", "REB"),
+    ("insurgent", "REB"),
+    ("militant", "REB"),
+    ("combatant", "REB"),
+    ("terrorist", "REB"),
+    ("separatist", "SEP"),
+    ("armed gang", "UAF"),
+    ("armed band", "UAF"),
+    ("criminal", "CRM"),
+    ("attacker", "CRM"),
+    ("gang", "CRM"),
+    ("smuggler", "CRM"),
+    ("detainee", "CRM"),
     ("prisoner", "CRM"),
-    ("media", "MED"), ("news", "MED"), ("journalist", "MED"), ("newspaper", "MED"), ("radio", "MED"),
-    ("television", "MED"), ("court", "JUD"), ("judge", "JUD"), ("judiciary", "JUD"), ("lawyer", "JUD"),
-    ("attorney", "JUD"), ("justice", "JUD"), ("prosecutor", "JUD"),
-    ("legislat", "LEG"), ("parliament", "LEG"), ("lawmaker", "LEG"), ("senate", "LEG"),
-    ("congress", "LEG"), ("party", "PTY"), ("opposition", "OPP"), ("dissident", "OPP"),
-    ("activist", "OPP"), ("protester", "OPP"),
-    ("business", "BUS"), ("company", "BUS"), ("bank", "BUS"), ("employee", "BUS"), ("industry", "BUS"),
-    ("labor", "LAB"), ("labour", "LAB"), ("union", "LAB"), ("worker", "LAB"),
-    ("education", "EDU"), ("student", "EDU"), ("professor", "EDU"), ("scholar", "EDU"),
-    ("scientist", "EDU"), ("university", "EDU"), ("school", "EDU"), ("teacher", "EDU"),
-    ("health", "HLH"), ("medical", "HLH"), ("doctor", "HLH"), ("hospital", "HLH"),
-    ("religio", "REL"), ("muslim", "REL"), ("christian", "REL"), ("clergy", "REL"), ("church", "REL"),
-    ("farmer", "AGR"), ("agricultur", "AGR"),
-    ("citizen", "CVL"), ("men", "CVL"), ("women", "CVL"), ("children", "CVL"), ("population", "CVL"),
-    ("villager", "CVL"), ("people", "CVL"), ("civilian", "CVL"), ("youth", "CVL"), ("voter", "CVL"),
-    ("government", "GOV"), ("ministry", "GOV"), ("minister", "GOV"), ("foreign affairs", "GOV"),
-    ("head of", "GOV"), ("cabinet", "GOV"), ("governor", "GOV"), ("mayor", "GOV"), ("official", "GOV"),
-    ("royal", "GOV"), ("envoy", "GOV"), ("director", "GOV"), ("secretariat", "GOV"),
-    ("domestic affairs", "GOV"), ("treasury", "GOV"), ("authorit", "GOV"), ("president", "GOV"),
-    ("ambassador", "GOV"), ("state", "GOV"), ("council", "GOV"), ("elite", "ELI"),
+    ("media", "MED"),
+    ("news", "MED"),
+    ("journalist", "MED"),
+    ("newspaper", "MED"),
+    ("radio", "MED"),
+    ("television", "MED"),
+    ("court", "JUD"),
+    ("judge", "JUD"),
+    ("judiciary", "JUD"),
+    ("lawyer", "JUD"),
+    ("attorney", "JUD"),
+    ("justice", "JUD"),
+    ("prosecutor", "JUD"),
+    ("legislat", "LEG"),
+    ("parliament", "LEG"),
+    ("lawmaker", "LEG"),
+    ("senate", "LEG"),
+    ("congress", "LEG"),
+    ("party", "PTY"),
+    ("opposition", "OPP"),
+    ("dissident", "OPP"),
+    ("activist", "OPP"),
+    ("protester", "OPP"),
+    ("business", "BUS"),
+    ("company", "BUS"),
+    ("bank", "BUS"),
+    ("employee", "BUS"),
+    ("industry", "BUS"),
+    ("labor", "LAB"),
+    ("labour", "LAB"),
+    ("union", "LAB"),
+    ("worker", "LAB"),
+    ("education", "EDU"),
+    ("student", "EDU"),
+    ("professor", "EDU"),
+    ("scholar", "EDU"),
+    ("scientist", "EDU"),
+    ("university", "EDU"),
+    ("school", "EDU"),
+    ("teacher", "EDU"),
+    ("health", "HLH"),
+    ("medical", "HLH"),
+    ("doctor", "HLH"),
+    ("hospital", "HLH"),
+    ("religio", "REL"),
+    ("muslim", "REL"),
+    ("christian", "REL"),
+    ("clergy", "REL"),
+    ("church", "REL"),
+    ("farmer", "AGR"),
+    ("agricultur", "AGR"),
+    ("citizen", "CVL"),
+    ("men", "CVL"),
+    ("women", "CVL"),
+    ("children", "CVL"),
+    ("population", "CVL"),
+    ("villager", "CVL"),
+    ("people", "CVL"),
+    ("civilian", "CVL"),
+    ("youth", "CVL"),
+    ("voter", "CVL"),
+    ("government", "GOV"),
+    ("ministry", "GOV"),
+    ("minister", "GOV"),
+    ("foreign affairs", "GOV"),
+    ("head of", "GOV"),
+    ("cabinet", "GOV"),
+    ("governor", "GOV"),
+    ("mayor", "GOV"),
+    ("official", "GOV"),
+    ("royal", "GOV"),
+    ("envoy", "GOV"),
+    ("director", "GOV"),
+    ("secretariat", "GOV"),
+    ("domestic affairs", "GOV"),
+    ("treasury", "GOV"),
+    ("authorit", "GOV"),
+    ("president", "GOV"),
+    ("ambassador", "GOV"),
+    ("state", "GOV"),
+    ("council", "GOV"),
+    ("elite", "ELI"),
 ]
 
 # place names ICEWS uses that the country dictionary lacks (CAMEO region codes; barograph's own)
 EXTRA_PLACES: dict[str, str] = {
-    "PALESTINIAN TERRITORY, OCCUPIED": "PSE", "OCCUPIED PALESTINIAN TERRITORY": "PSE",
-    "AFRICA": "AFR", "MIDDLE EAST": "MEA", "SOUTHEAST ASIA": "SEA", "SOUTH ASIA": "SAS",
-    "LATIN AMERICA": "LAM", "NORTH AMERICA": "NMR", "EUROPE": "EUR", "ASIA": "ASA",
-    "CARIBBEAN": "CRB", "PERSIAN GULF": "PGS", "XINJIANGUYGHUR": "CHN", "CRIMEA": "UKR",
-    "NORTHERN IRELAND": "GBR", "GUINEA-BISSAU": "GNB", "CURACAO": "CUW", "NORFOLK ISLAND": "AUS",
+    "PALESTINIAN TERRITORY, OCCUPIED": "PSE",
+    "OCCUPIED PALESTINIAN TERRITORY": "PSE",
+    "AFRICA": "AFR",
+    "MIDDLE EAST": "MEA",
+    "SOUTHEAST ASIA": "SEA",
+    "SOUTH ASIA": "SAS",
+    "LATIN AMERICA": "LAM",
+    "NORTH AMERICA": "NMR",
+    "EUROPE": "EUR",
+    "ASIA": "ASA",
+    "CARIBBEAN": "CRB",
+    "PERSIAN GULF": "PGS",
+    "XINJIANGUYGHUR": "CHN",
+    "CRIMEA": "UKR",
+    "NORTHERN IRELAND": "GBR",
+    "GUINEA-BISSAU": "GNB",
+    "CURACAO": "CUW",
+    "NORFOLK ISLAND": "AUS",
     "FRENCH POLYNESIA": "PYF",
 }
 
@@ -182,12 +283,20 @@ def _read_quads(path: Path, ent_ids, rel_ids):
     import pandas as pd
 
     try:
-        df = pd.read_csv(path, sep="\t", header=None, dtype=str, usecols=range(4), keep_default_na=False,
-                         names=["s", "r", "o", "t"], engine="c", skip_blank_lines=True)
+        df = pd.read_csv(
+            path,
+            sep="\t",
+            header=None,
+            dtype=str,
+            usecols=range(4),
+            keep_default_na=False,
+            names=["s", "r", "o", "t"],
+            engine="c",
+            skip_blank_lines=True,
+        )
     except pd.errors.ParserError as e:
         m = re.search(r"line (\d+)", str(e))
-        raise BadInput(str(path), "wrong number of columns (expected subject, relation, object, time)",
-                       line=int(m.group(1)) if m else None) from None
+        raise BadInput(str(path), "wrong number of columns (expected subject, relation, object, time)", line=int(m.group(1)) if m else None) from None
     except (ValueError, UnicodeDecodeError) as e:
         raise BadInput(str(path), f"not a quadruple file ({str(e).splitlines()[0]})") from None
     nums = {c: pd.to_numeric(df[c], errors="coerce") for c in ("s", "r", "o", "t")}
@@ -207,8 +316,9 @@ def _read_quads(path: Path, ent_ids, rel_ids):
     return out
 
 
-def import_icews(store, directory, *, corpus: str | None = None, start: str = "2014-01-01",
-                 hours_per_step: int | None = None, progress=None) -> ImportResult:
+def import_icews(
+    store, directory, *, corpus: str | None = None, start: str = "2014-01-01", hours_per_step: int | None = None, progress=None
+) -> ImportResult:
     """Import train/valid/test quadruples of an ICEWS14-style folder; re-import replaces them.
 
     The time column counts hours from `start` (ICEWS14: steps of 24, one per day); a folder
@@ -257,8 +367,7 @@ def import_icews(store, directory, *, corpus: str | None = None, start: str = "2
             raise BadInput(str(d / "relation2id.txt"), f"no CAMEO code for relation {rname!r}")
         ptype, pmode = codes.plover(c)
         rel_rows.append((rid, c, codes.root(c), codes.quad_class(c), codes.goldstein(c), ptype, pmode))
-    rel_t = pa.table(dict(zip(["rid", "cameo", "root_code", "quad_class", "goldstein", "plover", "plover_mode"],
-                              map(list, zip(*rel_rows)))))
+    rel_t = pa.table(dict(zip(["rid", "cameo", "root_code", "quad_class", "goldstein", "plover", "plover_mode"], map(list, zip(*rel_rows)))))
 
     used = np.union1d(q["s"].unique(), q["o"].unique())
     resolver = _resolver()
@@ -293,8 +402,7 @@ def import_icews(store, directory, *, corpus: str | None = None, start: str = "2
                 [corpus, corpus],
             )
         both = con.execute(
-            "SELECT count(*) FROM icews_quad q JOIN icews_ent s ON s.eid = q.s JOIN icews_ent o ON o.eid = q.o "
-            "WHERE s.resolved AND o.resolved"
+            "SELECT count(*) FROM icews_quad q JOIN icews_ent s ON s.eid = q.s JOIN icews_ent o ON o.eid = q.o WHERE s.resolved AND o.resolved"
         ).fetchall()[0][0]
         top = con.execute(
             "SELECT e.name, count(*) n FROM icews_quad q JOIN icews_ent e ON e.eid = q.s OR e.eid = q.o "
@@ -304,10 +412,16 @@ def import_icews(store, directory, *, corpus: str | None = None, start: str = "2
         for v in ("icews_rel", "icews_ent", "icews_quad"):
             con.unregister(v)
     return ImportResult(
-        corpus=corpus, events=len(q), files=[str(f) for f in files], entities=len(ent_rows),
-        entities_resolved=sum(1 for r in ent_rows if r[5]), events_both_resolved=int(both),
-        relations=len(rels), seconds=time.perf_counter() - t0,
-        first_date=str(q["date"].min().date()), last_date=str(q["date"].max().date()),
+        corpus=corpus,
+        events=len(q),
+        files=[str(f) for f in files],
+        entities=len(ent_rows),
+        entities_resolved=sum(1 for r in ent_rows if r[5]),
+        events_both_resolved=int(both),
+        relations=len(rels),
+        seconds=time.perf_counter() - t0,
+        first_date=str(q["date"].min().date()),
+        last_date=str(q["date"].max().date()),
         unresolved_top=[(n, int(c)) for n, c in top],
     )
 

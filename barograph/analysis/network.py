@@ -4,6 +4,7 @@ Edges are undirected pairs of entities (self-pairs left out) with their collapse
 Goldstein mean and net index (see `series`). The layout is a small force-directed one
 (Fruchterman-Reingold in numpy, seeded from a circle, so the same data draws the same map).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,8 +28,7 @@ def edges(store, since=None, until=None, min_events: int = 5, claimed: bool = Tr
         ORDER BY events DESC, source, target
     """
     df = _finish(store.con.execute(sql, params + [int(min_events)]).fetchdf())
-    return df[["source", "target", "events", "goldstein_mean", "net_index", "quad1", "quad2", "quad3", "quad4",
-               "mentions"]]
+    return df[["source", "target", "events", "goldstein_mean", "net_index", "quad1", "quad2", "quad3", "quad4", "mentions"]]
 
 
 def layout(nodes: list[str], e: pd.DataFrame, iterations: int = 200, seed: int = 7) -> dict[str, np.ndarray]:
@@ -53,7 +53,7 @@ def layout(nodes: list[str], e: pd.DataFrame, iterations: int = 200, seed: int =
     for _ in range(iterations):
         delta = pos[:, None, :] - pos[None, :, :]
         dist = np.linalg.norm(delta, axis=-1) + 1e-6
-        rep = (k * k / dist ** 2)[..., None] * delta
+        rep = (k * k / dist**2)[..., None] * delta
         att = -(w * dist / k)[..., None] * delta
         disp = (rep + att).sum(1)
         ln = np.linalg.norm(disp, axis=1) + 1e-9
@@ -78,8 +78,11 @@ def write_map(store, out_dir, since=None, until=None, top: int = 40, min_events:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     e = edges(store, since=since, until=until, min_events=min_events, **filters)
-    deg = pd.concat([e[["source", "events"]].rename(columns={"source": "a"}),
-                     e[["target", "events"]].rename(columns={"target": "a"})]).groupby("a")["events"].sum()
+    deg = (
+        pd.concat([e[["source", "events"]].rename(columns={"source": "a"}), e[["target", "events"]].rename(columns={"target": "a"})])
+        .groupby("a")["events"]
+        .sum()
+    )
     nodes = list(deg.sort_values(ascending=False).head(top).index)
     e = e[e["source"].isin(nodes) & e["target"].isin(nodes)].sort_values("events")
     pos = layout(nodes, e)
@@ -90,24 +93,32 @@ def write_map(store, out_dir, since=None, until=None, top: int = 40, min_events:
         wmax = np.log1p(e["events"].max())
         for s, t, ev, ni in zip(e["source"], e["target"], e["events"], e["net_index"].fillna(0)):
             (x1, y1), (x2, y2) = pos[s], pos[t]
-            ax.plot([x1, x2], [y1, y2], color=cmap(norm(ni)), lw=0.6 + 5 * np.log1p(ev) / wmax,
-                    alpha=0.35 + 0.5 * np.log1p(ev) / wmax, zorder=1, solid_capstyle="round")
+            ax.plot(
+                [x1, x2],
+                [y1, y2],
+                color=cmap(norm(ni)),
+                lw=0.6 + 5 * np.log1p(ev) / wmax,
+                alpha=0.35 + 0.5 * np.log1p(ev) / wmax,
+                zorder=1,
+                solid_capstyle="round",
+            )
     if nodes:
         xy = np.array([pos[a] for a in nodes])
         size = 150 + 1600 * (deg[nodes].to_numpy() / deg[nodes].max())
         ax.scatter(xy[:, 0], xy[:, 1], s=size, color="#f2efe6", edgecolor="#444444", linewidth=1.0, zorder=2)
         for a, (x, y) in zip(nodes, xy):
-            ax.annotate(a.replace("_", " ")[:22], (x, y), ha="center", va="center", fontsize=8.5,
-                        fontweight="bold", zorder=3)
+            ax.annotate(a.replace("_", " ")[:22], (x, y), ha="center", va="center", fontsize=8.5, fontweight="bold", zorder=3)
     sm = plt.cm.ScalarMappable(cmap=cmap, norm=norm)
     cb = fig.colorbar(sm, ax=ax, shrink=0.6, pad=0.02)
     cb.set_label("net index: -1 all conflict ... +1 all cooperation")
-    ax.legend(handles=[Line2D([], [], color="#555", lw=1, label="few events"),
-                       Line2D([], [], color="#555", lw=5, label="many events")],
-              loc="lower left", frameon=False, title="edge width")
+    ax.legend(
+        handles=[Line2D([], [], color="#555", lw=1, label="few events"), Line2D([], [], color="#555", lw=5, label="many events")],
+        loc="lower left",
+        frameon=False,
+        title="edge width",
+    )
     span = f"{since or 'start'} to {until or 'end'}"
-    ax.set_title(f"Who deals with whom: {len(nodes)} most active actors, {len(e)} pairs with "
-                 f">= {min_events} events ({span})", fontsize=12)
+    ax.set_title(f"Who deals with whom: {len(nodes)} most active actors, {len(e)} pairs with >= {min_events} events ({span})", fontsize=12)
     ax.set_axis_off()
     if nodes:
         ax.set_xlim(xy[:, 0].min() - 0.15, xy[:, 0].max() + 0.15)
@@ -120,11 +131,14 @@ def write_map(store, out_dir, since=None, until=None, top: int = 40, min_events:
     rows = "".join(
         f"<tr><td>{html.escape(str(r.source))}</td><td>{html.escape(str(r.target))}</td><td>{r.events}</td>"
         f"<td>{r.goldstein_mean:.2f}</td><td>{r.net_index:+.2f}</td></tr>"
-        for r in e.sort_values("events", ascending=False).head(50).itertuples())
+        for r in e.sort_values("events", ascending=False).head(50).itertuples()
+    )
     page.write_text(
         "<!doctype html><meta charset='utf-8'><title>barograph actor map</title>"
         "<style>body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto}td,th{padding:2px 8px}"
         "td:nth-child(n+3){text-align:right}</style><h1>Actor map</h1><img src='map.png' width='100%' "
         "alt='network of actors'><h2>Busiest pairs</h2><table><tr><th>actor</th><th>actor</th><th>events</th>"
-        f"<th>Goldstein mean</th><th>net index</th></tr>{rows}</table>", encoding="utf-8")
+        f"<th>Goldstein mean</th><th>net index</th></tr>{rows}</table>",
+        encoding="utf-8",
+    )
     return page

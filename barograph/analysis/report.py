@@ -5,14 +5,14 @@ second axis and the weeks of escalation alerts shaded; goldstein.png: mean Golds
 period for each direction. The page lists the alerts and the top events with their sentences,
 outlets and a way back to the source (doc, offsets).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pandas as pd
 
-QUAD_LABELS = {"quad1": "verbal cooperation", "quad2": "material cooperation",
-               "quad3": "verbal conflict", "quad4": "material conflict"}
+QUAD_LABELS = {"quad1": "verbal cooperation", "quad2": "material cooperation", "quad3": "verbal conflict", "quad4": "material conflict"}
 QUAD_COLOURS = {"quad1": "#92c5de", "quad2": "#2166ac", "quad3": "#f4a582", "quad4": "#b2182b"}
 
 PAGE = """<!doctype html>
@@ -64,25 +64,33 @@ def _timeline(df: pd.DataFrame, alerts, title: str, freq: str, path: Path) -> No
         bottom = bottom + df[q]
     for i, a in enumerate(alerts):
         colour = "#b2182b" if a.direction == "conflict" else "#2166ac"
-        ax.axvspan(pd.Timestamp(a.window_start), pd.Timestamp(a.window_end) + pd.Timedelta(days=1),
-                   color=colour, alpha=0.12, zorder=0)
-        ax.annotate("▲" if a.direction == "conflict" else "▼", (pd.Timestamp(a.window_end), 0), color=colour,
-                    ha="center", va="top", fontsize=11, annotation_clip=False, xytext=(0, -2),
-                    textcoords="offset points")
+        ax.axvspan(pd.Timestamp(a.window_start), pd.Timestamp(a.window_end) + pd.Timedelta(days=1), color=colour, alpha=0.12, zorder=0)
+        ax.annotate(
+            "▲" if a.direction == "conflict" else "▼",
+            (pd.Timestamp(a.window_end), 0),
+            color=colour,
+            ha="center",
+            va="top",
+            fontsize=11,
+            annotation_clip=False,
+            xytext=(0, -2),
+            textcoords="offset points",
+        )
     ax.set_ylabel(f"events per {freq}")
     ax.set_xlabel("")
     ax2 = ax.twinx()
-    ax2.plot(x + pd.Timedelta(days=width / 2), df["net_index"], color="#333333", lw=1.3, marker=".", ms=4,
-             label="net index (right axis)")
+    ax2.plot(x + pd.Timedelta(days=width / 2), df["net_index"], color="#333333", lw=1.3, marker=".", ms=4, label="net index (right axis)")
     ax2.axhline(0, color="#999999", lw=0.6, ls=":")
     ax2.set_ylim(-1.05, 1.05)
     ax2.set_ylabel("net index  (-1 conflict ... +1 cooperation)")
     handles, labels = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
-    extra = [Patch(color="#b2182b", alpha=0.2, label="conflict alert window"),
-             Patch(color="#2166ac", alpha=0.2, label="cooperation alert window")] if alerts else []
-    ax.legend(handles + h2 + extra, labels + l2 + [p.get_label() for p in extra], loc="upper left",
-              fontsize=8, ncol=2, frameon=True, framealpha=0.9)
+    extra = (
+        [Patch(color="#b2182b", alpha=0.2, label="conflict alert window"), Patch(color="#2166ac", alpha=0.2, label="cooperation alert window")]
+        if alerts
+        else []
+    )
+    ax.legend(handles + h2 + extra, labels + l2 + [p.get_label() for p in extra], loc="upper left", fontsize=8, ncol=2, frameon=True, framealpha=0.9)
     ax.set_title(title, fontsize=13)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(mdates.AutoDateLocator()))
     ax.spines["top"].set_visible(False)
@@ -117,8 +125,18 @@ def _goldstein(lines: dict[str, pd.DataFrame], title: str, freq: str, path: Path
     plt.close(fig)
 
 
-def write_report(store, out_dir, *, dyad: tuple[str, str] | None = None, actor: str | None = None,
-                 freq: str = "week", since=None, until=None, claimed: bool = True, top: int = 25) -> Path:
+def write_report(
+    store,
+    out_dir,
+    *,
+    dyad: tuple[str, str] | None = None,
+    actor: str | None = None,
+    freq: str = "week",
+    since=None,
+    until=None,
+    claimed: bool = True,
+    top: int = 25,
+) -> Path:
     """Write report.html, timeline.png and goldstein.png into `out_dir`; returns the page's path."""
     from jinja2 import Environment
 
@@ -134,8 +152,10 @@ def write_report(store, out_dir, *, dyad: tuple[str, str] | None = None, actor: 
     if dyad:
         a, b = dyad
         df = dyad_series(store, a, b, freq=freq, directed=False, since=since, until=until, claimed=claimed)
-        lines = {f"{a} → {b}": dyad_series(store, a, b, freq=freq, since=since, until=until, claimed=claimed),
-                 f"{b} → {a}": dyad_series(store, b, a, freq=freq, since=since, until=until, claimed=claimed)}
+        lines = {
+            f"{a} → {b}": dyad_series(store, a, b, freq=freq, since=since, until=until, claimed=claimed),
+            f"{b} → {a}": dyad_series(store, b, a, freq=freq, since=since, until=until, claimed=claimed),
+        }
         ev = events(store, dyad=(a, b), undirected=True, since=since, until=until, modality=mods)
         title = f"{a} and {b}"
         wanted = {(a, b), (b, a)}
@@ -156,16 +176,16 @@ def write_report(store, out_dir, *, dyad: tuple[str, str] | None = None, actor: 
         found = [x for x in found if actor in (x.source, x.target)]
     found = sorted(found, key=lambda x: x.window_end)
     _timeline(df, found, f"{title}: events per {freq} by QuadClass", freq, out / "timeline.png")
-    _goldstein(lines, f"{title}: mean Goldstein score per {freq} (+10 cooperation, -10 conflict)", freq,
-               out / "goldstein.png")
+    _goldstein(lines, f"{title}: mean Goldstein score per {freq} (+10 cooperation, -10 conflict)", freq, out / "goldstein.png")
     ev["sev"] = ev["goldstein"].abs().fillna(0)
     topev = ev.sort_values(["mentions", "sev", "date"], ascending=[False, False, False]).head(top).copy()
     topev["name"] = topev["cameo"].map(codes.name)
-    recs = [{k: (None if (not isinstance(v, str) and pd.isna(v)) else v) for k, v in r.items()}
-            for r in topev.to_dict("records")]
-    html = Environment(autoescape=True).from_string(PAGE).render(
-        title=title, n_events=len(ev), first=ev["date"].min(), last=ev["date"].max(), claimed=claimed,
-        freq=freq, alerts=found, top=recs)
+    recs = [{k: (None if (not isinstance(v, str) and pd.isna(v)) else v) for k, v in r.items()} for r in topev.to_dict("records")]
+    html = (
+        Environment(autoescape=True)
+        .from_string(PAGE)
+        .render(title=title, n_events=len(ev), first=ev["date"].min(), last=ev["date"].max(), claimed=claimed, freq=freq, alerts=found, top=recs)
+    )
     page = out / "report.html"
     page.write_text(html, encoding="utf-8")
     df.to_csv(out / "series.csv", index=False)
@@ -174,5 +194,4 @@ def write_report(store, out_dir, *, dyad: tuple[str, str] | None = None, actor: 
 
 def _match(store, alert, wanted) -> bool:
     """Alerts are per entity; a dyad given as full codes (RUSGOV) matches its entities' alerts."""
-    return (alert.source, alert.target) in wanted or (alert.source[:3], alert.target[:3]) in {
-        (s[:3], t[:3]) for s, t in wanted}
+    return (alert.source, alert.target) in wanted or (alert.source[:3], alert.target[:3]) in {(s[:3], t[:3]) for s, t in wanted}

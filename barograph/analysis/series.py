@@ -8,6 +8,7 @@ ones unless `claimed=False`; hypotheticals, negations, questions and intentions 
 Net cooperation-conflict index of a period: (quad1 + quad2 - quad3 - quad4) / events, from -1
 (all conflict) to +1 (all cooperation); NaN when the period has no events.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -18,8 +19,7 @@ from barograph.errors import BadInput
 from barograph.store.query import event_filter
 
 FREQS = {"day": "day", "week": "week", "month": "month", "quarter": "quarter", "year": "year"}
-COLUMNS = ["period", "quad1", "quad2", "quad3", "quad4", "goldstein_sum", "events",
-           "goldstein_mean", "net_index", "mentions"]
+COLUMNS = ["period", "quad1", "quad2", "quad3", "quad4", "goldstein_sum", "events", "goldstein_mean", "net_index", "mentions"]
 
 
 def counted_modalities(claimed: bool = True) -> list[str]:
@@ -69,8 +69,9 @@ def _periods(start, end, freq: str) -> pd.DatetimeIndex:
     return pd.date_range(pd.Timestamp(start), pd.Timestamp(end), freq=rule)
 
 
-def dyad_series(store, a: str, b: str, freq: str = "week", directed: bool = True, since=None,
-                until=None, claimed: bool = True, fill: bool = True, **filters) -> pd.DataFrame:
+def dyad_series(
+    store, a: str, b: str, freq: str = "week", directed: bool = True, since=None, until=None, claimed: bool = True, fill: bool = True, **filters
+) -> pd.DataFrame:
     """Counts by QuadClass, Goldstein sum/mean, net index and mentions of a (->) b per period.
 
     `directed=False` counts both directions. Periods with no events appear with zeros between
@@ -78,8 +79,7 @@ def dyad_series(store, a: str, b: str, freq: str = "week", directed: bool = True
     origin, outlets, codes) are those of `barograph.store.query.events`.
     """
     fr = _freq(freq)
-    f = event_filter(dyad=(a, b), undirected=not directed, since=since, until=until,
-                     modality=counted_modalities(claimed), **filters)
+    f = event_filter(dyad=(a, b), undirected=not directed, since=since, until=until, modality=counted_modalities(claimed), **filters)
     where, params = f.sql()
     sql = f"""SELECT CAST(date_trunc('{fr}', date) AS DATE) AS period, {_AGG}
               FROM ({deduped_sql(where)}) GROUP BY 1 ORDER BY 1"""
@@ -114,8 +114,9 @@ def _trunc(ts: pd.Timestamp, fr: str) -> pd.Timestamp:
     return pd.Timestamp(period_start(pd.Timestamp(ts).normalize().date(), fr))
 
 
-def all_series(store, freq: str = "week", directed: bool = True, since=None, until=None,
-               claimed: bool = True, min_events: int = 1, **filters) -> pd.DataFrame:
+def all_series(
+    store, freq: str = "week", directed: bool = True, since=None, until=None, claimed: bool = True, min_events: int = 1, **filters
+) -> pd.DataFrame:
     """Every dyad's series in one long frame (source, target, then the dyad_series columns).
 
     Only periods with events are listed (callers that need zeros reindex); dyads with fewer
@@ -142,8 +143,7 @@ def all_series(store, freq: str = "week", directed: bool = True, since=None, unt
     return _finish(df)[["source", "target"] + COLUMNS]
 
 
-def top_dyads(store, n: int = 20, since=None, until=None, directed: bool = True, claimed: bool = True,
-              **filters) -> pd.DataFrame:
+def top_dyads(store, n: int = 20, since=None, until=None, directed: bool = True, claimed: bool = True, **filters) -> pd.DataFrame:
     """The `n` most active dyads: source, target, events, mentions, goldstein_mean, net_index, quad1..4."""
     f = event_filter(since=since, until=until, modality=counted_modalities(claimed), **filters)
     where, params = f.sql()
@@ -154,12 +154,10 @@ def top_dyads(store, n: int = 20, since=None, until=None, directed: bool = True,
         GROUP BY source, target ORDER BY events DESC, source, target LIMIT ?
     """
     df = _finish(store.con.execute(sql, params + [int(n)]).fetchdf())
-    return df[["source", "target", "events", "mentions", "goldstein_mean", "net_index",
-               "quad1", "quad2", "quad3", "quad4"]]
+    return df[["source", "target", "events", "mentions", "goldstein_mean", "net_index", "quad1", "quad2", "quad3", "quad4"]]
 
 
-def actor_series(store, actor: str, freq: str = "week", since=None, until=None, claimed: bool = True,
-                 **filters) -> pd.DataFrame:
+def actor_series(store, actor: str, freq: str = "week", since=None, until=None, claimed: bool = True, **filters) -> pd.DataFrame:
     """Like `dyad_series`, for every event with `actor` on either side."""
     fr = _freq(freq)
     f = event_filter(actors=[actor], since=since, until=until, modality=counted_modalities(claimed), **filters)

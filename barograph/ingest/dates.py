@@ -4,6 +4,7 @@ dateparser would happily turn "today" or "2 days ago" into the day the program r
 fill a missing year with the current one; both would put events at the wrong time. So it only
 sees candidate strings that already carry a day, a month and a year, and must confirm all three.
 """
+
 from __future__ import annotations
 
 import re

@@ -3,6 +3,7 @@
 UTF-8 is tried first because a strict UTF-8 decode that succeeds is itself the strongest
 detection there is, and it costs next to nothing; charset-normalizer only sees the rest.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -82,7 +83,7 @@ def decode(raw: bytes, where: str) -> tuple[str, str]:
             pass
     enc = detect_encoding(raw, where)
     try:
-        text = raw[b[1]:].decode(enc) if b else raw.decode(enc)
+        text = raw[b[1] :].decode(enc) if b else raw.decode(enc)
     except (UnicodeDecodeError, LookupError):
         raise BadInput(where, f"not valid {enc} text") from None
     check_text(text, where)

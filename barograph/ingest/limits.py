@@ -1,8 +1,9 @@
 """Size limits of the readers, kept in one place so the message and the check agree."""
+
 from __future__ import annotations
 
-MAX_DOCUMENT_BYTES = 50 * 1024 * 1024   # one text/HTML document, or one JSONL/CSV record
-SNIFF_BYTES = 64 * 1024                  # head read to guess format and encoding
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024  # one text/HTML document, or one JSONL/CSV record
+SNIFF_BYTES = 64 * 1024  # head read to guess format and encoding
 
 
 def human_size(n: int) -> str:
@@ -13,5 +14,4 @@ def human_size(n: int) -> str:
 
 
 def too_large(n: int, what: str = "one document") -> str:
-    return (f"{human_size(n)} is too large for {what} (limit {MAX_DOCUMENT_BYTES >> 20} MB); "
-            "split it or use JSONL")
+    return f"{human_size(n)} is too large for {what} (limit {MAX_DOCUMENT_BYTES >> 20} MB); split it or use JSONL"

@@ -1,8 +1,13 @@
 """One reader per input format; each turns an open binary stream into `Document`s.
 
+`INPUTS` (at the end) is the registry every caller uses: a format's extensions, its content
+sniffer and its reader, so a new input format is one reader and one line there; the web
+upload's `kind` names come from it too.
+
 Record formats (JSONL, CSV, feeds) are read one record at a time, so a large dump never sits
 in memory; a bad record is reported and skipped, its neighbours still come through.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -12,6 +17,7 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import BinaryIO
 
 from barograph.errors import BadInput
@@ -25,38 +31,53 @@ Report = Callable[[BadInput], None]
 _HTML_RE = re.compile(rb"<(?:!doctype\s+html|html|head|body|article|p|div)[\s>]", re.IGNORECASE)
 _FEED_RE = re.compile(rb"<(?:rss|feed|rdf:RDF)[\s>]", re.IGNORECASE)
 _XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-_SURROGATE = re.compile("[\ud800-\udfff]")   # lone surrogates (JSON "\\ud800" escapes) are not text
-_EXT = {
-    ".txt": "text", ".text": "text", ".md": "text",
-    ".html": "html", ".htm": "html", ".xhtml": "html", ".shtml": "html",
-    ".rss": "feed", ".atom": "feed", ".xml": "feed", ".rdf": "feed",
-    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".jsonlines": "jsonl",
-    ".csv": "csv", ".tsv": "csv",
-}
+_SURROGATE = re.compile("[\ud800-\udfff]")  # lone surrogates (JSON "\\ud800" escapes) are not text
+
+
+# -- recognising a format --------------------------------------------------------------------
+def _start(head: bytes) -> bytes:
+    """The head without a UTF-8 byte-order mark and leading white space (first 4 KB)."""
+    b = bom(head)
+    start = head[b[1] :] if b and b[1] == 3 else head
+    return start.lstrip()[:4096]
+
+
+def _looks_feed(head: bytes) -> bool:
+    first = _start(head)
+    return first.startswith(b"<") and bool(_FEED_RE.search(first))
+
+
+def _looks_html(head: bytes) -> bool:
+    first = _start(head)
+    return first.startswith(b"<") and bool(_HTML_RE.search(first))
+
+
+def _looks_jsonl(head: bytes) -> bool:
+    first = _start(head)
+    if not first.startswith(b"{"):
+        return False
+    try:
+        return isinstance(json.loads(first.split(b"\n", 1)[0]), dict)
+    except ValueError:
+        return False
+
+
+def _feed_or_html(head: bytes) -> str | None:
+    """An .xml/.rss file that holds a web page rather than a feed is read as the page."""
+    if not _FEED_RE.search(head[:4096]) and _HTML_RE.search(head[:4096]):
+        return "html"
+    return None
 
 
 def sniff(head: bytes, suffix: str = "") -> str:
-    """The format of an input, from its extension, else from its first bytes."""
-    kind = _EXT.get(suffix.lower())
-    if kind == "feed" and not _FEED_RE.search(head[:4096]):
-        return "html" if _HTML_RE.search(head[:4096]) else "feed"
-    if kind:
-        return kind
-    b = bom(head)
-    start = head[b[1]:] if b and b[1] == 3 else head
-    first = start.lstrip()[:4096]
-    if first.startswith(b"<"):
-        if _FEED_RE.search(first):
-            return "feed"
-        if _HTML_RE.search(first):
-            return "html"
-    if first.startswith(b"{"):
-        line = first.split(b"\n", 1)[0]
-        try:
-            if isinstance(json.loads(line), dict):
-                return "jsonl"
-        except ValueError:
-            pass
+    """The format of an input (a name in INPUTS), from its extension, else from its first bytes."""
+    suffix = suffix.lower()
+    for name, fmt in INPUTS.items():
+        if suffix in fmt.suffixes:
+            return (fmt.recheck(head) if fmt.recheck else None) or name
+    for name, fmt in INPUTS.items():
+        if fmt.sniff is not None and fmt.sniff(head):
+            return name
     return "text"
 
 
@@ -71,8 +92,7 @@ def read_whole(stream: BinaryIO, where: str, size: int | None) -> bytes:
         raise BadInput(where, too_large(size))
     raw = stream.read(MAX_DOCUMENT_BYTES + 1)
     if len(raw) > MAX_DOCUMENT_BYTES:
-        raise BadInput(where, f"more than {MAX_DOCUMENT_BYTES >> 20} MB is too large for one document; "
-                              "split it or use JSONL")
+        raise BadInput(where, f"more than {MAX_DOCUMENT_BYTES >> 20} MB is too large for one document; split it or use JSONL")
     if not raw.strip():
         raise BadInput(where, "empty file")
     return raw
@@ -100,8 +120,9 @@ def html_to_text(html: str) -> str:
         br.tail = "\n" + (br.tail or "")
     blocks = root.xpath("//p|//h1|//h2|//h3|//h4|//li|//blockquote|//pre|//td")
     if blocks:
-        parts = [re.sub(r"[ \t\r\f\v]+", " ", b.text_content()).strip() for b in blocks
-                 if not b.xpath("ancestor::p|ancestor::li|ancestor::blockquote")]
+        parts = [
+            re.sub(r"[ \t\r\f\v]+", " ", b.text_content()).strip() for b in blocks if not b.xpath("ancestor::p|ancestor::li|ancestor::blockquote")
+        ]
     else:
         parts = [re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in root.text_content().splitlines()]
     return "\n\n".join(p for p in parts if p)
@@ -114,7 +135,10 @@ def read_html(raw: bytes, name: str, where: str) -> Document:
     got = None
     try:
         got = trafilatura.bare_extraction(
-            html, include_comments=False, include_tables=False, with_metadata=True,
+            html,
+            include_comments=False,
+            include_tables=False,
+            with_metadata=True,
             # only dates the page states in its markup: no guesses from a copyright year
             date_extraction_params={"extensive_search": False, "original_date": True},
         )
@@ -129,9 +153,19 @@ def read_html(raw: bytes, name: str, where: str) -> Document:
         raise BadInput(where, "no text found in the HTML (broken or empty page)")
     title = (meta.get("title") or "").strip() or None
     text = body if not title or body.lstrip().startswith(title) else f"{title}\n\n{body}"
-    return Document(doc=name, text=text, kind="html", path=where, sha256=_sha(raw), encoding=enc,
-                    title=title, date=iso_date(meta.get("date")), url=meta.get("url") or None,
-                    outlet=meta.get("sitename") or None, author=meta.get("author") or None)
+    return Document(
+        doc=name,
+        text=text,
+        kind="html",
+        path=where,
+        sha256=_sha(raw),
+        encoding=enc,
+        title=title,
+        date=iso_date(meta.get("date")),
+        url=meta.get("url") or None,
+        outlet=meta.get("sitename") or None,
+        author=meta.get("author") or None,
+    )
 
 
 # -- record formats ------------------------------------------------------------------------
@@ -210,10 +244,17 @@ def read_jsonl(stream: BinaryIO, name: str, where: str, report: Report) -> Itera
             continue
         rid = _str(rec.get("id"))
         yield Document(
-            doc=rid or f"{name}:{n}", text=text, kind="jsonl", path=f"{where}:{n}",
-            sha256=_sha(raw), encoding=enc, title=_str(rec.get("title")),
-            date=iso_date(rec.get("date")), url=_str(rec.get("url")),
-            outlet=_str(rec.get("source") or rec.get("outlet")), author=_str(rec.get("author")),
+            doc=rid or f"{name}:{n}",
+            text=text,
+            kind="jsonl",
+            path=f"{where}:{n}",
+            sha256=_sha(raw),
+            encoding=enc,
+            title=_str(rec.get("title")),
+            date=iso_date(rec.get("date")),
+            url=_str(rec.get("url")),
+            outlet=_str(rec.get("source") or rec.get("outlet")),
+            author=_str(rec.get("author")),
         )
     if not seen:
         report(BadInput(where, "empty file"))
@@ -238,15 +279,13 @@ class _Recorder:
         return line
 
 
-def read_csv(stream: BinaryIO, name: str, where: str, report: Report,
-             text_column: str | None = None) -> Iterator[Document]:
+def read_csv(stream: BinaryIO, name: str, where: str, report: Report, text_column: str | None = None) -> Iterator[Document]:
     """One Document per row; the text column is `text_column` or the first of TEXT_COLUMNS."""
     head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES] if hasattr(stream, "peek") else b""
     if not head.strip():
         raise BadInput(where, "empty file")
     enc = detect_encoding(head, where, partial=True)
-    wrapper = io.TextIOWrapper(stream, encoding="utf-8-sig" if enc == "utf-8" else enc,
-                               errors="strict", newline="")
+    wrapper = io.TextIOWrapper(stream, encoding="utf-8-sig" if enc == "utf-8" else enc, errors="strict", newline="")
     rec = _Recorder(iter(wrapper))
     header_line = head.split(b"\n", 1)[0]
     delim = max((",", ";", "\t", "|"), key=lambda d: header_line.count(d.encode()))
@@ -266,8 +305,7 @@ def read_csv(stream: BinaryIO, name: str, where: str, report: Report,
     else:
         ti = next((cols[c] for c in TEXT_COLUMNS if c in cols), None)
         if ti is None:
-            raise BadInput(where, f"no text column (looked for {', '.join(TEXT_COLUMNS)}; "
-                                  "name one with --text-column)", 1)
+            raise BadInput(where, f"no text column (looked for {', '.join(TEXT_COLUMNS)}; name one with --text-column)", 1)
 
     def col(row, *names):
         for c in names:
@@ -299,10 +337,16 @@ def read_csv(stream: BinaryIO, name: str, where: str, report: Report,
             continue
         raw = "".join(rec.taken).encode("utf-8")
         yield Document(
-            doc=col(row, *ID_COLUMNS) or f"{name}:{start}", text=text, kind="csv",
-            path=f"{where}:{start}", sha256=_sha(raw), encoding=enc,
-            title=col(row, "title", "headline"), date=iso_date(col(row, "date", "published", "pubdate")),
-            url=col(row, "url", "link"), outlet=col(row, "source", "outlet", "publisher"),
+            doc=col(row, *ID_COLUMNS) or f"{name}:{start}",
+            text=text,
+            kind="csv",
+            path=f"{where}:{start}",
+            sha256=_sha(raw),
+            encoding=enc,
+            title=col(row, "title", "headline"),
+            date=iso_date(col(row, "date", "published", "pubdate")),
+            url=col(row, "url", "link"),
+            outlet=col(row, "source", "outlet", "publisher"),
             author=col(row, "author", "byline"),
         )
 
@@ -333,7 +377,79 @@ def read_feed(raw: bytes, name: str, where: str, report: Report) -> Iterator[Doc
         date = e.get("published_parsed") or e.get("updated_parsed")
         blob = json.dumps([eid, title, body], ensure_ascii=False).encode("utf-8")
         yield Document(
-            doc=eid, text=text, kind="feed", path=f"{where}#{i}", sha256=_sha(blob),
-            encoding=parsed.get("encoding"), title=title, date=iso_date(date),
-            url=_str(e.get("link")), outlet=outlet, author=_str(e.get("author")),
+            doc=eid,
+            text=text,
+            kind="feed",
+            path=f"{where}#{i}",
+            sha256=_sha(blob),
+            encoding=parsed.get("encoding"),
+            title=title,
+            date=iso_date(date),
+            url=_str(e.get("link")),
+            outlet=outlet,
+            author=_str(e.get("author")),
         )
+
+
+# -- the registry of input formats -----------------------------------------------------------
+@dataclass
+class Source:
+    """One open input, as every reader in INPUTS takes it."""
+
+    stream: BinaryIO
+    name: str
+    where: str
+    size: int | None
+    report: Report
+    text_column: str | None = None
+    stdin: bool = False
+
+
+@dataclass(frozen=True)
+class InputFormat:
+    """How an input format is recognised (extension, content) and read into Documents.
+
+    `sniff(head)`: whether the first bytes look like this format (None: only by extension);
+    `recheck(head)`: with a matching extension, another format's name when the content says so.
+    """
+
+    suffixes: tuple[str, ...]
+    sniff: Callable[[bytes], bool] | None
+    read: Callable[[Source], Iterator[Document]]
+    aliases: tuple[str, ...] = ()
+    recheck: Callable[[bytes], str | None] | None = None
+
+
+def _whole(src: Source) -> bytes:
+    return read_whole(src.stream, src.where, src.size)
+
+
+# Checked in this order when sniffing content; a new input format is one reader and one line here.
+INPUTS: dict[str, InputFormat] = {
+    "feed": InputFormat(
+        (".rss", ".atom", ".xml", ".rdf"),
+        _looks_feed,
+        lambda src: read_feed(_whole(src), src.name, src.where, src.report),
+        aliases=("rss", "atom", "xml"),
+        recheck=_feed_or_html,
+    ),
+    "html": InputFormat((".html", ".htm", ".xhtml", ".shtml"), _looks_html, lambda src: iter([read_html(_whole(src), src.name, src.where)])),
+    "jsonl": InputFormat(
+        (".jsonl", ".ndjson", ".json", ".jsonlines"),
+        _looks_jsonl,
+        lambda src: read_jsonl(src.stream, src.name, src.where, src.report),
+        aliases=("json",),
+    ),
+    "csv": InputFormat((".csv", ".tsv"), None, lambda src: read_csv(src.stream, src.name, src.where, src.report, src.text_column)),
+    "text": InputFormat(
+        (".txt", ".text", ".md"),
+        None,
+        lambda src: iter([read_text(_whole(src), src.name, src.where, "stdin" if src.stdin else "text")]),
+        aliases=("txt",),
+    ),
+}
+
+
+def input_kinds() -> dict[str, str]:
+    """Every name (and alias) of an input format -> the file suffix that makes `sniff` choose it."""
+    return {n: fmt.suffixes[0] for name, fmt in INPUTS.items() for n in (name, *fmt.aliases)}

@@ -3,6 +3,7 @@
 `iter_documents` is the stage's one entry point. Every problem with an input becomes a
 `BadInput` handed to `errors` (a list to append to, or a callable) and the run goes on.
 """
+
 from __future__ import annotations
 
 import glob
@@ -53,37 +54,32 @@ def expand(paths: Iterable[str | os.PathLike], report: Callable[[BadInput], None
             report(BadInput(p, "no such file or folder"))
 
 
-def read_stream(stream: BinaryIO, name: str, where: str, size: int | None, suffix: str,
-                report: Callable[[BadInput], None], text_column: str | None = None,
-                stdin: bool = False) -> Iterator[Document]:
+def read_stream(
+    stream: BinaryIO,
+    name: str,
+    where: str,
+    size: int | None,
+    suffix: str,
+    report: Callable[[BadInput], None],
+    text_column: str | None = None,
+    stdin: bool = False,
+) -> Iterator[Document]:
     """Documents from one open binary stream, whose format is sniffed from its head."""
     if not hasattr(stream, "peek"):
         stream = io.BufferedReader(stream)
     head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES]
     kind = readers.sniff(head, suffix)
-    if kind == "jsonl":
-        yield from readers.read_jsonl(stream, name, where, report)
-    elif kind == "csv":
-        yield from readers.read_csv(stream, name, where, report, text_column)
-    else:
-        raw = readers.read_whole(stream, where, size)
-        if kind == "feed":
-            yield from readers.read_feed(raw, name, where, report)
-        elif kind == "html":
-            yield readers.read_html(raw, name, where)
-        else:
-            yield readers.read_text(raw, name, where, "stdin" if stdin else "text")
+    src = readers.Source(stream, name, where, size, report, text_column, stdin)
+    yield from readers.INPUTS[kind].read(src)
 
 
-def iter_documents(paths: Iterable[str | os.PathLike], *, errors: Errors,
-                   text_column: str | None = None) -> Iterator[Document]:
+def iter_documents(paths: Iterable[str | os.PathLike], *, errors: Errors, text_column: str | None = None) -> Iterator[Document]:
     """Documents of every input, in order; bad inputs and records go to `errors`."""
     report = _reporter(errors)
     for p in expand(paths, report):
         try:
             if p == STDIN:
-                yield from read_stream(sys.stdin.buffer, "stdin", "<stdin>", None, "", report,
-                                       text_column, stdin=True)
+                yield from read_stream(sys.stdin.buffer, "stdin", "<stdin>", None, "", report, text_column, stdin=True)
                 continue
             path = Path(p)
             try:

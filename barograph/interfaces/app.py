@@ -3,6 +3,7 @@
 Commands are a thin shell: each parses flags, calls one library function and prints.
 Heavy imports (spaCy, Ray, FastAPI) happen inside the command so `--help` stays instant.
 """
+
 from __future__ import annotations
 
 import typer
@@ -15,5 +16,5 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False, soft_wrap=True)          # results (stdout)
+out = Console(highlight=False, soft_wrap=True)  # results (stdout)
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # messages, progress (stderr)

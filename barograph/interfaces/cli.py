@@ -1,4 +1,5 @@
 """Entry point of the `barograph` command."""
+
 from __future__ import annotations
 
 import sys

@@ -1,4 +1,5 @@
 """What `code --engine ray` and `ingest --engine ray` do; the command modules only branch here."""
+
 from __future__ import annotations
 
 import json
@@ -15,8 +16,9 @@ def check_engine(engine: str) -> None:
         raise BadInput("--engine", f"unknown engine {engine!r} (use {' or '.join(ENGINES)})")
 
 
-def code_command(paths: Sequence[str], *, out_dir: str | None, address: str | None, workers: int,
-                 text_column: str | None, quiet: bool, out, err) -> int:
+def code_command(
+    paths: Sequence[str], *, out_dir: str | None, address: str | None, workers: int, text_column: str | None, quiet: bool, out, err
+) -> int:
     """Returns the exit code: 1 when inputs were rejected (everything else is coded)."""
     from barograph.scale.ray_engine import code_ray
 
@@ -28,19 +30,33 @@ def code_command(paths: Sequence[str], *, out_dir: str | None, address: str | No
         problems.append(bad)
         err.print(f"barograph: {bad}", markup=False)
 
-    rep = code_ray(paths, out_dir, workers=workers, address=address, text_column=text_column,
-                   progress=None if quiet else err, errors=report)
+    rep = code_ray(paths, out_dir, workers=workers, address=address, text_column=text_column, progress=None if quiet else err, errors=report)
     for p in rep.problems:
         if p not in {str(x) for x in problems}:
             err.print(f"barograph: {p}", markup=False)
-    out.print(f"{rep.shards} shards ({rep.skipped} done before), {rep.articles} articles and {rep.events} events "
-              f"coded now in {rep.seconds:.1f}s -> {Path(out_dir) / 'events'}", markup=False)
+    out.print(
+        f"{rep.shards} shards ({rep.skipped} done before), {rep.articles} articles and {rep.events} events "
+        f"coded now in {rep.seconds:.1f}s -> {Path(out_dir) / 'events'}",
+        markup=False,
+    )
     return 1 if problems else 0
 
 
-def ingest_command(paths: Sequence[str], db: str | None, *, out_dir: str | None, address: str | None,
-                   workers: int, code: bool, corpus: str, text_column: str | None, fmt: str, quiet: bool,
-                   out, err) -> int:
+def ingest_command(
+    paths: Sequence[str],
+    db: str | None,
+    *,
+    out_dir: str | None,
+    address: str | None,
+    workers: int,
+    code: bool,
+    corpus: str,
+    text_column: str | None,
+    fmt: str,
+    quiet: bool,
+    out,
+    err,
+) -> int:
     from barograph.scale.load import ingest_ray
     from barograph.store.db import default_db_path
 
@@ -52,8 +68,18 @@ def ingest_command(paths: Sequence[str], db: str | None, *, out_dir: str | None,
         rejected.append(bad)
         err.print(f"barograph: rejected {bad}", markup=False)
 
-    run, rep = ingest_ray(paths, db, run_dir, workers=workers, address=address, code=code, corpus=corpus,
-                          text_column=text_column, progress=None if quiet else err, on_reject=reject)
+    run, rep = ingest_ray(
+        paths,
+        db,
+        run_dir,
+        workers=workers,
+        address=address,
+        code=code,
+        corpus=corpus,
+        text_column=text_column,
+        progress=None if quiet else err,
+        on_reject=reject,
+    )
     if fmt == "json":
         d = rep.to_json()
         if run is not None:

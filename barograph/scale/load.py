@@ -6,6 +6,7 @@ documents per transaction). Rather than keep a second copy of those rules, the R
 it a ``PrecodedCoder`` that answers from the run's Parquet parts, so a Ray ingest stores
 exactly what a local ingest of the same input would, and a rerun adds nothing.
 """
+
 from __future__ import annotations
 
 import os
@@ -34,7 +35,7 @@ class PrecodedCoder:
         self.version = version
         self._todo = deque(self.run.done_shards())
         self._window: deque[dict] = deque()
-        self._seen: set[str] = set()    # stories coded by earlier shards (finalize's rule)
+        self._seen: set[str] = set()  # stories coded by earlier shards (finalize's rule)
         self._coder = None
         self.from_run = 0
         self.coded_here = 0
@@ -89,9 +90,19 @@ class PrecodedCoder:
             yield got
 
 
-def ingest_ray(paths: Sequence[str], db: str | os.PathLike | None, out: str | os.PathLike, *,
-               workers: int = 2, address: str | None = None, code: bool = True, corpus: str = "default",
-               text_column: str | None = None, progress=None, on_reject=None):
+def ingest_ray(
+    paths: Sequence[str],
+    db: str | os.PathLike | None,
+    out: str | os.PathLike,
+    *,
+    workers: int = 2,
+    address: str | None = None,
+    code: bool = True,
+    corpus: str = "default",
+    text_column: str | None = None,
+    progress=None,
+    on_reject=None,
+):
     """Code on Ray into ``out`` (resumable), then store through the store's ingest.
 
     Returns (RunReport or None when ``code`` is false, IngestReport).
@@ -102,8 +113,7 @@ def ingest_ray(paths: Sequence[str], db: str | os.PathLike | None, out: str | os
 
     for p in paths:
         if is_parquet(str(p)):
-            raise BadInput(str(p), "Parquet input is read by `code --engine ray` only (the store's ingest "
-                                   "reads text, HTML, feeds, JSONL and CSV)")
+            raise BadInput(str(p), "Parquet input is read by `code --engine ray` only (the store's ingest reads text, HTML, feeds, JSONL and CSV)")
 
     seen: set[str] = set()
 
@@ -114,14 +124,12 @@ def ingest_ray(paths: Sequence[str], db: str | os.PathLike | None, out: str | os
 
     run, coder = None, None
     if code:  # without coding there is nothing worth sending to Ray: the store's ingest does it all
-        run = code_ray(paths, out, workers=workers, address=address, text_column=text_column,
-                       progress=progress, errors=reject)
+        run = code_ray(paths, out, workers=workers, address=address, text_column=text_column, progress=progress, errors=reject)
         coder = PrecodedCoder(out, RunDir(out).load_manifest().get("coder") or "")
 
     def reject_again(bad) -> None:
         if str(bad) not in seen and on_reject:
             on_reject(bad)
 
-    rep = ingest(paths, db, code=code, corpus=corpus, progress=progress is not None, coder=coder,
-                 text_column=text_column, on_reject=reject_again)
+    rep = ingest(paths, db, code=code, corpus=corpus, progress=progress is not None, coder=coder, text_column=text_column, on_reject=reject_again)
     return run, rep

@@ -4,6 +4,7 @@ One Document per row, read one record batch at a time so a large file never sits
 Columns follow the JSONL reader's names: ``text`` (required), ``id``, ``title``, ``date``,
 ``url``, ``source``/``outlet``, ``author``. A row without text is reported and skipped.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -57,10 +58,17 @@ def read_parquet(path: str, report: Callable[[BadInput], None]) -> Iterator[Docu
                     continue
                 blob = json.dumps(rec, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8", "surrogatepass")
                 yield Document(
-                    doc=_str(rec.get("id")) or f"{base}:{row}", text=text, kind="parquet", path=f"{path}:{row}",
-                    sha256=hashlib.sha256(blob).hexdigest(), encoding="utf-8", title=_str(rec.get("title")),
-                    date=iso_date(rec.get("date")), url=_str(rec.get("url")),
-                    outlet=_str(rec.get("source") or rec.get("outlet")), author=_str(rec.get("author")),
+                    doc=_str(rec.get("id")) or f"{base}:{row}",
+                    text=text,
+                    kind="parquet",
+                    path=f"{path}:{row}",
+                    sha256=hashlib.sha256(blob).hexdigest(),
+                    encoding="utf-8",
+                    title=_str(rec.get("title")),
+                    date=iso_date(rec.get("date")),
+                    url=_str(rec.get("url")),
+                    outlet=_str(rec.get("source") or rec.get("outlet")),
+                    author=_str(rec.get("author")),
                 )
     except (OSError, pa.ArrowException) as e:
         report(BadInput(path, f"cannot read Parquet ({str(e).splitlines()[0][:200]})", row + 1))

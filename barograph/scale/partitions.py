@@ -5,6 +5,7 @@ in input order and a shard closes after ``shard_docs`` documents or ``shard_char
 characters, so shard 12 always holds the same documents. Each shard's fingerprint (the hashes
 of its documents) lets a rerun notice that the input changed underneath it.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -60,6 +61,7 @@ def shards(docs: Iterable[Document], shard_docs: int = 200, shard_chars: int = 2
 
 # ---- Arrow schemas derived from the records, so a new field travels without edits here ----
 
+
 def _arrow_type(annotation: Any) -> pa.DataType:
     t = str(annotation)
     if t.startswith("dict") or t.startswith("list"):
@@ -77,19 +79,17 @@ def schema_of(cls: type) -> pa.Schema:
     return pa.schema([pa.field(f.name, _arrow_type(f.type)) for f in dataclasses.fields(cls)])
 
 
-SCHEMAS = {
-    "documents": schema_of(Document),
-    "articles": schema_of(Article),
-    "sentences": schema_of(Sentence),
-    "events": schema_of(Event),
-}
+SCHEMAS = {"documents": schema_of(Document), "articles": schema_of(Article), "sentences": schema_of(Sentence), "events": schema_of(Event)}
 _CLASSES = {"documents": Document, "articles": Article, "sentences": Sentence, "events": Event}
 
 
 def to_table(kind: str, records: Iterable[Any]) -> pa.Table:
     schema = SCHEMAS[kind]
-    json_cols = [f.name for f in schema if f.type == pa.string() and
-                 str(next(x.type for x in dataclasses.fields(_CLASSES[kind]) if x.name == f.name)).startswith(("dict", "list"))]
+    json_cols = [
+        f.name
+        for f in schema
+        if f.type == pa.string() and str(next(x.type for x in dataclasses.fields(_CLASSES[kind]) if x.name == f.name)).startswith(("dict", "list"))
+    ]
     rows = []
     for r in records:
         d = dataclasses.asdict(r)

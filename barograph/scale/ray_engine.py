@@ -5,6 +5,7 @@ code them with a ``Coder`` built once in the actor's ``__init__``. Each shard is
 worker under temporary names and renamed, events last (see ``resume``), so the driver, a
 worker or the whole machine can die at any moment and a rerun codes each article exactly once.
 """
+
 from __future__ import annotations
 
 import logging
@@ -41,14 +42,14 @@ class ShardResult:
 @dataclass
 class RunReport:
     out: str
-    shards: int = 0               # in the whole input
-    skipped: int = 0              # done by an earlier run
+    shards: int = 0  # in the whole input
+    skipped: int = 0  # done by an earlier run
     coded: list[ShardResult] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    startup_s: float = 0.0        # ray.init until the first shard came back
-    init_s: float = 0.0           # ray.init alone
+    startup_s: float = 0.0  # ray.init until the first shard came back
+    init_s: float = 0.0  # ray.init alone
     seconds: float = 0.0
-    repeated_events: int = 0      # events of stories an earlier shard holds too, dropped by finalize
+    repeated_events: int = 0  # events of stories an earlier shard holds too, dropped by finalize
 
     @property
     def articles(self) -> int:
@@ -67,6 +68,7 @@ class RunReport:
 
 # ---------------------------------------------------------------- worker side
 
+
 def code_shard(run: RunDir, shard: int, coder, expect_coder: str | None = None) -> ShardResult:
     """Code one spooled shard and publish its parts; safe to run twice (same bytes)."""
     from barograph.scale.stages import process_documents
@@ -74,9 +76,17 @@ def code_shard(run: RunDir, shard: int, coder, expect_coder: str | None = None) 
     t0 = time.perf_counter()
     version = coder.version if coder is not None else "uncoded"
     if expect_coder and version != expect_coder:  # never mix two coders' output in one run
-        return ShardResult(shard, 0, 0, 0, 0.0, os.getpid(), 0.0,
-                           [f"{run.path}: coded by {expect_coder!r} but this worker has {version!r}; "
-                            "use a new --out folder"], version)
+        return ShardResult(
+            shard,
+            0,
+            0,
+            0,
+            0.0,
+            os.getpid(),
+            0.0,
+            [f"{run.path}: coded by {expect_coder!r} but this worker has {version!r}; use a new --out folder"],
+            version,
+        )
     spool = run.spool(shard)
     # a retry after a worker died between the two renames finds the spool already moved
     docs = read_part(run.path, "spool" if spool.exists() else "documents", shard)
@@ -88,8 +98,7 @@ def code_shard(run: RunDir, shard: int, coder, expect_coder: str | None = None) 
         pass
     write_atomic(to_table("events", events), run.part("events", shard))  # last: marks the shard done
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-    return ShardResult(shard, len(docs), len(articles), len(events),
-                       time.perf_counter() - t0, os.getpid(), rss, problems, version)
+    return ShardResult(shard, len(docs), len(articles), len(events), time.perf_counter() - t0, os.getpid(), rss, problems, version)
 
 
 class ShardCoder:
@@ -131,16 +140,26 @@ def _quiet_worker() -> None:
 
 # ---------------------------------------------------------------- driver side
 
-def plan(paths: Sequence[str], run: RunDir, *, code: bool, shard_docs: int | None, shard_chars: int | None,
-         errors: list | Callable, text_column: str | None = None) -> tuple[list[int], dict]:
+
+def plan(
+    paths: Sequence[str],
+    run: RunDir,
+    *,
+    code: bool,
+    shard_docs: int | None,
+    shard_chars: int | None,
+    errors: list | Callable,
+    text_column: str | None = None,
+) -> tuple[list[int], dict]:
     """Cut the input into shards and spool the ones not done yet; returns (pending, manifest)."""
     from barograph.scale.parquet_input import iter_inputs
 
     run.prepare()
     previous = run.load_manifest()
     # sizes: given, else $BAROGRAPH_SHARD_DOCS, else the run being resumed, else the defaults
-    env = os.environ.get("BAROGRAPH_SHARD_DOCS")
-    shard_docs = shard_docs or (int(env) if env else None) or (previous or {}).get("shard_docs") or DEFAULT_SHARD_DOCS
+    from barograph import settings
+
+    shard_docs = shard_docs or settings.get("BAROGRAPH_SHARD_DOCS") or (previous or {}).get("shard_docs") or DEFAULT_SHARD_DOCS
     shard_chars = shard_chars or (previous or {}).get("shard_chars") or DEFAULT_SHARD_CHARS
     manifest = {
         "format": 1,
@@ -160,8 +179,7 @@ def plan(paths: Sequence[str], run: RunDir, *, code: bool, shard_docs: int | Non
         key = f"{sh.number:05d}"
         fp = sh.fingerprint()
         if key in old and old[key]["fingerprint"] != fp:
-            raise BadInput(str(run.path), f"the input changed since this run began (shard {sh.number} differs); "
-                                          "use a new --out folder")
+            raise BadInput(str(run.path), f"the input changed since this run began (shard {sh.number} differs); use a new --out folder")
         fingerprints[key] = {"fingerprint": fp, "documents": len(sh.docs), "chars": sh.chars}
         if run.is_done(sh.number):
             continue
@@ -188,8 +206,7 @@ def init_ray(workers: int, address: str | None) -> float:
     if ray.is_initialized():
         return 0.0
     os.environ.setdefault("RAY_DEDUP_LOGS", "0")
-    kwargs = dict(include_dashboard=False, logging_level=logging.ERROR, log_to_driver=False,
-                  configure_logging=True)
+    kwargs = dict(include_dashboard=False, logging_level=logging.ERROR, log_to_driver=False, configure_logging=True)
     try:
         if address:
             ray.init(address=address, **kwargs)
@@ -239,8 +256,7 @@ def code_ray(
         raise BadInput("--workers", f"must be at least 1, not {workers}")
     problems: list | Callable = [] if errors is None else errors
     run = RunDir(out)
-    pending, manifest = plan(paths, run, code=code, shard_docs=shard_docs, shard_chars=shard_chars,
-                             errors=problems, text_column=text_column)
+    pending, manifest = plan(paths, run, code=code, shard_docs=shard_docs, shard_chars=shard_chars, errors=problems, text_column=text_column)
     total = len(manifest["shards"])
     report = RunReport(out=str(run.path), shards=total, skipped=total - len(pending))
     if isinstance(problems, list):
@@ -262,26 +278,24 @@ def code_ray(
         ds = ray.data.from_items([{"shard": n} for n in pending], override_num_blocks=len(pending))
         # settings travel as class attributes: constructor arguments would go through the
         # object store, which Ray warns about for restartable actors
-        udf = type("ShardCoder", (ShardCoder,), {"run_dir": str(run.path.resolve()), "code": code,
-                                                  "expect_coder": manifest.get("coder")})
-        ds = ds.map_batches(
-            udf,
-            batch_size=1,
-            compute=ray.data.ActorPoolStrategy(size=min(workers, len(pending))),
-            num_cpus=1,
-            zero_copy_batch=True,
-        )
+        udf = type("ShardCoder", (ShardCoder,), {"run_dir": str(run.path.resolve()), "code": code, "expect_coder": manifest.get("coder")})
+        ds = ds.map_batches(udf, batch_size=1, compute=ray.data.ActorPoolStrategy(size=min(workers, len(pending))), num_cpus=1, zero_copy_batch=True)
         bar = _Progress(progress, len(pending), total, report.skipped)
         with bar:
             for row in ds.iter_rows():
                 r = ShardResult(
-                    int(row["shard"]), int(row["documents"]), int(row["articles"]),
-                    int(row["events"]), float(row["seconds"]), int(row["pid"]), float(row["peak_rss_mb"]),
-                    [p for p in str(row["problems"]).split("\n") if p], str(row["coder"]),
+                    int(row["shard"]),
+                    int(row["documents"]),
+                    int(row["articles"]),
+                    int(row["events"]),
+                    float(row["seconds"]),
+                    int(row["pid"]),
+                    float(row["peak_rss_mb"]),
+                    [p for p in str(row["problems"]).split("\n") if p],
+                    str(row["coder"]),
                 )
                 if manifest.get("coder") and r.coder != manifest["coder"]:
-                    raise BadInput(str(run.path), f"coded by {manifest['coder']!r} but the workers run "
-                                                  f"{r.coder!r}; use a new --out folder")
+                    raise BadInput(str(run.path), f"coded by {manifest['coder']!r} but the workers run {r.coder!r}; use a new --out folder")
                 if not manifest.get("coder"):
                     manifest["coder"] = r.coder
                     run.save_manifest(manifest)
@@ -293,8 +307,7 @@ def code_ray(
     except BarographError:
         raise
     except ray.exceptions.RayError as e:
-        raise BarographError(f"{run.path}: a Ray worker failed ({_first_line(e)}); rerun the same command "
-                             "to resume") from None
+        raise BarographError(f"{run.path}: a Ray worker failed ({_first_line(e)}); rerun the same command to resume") from None
     finally:
         quiet.__exit__(None, None, None)
         if shutdown and not address:
@@ -326,17 +339,17 @@ class _Progress:
         self.console = console
         self.progress = None
         if console is not None:
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeRemainingColumn,
-            )
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-            self.progress = Progress(TextColumn("coding shards"), BarColumn(), MofNCompleteColumn(),
-                                     TextColumn("{task.fields[articles]} articles"), TimeRemainingColumn(),
-                                     console=console, transient=True)
+            self.progress = Progress(
+                TextColumn("coding shards"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[articles]} articles"),
+                TimeRemainingColumn(),
+                console=console,
+                transient=True,
+            )
             self.task = self.progress.add_task("code", total=total, completed=skipped, articles=0)
             self.articles = 0
 

@@ -10,6 +10,7 @@ Every file is written under a temporary name and renamed, and a worker renames a
 ``events`` file last, so "shard done" is exactly "events/part-k.parquet exists". A rerun trusts
 only that, recodes what is missing, and never emits a shard twice.
 """
+
 from __future__ import annotations
 
 import json
@@ -78,9 +79,7 @@ class RunDir:
         for key in ("inputs", "text_column", "shard_docs", "shard_chars", "coded"):
             if previous.get(key) != current.get(key):
                 raise BadInput(
-                    str(self.path),
-                    f"holds a run with other {key} ({previous.get(key)!r}, now {current.get(key)!r}); "
-                    "use a new --out folder",
+                    str(self.path), f"holds a run with other {key} ({previous.get(key)!r}, now {current.get(key)!r}); use a new --out folder"
                 )
 
     def clean_temporaries(self) -> None:

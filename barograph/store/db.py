@@ -1,4 +1,5 @@
 """Opening a store: where the file lives, and bringing its schema up to date."""
+
 from __future__ import annotations
 
 import os
@@ -14,12 +15,22 @@ from barograph.store.schema import LATEST, MIGRATIONS
 
 def default_db_path() -> Path:
     """The user's data directory, unless BAROGRAPH_DB says otherwise."""
-    env = os.environ.get("BAROGRAPH_DB")
+    from barograph import settings
+
+    env = settings.get("BAROGRAPH_DB")
     if env:
-        return Path(env)
+        return env
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("barograph")) / "barograph.duckdb"
+
+
+def bound_memory(con) -> None:
+    """Cap DuckDB's buffers (BAROGRAPH_DB_MEMORY, default 256MB) so a long ingest stays flat."""
+    from barograph import settings
+
+    con.execute(f"SET memory_limit = '{settings.get('BAROGRAPH_DB_MEMORY')}'")
+    con.execute("SET preserve_insertion_order = false")
 
 
 def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -33,7 +44,9 @@ def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> d
     # for its lock (BAROGRAPH_LOCK_WAIT seconds) instead of failing at once.
     import time
 
-    deadline = time.monotonic() + float(os.environ.get("BAROGRAPH_LOCK_WAIT", "10"))
+    from barograph import settings
+
+    deadline = time.monotonic() + settings.get("BAROGRAPH_LOCK_WAIT")
     while True:
         try:
             con = duckdb.connect(str(p), read_only=read_only)
@@ -51,12 +64,10 @@ def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> d
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    has = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-    ).fetchone()[0]
+    has = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'").fetchall()[0][0]
     if not has:
         return 0
-    v = con.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+    v = con.execute("SELECT max(version) FROM schema_version").fetchall()[0][0]
     return int(v or 0)
 
 
@@ -64,9 +75,7 @@ def migrate(con: duckdb.DuckDBPyConnection, where: Path, read_only: bool = False
     """Apply the missing migrations, each in its own transaction."""
     current = schema_version(con)
     if current > LATEST:
-        raise StoreError(
-            f"{where}: written by a newer barograph (schema {current}, this one knows {LATEST}); upgrade barograph"
-        )
+        raise StoreError(f"{where}: written by a newer barograph (schema {current}, this one knows {LATEST}); upgrade barograph")
     if current == LATEST:
         return current
     if read_only:

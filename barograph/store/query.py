@@ -1,12 +1,16 @@
 """The one filtered read of stored events that every interface (CLI, web, analysis) uses.
 
-Filters are turned into a parameterised WHERE clause (`event_filter`), never by pasting user
+`FILTERS` and `EventFilter` are the one list of event filters: the CLI's options
+(`interfaces/filters.py`) and the web's query parameters (`interfaces/web/filters.py`) are
+made from it, and `EventFilter.parse` checks what people type in either. Filters are turned into a parameterised WHERE clause (`event_filter`), never by pasting user
 values into SQL, so the analysis modules can reuse exactly the same selection in their own
 aggregate queries. Column names follow the JSON of `barograph code` (`start`/`end` for the
 evidence span) plus the store's own columns (event_id, article_id, doc, root_code, mentions).
 """
+
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date as _date
 from typing import Any, Iterable
@@ -15,17 +19,38 @@ from barograph.errors import BadInput
 
 # Columns of the events() frame, in order: (expression, output name).
 COLUMNS: list[tuple[str, str]] = [
-    ("e.event_id", "event_id"), ("e.origin", "origin"), ("e.corpus", "corpus"),
-    ("CAST(e.date AS VARCHAR)", "date"), ("e.source", "source"), ("e.source_entity", "source_entity"),
-    ("e.source_sector", "source_sector"), ("e.source_name", "source_name"), ("e.target", "target"),
-    ("e.target_entity", "target_entity"), ("e.target_sector", "target_sector"),
-    ("e.target_name", "target_name"), ("e.cameo", "cameo"), ("e.root_code", "root_code"),
-    ("e.quad_class", "quad_class"), ("e.goldstein", "goldstein"), ("e.plover", "plover"),
-    ("e.plover_mode", "plover_mode"), ("e.modality", "modality"), ("e.historical", "historical"),
-    ("e.mentions", "mentions"), ("e.outlet", "outlet"), ("e.text", "text"), ("e.doc", "doc"),
-    ("e.doc_id", "doc_id"), ("e.article_id", "article_id"), ("e.sentence_idx", "sentence_index"),
-    ("e.start_char", "start"), ("e.end_char", "end"), ("e.trigger", "trigger"),
-    ("e.confidence", "confidence"), ("e.coder", "coder"),
+    ("e.event_id", "event_id"),
+    ("e.origin", "origin"),
+    ("e.corpus", "corpus"),
+    ("CAST(e.date AS VARCHAR)", "date"),
+    ("e.source", "source"),
+    ("e.source_entity", "source_entity"),
+    ("e.source_sector", "source_sector"),
+    ("e.source_name", "source_name"),
+    ("e.target", "target"),
+    ("e.target_entity", "target_entity"),
+    ("e.target_sector", "target_sector"),
+    ("e.target_name", "target_name"),
+    ("e.cameo", "cameo"),
+    ("e.root_code", "root_code"),
+    ("e.quad_class", "quad_class"),
+    ("e.goldstein", "goldstein"),
+    ("e.plover", "plover"),
+    ("e.plover_mode", "plover_mode"),
+    ("e.modality", "modality"),
+    ("e.historical", "historical"),
+    ("e.mentions", "mentions"),
+    ("e.outlet", "outlet"),
+    ("e.text", "text"),
+    ("e.doc", "doc"),
+    ("e.doc_id", "doc_id"),
+    ("e.article_id", "article_id"),
+    ("e.sentence_idx", "sentence_index"),
+    ("e.start_char", "start"),
+    ("e.end_char", "end"),
+    ("e.trigger", "trigger"),
+    ("e.confidence", "confidence"),
+    ("e.coder", "coder"),
 ]
 
 ORDERS = {
@@ -61,7 +86,7 @@ def _as_date(v: Any, what: str) -> str | None:
             s += "-01"
         return _date.fromisoformat(s[:10]).isoformat()
     except ValueError:
-        raise BadInput(f"--{what}", f"not a date: {v!r} (use YYYY-MM-DD)") from None
+        raise BadInput(what, f"not a date: {str(v)[:20]!r} (use YYYY-MM-DD)") from None
 
 
 def _in(col: str, values: list, params: list) -> str:
@@ -77,9 +102,47 @@ def _actor_match(side: str, codes: list[str], params: list) -> str:
     return f"({_in(f'e.{side}_entity', codes, params)} OR {_in(f'e.{side}', codes, params)})"
 
 
+@dataclass(frozen=True)
+class FilterField:
+    """One event filter as every interface offers it: `--NAME` on the command line, `?NAME=` on the
+    web, `NAME=` in Python. `flags`/`params` are older spellings still accepted (never removed)."""
+
+    name: str
+    kind: str  # "list" (comma-separated values), "dyad", "flag", "date" or "text"
+    help: str
+    flags: tuple[str, ...] = ()
+    params: tuple[str, ...] = ()
+
+
+# The one list of event filters. Adding one: a field here and in EventFilter (with its SQL in
+# `EventFilter.sql`), and its line in docs/analysis.md; the CLI options and web query
+# parameters are made from this list.
+FILTERS: tuple[FilterField, ...] = (
+    FilterField("actors", "list", "Events with any of these actors on either side (entity RUS, code RUSGOV or imported name).", flags=("--actor",)),
+    FilterField("dyad", "dyad", "A,B: events of A toward B."),
+    FilterField("undirected", "flag", "With dyad: both directions."),
+    FilterField("codes", "list", "CAMEO codes or prefixes (19, 042).", flags=("--code",)),
+    FilterField("since", "date", "From this date (YYYY-MM-DD)."),
+    FilterField("until", "date", "Up to this date (YYYY-MM-DD)."),
+    FilterField("outlets", "list", "Only these outlets.", flags=("--outlet",)),
+    FilterField("modality", "list", "Only these modalities: " + ", ".join(MODALITIES) + "."),
+    FilterField("origin", "list", "Only events of these origins: barograph, icews or gdelt."),
+    FilterField("corpus", "list", "Only these corpora."),
+    FilterField("text", "text", "Evidence sentence contains this text (any case).", params=("q",)),
+)
+FILTER_NAMES = tuple(f.name for f in FILTERS)
+ACTOR = re.compile(r"^[\w().\- ]{1,80}$")
+CAMEO = re.compile(r"^\d{2,4}$")
+TEXT_MAX = 200
+
+
 @dataclass
 class EventFilter:
-    """Everything the reads can filter on; `sql()` yields a WHERE clause and its parameters."""
+    """Everything the reads can filter on; `sql()` yields a WHERE clause and its parameters.
+
+    `EventFilter.parse` reads the filters as people type them (CLI options, query strings) and
+    checks them; `event_filter(**kwargs)` builds one from Python values.
+    """
 
     actors: list[str] | None = None
     dyad: tuple[str, str] | None = None
@@ -94,6 +157,63 @@ class EventFilter:
     text: str | None = None
     include_duplicates: bool = False
     extra: list[tuple[str, list]] = field(default_factory=list)
+
+    @classmethod
+    def parse(cls, values: dict[str, Any], prefix: str = "") -> EventFilter:
+        """Filters typed by a person: a str is comma-separated, a list is several of them.
+
+        Shapes are checked here (actor codes, CAMEO codes, dates, modalities, dyads): a problem
+        is a one-line BadInput naming the filter as `prefix + name` (`--codes`, or `codes`).
+        """
+        got: dict[str, Any] = {}
+        for f in FILTERS:
+            v = values.get(f.name)
+            where = prefix + f.name
+            if f.kind == "flag":
+                got[f.name] = bool(v)
+            elif f.kind == "date":
+                got[f.name] = _as_date(v, where)
+            elif f.kind == "text":
+                t = (v or "").strip() or None
+                if t and len(t) > TEXT_MAX:
+                    raise BadInput(where, f"longer than {TEXT_MAX} characters")
+                got[f.name] = t
+            elif f.kind == "dyad":
+                got[f.name] = _parse_dyad(v, where)
+            else:
+                got[f.name] = iter_filters([v] if isinstance(v, str) else v)
+        for a in got["actors"] or []:
+            _check_actor(a, prefix + "actors")
+        for c in got["codes"] or []:
+            if not CAMEO.match(c):
+                raise BadInput(prefix + "codes", f"not a CAMEO code or prefix: {c[:20]!r} (two to four digits)")
+        _check_modality(got["modality"], prefix + "modality")
+        return cls(**got)
+
+    def values(self) -> dict[str, Any]:
+        """The filters by name (those of FILTERS), as `events()` takes them."""
+        return {f.name: getattr(self, f.name) for f in FILTERS}
+
+    def key(self) -> str:
+        """The filters as one string, for caching answers (same filters, same key)."""
+        return repr(sorted(self.values().items()))
+
+    def params(self) -> dict[str, str]:
+        """The filters that are set, as query-string values (`actors=RUS,TUR`); `text` as `q`."""
+        out: dict[str, str] = {}
+        for f in FILTERS:
+            v = getattr(self, f.name)
+            if v in (None, False, [], ()):
+                continue
+            name = f.params[0] if f.params else f.name
+            out[name] = "true" if v is True else ",".join(v) if isinstance(v, (list, tuple)) else str(v)
+        return out
+
+    def query_string(self, **extra: Any) -> str:
+        """The same filters as a URL query (for export and paging links), plus `extra`."""
+        from urllib.parse import urlencode
+
+        return urlencode({**self.params(), **{k: v for k, v in extra.items() if v is not None}})
 
     def sql(self) -> tuple[str, list]:
         where: list[str] = ["TRUE"]
@@ -122,8 +242,7 @@ class EventFilter:
         if self.until:
             where.append("e.date <= CAST(? AS DATE)")
             params.append(self.until)
-        for col, vals in (("outlet", self.outlets), ("modality", self.modality),
-                          ("origin", self.origin), ("corpus", self.corpus)):
+        for col, vals in (("outlet", self.outlets), ("modality", self.modality), ("origin", self.origin), ("corpus", self.corpus)):
             if vals:
                 where.append(_in(f"e.{col}", [str(v) for v in vals], params))
         if self.text:
@@ -133,55 +252,103 @@ class EventFilter:
         if not self.include_duplicates:
             # events of an article the store marked as a near-duplicate repeat another article's
             # (NOT IN is safe here: articles.article_id is a primary key, never NULL)
-            where.append(
-                "(e.article_id IS NULL OR e.article_id NOT IN "
-                "(SELECT a.article_id FROM articles a WHERE a.duplicate_of IS NOT NULL))"
-            )
+            where.append("(e.article_id IS NULL OR e.article_id NOT IN (SELECT a.article_id FROM articles a WHERE a.duplicate_of IS NOT NULL))")
         for clause, p in self.extra:
             where.append(clause)
             params.extend(p)
         return " AND ".join(where), params
 
 
-def event_filter(*, actors=None, dyad=None, undirected=False, codes=None, since=None, until=None,
-                 outlets=None, modality=None, origin=None, corpus=None, text=None,
-                 include_duplicates=False) -> EventFilter:
+def _check_actor(code: str, where: str) -> str:
+    """Actor codes (RUSGOV), entities (RUS, NATO) and imported raw names (Citizen_(Nigeria))."""
+    if not ACTOR.match(code):
+        raise BadInput(where, f"not an actor code: {code[:40]!r}")
+    return code
+
+
+def _check_modality(mods: list[str] | None, where: str) -> None:
+    for m in mods or []:
+        if m not in MODALITIES:
+            raise BadInput(where, f"unknown modality {m!r} (one of {', '.join(MODALITIES)})")
+
+
+def _parse_dyad(v: Any, where: str) -> tuple[str, str] | None:
+    """`A,B` (or `A:B`, `A-B`, or two values): two actors."""
+    parts = iter_filters([v] if isinstance(v, str) else v)
+    if not parts:
+        return None
+    if len(parts) == 1:
+        parts = [p for p in re.split(r"[:\-]", parts[0]) if p.strip()]
+    if len(parts) != 2:
+        raise BadInput(where, "two actors separated by a comma, e.g. RUS,TUR")
+    return (_check_actor(parts[0].strip(), where), _check_actor(parts[1].strip(), where))
+
+
+def event_filter(
+    *,
+    actors=None,
+    dyad=None,
+    undirected=False,
+    codes=None,
+    since=None,
+    until=None,
+    outlets=None,
+    modality=None,
+    origin=None,
+    corpus=None,
+    text=None,
+    include_duplicates=False,
+) -> EventFilter:
     """Normalise the keyword filters shared by every read (lists, dates, modality names)."""
     mods = _as_list(modality)
-    if mods:
-        for m in mods:
-            if m not in MODALITIES:
-                raise BadInput("--modality", f"unknown modality {m!r} (one of {', '.join(MODALITIES)})")
+    _check_modality(mods, "--modality")
     if dyad is not None:
         dyad = tuple(dyad)
         if len(dyad) != 2:
             raise BadInput("--dyad", "a dyad is two actors, e.g. RUS TUR")
     return EventFilter(
-        actors=_as_list(actors), dyad=dyad, undirected=bool(undirected), codes=_as_list(codes),
-        since=_as_date(since, "since"), until=_as_date(until, "until"), outlets=_as_list(outlets),
-        modality=mods, origin=_as_list(origin), corpus=_as_list(corpus), text=text or None,
+        actors=_as_list(actors),
+        dyad=dyad,
+        undirected=bool(undirected),
+        codes=_as_list(codes),
+        since=_as_date(since, "--since"),
+        until=_as_date(until, "--until"),
+        outlets=_as_list(outlets),
+        modality=mods,
+        origin=_as_list(origin),
+        corpus=_as_list(corpus),
+        text=text or None,
         include_duplicates=include_duplicates,
     )
 
 
-def events(store, *, actors=None, dyad=None, undirected=False, codes=None, since=None, until=None,
-           outlets=None, modality=None, origin=None, corpus=None, text=None, limit=None, offset=0,
-           order="date", include_duplicates=False):
+def _resolve(f: EventFilter | None, filters: dict) -> EventFilter:
+    """A read's filter: an EventFilter, or the keyword filters of `events()`."""
+    if f is None:
+        return event_filter(**filters)
+    if filters:
+        raise TypeError("give an EventFilter or keyword filters, not both")
+    return f
+
+
+def events(store, f: EventFilter | None = None, *, limit=None, offset=0, order="date", **filters):
     """Stored events matching every given filter, as a pandas DataFrame (one row per event).
 
-    `actors`: events with any of these actors on either side; `dyad=(a, b)`: a acting on b
-    (both ways with `undirected=True`); actors match an entity (RUS), a full code (RUSGOV) or
-    an imported raw name. `codes`: CAMEO codes or prefixes (roots "19", "042"). `modality`
-    defaults to all; analyses pass ("asserted", "claimed") themselves.
+    The filters are an EventFilter `f`, or the keywords of `event_filter`: `actors`: events with
+    any of these actors on either side; `dyad=(a, b)`: a acting on b (both ways with
+    `undirected=True`); actors match an entity (RUS), a full code (RUSGOV) or an imported raw
+    name. `codes`: CAMEO codes or prefixes (roots "19", "042"). `modality` defaults to all;
+    analyses pass ("asserted", "claimed") themselves.
     """
-    if order not in ORDERS:
-        raise BadInput("--order", f"unknown order {order!r} (one of {', '.join(ORDERS)})")
-    f = event_filter(actors=actors, dyad=dyad, undirected=undirected, codes=codes, since=since,
-                     until=until, outlets=outlets, modality=modality, origin=origin, corpus=corpus,
-                     text=text, include_duplicates=include_duplicates)
-    where, params = f.sql()
+    _check_order(order)
+    where, params = _resolve(f, filters).sql()
     sql, params = _select(_columns(COLUMNS), where, params, order, limit, offset)
     return store.con.execute(sql, params).fetchdf()
+
+
+def _check_order(order: str) -> None:
+    if order not in ORDERS:
+        raise BadInput("--order", f"unknown order {order!r} (one of {', '.join(ORDERS)})")
 
 
 # Few enough rows that fetching them by row id beats carrying every column through the sort.
@@ -206,35 +373,48 @@ def _select(cols: str, where: str, params: list, order: str, limit, offset) -> t
             sql += " OFFSET ?"
             params.append(int(offset))
         return sql, params
-    sql = (f"WITH page AS (SELECT e.rowid AS r FROM events e WHERE {where} ORDER BY {by} LIMIT ? OFFSET ?) "
-           f"SELECT {cols} FROM events e WHERE e.rowid IN (SELECT r FROM page) ORDER BY {by}")
+    sql = (
+        f"WITH page AS (SELECT e.rowid AS r FROM events e WHERE {where} ORDER BY {by} LIMIT ? OFFSET ?) "
+        f"SELECT {cols} FROM events e WHERE e.rowid IN (SELECT r FROM page) ORDER BY {by}"
+    )
     return sql, params + [int(limit), int(offset or 0)]
 
 
-def event_page(store, *, columns: Iterable[str] | None = None, limit: int = 100, offset: int = 0,
-               order: str = "date", total: bool = False, **filters) -> tuple[list[dict], int | None]:
+def event_page(
+    store,
+    f: EventFilter | None = None,
+    *,
+    columns: Iterable[str] | None = None,
+    limit: int = 100,
+    offset: int = 0,
+    order: str = "date",
+    total: bool = False,
+    **filters,
+) -> tuple[list[dict], int | None]:
     """`events()` as JSON-ready dicts (no pandas), and with `total=True` the number of matches.
 
     For interfaces that show a page of events: the rows come straight from DuckDB as Python
     values (dates as ISO strings, NULL and NaN as None) and the count comes from the same
     scan and snapshot as the page. `columns` picks output names of `COLUMNS` (default all).
     """
-    if order not in ORDERS:
-        raise BadInput("--order", f"unknown order {order!r} (one of {', '.join(ORDERS)})")
+    _check_order(order)
+    f = _resolve(f, filters)
     wanted = list(columns) if columns is not None else [n for _, n in COLUMNS]
     known = dict((n, e) for e, n in COLUMNS)
     sel = [(known[n], n) for n in wanted if n in known]
-    where, params = event_filter(**filters).sql()
+    where, params = f.sql()
     cols = _columns(sel)
     if total:
         # one scan: the window counts every match before the page is cut from them
         by = ORDERS[order]
-        sql = (f"WITH page AS (SELECT e.rowid AS r, count(*) OVER () AS n FROM events e WHERE {where} "
-               f"ORDER BY {by} LIMIT ? OFFSET ?) "
-               f"SELECT {cols}, (SELECT max(n) FROM page) AS __total FROM events e "
-               f"WHERE e.rowid IN (SELECT r FROM page) ORDER BY {by}")
+        sql = (
+            f"WITH page AS (SELECT e.rowid AS r, count(*) OVER () AS n FROM events e WHERE {where} "
+            f"ORDER BY {by} LIMIT ? OFFSET ?) "
+            f"SELECT {cols}, (SELECT max(n) FROM page) AS __total FROM events e "
+            f"WHERE e.rowid IN (SELECT r FROM page) ORDER BY {by}"
+        )
         rows = store.con.execute(sql, params + [int(limit), int(offset or 0)]).fetchall()
-        n = rows[0][-1] if rows else (count(store, **filters) if offset else 0)
+        n = rows[0][-1] if rows else (count(store, f) if offset else 0)
         rows = [r[:-1] for r in rows]
     else:
         sql, params = _select(cols, where, params, order, limit, offset)
@@ -252,9 +432,9 @@ def _json_value(v: Any) -> Any:
     return v
 
 
-def count(store, **filters) -> int:
-    """Number of events `events(store, **filters)` would return (for paging)."""
-    where, params = event_filter(**filters).sql()
+def count(store, f: EventFilter | None = None, **filters) -> int:
+    """Number of events `events(store, ...)` would return with the same filters (for paging)."""
+    where, params = _resolve(f, filters).sql()
     return int(store.con.execute(f"SELECT count(*) FROM events e WHERE {where}", params).fetchall()[0][0])
 
 

@@ -7,6 +7,7 @@ newer barograph is refused rather than damaged. Never edit a released migration:
 Offsets are named ``start_char``/``end_char`` (``end`` is an SQL keyword); they are Python str
 indices into the decoded text of the document named by ``doc_id``.
 """
+
 from __future__ import annotations
 
 MIGRATIONS: list[str] = [

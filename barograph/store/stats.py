@@ -1,4 +1,5 @@
 """What a store holds, in counts: the `barograph stats` figures and the demo's summary."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -20,17 +21,12 @@ def stats(store: Store) -> dict[str, Any]:
         "rejects": one("SELECT count(*) FROM rejects"),
     }
     s["reposts"] = one(
-        "SELECT count(*) FROM appearances p JOIN articles a USING (article_id) "
-        "WHERE p.doc_id <> a.doc_id OR p.article_index <> a.article_index"
+        "SELECT count(*) FROM appearances p JOIN articles a USING (article_id) WHERE p.doc_id <> a.doc_id OR p.article_index <> a.article_index"
     )
-    s["corpora"] = dict(con.execute(
-        "SELECT corpus, count(*) FROM articles WHERE duplicate_of IS NULL GROUP BY 1 ORDER BY 1").fetchall())
-    s["events_by_origin"] = dict(con.execute(
-        "SELECT origin, count(*) FROM events GROUP BY 1 ORDER BY 2 DESC").fetchall())
-    s["events_by_modality"] = dict(con.execute(
-        "SELECT modality, count(*) FROM events GROUP BY 1 ORDER BY 2 DESC").fetchall())
-    s["coders"] = dict(con.execute(
-        "SELECT coder, count(*) FROM events WHERE origin = 'barograph' GROUP BY 1 ORDER BY 1").fetchall())
+    s["corpora"] = dict(con.execute("SELECT corpus, count(*) FROM articles WHERE duplicate_of IS NULL GROUP BY 1 ORDER BY 1").fetchall())
+    s["events_by_origin"] = dict(con.execute("SELECT origin, count(*) FROM events GROUP BY 1 ORDER BY 2 DESC").fetchall())
+    s["events_by_modality"] = dict(con.execute("SELECT modality, count(*) FROM events GROUP BY 1 ORDER BY 2 DESC").fetchall())
+    s["coders"] = dict(con.execute("SELECT coder, count(*) FROM events WHERE origin = 'barograph' GROUP BY 1 ORDER BY 1").fetchall())
     return s
 
 
@@ -62,7 +58,9 @@ def article_rows(store: Store, limit: int = 50, corpus: str | None = None) -> li
                    (SELECT count(*) FROM appearances p WHERE p.article_id = a.article_id),
                    (SELECT count(*) FROM sentences s WHERE s.article_id = a.article_id),
                    (SELECT count(*) FROM events e WHERE e.article_id = a.article_id)
-            FROM articles a WHERE {where} ORDER BY a.rowid LIMIT {int(limit)}""", params).fetchall()
+            FROM articles a WHERE {where} ORDER BY a.rowid LIMIT {int(limit)}""",
+        params,
+    ).fetchall()
     keys = ("title", "outlet", "author", "date", "appearances", "sentences", "events")
     return [dict(zip(keys, r)) for r in rows]
 
@@ -76,6 +74,8 @@ def event_rows(store: Store, limit: int = 40, corpus: str | None = None) -> list
     rows = store.con.execute(
         f"""SELECT source, cameo, target, modality, goldstein, text, start_char, end_char, doc
             FROM events WHERE {where}
-            ORDER BY doc_id, start_char, event_id LIMIT {int(limit)}""", params).fetchall()
+            ORDER BY doc_id, start_char, event_id LIMIT {int(limit)}""",
+        params,
+    ).fetchall()
     keys = ("source", "cameo", "target", "modality", "goldstein", "text", "start", "end", "doc")
     return [dict(zip(keys, r)) for r in rows]

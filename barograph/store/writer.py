@@ -13,6 +13,7 @@ Deduplication rules (why the rows look the way they do):
   so its wording can still be shown, but its appearance points at the original and it gets no
   events: the story is counted and coded once.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -35,7 +36,7 @@ class DocBatch:
     sentences: list[Sentence] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     signatures: dict[str, bytes] = field(default_factory=dict)  # article id -> MinHash bytes
-    coder: str | None = None      # version that coded these articles; None when not coded
+    coder: str | None = None  # version that coded these articles; None when not coded
     coded: set[str] | None = None  # ids actually coded (None: every new story, when coder is set)
 
 
@@ -43,10 +44,10 @@ class DocBatch:
 class WriteResult:
     """What a write added (skipped documents add nothing but are counted)."""
 
-    documents: int = 0            # new documents
-    already_stored: int = 0       # documents skipped because their sha256 is stored
-    articles: int = 0             # new stories (articles rows without duplicate_of)
-    duplicates: int = 0           # exact reposts and near-duplicates (appearances only)
+    documents: int = 0  # new documents
+    already_stored: int = 0  # documents skipped because their sha256 is stored
+    articles: int = 0  # new stories (articles rows without duplicate_of)
+    duplicates: int = 0  # exact reposts and near-duplicates (appearances only)
     near_duplicates: int = 0
     sentences: int = 0
     events: int = 0
@@ -67,27 +68,24 @@ def write_batch(
     coder: str | None = None,
 ) -> WriteResult:
     """Store one document in one transaction (the stage contract)."""
-    return write_many(store, [DocBatch(doc, list(articles), list(sentences), list(events), coder=coder)],
-                      corpus=corpus)
+    return write_many(store, [DocBatch(doc, list(articles), list(sentences), list(events), coder=coder)], corpus=corpus)
 
 
-def write_many(
-    store: Store,
-    batch: Sequence[DocBatch],
-    *,
-    corpus: str = "default",
-    rejects: Sequence[BadInput] = (),
-) -> WriteResult:
+def write_many(store: Store, batch: Sequence[DocBatch], *, corpus: str = "default", rejects: Sequence[BadInput] = ()) -> WriteResult:
     """Store many documents in one transaction; rejected inputs are recorded in the same one."""
     with store.transaction() as con:
         result = _write(con, batch, corpus)
         if rejects:
-            _insert(con, "rejects", {
-                "path": [r.where for r in rejects],
-                "line": [r.line for r in rejects],
-                "problem": [r.problem for r in rejects],
-                "corpus": [corpus] * len(rejects),
-            })
+            _insert(
+                con,
+                "rejects",
+                {
+                    "path": [r.where for r in rejects],
+                    "line": [r.line for r in rejects],
+                    "problem": [r.problem for r in rejects],
+                    "corpus": [corpus] * len(rejects),
+                },
+            )
     return result
 
 
@@ -96,8 +94,7 @@ def known_ids(con, table: str, column: str, ids: Iterable[str]) -> set[str]:
     ids = list(set(ids))
     if not ids:
         return set()
-    rows = con.execute(f"SELECT {column} FROM {table} WHERE {column} IN (SELECT unnest(?::VARCHAR[]))",
-                       [ids]).fetchall()
+    rows = con.execute(f"SELECT {column} FROM {table} WHERE {column} IN (SELECT unnest(?::VARCHAR[]))", [ids]).fetchall()
     return {r[0] for r in rows}
 
 
@@ -128,16 +125,30 @@ def _write(con, batch: Sequence[DocBatch], corpus: str) -> WriteResult:
     stored_arts = known_ids(con, "articles", "article_id", (a.id for b in new for a in b.articles))
 
     docs = _Cols("doc_id", "doc", "path", "kind", "encoding", "chars", "corpus", "text")
-    arts = _Cols("article_id", "doc_id", "article_index", "title", "outlet", "author", "date", "url",
-                 "language", "start_char", "end_char", "body_start", "body_end", "duplicate_of",
-                 "corpus", "coder")
-    apps = _Cols("article_id", "doc_id", "article_index", "start_char", "end_char", "title", "outlet",
-                 "url", "date")
+    arts = _Cols(
+        "article_id",
+        "doc_id",
+        "article_index",
+        "title",
+        "outlet",
+        "author",
+        "date",
+        "url",
+        "language",
+        "start_char",
+        "end_char",
+        "body_start",
+        "body_end",
+        "duplicate_of",
+        "corpus",
+        "coder",
+    )
+    apps = _Cols("article_id", "doc_id", "article_index", "start_char", "end_char", "title", "outlet", "url", "date")
     sents = _Cols("article_id", "idx", "doc_id", "start_char", "end_char", "text")
     sigs = _Cols("article_id", "corpus", "minhash")
     evs = _Cols(*_EVENT_COLS)
-    taken: set[str] = set()        # article ids given an articles row in this batch
-    coded: set[str] = set()        # ... of which events may be stored
+    taken: set[str] = set()  # article ids given an articles row in this batch
+    coded: set[str] = set()  # ... of which events may be stored
     event_ids: set[str] = set()
 
     for b in new:
@@ -164,9 +175,24 @@ def _write(con, batch: Sequence[DocBatch], corpus: str) -> WriteResult:
                 res.articles += 1
                 if b.coder is not None and (b.coded is None or a.id in b.coded):
                     coded.add(a.id)
-            arts.add(a.id, d.sha256, a.index, a.title, a.outlet, a.author, a.date, a.url, a.language,
-                     a.start, a.end, a.body_start, a.body_end, a.duplicate_of, corpus,
-                     b.coder if a.id in coded else None)
+            arts.add(
+                a.id,
+                d.sha256,
+                a.index,
+                a.title,
+                a.outlet,
+                a.author,
+                a.date,
+                a.url,
+                a.language,
+                a.start,
+                a.end,
+                a.body_start,
+                a.body_end,
+                a.duplicate_of,
+                corpus,
+                b.coder if a.id in coded else None,
+            )
             sig = b.signatures.get(a.id)
             if sig is not None:
                 sigs.add(a.id, corpus, sig)
@@ -194,27 +220,76 @@ def _write(con, batch: Sequence[DocBatch], corpus: str) -> WriteResult:
 
 
 _EVENT_COLS = (
-    "event_id", "origin", "corpus", "article_id", "doc_id", "doc", "sentence_idx", "start_char",
-    "end_char", "text", "source", "source_entity", "source_sector", "target", "target_entity",
-    "target_sector", "cameo", "root_code", "quad_class", "goldstein", "plover", "plover_mode",
-    "modality", "date", "historical", "outlet", "trigger", "confidence", "coder",
+    "event_id",
+    "origin",
+    "corpus",
+    "article_id",
+    "doc_id",
+    "doc",
+    "sentence_idx",
+    "start_char",
+    "end_char",
+    "text",
+    "source",
+    "source_entity",
+    "source_sector",
+    "target",
+    "target_entity",
+    "target_sector",
+    "cameo",
+    "root_code",
+    "quad_class",
+    "goldstein",
+    "plover",
+    "plover_mode",
+    "modality",
+    "date",
+    "historical",
+    "outlet",
+    "trigger",
+    "confidence",
+    "coder",
 )
 
 
 def _sector(code: str, entity: str) -> str | None:
     """RUSGOV with entity RUS -> GOV: the part of a CAMEO actor code after its country."""
     if code and entity and code.startswith(entity) and len(code) > len(entity):
-        return code[len(entity):][:3]
+        return code[len(entity) :][:3]
     return None
 
 
 def _event_row(e: Event, eid: str, doc_id: str, corpus: str) -> tuple:
     return (
-        eid, "barograph", corpus, e.article_id, doc_id, e.doc, e.sentence_index, e.start, e.end, e.text,
-        e.source, e.source_entity, _sector(e.source, e.source_entity), e.target, e.target_entity,
-        _sector(e.target, e.target_entity), e.cameo, (e.cameo or "")[:2] or None, e.quad_class,
-        float(e.goldstein) if e.goldstein is not None else None, e.plover, e.plover_mode, e.modality,
-        e.date, bool(e.historical), e.outlet, e.trigger, e.confidence, e.coder,
+        eid,
+        "barograph",
+        corpus,
+        e.article_id,
+        doc_id,
+        e.doc,
+        e.sentence_index,
+        e.start,
+        e.end,
+        e.text,
+        e.source,
+        e.source_entity,
+        _sector(e.source, e.source_entity),
+        e.target,
+        e.target_entity,
+        _sector(e.target, e.target_entity),
+        e.cameo,
+        (e.cameo or "")[:2] or None,
+        e.quad_class,
+        float(e.goldstein) if e.goldstein is not None else None,
+        e.plover,
+        e.plover_mode,
+        e.modality,
+        e.date,
+        bool(e.historical),
+        e.outlet,
+        e.trigger,
+        e.confidence,
+        e.coder,
     )
 
 
@@ -227,14 +302,20 @@ def event_rows(events: Iterable[Event], doc_ids: dict[str, str], corpus: str) ->
         if eid in seen:
             continue
         seen.add(eid)
-        cols.add(*_event_row(e, eid, doc_ids.get(e.article_id), corpus))
+        cols.add(*_event_row(e, eid, doc_ids.get(e.article_id), corpus))  # type: ignore[arg-type]
     return cols.cols
 
 
 def insert_events(con, cols: dict[str, list]) -> None:
-    types = {"sentence_idx": pa.int32(), "quad_class": pa.int8(), "goldstein": pa.float64(),
-             "confidence": pa.float64(), "historical": pa.bool_(), "start_char": pa.int64(),
-             "end_char": pa.int64()}
+    types = {
+        "sentence_idx": pa.int32(),
+        "quad_class": pa.int8(),
+        "goldstein": pa.float64(),
+        "confidence": pa.float64(),
+        "historical": pa.bool_(),
+        "start_char": pa.int64(),
+        "end_char": pa.int64(),
+    }
     _insert(con, "events", cols, dates=("date",), types=types)
 
 
@@ -253,8 +334,7 @@ class _Cols:
         return len(self._lists[0])
 
 
-_INT_COLS = {"article_index", "start_char", "end_char", "body_start", "body_end", "idx", "chars",
-             "line", "sentence_idx"}
+_INT_COLS = {"article_index", "start_char", "end_char", "body_start", "body_end", "idx", "chars", "line", "sentence_idx"}
 
 
 def _insert(con, table: str, cols: dict[str, list], *, dates=(), binary=(), types=None) -> None:
@@ -283,3 +363,13 @@ def _insert(con, table: str, cols: dict[str, list], *, dates=(), binary=(), type
         con.execute(f"INSERT INTO {table} ({quoted}) SELECT {select} FROM {view}")
     finally:
         con.unregister(view)
+
+
+def articles_of_documents(con, doc_ids: set[str]) -> dict[str, int]:
+    """How many articles each stored document holds (0 for none): a repeat of it repeats them all."""
+    if not doc_ids:
+        return {}
+    rows = con.execute(
+        "SELECT doc_id, count(*) FROM appearances WHERE doc_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY doc_id", [list(doc_ids)]
+    ).fetchall()
+    return {d: 0 for d in doc_ids} | dict(rows)

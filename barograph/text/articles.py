@@ -6,6 +6,7 @@ followed by an opening marker or byline ("By X"). The splitter looks for those a
 anything particular to one site: a closing marker ends a story, an opening anchor starts one at
 the headline above it, and a page without anchors is a single story.
 """
+
 from __future__ import annotations
 
 from barograph.ingest.dates import find_date
@@ -14,8 +15,8 @@ from barograph.text.language import detect_language
 from barograph.text.lines import BIO_RE, Line, split_lines, title_like
 from barograph.text.metadata import body_id, clean, dateline_date, outlet_and_url
 
-_MIN_CONTENT = 80            # characters; a region with less is leftover furniture, not a story
-_HEADER_SPAN = 6             # lines after a title that may hold byline, date, source
+_MIN_CONTENT = 80  # characters; a region with less is leftover furniture, not a story
+_HEADER_SPAN = 6  # lines after a title that may hold byline, date, source
 _META = ("byline", "dateline", "marker", "boiler", "copyright")
 
 
@@ -44,9 +45,9 @@ def boundaries(lines: list[Line]) -> list[int]:
         if line.kind == "marker" or (line.kind == "byline" and line.value):
             t = _prev_content(lines, i)
             if t is not None and _opens_story(lines, t) and i - t <= 4:
-                cuts.add(t)             # title, [byline/date], marker-or-byline: an opening anchor
+                cuts.add(t)  # title, [byline/date], marker-or-byline: an opening anchor
             elif line.kind == "marker":
-                cuts.add(i + 1)         # a closing marker: the story ends here
+                cuts.add(i + 1)  # a closing marker: the story ends here
     return sorted(c for c in cuts if c < len(lines))
 
 
@@ -115,9 +116,11 @@ def _article(doc: Document, lines: list[Line], a: int, b: int, index: int, alone
     body = text[body_start:body_end]
     if date is None:
         date = dateline_date(lines[body_a].text)
-    subheads = [clean(ln.text) for k, ln in enumerate(lines[body_a + 1:body_b], body_a + 1)
-                if ln.kind == "short" and title_like(ln.text) and ln.text[-1] not in "?!\"”"
-                and lines[k - 1].kind == "blank" and len(ln.text) <= 100]
+    subheads = [
+        clean(ln.text)
+        for k, ln in enumerate(lines[body_a + 1 : body_b], body_a + 1)
+        if ln.kind == "short" and title_like(ln.text) and ln.text[-1] not in "?!\"”" and lines[k - 1].kind == "blank" and len(ln.text) <= 100
+    ]
     if subheads:
         meta["subheadings"] = subheads
     furniture = [clean(ln.text) for ln in around + inner]
@@ -128,10 +131,21 @@ def _article(doc: Document, lines: list[Line], a: int, b: int, index: int, alone
     if alone:
         url = url or doc.url
     return Article(
-        doc=doc.doc, index=index, start=first.start, end=lines[b - 1].end, title=title,
-        outlet=outlet, author=author or (clean(doc.author) if alone else None),
-        date=date or doc.date, url=url, language=detect_language(body),
-        body_start=body_start, body_end=body_end, text=body, id=body_id(body), meta=meta,
+        doc=doc.doc,
+        index=index,
+        start=first.start,
+        end=lines[b - 1].end,
+        title=title,
+        outlet=outlet,
+        author=author or (clean(doc.author) if alone else None),
+        date=date or doc.date,
+        url=url,
+        language=detect_language(body),
+        body_start=body_start,
+        body_end=body_end,
+        text=body,
+        id=body_id(body),
+        meta=meta,
     )
 
 
@@ -148,8 +162,7 @@ def split_articles(doc: Document) -> list[Article]:
         if content < _MIN_CONTENT and regions:
             continue  # a stray line between stories ("Advertisements", share buttons)
         regions.append((a, b))
-    if len(regions) > 1 and sum(len(ln.text) for ln in lines[regions[0][0]:regions[0][1]]
-                                if ln.kind not in _META) < _MIN_CONTENT:
+    if len(regions) > 1 and sum(len(ln.text) for ln in lines[regions[0][0] : regions[0][1]] if ln.kind not in _META) < _MIN_CONTENT:
         regions.pop(0)
     alone = len(regions) == 1
     return [_article(doc, lines, a, b, i, alone) for i, (a, b) in enumerate(regions)]

@@ -7,6 +7,7 @@ bench/dedup_threshold.py (figures in docs/dedup.md). Signatures serialise to byt
 can keep the index: `NearDuplicates` holds it in memory (datasketch's MinHashLSH), and
 `barograph.text.dedup_store.BandIndex` keeps the same bands in DuckDB so memory stays flat.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,15 +23,15 @@ from barograph.text.language import plain_punctuation
 if TYPE_CHECKING:  # datasketch pulls in scipy (~0.5 s): imported on first use only
     from datasketch import MinHash
 
-THRESHOLD = 0.5       # estimated Jaccard of word 3-shingles at or above which two bodies are one story
+THRESHOLD = 0.5  # estimated Jaccard of word 3-shingles at or above which two bodies are one story
 NUM_PERM = 128
 SHINGLE = 3
-MAX_WORDS = 4000      # shingles of the first words only: a 50 MB "article" must not need GBs
-SCHEME = "affine32"   # datasketch's permutation scheme; stored signatures are only valid with it
+MAX_WORDS = 4000  # shingles of the first words only: a 50 MB "article" must not need GBs
+SCHEME = "affine32"  # datasketch's permutation scheme; stored signatures are only valid with it
 _WORD = re.compile(r"\w+")
 # bytes.translate table: ASCII characters that are not \w become spaces, all other bytes stay
 _ASCII_WORDS = bytes(b if (chr(b).isalnum() or b == 95) else 32 for b in range(128)) + bytes(range(128, 256))
-_word_hash: dict[bytes, int] = {}   # CRC-32 of words seen, the vocabulary repeats across articles
+_word_hash: dict[bytes, int] = {}  # CRC-32 of words seen, the vocabulary repeats across articles
 _perms: dict[int, np.ndarray] = {}
 _MAX32 = np.uint32(0xFFFFFFFF)
 
@@ -44,7 +45,7 @@ def _words(text: str) -> list[bytes]:
     few pieces still holding non-ASCII characters ("erdoğan") go through the regex, which
     finds the same words in them.
     """
-    low = plain_punctuation(text.lower()[:MAX_WORDS * 16])
+    low = plain_punctuation(text.lower()[: MAX_WORDS * 16])
     if low.isascii():
         return low.encode("ascii").translate(_ASCII_WORDS).split(None, MAX_WORDS)[:MAX_WORDS]
     pieces = low.encode("utf-8", "surrogatepass").translate(_ASCII_WORDS).split()
@@ -83,7 +84,7 @@ def _shingles(text: str, k: int) -> np.ndarray:
     n = max(len(w) - k + 1, 1)
     h = w[:n].copy()
     for j in range(1, min(k, len(w))):
-        h = (h * np.uint64(0x9E3779B1) + w[j:j + n]) & np.uint64(0xFFFFFFFF)
+        h = (h * np.uint64(0x9E3779B1) + w[j : j + n]) & np.uint64(0xFFFFFFFF)
     return h
 
 
@@ -144,8 +145,7 @@ def minhash(text: str, num_perm: int = NUM_PERM) -> "MinHash":
     """
     from datasketch import MinHash
 
-    return MinHash(num_perm=num_perm, scheme=SCHEME, hashfunc=int, permutations=_permutations(num_perm),
-                   hashvalues=minhash_values(text, num_perm))
+    return MinHash(num_perm=num_perm, scheme=SCHEME, hashfunc=int, permutations=_permutations(num_perm), hashvalues=minhash_values(text, num_perm))
 
 
 def to_bytes(m: "MinHash | np.ndarray") -> bytes:
@@ -164,8 +164,7 @@ def from_signature(sig: bytes) -> "MinHash":
     from datasketch import MinHash
 
     values = np.frombuffer(sig, dtype="<u8")
-    return MinHash(num_perm=len(values), scheme=SCHEME, permutations=_permutations(len(values)),
-                   hashvalues=values.astype(np.uint32))
+    return MinHash(num_perm=len(values), scheme=SCHEME, permutations=_permutations(len(values)), hashvalues=values.astype(np.uint32))
 
 
 @lru_cache(maxsize=None)
@@ -184,8 +183,8 @@ def lsh_params(threshold: float = THRESHOLD, num_perm: int = NUM_PERM) -> tuple[
     b, r = pairs[:, :1], pairs[:, 1:]
 
     def area(lo: float, hi: float, below: bool) -> np.ndarray:
-        s = (hi - lo) / 2 * x + (hi + lo) / 2          # nodes mapped to [lo, hi]
-        p = 1 - (1 - s ** r) ** b                      # probability that a pair shares a bucket
+        s = (hi - lo) / 2 * x + (hi + lo) / 2  # nodes mapped to [lo, hi]
+        p = 1 - (1 - s**r) ** b  # probability that a pair shares a bucket
         return (p if below else 1 - p) @ w * ((hi - lo) / 2)
 
     error = 0.5 * area(0.0, threshold, True) + 0.5 * area(threshold, 1.0, False)
@@ -203,7 +202,7 @@ def band_keys(values: np.ndarray, bands: int, rows: int) -> np.ndarray:
     of that band, as datasketch's MinHashLSH buckets do; the band number and (bands, rows) are
     mixed in so bands never collide with each other or with another parameter choice.
     """
-    v = np.asarray(values, dtype=np.uint64).reshape(len(values), -1)[:, :bands * rows]
+    v = np.asarray(values, dtype=np.uint64).reshape(len(values), -1)[:, : bands * rows]
     v = v.reshape(len(v), bands, rows)
     with np.errstate(over="ignore"):
         h = np.full((len(v), bands), np.uint64(bands * 1_000_003 + rows), dtype=np.uint64)
@@ -275,3 +274,17 @@ class NearDuplicates:
         dup = self.match(article.id, m)
         self.add_signature(article.id, m)
         return dup
+
+
+def is_repeat(article: Article, seen: set[str]) -> bool:
+    """Whether a run has had this story already, so it is not coded again: marked a
+    near-duplicate, or its body hash is in `seen`. A first sighting is added to `seen`.
+
+    The rule of the paths that code without a store (`barograph code`, the Ray shards); an
+    ingest decides against the store as well (`pipeline.Planner`).
+    """
+    if article.duplicate_of or (article.id and article.id in seen):
+        return True
+    if article.id:
+        seen.add(article.id)
+    return False

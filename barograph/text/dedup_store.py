@@ -11,6 +11,7 @@ current batch's originals are held in memory.
 This module takes a DuckDB connection and imports nothing of `barograph.store`, so the text
 stage stays below the store in the architecture.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -27,7 +28,7 @@ class BandIndex:
         self.con, self.threshold, self.num_perm = con, threshold, num_perm
         self.bands, self.rows = lsh_params(threshold, num_perm)
         self._next = self._max_seq() + 1
-        self._pending: list[tuple[str, np.ndarray, int]] = []   # (id, band keys, seq) not yet stored
+        self._pending: list[tuple[str, np.ndarray, int]] = []  # (id, band keys, seq) not yet stored
 
     def _max_seq(self) -> int:
         return int(self.con.execute("SELECT coalesce(max(seq), -1) FROM lsh_bands").fetchall()[0][0])
@@ -36,8 +37,8 @@ class BandIndex:
         """Band rows for stored signatures that have none (older stores, an interrupted run)."""
         n = 0
         while rows := self.con.execute(
-                "SELECT s.article_id, s.minhash FROM signatures s "
-                "WHERE s.article_id NOT IN (SELECT article_id FROM lsh_bands) ORDER BY s.rowid LIMIT 20000"
+            "SELECT s.article_id, s.minhash FROM signatures s "
+            "WHERE s.article_id NOT IN (SELECT article_id FROM lsh_bands) ORDER BY s.rowid LIMIT 20000"
         ).fetchall():
             sigs = np.stack([np.frombuffer(r[1], dtype="<u8") for r in rows])
             keys = band_keys(sigs, self.bands, self.rows)
@@ -59,7 +60,7 @@ class BandIndex:
         keys = band_keys(sigs, self.bands, self.rows)
         stored = self._stored_candidates(keys)
         out: list[str | None] = []
-        batch_buckets: dict[int, list[int]] = {}   # bucket key -> positions of batch originals
+        batch_buckets: dict[int, list[int]] = {}  # bucket key -> positions of batch originals
         originals: list[int] = []
         for i, (aid, _m) in enumerate(items):
             best, best_seq = None, None
@@ -97,7 +98,8 @@ class BandIndex:
                 """WITH hits AS (SELECT DISTINCT p.item, l.article_id, l.seq
                                  FROM _probe_bands p JOIN lsh_bands l USING (bucket))
                    SELECT h.item, h.article_id, h.seq, s.minhash
-                   FROM hits h JOIN signatures s USING (article_id)""").fetchall()
+                   FROM hits h JOIN signatures s USING (article_id)"""
+            ).fetchall()
         finally:
             self.con.unregister("_probe_bands")
         out: dict[int, list] = {}
@@ -114,17 +116,16 @@ class BandIndex:
         self._pending = []
         if not rows:
             return 0
-        self._insert([r[0] for r in rows], np.stack([r[1] for r in rows]),
-                     np.array([r[2] for r in rows], dtype=np.int64))
+        self._insert([r[0] for r in rows], np.stack([r[1] for r in rows]), np.array([r[2] for r in rows], dtype=np.int64))
         return len(rows)
 
     def _insert(self, ids: list[str], keys: np.ndarray, seqs: np.ndarray) -> None:
         import pyarrow as pa
 
         b = keys.shape[1]
-        tbl = pa.table({"bucket": keys.reshape(-1), "article_id": pa.array(np.repeat(np.array(ids, dtype=object), b),
-                                                                          pa.string()),
-                        "seq": np.repeat(seqs, b)})
+        tbl = pa.table(
+            {"bucket": keys.reshape(-1), "article_id": pa.array(np.repeat(np.array(ids, dtype=object), b), pa.string()), "seq": np.repeat(seqs, b)}
+        )
         self.con.register("_new_bands", tbl)
         try:
             self.con.execute("INSERT INTO lsh_bands SELECT bucket, seq, article_id FROM _new_bands")

@@ -3,6 +3,7 @@
 spaCy ships no language detector, but it ships stop-word lists; function words are the most
 reliable short-text signal there is, and counting them costs one pass over the first words.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -15,14 +16,28 @@ LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "sv", "da", "pl", "tr", "
 _WORD = re.compile(r"[^\W\d_]+")
 # str.translate table: ASCII characters that are not letters become spaces (ASCII `[^\W\d_]`)
 _ASCII_LETTERS = str.maketrans({chr(i): " " for i in range(128) if not chr(i).isalpha()})
-_MIN_SHARE = 0.12         # below this no language is sure enough
-_index: dict[str, tuple[int, ...]] | None = None   # word -> languages (positions) it is a stop word in
+_MIN_SHARE = 0.12  # below this no language is sure enough
+_index: dict[str, tuple[int, ...]] | None = None  # word -> languages (positions) it is a stop word in
 
 
 # typographic punctuation common in news text; none is a word character (\W), so replacing
 # them by spaces changes no word, and often leaves an ASCII string the fast paths can split
-_TYPOGRAPHIC = ("\u2019", "\u2018", "\u201c", "\u201d", "\u2014", "\u2013", "\u2026", "\u00a0", "\u00ab", "\u00bb",
-                "\u201e", "\u201a", "\u2022", "\u00b7")
+_TYPOGRAPHIC = (
+    "\u2019",
+    "\u2018",
+    "\u201c",
+    "\u201d",
+    "\u2014",
+    "\u2013",
+    "\u2026",
+    "\u00a0",
+    "\u00ab",
+    "\u00bb",
+    "\u201e",
+    "\u201a",
+    "\u2022",
+    "\u00b7",
+)
 
 
 def plain_punctuation(s: str) -> str:
@@ -55,7 +70,7 @@ def _load() -> dict[str, tuple[int, ...]]:
 
 def detect_language(text: str, max_words: int = 150) -> str | None:
     """ISO 639-1 code of the language of `text`, or None if too short or unclear."""
-    low = plain_punctuation(text[:max_words * 8].lower())
+    low = plain_punctuation(text[: max_words * 8].lower())
     if low.isascii():  # the same words as the regex, at a third of its cost
         words = low.translate(_ASCII_LETTERS).split(None, max_words)[:max_words]
     else:

@@ -3,6 +3,7 @@
 Only short lines are tested against the marker/byline/date patterns (long ones are plain
 paragraphs), so a page costs one pass of cheap string checks plus a few anchored regexes.
 """
+
 from __future__ import annotations
 
 import re
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 
 from barograph.ingest.dates import find_date
 
-SHORT = 200          # longer lines are paragraphs, never titles or markers
+SHORT = 200  # longer lines are paragraphs, never titles or markers
 
 # "Source: X", "Originally published at X", "Read more at X", "This article originally appeared on X"
 MARKER_RE = re.compile(
@@ -38,24 +39,52 @@ BIO_RE = re.compile(
     r"(?:is|was|has\s+been|writes|served|teaches|covers)\b"
 )
 COPYRIGHT_RE = re.compile(r"^(?:©|\(c\)|copyright\b|all\s+rights\s+reserved)", re.IGNORECASE)
-BOILERPLATE = frozenset({
-    "advertisement", "advertisements", "advertising", "sponsored", "sponsored content",
-    "share", "share this", "share this article", "like this", "related", "related posts",
-    "related articles", "loading", "loading...", "tweet", "email", "print", "facebook", "twitter",
-    "whatsapp", "reddit", "linkedin", "pinterest", "telegram", "subscribe", "comments",
-    "leave a comment", "leave a reply", "continue reading", "read more", "report this ad",
-})
+BOILERPLATE = frozenset(
+    {
+        "advertisement",
+        "advertisements",
+        "advertising",
+        "sponsored",
+        "sponsored content",
+        "share",
+        "share this",
+        "share this article",
+        "like this",
+        "related",
+        "related posts",
+        "related articles",
+        "loading",
+        "loading...",
+        "tweet",
+        "email",
+        "print",
+        "facebook",
+        "twitter",
+        "whatsapp",
+        "reddit",
+        "linkedin",
+        "pinterest",
+        "telegram",
+        "subscribe",
+        "comments",
+        "leave a comment",
+        "leave a reply",
+        "continue reading",
+        "read more",
+        "report this ad",
+    }
+)
 _BOILER_LEN = max(map(len, BOILERPLATE))
 _STRIP = " \t\r\n\f\v\u00a0\ufeff\u200b"
 
 
 @dataclass(slots=True)
 class Line:
-    start: int            # offsets of the stripped content in the document
+    start: int  # offsets of the stripped content in the document
     end: int
-    text: str             # stripped
-    kind: str = "para"    # blank | para | short | marker | byline | dateline | boiler | copyright
-    value: str | None = None   # outlet/URL for markers, name for bylines, ISO date for datelines
+    text: str  # stripped
+    kind: str = "para"  # blank | para | short | marker | byline | dateline | boiler | copyright
+    value: str | None = None  # outlet/URL for markers, name for bylines, ISO date for datelines
 
     @property
     def short(self) -> bool:
@@ -110,7 +139,7 @@ def split_lines(text: str, start: int = 0, end: int | None = None) -> list[Line]
         if not s:
             append(Line(pos, pos, "", "blank"))
         else:
-            a = pos + raw.index(s[0])   # s[0] is the first character strip kept
+            a = pos + raw.index(s[0])  # s[0] is the first character strip kept
             if len(s) <= SHORT:
                 kind, value = classify(s)
                 append(Line(a, a + len(s), s, kind, value))

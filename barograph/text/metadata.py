@@ -3,6 +3,7 @@
 The text's own words win (a "Source:" line, a byline, a "Published on" line); the container's
 metadata (feed entry, JSONL record, HTML meta) is the fallback; nothing is guessed beyond that.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -34,7 +35,7 @@ def outlet_and_url(value: str | None) -> tuple[str | None, str | None]:
     m = _URL_RE.search(value)
     if m:
         url = m.group(0).rstrip(".,;)")
-        rest = clean((value[: m.start()] + value[m.end():]).strip(" .,;:-–—()"))
+        rest = clean((value[: m.start()] + value[m.end() :]).strip(" .,;:-–—()"))
         host = urlsplit(url if "://" in url else "http://" + url).hostname or ""
         host = host.removeprefix("www.")
         return rest or host or None, url

@@ -11,19 +11,17 @@ A story reposted many times is sentence-split and signed once: each process reme
 bodies it has prepared and leaves out their spans and signature, which the caller has
 already had (in input order, a first copy always comes first) or computes itself if not.
 """
+
 from __future__ import annotations
 
-import os
 import signal
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from barograph.records import Article, Document, Sentence
 
-# Below this much text a batch is prepared in-process: starting workers costs about a second.
-POOL_MIN_CHARS = int(os.environ.get("BAROGRAPH_POOL_MIN_CHARS", 1_000_000))
 CHUNK_DOCS = 32
-SEEN_MAX = 500_000    # bodies a process remembers (~100 bytes each) before it starts afresh
+SEEN_MAX = 500_000  # bodies a process remembers (~100 bytes each) before it starts afresh
 
 
 @dataclass
@@ -31,9 +29,9 @@ class Prepared:
     """A document's articles, each with its sentence spans and (if asked) signature bytes."""
 
     articles: list[Article] = field(default_factory=list)
-    spans: list[list[tuple[int, int]] | None] = field(default_factory=list)   # None: left out
-    signatures: list[bytes | None] = field(default_factory=list)              # None: left out
-    error: str | None = None      # the document could not be split: why, for the reject line
+    spans: list[list[tuple[int, int]] | None] = field(default_factory=list)  # None: left out
+    signatures: list[bytes | None] = field(default_factory=list)  # None: left out
+    error: str | None = None  # the document could not be split: why, for the reject line
 
     def sentences(self, i: int, doc_text: str) -> list[Sentence]:
         from barograph.text.sentences import body_sentence_spans, to_sentences
@@ -91,7 +89,7 @@ def _prepare_light(args: tuple[Document, bool]) -> Prepared:
     doc, signatures = args
     p = prepare(doc, signatures, _worker_seen)
     for a in p.articles:
-        if a.body_start is not None and a.text == doc.text[a.body_start:a.body_end]:
+        if a.body_start is not None and a.text == doc.text[a.body_start : a.body_end]:
             a.text = None
     return p
 
@@ -112,28 +110,31 @@ class Preparer:
     def __init__(self, workers: int | None = 1, signatures: bool = True):
         self.workers = max(1, workers if workers is not None else default_workers())
         self.signatures = signatures
+        # below this much text a batch is prepared in-process: starting workers costs about a second
+        from barograph import settings
+
+        self.pool_min_chars = settings.get("BAROGRAPH_POOL_MIN_CHARS")
         self._pool = None
         self._seen: set[str] = set()
 
     def start(self, expected_chars: int) -> "Preparer":
         """Fork the workers if the input is big enough to repay them (about 0.1 s each)."""
-        if self.workers > 1 and expected_chars >= POOL_MIN_CHARS and self._pool is None:
+        if self.workers > 1 and expected_chars >= self.pool_min_chars and self._pool is None:
             import multiprocessing as mp
 
             self._pool = mp.get_context("fork").Pool(self.workers, initializer=_quiet_worker)
         return self
 
     def map(self, docs: list[Document]) -> Iterator[Prepared]:
-        if self._pool is None or sum(len(d.text) for d in docs) < POOL_MIN_CHARS:
+        if self._pool is None or sum(len(d.text) for d in docs) < self.pool_min_chars:
             return (prepare(d, self.signatures, self._seen) for d in docs)
         return self._map_pool(docs)
 
     def _map_pool(self, docs: list[Document]) -> Iterator[Prepared]:
-        for d, p in zip(docs, self._pool.imap(_prepare_light, ((d, self.signatures) for d in docs),
-                                               chunksize=CHUNK_DOCS)):
+        for d, p in zip(docs, self._pool.imap(_prepare_light, ((d, self.signatures) for d in docs), chunksize=CHUNK_DOCS)):
             for a in p.articles:
                 if a.text is None:
-                    a.text = d.text[a.body_start:a.body_end]
+                    a.text = d.text[a.body_start : a.body_end]
             yield p
 
     def close(self, *, abort: bool = False) -> None:
@@ -155,12 +156,6 @@ class Preparer:
 def default_workers() -> int:
     """BAROGRAPH_WORKERS, else 1: on 2 cores the workers gained nothing (docs/ingest.md), as
     reading and writing in the parent take longer than the text stage does in one worker."""
-    env = os.environ.get("BAROGRAPH_WORKERS", "").strip()
-    if not env:
-        return 1
-    try:
-        return max(1, int(env))
-    except ValueError:
-        from barograph.errors import BarographError
+    from barograph import settings
 
-        raise BarographError(f"BAROGRAPH_WORKERS must be a whole number, not {env!r}") from None
+    return settings.get("BAROGRAPH_WORKERS")

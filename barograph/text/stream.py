@@ -1,4 +1,5 @@
 """Inputs to articles in one pass, without a database: what `barograph articles` prints."""
+
 from __future__ import annotations
 
 import os
@@ -10,8 +11,9 @@ from barograph.text.articles import split_articles
 from barograph.text.dedup import NearDuplicates
 
 
-def iter_articles(paths: Iterable[str | os.PathLike], *, errors: Errors, text_column: str | None = None,
-                  dedup: NearDuplicates | None = None) -> Iterator[tuple[Document, list[Article]]]:
+def iter_articles(
+    paths: Iterable[str | os.PathLike], *, errors: Errors, text_column: str | None = None, dedup: NearDuplicates | None = None
+) -> Iterator[tuple[Document, list[Article]]]:
     """(document, its articles), with `duplicate_of` set against everything read before."""
     index = dedup if dedup is not None else NearDuplicates()
     for doc in iter_documents(paths, errors=errors, text_column=text_column):

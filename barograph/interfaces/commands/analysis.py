@@ -1,15 +1,17 @@
 """Analysis commands: import ICEWS/GDELT, export, dyad series, alerts, reports and the actor map."""
+
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
+from typing import Any, List, Optional
 
 import typer
 
 from barograph.interfaces.app import app, err, out
+from barograph.interfaces.filters import filter_options
+from barograph.store.query import EventFilter
 
-import_app = typer.Typer(help="Import existing event data (ICEWS quadruples, GDELT 2.0 event files).",
-                         no_args_is_help=True)
+import_app = typer.Typer(help="Import existing event data (ICEWS quadruples, GDELT 2.0 event files).", no_args_is_help=True)
 app.add_typer(import_app, name="import")
 
 DB = typer.Option(None, "--db", help="Database file (default: $BAROGRAPH_DB or the user data folder).")
@@ -30,27 +32,11 @@ def _open(db: Optional[Path], write: bool = False):
         raise
 
 
-def _filters(actor, dyad_, undirected, code, since, until, outlet, modality, origin, corpus, text) -> dict:
-    from barograph.store.query import iter_filters
-
-    f = dict(actors=iter_filters(actor), codes=iter_filters(code), since=since, until=until,
-             outlets=iter_filters(outlet), modality=iter_filters(modality), origin=iter_filters(origin),
-             corpus=iter_filters(corpus), text=text)
-    if dyad_:
-        parts = iter_filters([p.replace(":", ",").replace("-", ",") for p in dyad_]) or []
-        if len(parts) != 2:
-            from barograph.errors import BadInput
-
-            raise BadInput("--dyad", "give two actors, e.g. --dyad RUS,TUR")
-        f["dyad"] = tuple(parts)
-        f["undirected"] = undirected
-    return {k: v for k, v in f.items() if v is not None}
-
-
 def _progress(quiet: bool):
     def show(name: str, n: int) -> None:
         if not quiet:
             err.print(f"read {name}: {n:,} rows")
+
     return show
 
 
@@ -67,9 +53,11 @@ def import_icews_cmd(
 
     with _open(db, write=True) as store:
         r = import_icews(store, directory, corpus=corpus, start=start, progress=_progress(quiet))
-    out.print(f"imported {r.events:,} ICEWS events into corpus {r.corpus} ({r.first_date} to {r.last_date}) "
-              f"in {r.seconds:.1f}s; entities resolved {r.entities_resolved:,}/{r.entities:,} "
-              f"({100 * r.entity_coverage:.1f}%), events with both actors resolved {100 * r.event_coverage:.1f}%")
+    out.print(
+        f"imported {r.events:,} ICEWS events into corpus {r.corpus} ({r.first_date} to {r.last_date}) "
+        f"in {r.seconds:.1f}s; entities resolved {r.entities_resolved:,}/{r.entities:,} "
+        f"({100 * r.entity_coverage:.1f}%), events with both actors resolved {100 * r.event_coverage:.1f}%"
+    )
     if r.unresolved_top and not quiet:
         err.print("most frequent unresolved: " + ", ".join(f"{n} ({c})" for n, c in r.unresolved_top[:5]))
 
@@ -90,28 +78,18 @@ def import_gdelt_cmd(
 
 
 @app.command()
+@filter_options
 def export(
     db: Optional[Path] = DB,
     format: str = typer.Option("csv", "--format", "-f", help="gdelt, plover, parquet or csv."),
     out_path: Path = typer.Option(..., "--out", "-o", help="File to write."),
-    actor: Optional[List[str]] = typer.Option(None, "--actor", help="Events with this actor (repeat or comma-separate)."),
-    dyad: Optional[List[str]] = typer.Option(None, "--dyad", help="A,B: events of A toward B."),
-    undirected: bool = typer.Option(False, "--undirected", help="With --dyad: both directions."),
-    code: Optional[List[str]] = typer.Option(None, "--code", help="CAMEO code or prefix (19, 042)."),
-    since: Optional[str] = typer.Option(None, "--since", help="From this date (YYYY-MM-DD)."),
-    until: Optional[str] = typer.Option(None, "--until", help="Up to this date."),
-    outlet: Optional[List[str]] = typer.Option(None, "--outlet", help="Only these outlets."),
-    modality: Optional[List[str]] = typer.Option(None, "--modality", help="asserted, claimed, hypothetical, ..."),
-    origin: Optional[List[str]] = typer.Option(None, "--origin", help="barograph, icews or gdelt."),
-    corpus: Optional[List[str]] = typer.Option(None, "--corpus", help="Only these corpora."),
-    text: Optional[str] = typer.Option(None, "--text", help="Evidence sentence contains this text."),
+    filters: EventFilter = None,  # type: ignore[assignment]  # the filter options: interfaces/filters.py
 ) -> None:
     """Write stored events as GDELT 2.0 columns, PLOVER JSON, Parquet or CSV."""
     from barograph.analysis.exports import export as run
 
-    f = _filters(actor, dyad, undirected, code, since, until, outlet, modality, origin, corpus, text)
     with _open(db) as store:
-        n = run(store, format, out_path, **f)
+        n = run(store, format, out_path, **filters.values())
     err.print(f"wrote {n:,} events to {out_path}")
 
 
@@ -130,36 +108,14 @@ def dyad(
 ) -> None:
     """A dyad's events per period by QuadClass, Goldstein sum/mean and net cooperation index."""
     from barograph.analysis.series import dyad_series
-    from barograph.errors import BadInput
+    from barograph.interfaces.output import check_format, print_frame
     from barograph.store.query import iter_filters
 
-    if format not in ("table", "csv", "json"):
-        raise BadInput("--format", f"unknown format {format!r} (use table, csv or json)")
-    extra = {"corpus": iter_filters(corpus)} if corpus else {}
+    check_format(format, ("table", "csv", "json"))
+    extra: dict[str, Any] = {"corpus": iter_filters(corpus)} if corpus else {}
     with _open(db) as store:
-        df = dyad_series(store, a, b, freq=freq, directed=not undirected, since=since, until=until,
-                         claimed=not asserted_only, **extra)
-    _print_frame(df, format, title=f"{a} {'<->' if undirected else '->'} {b} by {freq}")
-
-
-def _print_frame(df, format: str, title: str = "") -> None:
-    import json
-
-    if format == "csv":
-        out.file.write(df.to_csv(index=False))
-    elif format in ("json", "jsonl"):
-        for r in df.to_dict("records"):
-            out.file.write(json.dumps({k: (None if v != v else v) if isinstance(v, float) else v
-                                       for k, v in r.items()}, default=str) + "\n")
-    else:
-        from rich.table import Table
-
-        t = Table(title=title or None)
-        for c in df.columns:
-            t.add_column(str(c), justify="right" if df[c].dtype.kind in "iuf" else "left")
-        for r in df.itertuples(index=False):
-            t.add_row(*["" if (isinstance(v, float) and v != v) else str(v) for v in r])
-        out.print(t)
+        df = dyad_series(store, a, b, freq=freq, directed=not undirected, since=since, until=until, claimed=not asserted_only, **extra)
+    print_frame(df, format, title=f"{a} {'<->' if undirected else '->'} {b} by {freq}")
 
 
 @app.command()
@@ -180,26 +136,39 @@ def alerts(
 
     from barograph.analysis.alerts import detect
     from barograph.errors import BadInput
+    from barograph.interfaces.output import check_format, print_frame
     from barograph.store.query import iter_filters
 
-    if format not in ("table", "jsonl", "csv"):
-        raise BadInput("--format", f"unknown format {format!r} (use table, jsonl or csv)")
+    check_format(format, ("table", "jsonl", "csv"))
     if direction not in (None, "conflict", "cooperation"):
         raise BadInput("--direction", f"unknown direction {direction!r} (conflict or cooperation)")
-    extra = {"corpus": iter_filters(corpus)} if corpus else {}
+    extra: dict[str, Any] = {"corpus": iter_filters(corpus)} if corpus else {}
     with _open(db) as store:
-        found = detect(store, since=since, until=until, last_weeks=last_weeks, min_events=min_events,
-                       direction=direction, evidence=evidence, limit=limit, **extra)
+        window: dict[str, Any] = dict(since=since, until=until, last_weeks=last_weeks)
+        found = detect(store, **window, min_events=min_events, direction=direction, evidence=evidence, limit=limit, **extra)
     if format == "jsonl":
         for a in found:
             out.file.write(json.dumps(a.to_json(), ensure_ascii=False, default=str) + "\n")
         return
     import pandas as pd
 
-    df = pd.DataFrame([{**a.to_json(), "evidence": " ".join(e["event_id"] for e in a.evidence)} for a in found],
-                      columns=["source", "target", "window_start", "window_end", "direction", "score", "magnitude",
-                               "recent", "expected", "goldstein_trend", "evidence"])
-    _print_frame(df, format, title=f"{len(df)} alerts")
+    df = pd.DataFrame(
+        [{**a.to_json(), "evidence": " ".join(e["event_id"] for e in a.evidence)} for a in found],
+        columns=[
+            "source",
+            "target",
+            "window_start",
+            "window_end",
+            "direction",
+            "score",
+            "magnitude",
+            "recent",
+            "expected",
+            "goldstein_trend",
+            "evidence",
+        ],
+    )
+    print_frame(df, format, title=f"{len(df)} alerts")
 
 
 @app.command()
@@ -224,8 +193,7 @@ def report(
     if not actor and len(parts) != 2:
         raise BadInput("--dyad", "give two actors (--dyad RUS TUR) or one with --actor RUS")
     with _open(db) as store:
-        page = write_report(store, out_dir, dyad=tuple(parts) if parts else None, actor=actor, freq=freq,
-                            since=since, until=until)
+        page = write_report(store, out_dir, dyad=(parts[0], parts[1]) if parts else None, actor=actor, freq=freq, since=since, until=until)
     out.print(str(page))
 
 

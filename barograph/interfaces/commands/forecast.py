@@ -1,4 +1,5 @@
 """The `forecast` command: what comes next between two actors, and why."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,8 +12,7 @@ from barograph.interfaces.app import app, out
 
 @app.command()
 def forecast(
-    dyad: Tuple[str, str] = typer.Option(..., "--dyad", help="The two actors A B (entity or actor code): --dyad RUS TUR.",
-                                         show_default=False),
+    dyad: Tuple[str, str] = typer.Option(..., "--dyad", help="The two actors A B (entity or actor code): --dyad RUS TUR.", show_default=False),
     db: Optional[Path] = typer.Option(None, "--db", help="Database file (default: $BAROGRAPH_DB or the user data folder)."),
     asof: Optional[str] = typer.Option(None, "--asof", help="Forecast from this date (default: the latest stored event)."),
     top: int = typer.Option(5, "--top", help="How many event types to list."),
@@ -20,10 +20,9 @@ def forecast(
 ) -> None:
     """Likely next event types from A to B (with the past events behind them) and the
     probability of material conflict between them next week."""
-    from barograph.errors import BadInput
+    from barograph.interfaces.output import check_format
 
-    if format not in ("table", "json"):
-        raise BadInput("--format", f"unknown format {format!r} (table or json)")
+    check_format(format, ("table", "json"))
     from barograph.analysis.forecast.outlook import dyad_outlook
     from barograph.store.db import Store
 
@@ -38,14 +37,16 @@ def forecast(
 
     a, b = res["dyad"]
     mc = res["material_conflict_next_week"]
-    out.print(f"{a} -> {b} as of {res['asof']}: {res['events_between']} events between them; "
-              f"p(material conflict next week) = {mc['probability']:.3f}"
-              f" (conflict this week: {'yes' if mc['conflict_this_week'] else 'no'})", markup=False)
+    out.print(
+        f"{a} -> {b} as of {res['asof']}: {res['events_between']} events between them; "
+        f"p(material conflict next week) = {mc['probability']:.3f}"
+        f" (conflict this week: {'yes' if mc['conflict_this_week'] else 'no'})",
+        markup=False,
+    )
     t = Table(title=f"Likely next event types {a} -> {b}")
     for c in ("root", "type", "p", "codes", "history behind it"):
         t.add_column(c)
     for ty in res["next_event_types"]:
         ev = "\n".join(f"{e['date']} {e['direction']} {e['cameo']}: {(e['text'] or '')[:90]}" for e in ty["evidence"])
-        t.add_row(ty["root"], ty["name"], f"{ty['probability']:.3f}", " ".join(ty["codes"]),
-                  ev or "(none: base rate of the store)")
+        t.add_row(ty["root"], ty["name"], f"{ty['probability']:.3f}", " ".join(ty["codes"]), ev or "(none: base rate of the store)")
     out.print(t)

@@ -1,15 +1,18 @@
 """Ingest-area commands: reading inputs into articles (and, later, into the store)."""
+
 from __future__ import annotations
+
+from typing import Any
 
 import typer
 
 from barograph.interfaces.app import app, err, out
+from barograph.interfaces.output import Rejects
 
 # ---------------------------------------------------------------------------
 # articles: split inputs into articles, no database (owner: ingest readers/text)
 # ---------------------------------------------------------------------------
-ARTICLE_COLUMNS = ("doc", "title", "outlet", "author", "date", "start", "end",
-                   "url", "language", "id", "duplicate_of")
+ARTICLE_COLUMNS = ("doc", "title", "outlet", "author", "date", "start", "end", "url", "language", "id", "duplicate_of")
 
 
 @app.command()
@@ -20,46 +23,18 @@ def articles(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on stderr."),
 ) -> None:
     """Print the articles found in the inputs (title, outlet, author, date, span), without a database."""
-    import json
-
-    from rich.progress import Progress, SpinnerColumn, TextColumn
-
-    from barograph.errors import BadInput
+    from barograph.interfaces.output import Rejects, Rows, check_format, spinner
     from barograph.text.stream import iter_articles
 
-    fmt = format or ("table" if out.is_terminal else "jsonl")
-    if fmt not in ("jsonl", "table"):
-        raise BadInput("--format", f"unknown format {fmt!r} (use jsonl or table)")
-    rejected = 0
-
-    def report(bad: BadInput) -> None:
-        nonlocal rejected
-        rejected += 1
-        err.print(f"barograph: {bad}", markup=False)
-
-    rows = []
-    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err,
-                        transient=True, disable=quiet)
-    with progress:
-        task = progress.add_task("reading", total=None)
-        for n, (doc, arts) in enumerate(iter_articles(paths, errors=report, text_column=text_column), 1):
+    fmt = check_format(format or ("table" if out.is_terminal else "jsonl"), ("jsonl", "table"))
+    rejects = Rejects()
+    progress, task = spinner(quiet, "reading")
+    with Rows(fmt, ARTICLE_COLUMNS, table_columns=ARTICLE_COLUMNS[:7] + ("duplicate_of",)) as rows, progress:
+        for n, (doc, arts) in enumerate(iter_articles(paths, errors=rejects, text_column=text_column), 1):
             progress.update(task, description=f"{n} documents read: {doc.doc}")
             for a in arts:
-                row = {k: getattr(a, k) for k in ARTICLE_COLUMNS}
-                if fmt == "jsonl":
-                    out.file.write(json.dumps(row, ensure_ascii=False) + "\n")
-                else:
-                    rows.append(row)
-    if fmt == "table":
-        from rich.table import Table
-
-        table = Table(*ARTICLE_COLUMNS[:7], "duplicate_of")
-        for r in rows:
-            table.add_row(*("" if r[k] is None else str(r[k]) for k in (*ARTICLE_COLUMNS[:7], "duplicate_of")))
-        out.print(table)
-    out.file.flush()
-    if rejected:
-        raise typer.Exit(1)
+                rows.write({k: getattr(a, k) for k in ARTICLE_COLUMNS})
+    rejects.exit()
 
 
 # ---------------------------------------------------------------------------
@@ -68,8 +43,7 @@ def articles(
 DB_HELP = "Database file (default: the user's data directory, or $BAROGRAPH_DB)."
 
 
-def _print_reject(bad) -> None:
-    err.print(f"barograph: rejected {bad}", markup=False)
+_print_reject = Rejects("rejected ")  # says each rejected input on stderr as it happens
 
 
 @app.command()
@@ -84,7 +58,12 @@ def ingest(
     engine: str = typer.Option("local", "--engine", help="local, or ray: code on Ray (Parquet parts in --out), then store."),
     out_dir: str | None = typer.Option(None, "--out", help="--engine ray: folder of Parquet parts (default: beside the database)."),
     address: str | None = typer.Option(None, "--address", help="--engine ray: join this Ray cluster (default: start one here)."),
-    workers: int | None = typer.Option(None, "--workers", min=1, help="--engine ray: worker actors, one spaCy model each (default 2). Local with --no-code: processes that split text (default 1, or $BAROGRAPH_WORKERS)."),
+    workers: int | None = typer.Option(
+        None,
+        "--workers",
+        min=1,
+        help="--engine ray: worker actors, one spaCy model each (default 2). Local with --no-code: processes that split text (default 1, or $BAROGRAPH_WORKERS).",
+    ),
 ) -> None:
     """Store documents, articles, sentences and coded events; the same input twice adds nothing.
 
@@ -96,20 +75,19 @@ def ingest(
 
     check_engine(engine)
     if engine == "ray":
-        raise typer.Exit(ingest_command(paths, db, out_dir=out_dir, address=address, workers=workers or 2,
-                                        code=not no_code, corpus=corpus, text_column=text_column, fmt=format,
-                                        quiet=quiet, out=out, err=err))
+        options: dict[str, Any] = dict(corpus=corpus, text_column=text_column, fmt=format, quiet=quiet, out=out, err=err)
+        raise typer.Exit(ingest_command(paths, db, out_dir=out_dir, address=address, workers=workers or 2, code=not no_code, **options))
 
     from barograph.pipeline import ingest as run_ingest
 
     try:
-        rep = run_ingest(paths, db, code=not no_code, corpus=corpus, progress=not quiet,
-                         text_column=text_column, on_reject=_print_reject, workers=workers)
+        rep = run_ingest(
+            paths, db, code=not no_code, corpus=corpus, progress=not quiet, text_column=text_column, on_reject=_print_reject, workers=workers
+        )
     except KeyboardInterrupt as e:
         done = getattr(e, "report", None)
         stored = f" ({done.line()})" if done else ""
-        err.print(f"barograph: interrupted; what was stored before stays whole{stored}; "
-                  "run the same command again to finish", markup=False)
+        err.print(f"barograph: interrupted; what was stored before stays whole{stored}; run the same command again to finish", markup=False)
         raise typer.Exit(130)
     if format == "json":
         out.file.write(json.dumps(rep.to_json()) + "\n")
@@ -133,39 +111,33 @@ def recode(
 
 @app.command()
 def stats(
-    db: str | None = typer.Option(None, "--db", help=DB_HELP),
-    format: str = typer.Option("table", "--format", "-f", help="table or json."),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP), format: str = typer.Option("table", "--format", "-f", help="table or json.")
 ) -> None:
     """How much the store holds: documents, articles, duplicates, sentences, events."""
     import json
 
-    from barograph.errors import BadInput
+    from barograph.interfaces.output import check_format, print_table
     from barograph.store.db import Store
     from barograph.store.stats import stats as store_stats
 
-    if format not in ("table", "json"):
-        raise BadInput("--format", f"unknown format {format!r} (use table or json)")
+    check_format(format, ("table", "json"))
     with Store(db, read_only=True) as st:
         s = store_stats(st)
     if format == "json":
         out.file.write(json.dumps(s) + "\n")
         return
-    from rich.table import Table
-
-    t = Table("what", "count", title=str(st.path))
+    rows: list[dict] = []
     for k, v in s.items():
         if isinstance(v, dict):
-            for kk, vv in v.items():
-                t.add_row(f"{k}: {kk}", str(vv))
+            rows.extend({"what": f"{k}: {kk}", "count": vv} for kk, vv in v.items())
         else:
-            t.add_row(k, str(v))
-    out.print(t)
+            rows.append({"what": k, "count": v})
+    print_table(rows, ("what", "count"), title=str(st.path), none="None")
 
 
 @app.command()
 def demo(
-    db: str | None = typer.Option(None, "--db", help=DB_HELP),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar on stderr."),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP), quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar on stderr.")
 ) -> None:
     """Ingest the bundled sample page and show what barograph found in it."""
     from rich.table import Table
@@ -186,15 +158,13 @@ def demo(
     t = Table("#", "title", "outlet", "author", "date", "sentences", "events", title=f"Articles in {src}")
     t.columns[1].overflow = "fold"
     for i, a in enumerate(arts, 1):
-        t.add_row(str(i), a["title"] or "", a["outlet"] or "", a["author"] or "", a["date"] or "",
-                  str(a["sentences"]), str(a["events"]))
+        t.add_row(str(i), a["title"] or "", a["outlet"] or "", a["author"] or "", a["date"] or "", str(a["sentences"]), str(a["events"]))
     out.print(t)
     t = Table("source", "action", "target", "modality", title="Coded events (first 60)")
     t.add_column("evidence", no_wrap=True, overflow="ellipsis", min_width=30)
     for e in evs:
         act = f"{e['cameo']} {name(e['cameo'])}"
-        t.add_row(e["source"] or "", act if len(act) <= 28 else act[:27] + "…", e["target"] or "",
-                  e["modality"], " ".join(e["text"].split()))
+        t.add_row(e["source"] or "", act if len(act) <= 28 else act[:27] + "…", e["target"] or "", e["modality"], " ".join(e["text"].split()))
     out.print(t)
     t = Table("source", "target", "events", "conflict", "mean Goldstein", title="Top dyads")
     for d in dyads:

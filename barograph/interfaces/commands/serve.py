@@ -1,4 +1,5 @@
 """`barograph serve`: the web dashboard and JSON API over one database."""
+
 from __future__ import annotations
 
 import os
@@ -17,8 +18,9 @@ def serve(
     db: Path | None = typer.Option(None, "--db", help="database file (default: BAROGRAPH_DB or the user data dir)"),
     host: str = typer.Option("127.0.0.1", "--host", help="address to listen on; keep loopback unless behind a proxy"),
     port: int = typer.Option(8765, "--port", min=0, max=65535),
-    token_env: str | None = typer.Option(None, "--token-env", metavar="NAME",
-                                            help="allow uploads (POST /api/ingest) with the token in this environment variable"),
+    token_env: str | None = typer.Option(
+        None, "--token-env", metavar="NAME", help="allow uploads (POST /api/ingest) with the token in this environment variable"
+    ),
     write_token: bool = typer.Option(False, "--write-token", help="allow uploads with a fresh random token, printed once on stderr"),
     max_upload_mb: float = typer.Option(10.0, "--max-upload-mb", min=0.001, help="upload size cap"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no access log"),
@@ -49,7 +51,5 @@ def serve(
     if host not in LOOPBACK:
         err.print(f"[yellow]warning:[/] listening on {host}: anyone who can reach it can read the database")
     web = create_app(path, token=token, max_upload=int(max_upload_mb * 1024 * 1024))
-    err.print(f"barograph: serving {path} on http://{host}:{port}/ ({'uploads on' if token else 'read-only'})",
-              markup=False)
-    uvicorn.run(web, host=host, port=port, log_level="warning" if quiet else "info",
-                access_log=not quiet, server_header=False, limit_concurrency=256)
+    err.print(f"barograph: serving {path} on http://{host}:{port}/ ({'uploads on' if token else 'read-only'})", markup=False)
+    uvicorn.run(web, host=host, port=port, log_level="warning" if quiet else "info", access_log=not quiet, server_header=False, limit_concurrency=256)

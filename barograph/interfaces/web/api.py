@@ -3,9 +3,9 @@
 Routes are plain `def`s, so FastAPI runs them in its thread pool and a slow query never
 blocks the event loop; each takes a read-only view from the app's `Reader` for its duration.
 """
+
 from __future__ import annotations
 
-import io
 import json
 import os
 import tempfile
@@ -17,22 +17,19 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
+from barograph.analysis.exports import EXPORTS, export_bytes
 from barograph.errors import BadInput, StoreError
+from barograph.ingest.readers import input_kinds
 from barograph.interfaces.web import views
-from barograph.interfaces.web.filters import (
-    Filters,
-    check_actor,
-    filters,
-    plain,
-)
+from barograph.interfaces.web.filters import Filters, check_actor, filters, plain
 from barograph.interfaces.web.reader import Busy
 from barograph.interfaces.web.security import token_ok
 
 router = APIRouter()
 
 EXPORT_MAX = 1_000_000
-UPLOAD_KINDS = {"jsonl": ".jsonl", "csv": ".csv", "txt": ".txt", "text": ".txt", "html": ".html",
-                "rss": ".xml", "atom": ".xml", "xml": ".xml", "json": ".json"}
+EXPORT_NAMES = tuple(EXPORTS)
+UPLOAD_KINDS = input_kinds()  # format of an upload -> the suffix its temporary file gets
 
 
 @contextmanager
@@ -68,9 +65,10 @@ def cached(request: Request, key: tuple, compute) -> Any:
 
 def cached_json(request: Request, key: tuple, view, *args, **kwargs) -> Response:
     """A JSON answer of `view(store, ...)`, cached as bytes while the file is unchanged."""
+
     def compute() -> bytes:
         with read(request) as store:
-            return as_json(view(store, *args, **kwargs)).body
+            return bytes(as_json(view(store, *args, **kwargs)).body)
 
     body, hit = request.app.state.cache.lookup(key, compute)
     return Response(body, media_type="application/json", headers={"X-Barograph-Cache": "hit" if hit else "miss"})
@@ -84,27 +82,36 @@ def health(request: Request) -> dict:
             version = store.con.execute("SELECT max(version) FROM schema_version").fetchone()[0]
             n = store.con.execute("SELECT count(*) FROM events").fetchone()[0]
     except HTTPException as e:
-        return JSONResponse({"status": "unavailable", "detail": e.detail}, status_code=e.status_code,
-                            headers=e.headers)
-    return {"status": "ok", "database": request.app.state.reader.path.name, "schema": version,
-            "events": n, "writable": bool(request.app.state.token)}
+        return JSONResponse(
+            {"status": "unavailable", "detail": e.detail},
+            status_code=e.status_code,  # type: ignore[return-value]
+            headers=e.headers,
+        )
+    return {"status": "ok", "database": request.app.state.reader.path.name, "schema": version, "events": n, "writable": bool(request.app.state.token)}
 
 
 @router.get("/api/events", tags=["events"], response_model=list[dict])
-def api_events(request: Request, f: Filters = Depends(filters),
-               limit: int = Query(100, ge=1, le=5000), offset: int = Query(0, ge=0, le=10_000_000),
-               order: Literal["date", "-date", "goldstein", "-goldstein", "mentions"] = "-date") -> Response:
+def api_events(
+    request: Request,
+    f: Filters = Depends(filters),
+    limit: int = Query(100, ge=1, le=5000),
+    offset: int = Query(0, ge=0, le=10_000_000),
+    order: Literal["date", "-date", "goldstein", "-goldstein", "mentions"] = "-date",
+) -> Response:
     """Events matching the filters, in the fields of `barograph code` plus event_id and article_id."""
-    return cached_json(request, ("events", f.key(), limit, offset, order), views.events, f, limit=limit,
-                       offset=offset, order=order)
+    return cached_json(request, ("events", f.key(), limit, offset, order), views.events, f, limit=limit, offset=offset, order=order)
 
 
 @router.get("/api/search", tags=["events"], response_model=dict)
-def api_search(request: Request, q: str = Query(..., min_length=2, max_length=200),
-               f: Filters = Depends(filters), limit: int = Query(50, ge=1, le=1000),
-               offset: int = Query(0, ge=0)) -> Response:
+def api_search(
+    request: Request,
+    q: str = Query(..., min_length=2, max_length=200),
+    f: Filters = Depends(filters),
+    limit: int = Query(50, ge=1, le=1000),
+    offset: int = Query(0, ge=0),
+) -> Response:
     """Full-text search over evidence sentences (the phrase, any case), with the event filters."""
-    f.q = q.strip()
+    f.text = q.strip()
     return cached_json(request, ("search", f.key(), limit, offset), views.search, f, limit=limit, offset=offset)
 
 
@@ -115,12 +122,20 @@ def api_dyads(request: Request, n: int = Query(20, ge=1, le=500), since: str | N
 
 
 @router.get("/api/dyads/{a}/{b}/series", tags=["dyads"], response_model=list[dict])
-def api_series(request: Request, a: str, b: str, freq: Literal["day", "week", "month"] = "week",
-               directed: bool = True, since: str | None = None, until: str | None = None) -> Response:
+def api_series(
+    request: Request,
+    a: str,
+    b: str,
+    freq: Literal["day", "week", "month"] = "week",
+    directed: bool = True,
+    since: str | None = None,
+    until: str | None = None,
+) -> Response:
     """Counts by QuadClass, Goldstein sum/mean and net cooperation index per period."""
     check_actor(a, "a"), check_actor(b, "b")
-    return cached_json(request, ("series", a, b, freq, directed, since, until), views.series, a, b, freq=freq,
-                       directed=directed, since=since, until=until)
+    return cached_json(
+        request, ("series", a, b, freq, directed, since, until), views.series, a, b, freq=freq, directed=directed, since=since, until=until
+    )
 
 
 @router.get("/api/dyads/{a}/{b}/forecast", tags=["dyads"], response_model=dict)
@@ -131,8 +146,7 @@ def api_forecast(request: Request, a: str, b: str) -> Response:
 
 
 @router.get("/api/alerts", tags=["alerts"], response_model=list[dict])
-def api_alerts(request: Request, since: str | None = None, actor: str | None = None,
-               limit: int = Query(50, ge=1, le=1000)) -> Response:
+def api_alerts(request: Request, since: str | None = None, actor: str | None = None, limit: int = Query(50, ge=1, le=1000)) -> Response:
     """Escalation alerts, strongest first, each with its evidence events."""
     if actor:
         check_actor(actor, "actor")
@@ -147,6 +161,7 @@ def _all_alerts(request: Request, since: str | None) -> list[dict]:
     """Every alert of the record (the detector's one expensive pass), shared by all callers.
 
     A missing analysis module raises ImportError itself, so pages can show it as a note."""
+
     def compute() -> list[dict]:
         import barograph.analysis.alerts  # noqa: F401
 
@@ -157,11 +172,13 @@ def _all_alerts(request: Request, since: str | None) -> list[dict]:
 
 
 @router.get("/api/network", tags=["actors"], response_model=dict)
-def api_network(request: Request, since: str | None = None, until: str | None = None,
-                min_events: int = Query(3, ge=1), limit: int = Query(150, ge=1, le=2000)) -> Response:
+def api_network(
+    request: Request, since: str | None = None, until: str | None = None, min_events: int = Query(3, ge=1), limit: int = Query(150, ge=1, le=2000)
+) -> Response:
     """Actor network: nodes and directed edges with event counts and net cooperation index."""
-    return cached_json(request, ("network", since, until, min_events, limit), views.network, since=since,
-                       until=until, min_events=min_events, limit=limit)
+    return cached_json(
+        request, ("network", since, until, min_events, limit), views.network, since=since, until=until, min_events=min_events, limit=limit
+    )
 
 
 @router.get("/api/actors/{code}", tags=["actors"], response_model=dict)
@@ -199,38 +216,46 @@ def api_articles(request: Request, limit: int = Query(50, ge=1, le=5000), offset
 @router.get("/api/articles/{article_id}", tags=["articles"])
 def api_article(request: Request, article_id: str) -> dict:
     """An article's text, its sentences and its events with their offsets in that text."""
+    found = article_view(request, article_id)
+    found.pop("segments", None)
+    return found
+
+
+def article_view(request: Request, article_id: str) -> dict:
+    """`views.article` of one stored article, or 422/404 (for the API route and the page alike)."""
     if len(article_id) > 128:
         raise HTTPException(422, detail="article_id: too long")
     with read(request) as store:
         found = views.article(store, article_id)
     if found is None:
         raise HTTPException(404, detail=f"article {article_id[:64]}: not found")
-    found.pop("segments", None)
     return found
 
 
 @router.get("/api/export", tags=["events"])
-def api_export(request: Request, format: Literal["csv", "parquet"] = "csv", f: Filters = Depends(filters),
-               limit: int = Query(EXPORT_MAX, ge=1, le=EXPORT_MAX)) -> Response:
-    """Every event matching the filters as a CSV or Parquet download."""
+def api_export(
+    request: Request,
+    format: Literal[EXPORT_NAMES] = "csv",  # type: ignore[valid-type]
+    f: Filters = Depends(filters),
+    limit: int = Query(EXPORT_MAX, ge=1, le=EXPORT_MAX),
+) -> Response:
+    """Every event matching the filters as a download in one of the export formats (CSV, Parquet, ...)."""
     with read(request) as store:
         df = views.events_frame(store, f, limit=limit, order="date")
-    if format == "csv":
-        data = df.to_csv(index=False).encode("utf-8")
-        media = "text/csv; charset=utf-8"
-    else:
-        buf = io.BytesIO()
-        df.to_parquet(buf, index=False)
-        data = buf.getvalue()
-        media = "application/vnd.apache.parquet"
-    return Response(data, media_type=media,
-                    headers={"Content-Disposition": f'attachment; filename="barograph-events.{format}"'})
+    fmt = EXPORTS[format]
+    name = "barograph-events" + fmt.suffix
+    return Response(export_bytes(df, format, name), media_type=fmt.media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @router.post("/api/ingest", tags=["write"], status_code=201)
-async def api_ingest(request: Request, kind: str = Query("jsonl", description="format of the body: " + ", ".join(UPLOAD_KINDS)),
-                     corpus: str = Query("default", pattern=r"^[\w\-.]{1,64}$"), code: bool = True,
-                     authorization: str | None = Header(None), x_barograph_token: str | None = Header(None)) -> dict:
+async def api_ingest(
+    request: Request,
+    kind: str = Query("jsonl", description="format of the body: " + ", ".join(UPLOAD_KINDS)),
+    corpus: str = Query("default", pattern=r"^[\w\-.]{1,64}$"),
+    code: bool = True,
+    authorization: str | None = Header(None),
+    x_barograph_token: str | None = Header(None),
+) -> dict:
     """Ingest the request body (a news file) into the database. Needs the operator's token."""
     expected = request.app.state.token
     if not expected:
@@ -239,8 +264,7 @@ async def api_ingest(request: Request, kind: str = Query("jsonl", description="f
     if authorization and authorization.lower().startswith("bearer "):
         given = authorization[7:].strip()
     if not given:
-        raise HTTPException(401, detail="a write token is needed (Authorization: Bearer TOKEN)",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(401, detail="a write token is needed (Authorization: Bearer TOKEN)", headers={"WWW-Authenticate": "Bearer"})
     if not token_ok(given, expected):
         raise HTTPException(403, detail="wrong write token")
     suffix = UPLOAD_KINDS.get(kind)

@@ -3,6 +3,7 @@
 `create_app` is what `barograph serve` runs and what tests start; it takes everything it
 needs as arguments (no globals), so several apps over different files can live side by side.
 """
+
 from __future__ import annotations
 
 import threading
@@ -24,20 +25,27 @@ HERE = Path(__file__).resolve().parent
 MAX_UPLOAD = 10 * 1024 * 1024
 
 
-def create_app(db: str | Path, *, token: str | None = None, max_upload: int = MAX_UPLOAD,
-               wait: float = 3.0, linger: float = 0.25, cache_size: int = 2048) -> FastAPI:
+def create_app(
+    db: str | Path, *, token: str | None = None, max_upload: int = MAX_UPLOAD, wait: float = 3.0, linger: float = 0.25, cache_size: int = 2048
+) -> FastAPI:
     """An app serving `db` read-only; uploads (POST /api/ingest) only when `token` is set.
 
     `cache_size`: answers of read routes (events, search, series, alerts...) kept while the
     file is unchanged (0: none); see `cache.py`.
     """
+
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         yield
         app.state.reader.close()
 
     app = FastAPI(
-        lifespan=lifespan, title="barograph", version=__version__, docs_url=None, redoc_url=None, openapi_url="/openapi.json",
+        lifespan=lifespan,
+        title="barograph",
+        version=__version__,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
         description="Coded political events (CAMEO/PLOVER) with the sentence behind each one.",
     )
     app.state.reader = Reader(db, wait=wait, linger=linger)
@@ -65,9 +73,7 @@ def create_app(db: str | Path, *, token: str | None = None, max_upload: int = MA
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'request'}: {e.get('msg')}" for e in exc.errors()
-        )
+        problems = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'request'}: {e.get('msg')}" for e in exc.errors())
         if _wants_html(request):
             return pages.error_page(request, 422, problems)
         return JSONResponse({"detail": problems}, status_code=422)
@@ -78,4 +84,3 @@ def create_app(db: str | Path, *, token: str | None = None, max_upload: int = MA
 def _wants_html(request: Request) -> bool:
     path = request.url.path
     return not (path.startswith("/api/") or path in ("/health", "/openapi.json") or path.startswith("/static/"))
-

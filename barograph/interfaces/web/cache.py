@@ -11,6 +11,7 @@ handed back but not kept.
 Concurrent requests for the same missing entry wait for the first one's answer instead of
 all computing it (the alert detector takes a good part of a second on a year of ICEWS).
 """
+
 from __future__ import annotations
 
 import os

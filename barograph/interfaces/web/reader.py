@@ -12,6 +12,7 @@ An upload ingested by the server itself goes through `writing()`: the server swa
 for a read-write handle of the same in-process database instance, which the pipeline's writer
 joins, and requests keep reading through cursors of it (see `writing`).
 """
+
 from __future__ import annotations
 
 import threading
@@ -45,11 +46,10 @@ class ReadStore:
 class Reader:
     """Shared, lazily opened, idle-closed read-only connection with writer-aware retry."""
 
-    def __init__(self, path: str | Path, *, wait: float = 3.0, linger: float = 0.25, hold: float = 5.0,
-                 gap: float = 0.1, threads: int | None = None):
+    def __init__(self, path: str | Path, *, wait: float = 3.0, linger: float = 0.25, hold: float = 5.0, gap: float = 0.1, threads: int | None = None):
         self.path = Path(path)
-        self.wait = wait          # seconds a request waits for a writer before 503
-        self.linger = linger      # seconds an idle connection stays open (saves re-opening under load)
+        self.wait = wait  # seconds a request waits for a writer before 503
+        self.linger = linger  # seconds an idle connection stays open (saves re-opening under load)
         # Under steady traffic the file would never be free: after `hold` seconds the readers
         # drain and the file stays closed for `gap` seconds, enough for a writer's retry
         # (store.db.connect retries every 50 ms) to take it.
@@ -63,10 +63,10 @@ class Reader:
         self._con: duckdb.DuckDBPyConnection | None = None
         self._users = 0
         self._idle_since = 0.0
-        self._writing = False       # an in-process upload holds the file read-write
-        self._rw = False            # the shared connection is that read-write one
+        self._writing = False  # an in-process upload holds the file read-write
+        self._rw = False  # the shared connection is that read-write one
         self._closer: threading.Timer | None = None
-        self.generation = 0         # in-process uploads begun or ended (keys of `cache.ResultCache`)
+        self.generation = 0  # in-process uploads begun or ended (keys of `cache.ResultCache`)
 
     @property
     def writing_now(self) -> bool:
@@ -77,7 +77,7 @@ class Reader:
     def _open(self) -> duckdb.DuckDBPyConnection:
         if not self.path.exists():
             raise StoreError(f"{self.path}: no such database (run `barograph ingest` or `barograph import` first)")
-        cfg = {"threads": self.threads} if self.threads else {}
+        cfg: dict[str, str | bool | int | float | list[str]] = {"threads": self.threads} if self.threads else {}
         con = duckdb.connect(str(self.path), read_only=True, config=cfg)
         try:
             migrate(con, self.path, read_only=True)

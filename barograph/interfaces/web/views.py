@@ -4,6 +4,7 @@ Shared by the JSON API and the HTML pages so both always say the same thing. Cou
 series, alerts, networks and forecasts are the analysis modules' work; this module only
 selects, joins for display and shapes the results.
 """
+
 from __future__ import annotations
 
 import math
@@ -13,29 +14,31 @@ from datetime import timedelta
 from barograph.interfaces.web.filters import Filters, plain, records
 from barograph.store import query
 
-EVENT_FIELDS = ("event_id", "article_id", "doc", "start", "end", "text", "source", "source_entity", "target",
-                "target_entity", "cameo", "quad_class", "goldstein", "plover", "modality", "date", "outlet",
-                "confidence", "trigger", "source_name", "target_name", "root_code", "origin", "mentions",
-                "sentence_index")
+EVENT_FIELDS = tuple(
+    (
+        "event_id article_id doc start end text source source_entity target target_entity cameo "
+        "quad_class goldstein plover modality date outlet confidence trigger source_name target_name "
+        "root_code origin mentions sentence_index"
+    ).split()
+)
 
 
 def events_frame(store, f: Filters, *, limit: int, offset: int = 0, order: str = "-date"):
-    return query.events(store, **f.kwargs(), limit=limit, offset=offset, order=order)
+    return query.events(store, f, limit=limit, offset=offset, order=order)
 
 
 def events(store, f: Filters, *, limit: int, offset: int = 0, order: str = "-date") -> list[dict]:
-    return query.event_page(store, columns=EVENT_FIELDS, limit=limit, offset=offset, order=order,
-                            **f.kwargs())[0]
+    return query.event_page(store, f, columns=EVENT_FIELDS, limit=limit, offset=offset, order=order)[0]
 
 
 def events_and_count(store, f: Filters, *, limit: int, offset: int = 0, order: str = "-date") -> tuple[list[dict], int]:
     """A page of events and how many match in all, from one scan."""
-    return query.event_page(store, columns=EVENT_FIELDS, limit=limit, offset=offset, order=order, total=True,
-                            **f.kwargs())
+    n_rows, total = query.event_page(store, f, columns=EVENT_FIELDS, limit=limit, offset=offset, order=order, total=True)
+    return n_rows, int(total or 0)
 
 
 def count(store, f: Filters) -> int:
-    return query.count(store, **f.kwargs())
+    return query.count(store, f)
 
 
 def _like(q: str) -> str:
@@ -45,7 +48,7 @@ def _like(q: str) -> str:
 def search(store, f: Filters, *, limit: int, offset: int = 0) -> dict:
     """Events whose evidence sentence contains the phrase, and stored sentences that do."""
     found, total = events_and_count(store, f, limit=limit, offset=offset)
-    return {"query": f.q, "total": total, "events": found, "sentences": sentences(store, f.q or "", limit=limit)}
+    return {"query": f.text, "total": total, "events": found, "sentences": sentences(store, f.text or "", limit=limit)}
 
 
 def sentences(store, q: str, *, limit: int) -> list[dict]:
@@ -62,11 +65,11 @@ def sentences(store, q: str, *, limit: int) -> list[dict]:
            FROM hit h ORDER BY h.date DESC NULLS LAST, h.article_id, h.idx""",
         [_like(q), limit],
     ).fetchall()
-    return [dict(article_id=r[0], index=r[1], start=r[2], end=r[3], text=r[4], title=r[5], outlet=r[6],
-                 date=r[7], events=r[8]) for r in rows]
+    return [dict(article_id=r[0], index=r[1], start=r[2], end=r[3], text=r[4], title=r[5], outlet=r[6], date=r[7], events=r[8]) for r in rows]
 
 
 # -- analysis-backed views (barograph.analysis.*, imported lazily: they may be heavy) --------
+
 
 def top_dyads(store, *, n: int = 20, since: str | None = None) -> list[dict]:
     from barograph.analysis.series import top_dyads as _top
@@ -82,12 +85,13 @@ def series(store, a: str, b: str, *, freq: str = "week", directed: bool = True, 
     from barograph.analysis.series import _freq as check_freq
 
     fr = check_freq(freq)
-    f = query.event_filter(dyad=(a, b), undirected=not directed, since=since, until=until,
-                           modality=counted_modalities(True))
+    f = query.event_filter(dyad=(a, b), undirected=not directed, since=since, until=until, modality=counted_modalities(True))
     where, params = f.sql()
     rows = store.con.execute(
         f"""SELECT CAST(date_trunc('{fr}', date) AS DATE) AS period, {_AGG}
-            FROM ({deduped_sql(where)}) GROUP BY 1 ORDER BY 1""", params).fetchall()
+            FROM ({deduped_sql(where)}) GROUP BY 1 ORDER BY 1""",
+        params,
+    ).fetchall()
     found = {r[0]: r for r in rows}
     periods = [r[0] for r in rows]
     if rows or (since and until):
@@ -102,17 +106,37 @@ def series(store, a: str, b: str, *, freq: str = "week", directed: bool = True, 
     for p in periods:
         r = found.get(p)
         if r is None:  # a filled period: zeros, and no sums or means (as dyad_series gives)
-            out.append({"period": p.isoformat(), "quad1": 0, "quad2": 0, "quad3": 0, "quad4": 0,
-                        "goldstein_sum": None, "events": 0, "goldstein_mean": None, "net_index": None,
-                        "mentions": 0})
+            out.append(
+                {
+                    "period": p.isoformat(),
+                    "quad1": 0,
+                    "quad2": 0,
+                    "quad3": 0,
+                    "quad4": 0,
+                    "goldstein_sum": None,
+                    "events": 0,
+                    "goldstein_mean": None,
+                    "net_index": None,
+                    "mentions": 0,
+                }
+            )
             continue
         _, q1, q2, q3, q4, gsum, n, mentions = r
         gsum = float(gsum)
-        out.append({"period": p.isoformat(), "quad1": int(q1), "quad2": int(q2), "quad3": int(q3),
-                    "quad4": int(q4), "goldstein_sum": _round4(gsum), "events": int(n),
-                    "goldstein_mean": _round4(gsum / float(n)) if n else None,
-                    "net_index": _round4((q1 + q2 - q3 - q4) / float(n)) if n else None,
-                    "mentions": int(mentions or 0)})
+        out.append(
+            {
+                "period": p.isoformat(),
+                "quad1": int(q1),
+                "quad2": int(q2),
+                "quad3": int(q3),
+                "quad4": int(q4),
+                "goldstein_sum": _round4(gsum),
+                "events": int(n),
+                "goldstein_mean": _round4(gsum / float(n)) if n else None,
+                "net_index": _round4((q1 + q2 - q3 - q4) / float(n)) if n else None,
+                "mentions": int(mentions or 0),
+            }
+        )
     return out
 
 
@@ -185,6 +209,7 @@ def forecast(store, a: str, b: str) -> dict:
 
 # -- pages' own reads ---------------------------------------------------------------------
 
+
 def _event_cols() -> str:
     return ", ".join(f'{expr} AS "{name}"' for expr, name in query.COLUMNS)
 
@@ -199,7 +224,9 @@ def actor(store, code: str, edges: list[dict] | None = None) -> dict | None:
                SELECT source_name AS name FROM events WHERE (source_entity = ? OR source = ?) AND source_name IS NOT NULL
                UNION ALL
                SELECT target_name FROM events WHERE (target_entity = ? OR target = ?) AND target_name IS NOT NULL)
-           GROUP BY name ORDER BY n DESC LIMIT 5""", [code, code, code, code]).fetchall()
+           GROUP BY name ORDER BY n DESC LIMIT 5""",
+        [code, code, code, code],
+    ).fetchall()
     recent = events(store, Filters(actors=[code]), limit=50, order="-date")
     partners: list[dict] = []
     try:
@@ -209,8 +236,7 @@ def actor(store, code: str, edges: list[dict] | None = None) -> dict | None:
         partners.sort(key=lambda r: -(r.get("events") or 0))
     except ImportError:
         pass
-    return {"code": code, "names": [r[0] for r in names], "events": n, "partners": partners[:25],
-            "recent": recent}
+    return {"code": code, "names": [r[0] for r in names], "events": n, "partners": partners[:25], "recent": recent}
 
 
 def articles(store, *, limit: int = 50, offset: int = 0) -> list[dict]:
@@ -220,7 +246,8 @@ def articles(store, *, limit: int = 50, offset: int = 0) -> list[dict]:
                   (SELECT count(*) FROM sentences s WHERE s.article_id = a.article_id) AS sentences,
                   (SELECT count(*) FROM events e WHERE e.article_id = a.article_id) AS events
            FROM articles a ORDER BY a.date DESC NULLS LAST, a.article_id LIMIT ? OFFSET ?""",
-        [limit, offset]).fetchall()
+        [limit, offset],
+    ).fetchall()
     keys = ("article_id", "title", "outlet", "date", "url", "duplicate_of", "sentences", "events")
     return [dict(zip(keys, r)) for r in rows]
 
@@ -230,26 +257,41 @@ def article(store, article_id: str) -> dict | None:
         """SELECT a.article_id, a.doc_id, a.title, a.outlet, a.author, CAST(a.date AS VARCHAR), a.url, a.language,
                   a.body_start, a.body_end, a.start_char, a.end_char, a.duplicate_of, d.doc, d.text
            FROM articles a JOIN documents d ON d.doc_id = a.doc_id WHERE a.article_id = ?""",
-        [article_id]).fetchone()
+        [article_id],
+    ).fetchone()
     if row is None:
         return None
-    keys = ("article_id", "doc_id", "title", "outlet", "author", "date", "url", "language", "body_start",
-            "body_end", "start", "end", "duplicate_of", "doc")
+    keys = (
+        "article_id",
+        "doc_id",
+        "title",
+        "outlet",
+        "author",
+        "date",
+        "url",
+        "language",
+        "body_start",
+        "body_end",
+        "start",
+        "end",
+        "duplicate_of",
+        "doc",
+    )
     art = dict(zip(keys, row[:-1]))
     doc_text = row[-1] or ""
     b0 = art["body_start"] if art["body_start"] is not None else art["start"] or 0
     b1 = art["body_end"] if art["body_end"] is not None else art["end"] or len(doc_text)
     body = doc_text[b0:b1]
     sents = store.con.execute(
-        "SELECT idx, start_char, end_char, text FROM sentences WHERE article_id = ? AND doc_id = ? ORDER BY idx",
-        [article_id, art["doc_id"]]).fetchall()
-    evs = records(store.con.execute(
-        f"SELECT {_event_cols()} FROM events e WHERE e.article_id = ? ORDER BY e.start_char, e.event_id",
-        [article_id]).fetchdf())
+        "SELECT idx, start_char, end_char, text FROM sentences WHERE article_id = ? AND doc_id = ? ORDER BY idx", [article_id, art["doc_id"]]
+    ).fetchall()
+    evs = records(
+        store.con.execute(f"SELECT {_event_cols()} FROM events e WHERE e.article_id = ? ORDER BY e.start_char, e.event_id", [article_id]).fetchdf()
+    )
     evs = [{k: e.get(k) for k in EVENT_FIELDS if k in e} for e in evs]
-    art.update(body_start=b0, body_end=b1, text=body,
-               sentences=[{"index": s[0], "start": s[1], "end": s[2], "text": s[3]} for s in sents],
-               events=evs)
+    art.update(
+        body_start=b0, body_end=b1, text=body, sentences=[{"index": s[0], "start": s[1], "end": s[2], "text": s[3]} for s in sents], events=evs
+    )
     art["segments"] = segments(body, b0, art["sentences"], evs)
     return art
 
@@ -267,7 +309,7 @@ def segments(body: str, offset: int, sentences: list[dict], evs: list[dict]) -> 
     spans = sorted(by_span)
     out: list[dict] = []
     pos = 0
-    for (s, t) in spans:
+    for s, t in spans:
         a, b = s - offset, t - offset
         if a < pos or b > len(body) or a >= b:
             continue  # overlapping or outside the body: shown in the list, not highlighted
@@ -277,8 +319,7 @@ def segments(body: str, offset: int, sentences: list[dict], evs: list[dict]) -> 
         text = body[a:b]
         worst = max(int(e.get("quad_class") or 0) for e in group)
         parts = _mark_triggers(text, [e.get("trigger") or "" for e in group])
-        out.append({"kind": "evidence", "text": text, "parts": parts, "quad": worst,
-                    "events": [e["event_id"] for e in group], "anchor": f"ev-{s}"})
+        out.append({"kind": "evidence", "text": text, "parts": parts, "quad": worst, "events": [e["event_id"] for e in group], "anchor": f"ev-{s}"})
         pos = b
     if pos < len(body):
         out.append({"kind": "text", "text": body[pos:]})

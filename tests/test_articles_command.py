@@ -1,4 +1,5 @@
 """`barograph articles`: the real command, run as a user would (files, stdin, bad inputs)."""
+
 from __future__ import annotations
 
 import json
@@ -12,8 +13,7 @@ if not Path(BAROGRAPH[0]).exists():
 
 
 def run(*args, input=None):
-    return subprocess.run([*BAROGRAPH, "articles", *args], input=input, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run([*BAROGRAPH, "articles", *args], input=input, capture_output=True, text=True, timeout=120)
 
 
 def test_jsonl_of_sample_twice_marks_duplicates_and_bad_file(tmp_path, sample_path):
@@ -29,7 +29,7 @@ def test_jsonl_of_sample_twice_marks_duplicates_and_bad_file(tmp_path, sample_pa
     assert all(r["duplicate_of"] is None for r in first)
     assert [r["duplicate_of"] for r in again] == [r["id"] for r in first]
     text = sample_path.read_text(encoding="utf-8")
-    assert all(text[r["start"]:r["end"]].replace("\xa0", " ").startswith(r["title"]) for r in first)
+    assert all(text[r["start"] : r["end"]].replace("\xa0", " ").startswith(r["title"]) for r in first)
     errs = r.stderr.strip().splitlines()
     assert len(errs) == 1 and "empty.txt" in errs[0] and "empty file" in errs[0]
 
@@ -40,8 +40,13 @@ def test_stdin_text_and_jsonl():
     assert r.returncode == 0, r.stderr
     (row,) = [json.loads(x) for x in r.stdout.splitlines()]
     assert row["doc"] == "stdin" and row["title"] == "Kerry calls Lavrov" and row["start"] == 0
-    lines = "\n".join([json.dumps({"id": "a", "text": "Turkey shot down a Russian jet near the Syrian border on Tuesday morning.", "source": "Wire"}),
-                       "{broken", json.dumps({"id": "b", "text": "NATO ministers met in Brussels to discuss the Baltic deployment plans."})])
+    lines = "\n".join(
+        [
+            json.dumps({"id": "a", "text": "Turkey shot down a Russian jet near the Syrian border on Tuesday morning.", "source": "Wire"}),
+            "{broken",
+            json.dumps({"id": "b", "text": "NATO ministers met in Brussels to discuss the Baltic deployment plans."}),
+        ]
+    )
     r = run("-", "--format", "jsonl", input=lines)
     assert r.returncode == 1
     assert [json.loads(x)["doc"] for x in r.stdout.splitlines()] == ["a", "b"]

@@ -1,4 +1,5 @@
 """`barograph ingest/stats/recode` as a user runs them, including being killed mid-run."""
+
 from __future__ import annotations
 
 import csv
@@ -27,8 +28,7 @@ def run(*args, env=None, **kw):
 def test_ingest_reports_counts_and_rejects(tmp_path, sample_path):
     db = tmp_path / "b.duckdb"
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"id": "x", "text": "Russia and Turkey met in Sochi to discuss Syria."}\n[1, 2]\n',
-                   encoding="utf-8")
+    bad.write_text('{"id": "x", "text": "Russia and Turkey met in Sochi to discuss Syria."}\n[1, 2]\n', encoding="utf-8")
     p = run("ingest", str(sample_path), str(bad), "--db", str(db), "--no-code", "--quiet")
     assert p.returncode == 1, p.stderr
     last = p.stdout.strip().splitlines()[-1]
@@ -69,11 +69,14 @@ def test_full_disk_is_one_store_error_and_store_intact(tmp_path, sample_path):
     with big.open("w", encoding="utf-8") as f:
         for i in range(3000):
             f.write(json.dumps({"id": f"r{i}", "text": f"Story {i}: " + " ".join(f"w{i}x{j}" for j in range(300))}) + "\n")
-    code = ("import resource, signal, sys; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
-            f"resource.setrlimit(resource.RLIMIT_FSIZE, ({size + 200_000}, {size + 200_000})); "
-            "from barograph.interfaces.cli import main; sys.argv = ['barograph'] + sys.argv[1:]; main()")
-    p = subprocess.run([sys.executable, "-c", code, "ingest", str(big), "--db", str(db), "--no-code", "--quiet"],
-                       capture_output=True, text=True, timeout=300)
+    code = (
+        "import resource, signal, sys; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
+        f"resource.setrlimit(resource.RLIMIT_FSIZE, ({size + 200_000}, {size + 200_000})); "
+        "from barograph.interfaces.cli import main; sys.argv = ['barograph'] + sys.argv[1:]; main()"
+    )
+    p = subprocess.run(
+        [sys.executable, "-c", code, "ingest", str(big), "--db", str(db), "--no-code", "--quiet"], capture_output=True, text=True, timeout=300
+    )
     assert p.returncode == 2, (p.stdout, p.stderr)
     assert p.stderr.startswith("barograph: ") and str(db) in p.stderr and p.stderr.count("\n") == 1
     with Store(db, read_only=True) as st:
@@ -89,8 +92,7 @@ def _corpus(path: Path, shared: Path, n: int) -> Path:
         texts = [r["text"] for r in csv.DictReader(f)][:n]
     with path.open("w", encoding="utf-8") as f:
         for i, t in enumerate(texts):
-            f.write(json.dumps({"id": f"s{i}", "text": t, "source": ["AP", "AFP", "BBC"][i % 3],
-                                "date": f"2020-01-{i % 28 + 1:02d}"}) + "\n")
+            f.write(json.dumps({"id": f"s{i}", "text": t, "source": ["AP", "AFP", "BBC"][i % 3], "date": f"2020-01-{i % 28 + 1:02d}"}) + "\n")
     return path
 
 
@@ -102,18 +104,18 @@ def _check_whole(db: Path, ref: Path, coded: bool) -> int:
         missing = st.con.execute(
             """SELECT count(*) FROM articles a JOIN ref.articles r USING (article_id)
                WHERE (SELECT count(*) FROM sentences s WHERE s.article_id = a.article_id)
-                  <> (SELECT count(*) FROM ref.sentences s WHERE s.article_id = a.article_id)""").fetchall()[0][0]
+                  <> (SELECT count(*) FROM ref.sentences s WHERE s.article_id = a.article_id)"""
+        ).fetchall()[0][0]
         assert missing == 0
-        orphans = st.con.execute(
-            "SELECT count(*) FROM sentences WHERE article_id NOT IN (SELECT article_id FROM articles)").fetchall()[0][0]
+        orphans = st.con.execute("SELECT count(*) FROM sentences WHERE article_id NOT IN (SELECT article_id FROM articles)").fetchall()[0][0]
         assert orphans == 0
-        assert st.con.execute(
-            "SELECT count(*) FROM articles WHERE doc_id NOT IN (SELECT doc_id FROM documents)").fetchall()[0][0] == 0
+        assert st.con.execute("SELECT count(*) FROM articles WHERE doc_id NOT IN (SELECT doc_id FROM documents)").fetchall()[0][0] == 0
         if coded:
             diff = st.con.execute(
                 """SELECT count(*) FROM articles a
                    WHERE (SELECT count(*) FROM events e WHERE e.article_id = a.article_id)
-                      <> (SELECT count(*) FROM ref.events e WHERE e.article_id = a.article_id)""").fetchall()[0][0]
+                      <> (SELECT count(*) FROM ref.events e WHERE e.article_id = a.article_id)"""
+            ).fetchall()[0][0]
             assert diff == 0
         st.con.execute("DETACH ref")
     return n
@@ -122,9 +124,14 @@ def _check_whole(db: Path, ref: Path, coded: bool) -> int:
 def _kill_mid_run(src: Path, db: Path, sig: int, extra: list[str], wait_for: float) -> subprocess.CompletedProcess:
     env = dict(os.environ, BAROGRAPH_BATCH_DOCUMENTS="40")
     # a background job inherits SIGINT ignored; a user's terminal gives the default (Ctrl-C works)
-    proc = subprocess.Popen([*BAROGRAPH, "ingest", str(src), "--db", str(db), "--quiet", *extra],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    proc = subprocess.Popen(
+        [*BAROGRAPH, "ingest", str(src), "--db", str(db), "--quiet", *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     wait_for_commits(proc, db)
     time.sleep(wait_for)
     assert proc.poll() is None, "the ingest finished before it could be interrupted; use a bigger corpus"
@@ -167,5 +174,4 @@ def test_killed_coding_ingest_keeps_events_with_their_articles(tmp_path, shared)
         # coded articles carry the coder version; their events all stored (none orphaned)
         assert q("SELECT count(*) FROM articles WHERE coder IS NULL AND duplicate_of IS NULL") == 0
         assert q("SELECT count(*) FROM events WHERE article_id NOT IN (SELECT article_id FROM articles)") == 0
-        assert q("SELECT count(*) FROM articles a WHERE NOT EXISTS "
-                 "(SELECT 1 FROM sentences s WHERE s.article_id = a.article_id)") == 0
+        assert q("SELECT count(*) FROM articles a WHERE NOT EXISTS (SELECT 1 FROM sentences s WHERE s.article_id = a.article_id)") == 0
