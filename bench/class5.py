@@ -15,6 +15,7 @@ the share of sentences whose first counted event's ``source_text``/``target_text
 gold span (``source``/``target``, either for ``both``), precision at confidence 0.5/0.7/0.9,
 and sentences per second of the whole coder.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -84,8 +85,7 @@ def main(argv=None):
     ap.add_argument("--part", choices=["dev", "test"], default="dev")
     ap.add_argument("--probs", type=Path, help="JSONL of {id, p} to use instead of the model")
     ap.add_argument("--rules-only", action="store_true")
-    ap.add_argument("--classifier-only", action="store_true",
-                    help="ablation: the classifier's class on the parse's actors, no rule events")
+    ap.add_argument("--classifier-only", action="store_true", help="ablation: the classifier's class on the parse's actors, no rule events")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     ap.add_argument("--show", action="store_true")
     args = ap.parse_args(argv)
@@ -133,8 +133,7 @@ def main(argv=None):
     print(f"spans: source found {s:.3f}, target found {t:.3f} (of {n} sentences with gold spans)")
     for thr, p, k in precision_at(gold, firsts):
         print(f"confidence >= {thr}: class precision {p:.3f} over {k} sentences")
-    print(f"{label} on {args.part}: {len(gold)} sentences, {len(events)} events, "
-          f"{len(gold) / secs:.1f} sentences/s (coder {coder.version})")
+    print(f"{label} on {args.part}: {len(gold)} sentences, {len(events)} events, {len(gold) / secs:.1f} sentences/s (coder {coder.version})")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@
 given reading, whatever a retrained model would say: a model upgrade cannot silently break a
 step. ``test_bundled_classifier_*`` run the shipped ONNX model itself.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -30,6 +31,7 @@ def coder_for():
         c = Coder(base.resolver, classifier=FixedProbabilities(readings), settings=Settings(**settings))
         c.nlp = base.nlp
         return c
+
     return make
 
 
@@ -39,10 +41,18 @@ def model_only(coder, text: str, probs, spans=None, date: str = "2024-03-04", **
 
     art = Article(doc="t", index=0, start=0, end=len(text), date=date, text=text, id="a1")
     doc = coder.nlp(text)
-    view = hybrid.SentenceView(doc, Sentence("a1", 0, 0, len(text), text), art,
-                               coder.resolver.mentions(text, date), [], coder.dic, "test",
-                               np.array(probs, dtype=np.float32),
-                               Settings(**{"min_source_score": 0.0, **settings}), spans or {})
+    view = hybrid.SentenceView(
+        doc,
+        Sentence("a1", 0, 0, len(text), text),
+        art,
+        coder.resolver.mentions(text, date),
+        [],
+        coder.dic,
+        "test",
+        np.array(probs, dtype=np.float32),
+        Settings(**{"min_source_score": 0.0, **settings}),
+        spans or {},
+    )
     return hybrid.combine(view, [])
 
 
@@ -172,10 +182,14 @@ def test_version_names_the_classifier(coder_for):
 @pytest.mark.skipif(not EventClassifier.available(), reason="classifier not built (make model)")
 def test_bundled_classifier_reads_classes_and_spans():
     clf = EventClassifier()
-    texts = ["Rebels shelled the airport in Tripoli, killing two soldiers.",
-             "The two foreign ministers held talks in Vienna on Tuesday.",
-             "", "x" * 5000, "\x00\x01 binary-ish \ufffd\ufffd",
-             "Las tropas del gobierno atacaron la ciudad."]
+    texts = [
+        "Rebels shelled the airport in Tripoli, killing two soldiers.",
+        "The two foreign ministers held talks in Vienna on Tuesday.",
+        "",
+        "x" * 5000,
+        "\x00\x01 binary-ish \ufffd\ufffd",
+        "Las tropas del gobierno atacaron la ciudad.",
+    ]
     read = clf.read(texts)
     probs, spans = read.probs, read.spans
     assert probs.shape == (len(texts), 5)
@@ -183,7 +197,7 @@ def test_bundled_classifier_reads_classes_and_spans():
     assert probs[2].sum() == 0 and spans[2] == {}
     assert abs(probs[3].sum() - 1) < 1e-3 and abs(probs[5].sum() - 1) < 1e-3
     src = spans[0].get("source")
-    assert src and texts[0][src[0]:src[1]].startswith("Rebels")
+    assert src and texts[0][src[0] : src[1]].startswith("Rebels")
     assert clf.digest == EventClassifier().digest
     if read.types is not None:
         assert read.types.shape == (len(texts), len(read.type_names))

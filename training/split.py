@@ -6,6 +6,7 @@ when the file grows. A sentence is in the test part when the first 8 hex digits 
 SHA-256 of its ``id``, read as an integer, are 0 modulo 5 (about 20%). Model selection
 reads only ``dev``; ``test`` is opened once, to report.
 """
+
 from __future__ import annotations
 
 import hashlib

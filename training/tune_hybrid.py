@@ -15,6 +15,7 @@ sentence's first asserted event, as ``shared/eval/score_class5.py`` counts it), 
 map from the classifier's probability of the event's class to the share of such events whose
 class is right (pool-adjacent-violators over equal-count bins). Both go into ``meta.json``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,7 +23,7 @@ import itertools
 import json
 import sys
 import tempfile
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -32,10 +33,9 @@ sys.path.insert(0, str(ROOT / "training"))
 import split  # noqa: E402
 
 COUNTED = ("asserted", "claimed")
-GRID = {"min_source_score": [0.5, 1.0], "need_named": [0, 1], "local_targets": [True, False],
-        "recode_min": [0.9, 1.01]}
+GRID = {"min_source_score": [0.5, 1.0], "need_named": [0, 1], "local_targets": [True, False], "recode_min": [0.9, 1.01]}
 FIXED = {"gate": "any", "present_ok": True, "model_min": 0.0}
-SEED_FLOOR = 0.85   # quad-class F1 the seed page's gold must keep (shared/eval/seed-gold.jsonl)
+SEED_FLOOR = 0.85  # quad-class F1 the seed page's gold must keep (shared/eval/seed-gold.jsonl)
 SHARED = ROOT.parent / "shared"
 
 
@@ -61,9 +61,12 @@ def seed_f1(settings) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "seed.jsonl"
         out.write_text("".join(json.dumps(e) + "\n" for e in events))
-        text = subprocess.run([sys.executable, str(SHARED / "eval" / "score_events.py"),
-                               str(SHARED / "eval" / "seed-gold.jsonl"), str(out)],
-                              capture_output=True, text=True, check=True).stdout
+        text = subprocess.run(
+            [sys.executable, str(SHARED / "eval" / "score_events.py"), str(SHARED / "eval" / "seed-gold.jsonl"), str(out)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
     line = next(x for x in text.splitlines() if x.startswith("quad-class"))
     return float(line.split("F1=")[1].split()[0])
 
@@ -137,8 +140,7 @@ def main(argv=None):
     gold = split.load("dev")
     rows = [json.loads(x) for x in args.oof.read_text().splitlines() if x.strip()]
     oof = {r["id"]: r for r in rows}
-    fixed = FixedProbabilities({g["text"]: (oof[g["id"]]["p"], oof[g["id"]].get("spans") or {})
-                                for g in gold if g["id"] in oof})
+    fixed = FixedProbabilities({g["text"]: (oof[g["id"]]["p"], oof[g["id"]].get("spans") or {}) for g in gold if g["id"] in oof})
     coder = Coder(classifier=fixed)
     results = []
     for values in itertools.product(*GRID.values()):
@@ -148,18 +150,15 @@ def main(argv=None):
         f1, none = strict_macro_f1(gold, events)
         seed = seed_f1(s)
         results.append((seed >= SEED_FLOOR, f1, -none, s, events, seed))
-        print(f"{dict(zip(GRID, values))}: strict macro-F1 {f1:.3f}, no event {none:.3f}, "
-              f"seed quad F1 {seed:.3f}", flush=True)
+        print(f"{dict(zip(GRID, values))}: strict macro-F1 {f1:.3f}, no event {none:.3f}, seed quad F1 {seed:.3f}", flush=True)
     ok, f1, neg_none, best, events, seed = max(results, key=lambda r: r[:3])
     calib = calibration(gold, events, {k: v["p"] for k, v in oof.items()})
     meta = json.loads(args.meta.read_text())
     meta["hybrid"] = {k: v for k, v in asdict(best).items() if k != "calibration"}
     meta["calibration"] = calib
-    meta["dev_oof"] = {"strict_macro_f1": round(f1, 4), "no_event": round(-neg_none, 4),
-                       "sentences": len(gold), "seed_quad_f1": seed}
+    meta["dev_oof"] = {"strict_macro_f1": round(f1, 4), "no_event": round(-neg_none, 4), "sentences": len(gold), "seed_quad_f1": seed}
     args.meta.write_text(json.dumps(meta, indent=1) + "\n")
-    print(f"chosen {meta['hybrid']}: strict macro-F1 {f1:.3f} on dev (out of fold); "
-          f"calibration for {sorted(calib)} written to {args.meta}")
+    print(f"chosen {meta['hybrid']}: strict macro-F1 {f1:.3f} on dev (out of fold); calibration for {sorted(calib)} written to {args.meta}")
 
 
 if __name__ == "__main__":
