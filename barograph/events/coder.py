@@ -81,30 +81,38 @@ class Coder:
         texts = [s.text for _, sents in chunk for s in sents]
         docs = list(self.nlp.pipe(texts, batch_size=self.batch_size))
         mentions = [self._mentions(s.text, article.date) for article, sents in chunk for s in sents]
-        readings = self._read(texts, docs, mentions)
+        # the rules first, article by article (pronouns look back), then the classifier on the
+        # sentences where a step of the hybrid can act, then the hybrid
+        found, histories = [], []
         k = 0
         for article, sentences in chunk:
             ctx = extract.ArticleContext(article)
+            for sent in sentences:
+                histories.append(list(ctx.history))
+                found.append(extract.code_sentence(docs[k], sent, ctx, mentions[k], self.dic, self.version))
+                k += 1
+        readings = self._read(texts, docs, mentions, found)
+        k = 0
+        for article, sentences in chunk:
             events: list[Event] = []
             for sent in sentences:
-                doc, found_mentions = docs[k], mentions[k]
-                history = list(ctx.history)
-                found = extract.code_sentence(doc, sent, ctx, found_mentions, self.dic, self.version)
+                evs = found[k]
                 if readings is not None:
-                    view = hybrid.SentenceView(
-                        doc, sent, article, found_mentions, history, self.dic, self.version,
-                        readings.probs[k], self.settings, readings.spans[k],
-                        None if readings.types is None else dict(zip(readings.type_names, readings.types[k])))
-                    found = hybrid.combine(view, found)
-                events.extend(found)
+                    types = None if readings.types is None else dict(zip(readings.type_names, readings.types[k]))
+                    view = hybrid.SentenceView(docs[k], sent, article, mentions[k], histories[k], self.dic,
+                                               self.version, readings.probs[k], self.settings,
+                                               readings.spans[k], types)
+                    evs = hybrid.combine(view, evs)
+                events.extend(evs)
                 k += 1
             yield events
 
-    def _read(self, texts, docs, mentions):
-        """The classifier's reading of the sentences that could hold an event: those that name
-        an actor (a dictionary mention or a named entity). The others are not worth the
-        encoder's time: no step of the hybrid acts on a sentence without an actor."""
+    def _read(self, texts, docs, mentions, found):
+        """The classifier's reading of the sentences a step of the hybrid can act on: those
+        with the rules' events, and those that could carry a parse event (hybrid.worth_reading).
+        The others are not worth the encoder's time, which is most of the coder's."""
         if self.classifier is None:
             return None
-        want = [i for i, (d, m) in enumerate(zip(docs, mentions)) if hybrid.worth_reading(d, m)]
+        dic = self.dic if self.settings.gate != "any" else None
+        want = [i for i in range(len(texts)) if found[i] or hybrid.worth_reading(docs[i], mentions[i], dic)]
         return self.classifier.read([texts[i] for i in want]).take(want, len(texts))

@@ -114,11 +114,15 @@ class Settings:
     calibration: dict | None = None
 
 
-def worth_reading(doc, mentions) -> bool:
-    """Could any step act on this sentence? Only if it names an actor and is of a size to
-    hold an event; the classifier is not run on the others."""
+def worth_reading(doc, mentions, dic=None) -> bool:
+    """Could ``model_event`` act on this sentence the rules found nothing in? Only if it is
+    of a size to hold an event, names an actor, and (when the gate asks for one) has a verb
+    the CAMEO dictionary knows; the classifier is not run on the others."""
     n = sum(1 for t in doc if not t.is_space)
-    return MIN_TOKENS <= n <= MAX_TOKENS and (bool(mentions) or any(e.label_ in NAMED for e in doc.ents))
+    if not (MIN_TOKENS <= n <= MAX_TOKENS and (bool(mentions) or any(e.label_ in NAMED for e in doc.ents))):
+        return False
+    return dic is None or any(t.pos_ == "VERB" and t.lemma_.lower() in dic.verbs
+                              and t.lemma_.lower() not in NON_EVENT_LEMMAS for t in doc)
 
 
 # ---- the parse side ------------------------------------------------------------------------
