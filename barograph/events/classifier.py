@@ -72,7 +72,7 @@ def default_dir() -> Path:
 class EventClassifier:
     """``EventClassifier(path)``: a directory with event-class5.onnx, tokenizer.json, meta.json."""
 
-    def __init__(self, path: str | Path | None = None, *, threads: int = 1, batch_size: int = 16):
+    def __init__(self, path: str | Path | None = None, *, threads: int = 1, batch_size: int = 1):
         self.path = Path(path) if path else default_dir()
         self.meta = json.loads((self.path / "meta.json").read_text(encoding="utf-8"))
         self.threads = threads
