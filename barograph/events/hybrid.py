@@ -556,6 +556,8 @@ def intent_as_act(view: SentenceView, events: list[Event]) -> list[Event]:
                 new.method = "intent"
         if new is not None:
             out.append(new)
+            if new.cameo == e.cameo:
+                continue   # already an intent code (03, 13): the statement replaces it
         out.append(e)
     return out
 
