@@ -37,8 +37,7 @@ COUNTED = ("asserted", "claimed")
 # unnamed side, targets outside the predicate's own objects, re-coding the rules' events and
 # predicates outside the dictionary each cost the seed page 0.1-0.4 quad-class F1)
 GRID = {"min_source_score": [1.0, 1.5, 2.0]}
-FIXED = {"gate": "dictionary", "model_min": 0.9, "need_named": 1, "recode_min": 1.01, "present_ok": True,
-         "local_targets": True}
+FIXED = {"gate": "dictionary", "model_min": 0.9, "need_named": 1, "recode_min": 1.01, "present_ok": True, "local_targets": True}
 SEED_FLOOR = 0.85  # quad-class F1 the seed page's gold must keep (shared/eval/seed-gold.jsonl)
 SHARED = ROOT.parent / "shared"
 
