@@ -8,8 +8,9 @@ baseline and of barograph's model, is chosen on the validation split by the same
 on every data set; the test split is only ranked.
 Single-step setting, time-aware filtered MRR and Hits@1/3/10 over both query directions of
 every test quadruple (Gastinger et al. 2023). Before the table: dyad-level probability of
-material conflict next week (Brier, ROC AUC) against persistence. The last two lines are
-the `recurrency-baseline` and `barograph` rows.
+material conflict next week (Brier, ROC AUC) against persistence. Then the table with the
+`recurrency-baseline` and `barograph` rows, and a last `scaling:` line (training size, wall
+time, peak RSS). Stage lines are flushed as they finish, so a stopped run still shows them.
 """
 from __future__ import annotations
 
@@ -65,7 +66,7 @@ def main() -> None:
     print(f"{'method':22s} {'Brier':>7s} {'AUC':>7s}")
     for k in ("persistence", "persistence_smoothed", "barograph"):
         print(f"{k:22s} {d[k]['brier']:7.4f} {d[k]['auc']:7.4f}")
-    print()
+    print(flush=True)
 
     with Progress(console=err, transient=True) as prog:
         def bar(name, total):
@@ -77,14 +78,17 @@ def main() -> None:
         tuned = base.tune(g, "valid", progress=bar("baseline: tune lambda, alpha on valid", n_valid))
         rb = evaluate(base, g, "test", progress=bar("baseline: test", n_test))
         tb = time.perf_counter() - t0
+        print(f"recurrency baseline: lambda={tuned['lambda']} alpha={tuned['alpha']} (valid MRR {tuned['valid_mrr']:.4f}); "
+              f"test MRR {rb['mrr']:.4f} ({tb:.0f} s)", flush=True)
 
         t0 = time.perf_counter()
         model = Forecaster(g)
         fit = model.fit(splits=(("train", args.fit_days), ("valid", 0)), progress=bar("barograph: fit", n_fit))
+        print(f"barograph: fitted in {time.perf_counter() - t0:.0f} s, peak RSS so far "
+              f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2:.2f} GB", flush=True)
         rm = evaluate(model, g, "test", progress=bar("barograph: test", n_test))
         tm = time.perf_counter() - t0
 
-    print(f"recurrency baseline: lambda={tuned['lambda']} alpha={tuned['alpha']} (valid MRR {tuned['valid_mrr']:.4f})")
     print(f"barograph: chosen on valid: l2={fit.get('l2', model.l2)}, trees={fit.get('trees', model.trees)} "
           f"(valid candidate MRR linear {fit.get('valid_mrr_linear')}, with trees {fit.get('valid_mrr_rerank')}); "
           f"query sampling per split {fit['sampled']}")
