@@ -255,7 +255,6 @@ def test_features_match_a_by_hand_reading_of_the_history():
     f = day_features(day, g.n_ent, g.n_rel, prior)
     h = day.history
     col = {k: i for i, k in enumerate(FEATURES)}
-    R2 = 2 * g.n_rel
     checked = 0
     for qi, (s, r) in enumerate(zip(day.qs, day.qr)):
         rows = np.flatnonzero(f.q == qi)

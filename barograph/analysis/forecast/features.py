@@ -133,7 +133,6 @@ def day_features(day: Day, n_ent: int, n_rel: int, prior: Prior) -> DayFeatures:
     h = day.history
     hs, hr, ho, hd = h[:, 0], h[:, 1], h[:, 2], h[:, 3]
     age_h = (day.day - hd).astype(np.float64)
-    nq = len(day.qs)
     qs, qr = day.qs, day.qr
     qinv = (qr + n_rel) % R2
 
