@@ -18,6 +18,7 @@ def code_documents(paths: Iterable[str], coder, *, errors, text_column: str | No
                    ) -> Iterator[tuple[Document, list[Event]]]:
     from barograph.ingest.sources import iter_documents
     from barograph.text.articles import split_articles
+    from barograph.text.dedup import is_repeat
     from barograph.text.sentences import split_sentences
 
     seen: set[str] = set()
@@ -36,10 +37,8 @@ def code_documents(paths: Iterable[str], coder, *, errors, text_column: str | No
     for doc in iter_documents(paths, errors=errors, text_column=text_column):
         items = []
         for art in split_articles(doc):
-            if art.duplicate_of or (art.id and art.id in seen):
+            if is_repeat(art, seen):
                 continue
-            if art.id:
-                seen.add(art.id)
             sents = split_sentences(art, doc.text)
             items.append((art, sents))
             size += len(sents)
