@@ -5,6 +5,7 @@ swapped, run in another process (Ray) or tested alone. Offsets are Python ``str`
 into the *document's decoded text*, the one coordinate system every stage shares, so an
 event can always be traced back to the characters that justify it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, asdict
@@ -15,19 +16,19 @@ from typing import Any
 class Document:
     """One input unit: a file, a feed entry, a JSONL/CSV record or standard input."""
 
-    doc: str                      # file base name, or the record's `id`
-    text: str                     # decoded (and, for HTML, extracted) text
-    kind: str                     # text | html | feed | jsonl | csv | stdin
-    path: str | None = None       # where it came from (file path, or path:line)
-    sha256: str = ""              # of the raw bytes, for idempotent ingest
-    encoding: str | None = None   # detected encoding of the raw bytes
+    doc: str  # file base name, or the record's `id`
+    text: str  # decoded (and, for HTML, extracted) text
+    kind: str  # text | html | feed | jsonl | csv | stdin
+    path: str | None = None  # where it came from (file path, or path:line)
+    sha256: str = ""  # of the raw bytes, for idempotent ingest
+    encoding: str | None = None  # detected encoding of the raw bytes
     # Metadata the container already knows (feed entry, JSONL record); the article
     # splitter prefers what the text itself says and falls back to these.
     title: str | None = None
-    date: str | None = None       # ISO date YYYY-MM-DD
+    date: str | None = None  # ISO date YYYY-MM-DD
     url: str | None = None
     outlet: str | None = None
-    author: str | None = None     # byline the container gives (HTML meta, feed entry, record)
+    author: str | None = None  # byline the container gives (HTML meta, feed entry, record)
 
 
 @dataclass
@@ -35,19 +36,19 @@ class Article:
     """One news story found inside a document."""
 
     doc: str
-    index: int                    # position in the document, from 0
-    start: int                    # span of the whole article in the document text
+    index: int  # position in the document, from 0
+    start: int  # span of the whole article in the document text
     end: int
     title: str | None = None
     outlet: str | None = None
     author: str | None = None
-    date: str | None = None       # ISO YYYY-MM-DD; None when nothing says (never "today")
+    date: str | None = None  # ISO YYYY-MM-DD; None when nothing says (never "today")
     url: str | None = None
     language: str | None = None
     body_start: int | None = None  # span of the body (title/byline/source lines excluded)
     body_end: int | None = None
-    text: str = ""                # document text[body_start:body_end]
-    id: str = ""                  # content hash of the normalised body (dedup key)
+    text: str = ""  # document text[body_start:body_end]
+    id: str = ""  # content hash of the normalised body (dedup key)
     duplicate_of: str | None = None  # id of the near-duplicate article this repeats
     meta: dict[str, Any] = field(default_factory=dict)  # e.g. subheadings, bio lines
 
@@ -61,7 +62,7 @@ class Article:
 class Sentence:
     article_id: str
     index: int
-    start: int                    # in the document text
+    start: int  # in the document text
     end: int
     text: str
 
@@ -70,13 +71,13 @@ class Sentence:
 class Actor:
     """A resolved mention of a political actor."""
 
-    code: str                     # CAMEO-style code: RUSGOV, USAMIL, TURMED, NATO, IMGMUSISI
-    entity: str                   # ISO 3166 alpha-3, or an organisation code (NATO, ISIS, KUR...)
-    text: str                     # the words in the sentence
-    start: int = -1               # span in the document text
+    code: str  # CAMEO-style code: RUSGOV, USAMIL, TURMED, NATO, IMGMUSISI
+    entity: str  # ISO 3166 alpha-3, or an organisation code (NATO, ISIS, KUR...)
+    text: str  # the words in the sentence
+    start: int = -1  # span in the document text
     end: int = -1
-    sector: str | None = None     # GOV, MIL, MED, CVL, REB, ... (None for a bare state)
-    name: str | None = None       # canonical name from the dictionary, if any
+    sector: str | None = None  # GOV, MIL, MED, CVL, REB, ... (None for a bare state)
+    name: str | None = None  # canonical name from the dictionary, if any
 
 
 @dataclass
@@ -84,32 +85,32 @@ class Event:
     """Who did what to whom, with the sentence that says so."""
 
     doc: str
-    start: int                    # evidence sentence span in the document text
+    start: int  # evidence sentence span in the document text
     end: int
-    text: str                     # the evidence sentence
-    source: str                   # CAMEO actor code
+    text: str  # the evidence sentence
+    source: str  # CAMEO actor code
     source_entity: str
     target: str
     target_entity: str
-    cameo: str                    # CAMEO event code, e.g. "042"
-    quad_class: int               # 1 verbal coop, 2 material coop, 3 verbal conflict, 4 material conflict
+    cameo: str  # CAMEO event code, e.g. "042"
+    quad_class: int  # 1 verbal coop, 2 material coop, 3 verbal conflict, 4 material conflict
     goldstein: float
-    plover: str | None = None     # PLOVER event type, e.g. CONSULT
+    plover: str | None = None  # PLOVER event type, e.g. CONSULT
     plover_mode: str | None = None
-    modality: str = "asserted"    # asserted | hypothetical | negated | question | claimed | intended
-    date: str | None = None       # when the event happened (ISO), article date unless the text fixes one
-    historical: bool = False      # the text places it well before the article
+    modality: str = "asserted"  # asserted | hypothetical | negated | question | claimed | intended
+    date: str | None = None  # when the event happened (ISO), article date unless the text fixes one
+    historical: bool = False  # the text places it well before the article
     outlet: str | None = None
     article_id: str = ""
     article_index: int = 0
     sentence_index: int = 0
-    trigger: str = ""             # the words that carry the action
+    trigger: str = ""  # the words that carry the action
     trigger_start: int = -1
     trigger_end: int = -1
     source_text: str = ""
     target_text: str = ""
-    confidence: float = 0.5       # calibrated: the share of such events whose class is right
-    coder: str = ""               # coder version that produced it
+    confidence: float = 0.5  # calibrated: the share of such events whose class is right
+    coder: str = ""  # coder version that produced it
     id: str = ""
     # which part of the coder made it: rules (dictionary patterns), model (classifier class on
     # the parse's actors), recoded (rules' actors, classifier's class), intent (a stated

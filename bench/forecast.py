@@ -12,6 +12,7 @@ material conflict next week (Brier, ROC AUC) against persistence. Then the table
 `recurrency-baseline` and `barograph` rows, and a last `scaling:` line (training size, wall
 time, peak RSS). Stage lines are flushed as they finish, so a stopped run still shows them.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,27 +49,27 @@ def main() -> None:
     t_start = time.perf_counter()
     g = load_icews(args.data, epoch=args.epoch)
     name = Path(args.data).resolve().name
-    print(f"data {name}: {g.n_ent} entities, {g.n_rel} relations, "
-          + ", ".join(f"{s} {len(q)}" for s, q in g.splits.items()) + " quadruples")
+    print(f"data {name}: {g.n_ent} entities, {g.n_rel} relations, " + ", ".join(f"{s} {len(q)}" for s, q in g.splits.items()) + " quadruples")
     n_valid, n_test = 2 * len(g.splits["valid"]), 2 * len(g.splits["test"])
-    n_fit = 2 * int(np.isin(g.splits["train"][:, 3],
-                            np.unique(g.splits["train"][:, 3])[-args.fit_days:]).sum()) + n_valid
+    n_fit = 2 * int(np.isin(g.splits["train"][:, 3], np.unique(g.splits["train"][:, 3])[-args.fit_days :]).sum()) + n_valid
 
     # dyad-level material conflict next week, fitted on weeks whose target precedes the test days
     test_week = int(g.splits["test"][:, 3].min()) // 7
     last_week = int(g.splits["test"][:, 3].max()) // 7
     t0 = time.perf_counter()
-    d = dyad.benchmark(*dyad.icews_conflict(g), g.n_ent, range(4, test_week - 1),
-                       range(test_week, last_week - 1))
-    print(f"dyad material conflict next week ({name}, {d['n']} dyad-weeks active in the last 4 weeks, "
-          f"target weeks {test_week + 1}-{last_week - 1}, base rate {d['base_rate']:.4f}, "
-          f"{time.perf_counter() - t0:.1f} s)")
+    d = dyad.benchmark(*dyad.icews_conflict(g), g.n_ent, range(4, test_week - 1), range(test_week, last_week - 1))
+    print(
+        f"dyad material conflict next week ({name}, {d['n']} dyad-weeks active in the last 4 weeks, "
+        f"target weeks {test_week + 1}-{last_week - 1}, base rate {d['base_rate']:.4f}, "
+        f"{time.perf_counter() - t0:.1f} s)"
+    )
     print(f"{'method':22s} {'Brier':>7s} {'AUC':>7s}")
     for k in ("persistence", "persistence_smoothed", "barograph"):
         print(f"{k:22s} {d[k]['brier']:7.4f} {d[k]['auc']:7.4f}")
     print(flush=True)
 
     with Progress(console=err, transient=True) as prog:
+
         def bar(name, total):
             task = prog.add_task(name, total=total)
             return lambda n: prog.advance(task, n)
@@ -78,22 +79,32 @@ def main() -> None:
         tuned = base.tune(g, "valid", progress=bar("baseline: tune lambda, alpha on valid", n_valid))
         rb = evaluate(base, g, "test", progress=bar("baseline: test", n_test))
         tb = time.perf_counter() - t0
-        print(f"recurrency baseline: lambda={tuned['lambda']} alpha={tuned['alpha']} (valid MRR {tuned['valid_mrr']:.4f}); "
-              f"test MRR {rb['mrr']:.4f} ({tb:.0f} s)", flush=True)
+        print(
+            f"recurrency baseline: lambda={tuned['lambda']} alpha={tuned['alpha']} (valid MRR {tuned['valid_mrr']:.4f}); "
+            f"test MRR {rb['mrr']:.4f} ({tb:.0f} s)",
+            flush=True,
+        )
 
         t0 = time.perf_counter()
         model = Forecaster(g)
         fit = model.fit(splits=(("train", args.fit_days), ("valid", 0)), progress=bar("barograph: fit", n_fit))
-        print(f"barograph: fitted in {time.perf_counter() - t0:.0f} s, peak RSS so far "
-              f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2:.2f} GB", flush=True)
+        print(
+            f"barograph: fitted in {time.perf_counter() - t0:.0f} s, peak RSS so far "
+            f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2:.2f} GB",
+            flush=True,
+        )
         rm = evaluate(model, g, "test", progress=bar("barograph: test", n_test))
         tm = time.perf_counter() - t0
 
-    print(f"barograph: chosen on valid: l2={fit.get('l2', model.l2)}, trees={fit.get('trees', model.trees)} "
-          f"(valid candidate MRR linear {fit.get('valid_mrr_linear')}, with trees {fit.get('valid_mrr_rerank')}); "
-          f"query sampling per split {fit['sampled']}")
-    print(f"barograph: fitted on {fit['queries']} queries, {fit['rows']} candidate rows "
-          f"({fit.get('rerank_rows', 0)} re-ranked by trees); linear-stage weights (standardised features):")
+    print(
+        f"barograph: chosen on valid: l2={fit.get('l2', model.l2)}, trees={fit.get('trees', model.trees)} "
+        f"(valid candidate MRR linear {fit.get('valid_mrr_linear')}, with trees {fit.get('valid_mrr_rerank')}); "
+        f"query sampling per split {fit['sampled']}"
+    )
+    print(
+        f"barograph: fitted on {fit['queries']} queries, {fit['rows']} candidate rows "
+        f"({fit.get('rerank_rows', 0)} re-ranked by trees); linear-stage weights (standardised features):"
+    )
     print("  " + ", ".join(f"{k} {v:+.2f}" for k, v in model.weights().items()))
     s, r, o, t = (int(x) for x in g.splits["test"][0])
     ex = explain(model, s, r, t, top=3, evidence=2)
@@ -107,9 +118,8 @@ def main() -> None:
     print(f"{'method':20s} {'MRR':>7s} {'H@1':>7s} {'H@3':>7s} {'H@10':>7s} {'seconds':>8s}")
     for label, res, sec in (("recurrency-baseline", rb, tb), ("barograph", rm, tm)):
         print(f"{label:20s} {res['mrr']:7.4f} {res['h1']:7.4f} {res['h3']:7.4f} {res['h10']:7.4f} {sec:8.1f}")
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2
-    print(f"scaling: {len(g.splits['train'])} training quadruples, {time.perf_counter() - t_start:.0f} s wall, "
-          f"peak RSS {peak:.2f} GB")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+    print(f"scaling: {len(g.splits['train'])} training quadruples, {time.perf_counter() - t_start:.0f} s wall, peak RSS {peak:.2f} GB")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ Actors come from a tiny throwaway resolver (a handful of names) so these tests p
 coder's own logic whatever the actor dictionaries say; tests/test_code_command.py runs the
 real resolver end to end.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,12 +28,25 @@ class _Match:
     confidence: float = 0.9
 
 
-_NAMES = [("Russian troops", "RUSMIL", "RUS"), ("Russia|Russian|Moscow", "RUS", "RUS"),
-          ("Ukraine|Ukrainian|Kyiv", "UKR", "UKR"), ("Ethiopia", "ETH", "ETH"), ("Somalia", "SOM", "SOM"),
-          ("Eritrea", "ERI", "ERI"), ("Israel|Israeli", "ISR", "ISR"), ("Egypt", "EGY", "EGY"),
-          ("Iran", "IRN", "IRN"), ("China|Beijing|Chinese", "CHN", "CHN"), ("Taiwan", "TWN", "TWN"),
-          ("Pakistan", "PAK", "PAK"), ("India|Indian", "IND", "IND"), ("Lebanon", "LBN", "LBN"),
-          ("Serbs", "SRB", "SRB"), ("Modi", "INDGOV", "IND"), ("Sharif", "PAKGOV", "PAK")]
+_NAMES = [
+    ("Russian troops", "RUSMIL", "RUS"),
+    ("Russia|Russian|Moscow", "RUS", "RUS"),
+    ("Ukraine|Ukrainian|Kyiv", "UKR", "UKR"),
+    ("Ethiopia", "ETH", "ETH"),
+    ("Somalia", "SOM", "SOM"),
+    ("Eritrea", "ERI", "ERI"),
+    ("Israel|Israeli", "ISR", "ISR"),
+    ("Egypt", "EGY", "EGY"),
+    ("Iran", "IRN", "IRN"),
+    ("China|Beijing|Chinese", "CHN", "CHN"),
+    ("Taiwan", "TWN", "TWN"),
+    ("Pakistan", "PAK", "PAK"),
+    ("India|Indian", "IND", "IND"),
+    ("Lebanon", "LBN", "LBN"),
+    ("Serbs", "SRB", "SRB"),
+    ("Modi", "INDGOV", "IND"),
+    ("Sharif", "PAKGOV", "PAK"),
+]
 _PEOPLE = {"Modi", "Sharif"}
 
 
@@ -59,7 +73,7 @@ class TinyResolver:
 def coder():
     from barograph.events.coder import Coder
 
-    return Coder(TinyResolver(), classifier=None)   # the rules alone
+    return Coder(TinyResolver(), classifier=None)  # the rules alone
 
 
 def article(*sentences: str, date: str = "2016-05-10", prefix: str = "Headline\n\n"):
@@ -68,8 +82,18 @@ def article(*sentences: str, date: str = "2016-05-10", prefix: str = "Headline\n
         sents.append(Sentence("art1", i, pos, pos + len(s), s))
         text += s + " "
         pos += len(s) + 1
-    art = Article(doc="test.txt", index=0, start=0, end=len(text), date=date, outlet="Wire",
-                  body_start=len(prefix), body_end=len(text), text=text[len(prefix):], id="art1")
+    art = Article(
+        doc="test.txt",
+        index=0,
+        start=0,
+        end=len(text),
+        date=date,
+        outlet="Wire",
+        body_start=len(prefix),
+        body_end=len(text),
+        text=text[len(prefix) :],
+        id="art1",
+    )
     return art, sents, text
 
 
@@ -79,8 +103,7 @@ def events(coder, *sentences, date="2016-05-10"):
 
 
 def find(evs, source, target, root=None):
-    return [e for e in evs if e.source_entity == source and e.target_entity == target
-            and (root is None or e.cameo.startswith(root))]
+    return [e for e in evs if e.source_entity == source and e.target_entity == target and (root is None or e.cameo.startswith(root))]
 
 
 # ---- the dictionary -------------------------------------------------------------------------
@@ -98,22 +121,23 @@ def test_verb_dictionary_is_read_as_data():
 
 
 def test_dictionary_parser_handles_format():
-    text = ("####### VERB PATTERNS #######\n---  HIT   [190]  ---\nHIT {HITS HITTING}\nTAP [010]\n"
-            "+HIT_BACK [195]\n- * (WITH SANCTIONS)   [163]  # HIT\n- * LIGHTLY  [---]  # HIT\n"
-            "######## TRANSFORMATIONS ##########\n")
+    text = (
+        "####### VERB PATTERNS #######\n---  HIT   [190]  ---\nHIT {HITS HITTING}\nTAP [010]\n"
+        "+HIT_BACK [195]\n- * (WITH SANCTIONS)   [163]  # HIT\n- * LIGHTLY  [---]  # HIT\n"
+        "######## TRANSFORMATIONS ##########\n"
+    )
     d = verbs.parse(text)
     assert verbs.lookup(d, "hit", set())[0] == "190"
     assert verbs.lookup(d, "hit", {"with", "sanction", "sanctions"})[0] == "163"
-    assert verbs.lookup(d, "hit", {"lightly"})[0] is None          # [---] blocks
-    assert verbs.lookup(d, "hit", {"back"})[0] == "195"            # multi-word verb
+    assert verbs.lookup(d, "hit", {"lightly"})[0] is None  # [---] blocks
+    assert verbs.lookup(d, "hit", {"back"})[0] == "195"  # multi-word verb
     assert verbs.lookup(d, "tap", set())[0] == "010"
     assert d.forms["hitting"] == "hit"
 
 
 # ---- roles ----------------------------------------------------------------------------------
 def test_active_and_passive_roles(coder):
-    evs = events(coder, "Russian troops shelled Ukrainian positions.",
-                 "Ukrainian villages were attacked by Russian troops.")
+    evs = events(coder, "Russian troops shelled Ukrainian positions.", "Ukrainian villages were attacked by Russian troops.")
     assert find(evs, "RUS", "UKR", "19")
     assert not find(evs, "UKR", "RUS")
     passive = [e for e in evs if e.sentence_index == 1]
@@ -129,8 +153,7 @@ def test_relative_clause_and_dates(coder):
 
 
 def test_coordination_and_pronouns(coder):
-    evs = events(coder, "Israel and Egypt condemned Iran.", "Iran rejected the offer.",
-                 "It later accused Israel of sabotage.")
+    evs = events(coder, "Israel and Egypt condemned Iran.", "Iran rejected the offer.", "It later accused Israel of sabotage.")
     assert find(evs, "ISR", "IRN", "11") and find(evs, "EGY", "IRN", "11")
     assert find(evs, "IRN", "ISR", "11")
     pron = find(evs, "IRN", "ISR", "11")[0]
@@ -144,8 +167,7 @@ def test_person_pronoun_needs_a_person(coder):
 
 
 def test_nominal_events(coder):
-    evs = events(coder, "Israel's invasion of Lebanon drew protests.",
-                 "The visit of an Indian delegation to Beijing went well.")
+    evs = events(coder, "Israel's invasion of Lebanon drew protests.", "The visit of an Indian delegation to Beijing went well.")
     inv = find(evs, "ISR", "LBN", "19")
     assert inv and inv[0].trigger == "invasion" and inv[0].modality == "asserted"
     assert find(evs, "IND", "CHN", "04")
@@ -159,23 +181,26 @@ def test_light_verb_hands_action_to_noun(coder):
 
 def test_unresolved_actors_give_no_event(coder):
     assert events(coder, "The rebels attacked the convoy.") == []
-    assert events(coder, "Ethiopia said it was ready.") == []   # a statement with no target
+    assert events(coder, "Ethiopia said it was ready.") == []  # a statement with no target
 
 
 # ---- modality -------------------------------------------------------------------------------
-@pytest.mark.parametrize("sentence,expected", [
-    ("China attacked Taiwan.", "asserted"),
-    ("China could attack Taiwan.", "hypothetical"),
-    ("If China attacks Taiwan, the region will suffer.", "hypothetical"),
-    ("China did not attack Taiwan.", "negated"),
-    ("China never attacked Taiwan.", "negated"),
-    ("China will attack Taiwan.", "intended"),
-    ("China plans to attack Taiwan.", "intended"),
-    ("Did China attack Taiwan?", "question"),
-    ("China reportedly attacked Taiwan.", "claimed"),
-    ("China denied attacking Taiwan.", "negated"),
-    ("Instead of attacking Taiwan, China attacked India.", "negated"),
-])
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        ("China attacked Taiwan.", "asserted"),
+        ("China could attack Taiwan.", "hypothetical"),
+        ("If China attacks Taiwan, the region will suffer.", "hypothetical"),
+        ("China did not attack Taiwan.", "negated"),
+        ("China never attacked Taiwan.", "negated"),
+        ("China will attack Taiwan.", "intended"),
+        ("China plans to attack Taiwan.", "intended"),
+        ("Did China attack Taiwan?", "question"),
+        ("China reportedly attacked Taiwan.", "claimed"),
+        ("China denied attacking Taiwan.", "negated"),
+        ("Instead of attacking Taiwan, China attacked India.", "negated"),
+    ],
+)
 def test_modality_from_the_tree(coder, sentence, expected):
     evs = find(events(coder, sentence), "CHN", "TWN", "19")
     assert evs, sentence
@@ -206,8 +231,8 @@ def test_evidence_offsets_and_fields(coder):
     art, sents, text = article("Russia attacked Ukraine on March 3rd.")
     evs = coder.code(art, sents)
     e = find(evs, "RUS", "UKR", "19")[0]
-    assert text[e.start:e.end] == e.text == sents[0].text
-    assert text[e.trigger_start:e.trigger_end] == "attacked"
+    assert text[e.start : e.end] == e.text == sents[0].text
+    assert text[e.trigger_start : e.trigger_end] == "attacked"
     assert e.date == "2016-03-03"
     assert e.quad_class == codes.quad_class(e.cameo) == 4
     assert e.goldstein == codes.goldstein(e.cameo) < 0

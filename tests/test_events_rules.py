@@ -2,6 +2,7 @@
 
 Runs the real actor resolver, as users do, so a rule only counts when it works on real mentions.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -14,7 +15,7 @@ from barograph.records import Article, Sentence
 def coder():
     from barograph.events.coder import Coder
 
-    return Coder(classifier=None)   # the rules alone: a model upgrade cannot move these tests
+    return Coder(classifier=None)  # the rules alone: a model upgrade cannot move these tests
 
 
 def events(coder, *sentences, date="2019-06-01"):
@@ -23,20 +24,21 @@ def events(coder, *sentences, date="2019-06-01"):
         sents.append(Sentence("a1", i, pos, pos + len(s), s))
         text += s + " "
         pos += len(s) + 1
-    art = Article(doc="rules.txt", index=0, start=0, end=len(text), date=date, outlet="Wire",
-                  body_start=0, body_end=len(text), text=text, id="a1")
+    art = Article(doc="rules.txt", index=0, start=0, end=len(text), date=date, outlet="Wire", body_start=0, body_end=len(text), text=text, id="a1")
     return coder.code(art, sents)
 
 
 def find(evs, source, target, root=None):
-    return [e for e in evs if e.source_entity == source and e.target_entity == target
-            and (root is None or e.cameo.startswith(root))]
+    return [e for e in evs if e.source_entity == source and e.target_entity == target and (root is None or e.cameo.startswith(root))]
 
 
 def test_labelling_an_actor_a_threat_criticises_it(coder):
-    evs = events(coder, "Khamenei named Israel and the United States as the enemies of Iran.",
-                 "Pakistan has long viewed India as a threat.",
-                 "The Chinese government branded Taiwan a terrorist haven.")
+    evs = events(
+        coder,
+        "Khamenei named Israel and the United States as the enemies of Iran.",
+        "Pakistan has long viewed India as a threat.",
+        "The Chinese government branded Taiwan a terrorist haven.",
+    )
     assert find(evs, "IRN", "ISR", "11") and find(evs, "IRN", "USA", "11")
     assert find(evs, "PAK", "IND", "11")
     assert find(evs, "CHN", "TWN", "11")
@@ -59,19 +61,23 @@ def test_purpose_infinitive_is_an_aim_not_a_deed(coder):
 
 
 def test_express_concern_targets_the_clause_subject(coder):
-    evs = events(coder, "Merkel expressed her concern that Turkish troops could enter northern Syria.",
-                 "Modi expressed hope that Pakistan would end its support for militants.")
+    evs = events(
+        coder,
+        "Merkel expressed her concern that Turkish troops could enter northern Syria.",
+        "Modi expressed hope that Pakistan would end its support for militants.",
+    )
     assert find(evs, "DEU", "TUR", "01")
     hope = find(evs, "IND", "PAK", "01")
-    assert hope and hope[0].modality == "asserted"   # the hope is a fact; what is hoped is not
+    assert hope and hope[0].modality == "asserted"  # the hope is a fact; what is hoped is not
 
 
 def test_light_verb_gives_its_target_to_the_event_noun(coder):
-    evs = events(coder, "Iran has expanded its deployment of military advisers to Iraq.",
-                 "The Indian prime minister gave Japan credit for the rescue.")
+    evs = events(
+        coder, "Iran has expanded its deployment of military advisers to Iraq.", "The Indian prime minister gave Japan credit for the rescue."
+    )
     assert find(evs, "IRN", "IRQ", "15")
     praise = find(evs, "IND", "JPN")
-    assert praise and praise[0].cameo == "051"        # giving credit praises; it is no aid
+    assert praise and praise[0].cameo == "051"  # giving credit praises; it is no aid
 
 
 def test_give_needs_something_material_to_be_aid(coder):
@@ -113,8 +119,7 @@ def test_advice_in_reported_speech_is_no_demand_and_no_self_event(coder):
 
 
 def test_them_takes_the_nearest_plural_noun(coder):
-    evs = events(coder, "Moscow hosted Iranian diplomats.",
-                 "Turkey has been shelling Kurdish fighters, and the US has been arming them.")
+    evs = events(coder, "Moscow hosted Iranian diplomats.", "Turkey has been shelling Kurdish fighters, and the US has been arming them.")
     armed = [e for e in evs if e.trigger == "arming"]
     assert armed and armed[0].target_entity == "KUR"
     evs = events(coder, "Russian jets escorted the convoys while Turkish guns shelled them.")
@@ -130,7 +135,7 @@ def test_synonym_sets_in_patterns_are_read():
     d = verbs.default_dictionary()
     code, _, matched = verbs.lookup(d, "send", {"troops"})
     assert matched == 1 and code is not None
-    assert verbs.lookup(d, "send", {"to"})[0] is None   # "&AIRCRAFT (TO)" needs an aircraft
+    assert verbs.lookup(d, "send", {"to"})[0] is None  # "&AIRCRAFT (TO)" needs an aircraft
 
 
 def test_when_clause_and_xcomp_share_the_date(coder):
@@ -147,11 +152,9 @@ def test_calling_someone_names_them_not_phones_them(coder):
 
 
 def test_a_counted_group_is_the_actor(coder):
-    evs = events(coder, "Russia has deployed thousands of troops to Belarus.",
-                 "The Nigerian army killed dozens of Boko Haram militants.")
+    evs = events(coder, "Russia has deployed thousands of troops to Belarus.", "The Nigerian army killed dozens of Boko Haram militants.")
     assert find(evs, "RUS", "BLR")
-    assert [e for e in evs if e.source_entity == "NGA" and e.cameo.startswith("19")
-            and "Boko Haram" in e.target_text]
+    assert [e for e in evs if e.source_entity == "NGA" and e.cameo.startswith("19") and "Boko Haram" in e.target_text]
 
 
 def test_event_noun_after_with_takes_the_verbs_roles(coder):
@@ -193,9 +196,12 @@ def test_a_placed_agent_needs_a_partner_of_its_own_kind(coder):
 
 
 def test_event_nouns_for_arrests_boycotts_and_deportations(coder):
-    evs = events(coder, "Turkey's arrest of two German journalists angered Berlin.",
-                 "Ghana announced a boycott of South African goods.",
-                 "Pakistan protested the deportation of Afghan refugees by Iran.")
+    evs = events(
+        coder,
+        "Turkey's arrest of two German journalists angered Berlin.",
+        "Ghana announced a boycott of South African goods.",
+        "Pakistan protested the deportation of Afghan refugees by Iran.",
+    )
     assert find(evs, "TUR", "DEU", "173")
     assert find(evs, "GHA", "ZAF", "163")
     assert find(evs, "IRN", "AFG", "174")
@@ -211,16 +217,16 @@ def test_a_mediator_deals_with_each_party(coder):
 
 
 def test_an_act_or_policy_that_names_no_actor_stands_for_its_owner(coder):
-    evs = events(coder, "Norway condemned Iceland's whaling quota.",
-                 "Students in Colombia marched against the government's tuition increase.")
+    evs = events(coder, "Norway condemned Iceland's whaling quota.", "Students in Colombia marched against the government's tuition increase.")
     assert find(evs, "NOR", "ISL", "11")
     marched = [e for e in evs if e.trigger == "marched"]
     assert not marched or all(e.target_entity == "COL" for e in marched)
     # a pronoun owner is no stand-in: "its" could be anyone's
     assert not find(events(coder, "Norway condemned its whaling quota."), "NOR", "NOR")
     # a state owning what its own leader does for it is no target of his
-    evs = events(coder, "The Polish president urged the allies to rush to Poland's defence.",
-                 "Hungary's prime minister vowed to protect Hungary's borders.")
+    evs = events(
+        coder, "The Polish president urged the allies to rush to Poland's defence.", "Hungary's prime minister vowed to protect Hungary's borders."
+    )
     assert not [e for e in evs if e.source_entity == e.target_entity and e.target in ("POL", "HUN")]
 
 
@@ -241,10 +247,13 @@ def test_anti_x_sanctions_are_aimed_at_x(coder):
 
 
 def test_new_event_nouns(coder):
-    evs = events(coder, "Brazil reaffirmed its support for Argentina.",
-                 "Chile's warning to Bolivia went unheeded.",
-                 "The Taliban welcomed the release of Afghan detainees by Pakistan.",
-                 "Portugal's apology to Angola was welcomed.")
+    evs = events(
+        coder,
+        "Brazil reaffirmed its support for Argentina.",
+        "Chile's warning to Bolivia went unheeded.",
+        "The Taliban welcomed the release of Afghan detainees by Pakistan.",
+        "Portugal's apology to Angola was welcomed.",
+    )
     assert find(evs, "BRA", "ARG", "05")
     assert find(evs, "CHL", "BOL", "13")
     assert find(evs, "PAK", "AFG", "084")
@@ -265,13 +274,11 @@ def test_taking_offence_is_disapproval(coder):
     assert find(evs, "THA", "KHM", "11")
     assert not [e for e in evs if e.cameo.startswith("17")]
     # an offence committed is a crime, not criticism
-    assert not [e for e in events(coder, "The Thai man committed an offence against Cambodian tourists.")
-                if e.cameo.startswith("11")]
+    assert not [e for e in events(coder, "The Thai man committed an offence against Cambodian tourists.") if e.cameo.startswith("11")]
 
 
 def test_protesters_who_fight_riot(coder):
-    evs = events(coder, "Demonstrators in Caracas hurled rocks at soldiers.",
-                 "Protesters in Tunis attacked riot police.")
+    evs = events(coder, "Demonstrators in Caracas hurled rocks at soldiers.", "Protesters in Tunis attacked riot police.")
     assert [e for e in evs if e.cameo == "145" and e.source_entity == "VEN"]
     assert [e for e in evs if e.cameo == "145" and e.source_entity == "TUN"]
     # soldiers or rebels who fight do not riot
@@ -294,8 +301,7 @@ def test_threatened_acts_share_their_object(coder):
     evs = events(coder, "Zimbabwe police threatened to arrest and beat opposition activists.")
     assert [e for e in evs if e.trigger == "threatened" and e.cameo.startswith("13") and e.target.endswith("OPP")]
     # acts with no actor for an object lend the threat no target
-    assert not [e for e in events(coder, "Zimbabwe police threatened to strike and march.")
-                if e.trigger == "threatened"]
+    assert not [e for e in events(coder, "Zimbabwe police threatened to strike and march.") if e.trigger == "threatened"]
 
 
 def test_stopping_a_fight_de_escalates(coder):
@@ -328,7 +334,7 @@ def test_a_placed_agent_with_its_own_nationality_keeps_the_place_apart(coder):
 def test_an_actors_own_forces_leave_the_place_as_target(coder):
     evs = events(coder, "Rwanda withdrew its troops from Burundi.")
     assert [e for e in evs if e.source == "RWA" and e.target == "BDI" and e.cameo.startswith("08")]
-    assert not [e for e in evs if e.target == "BDIMIL"]   # the troops are Rwanda's, not Burundi's
+    assert not [e for e in evs if e.target == "BDIMIL"]  # the troops are Rwanda's, not Burundi's
     # its own forces are no target of the actor
     assert not [e for e in events(coder, "Rwanda praised its troops.") if e.source_entity == e.target_entity]
 
@@ -358,8 +364,7 @@ def test_force_posture_aims_where_it_is_placed(coder):
 
 def test_forces_a_state_sends_go_with_it_to_the_destination(coder):
     # "troops" alone would be placed by the nearest country (Niger); the sending verb says whose
-    evs = events(coder, "Chad sent soldiers to Niger on Friday.",
-                 "Portugal deployed troops to Mozambique.")
+    evs = events(coder, "Chad sent soldiers to Niger on Friday.", "Portugal deployed troops to Mozambique.")
     assert find(evs, "TCD", "NER") and find(evs, "PRT", "MOZ")
     assert not [e for e in evs if e.target in ("NERMIL", "MOZMIL")]
     # a named national force stays the target of a verb that does not move it
@@ -373,8 +378,7 @@ def test_a_capital_acts_as_its_government_but_is_hit_as_its_state(coder):
     hit = [e for e in evs if e.source_entity == "SOM" and e.cameo.startswith("19")]
     assert hit and hit[0].target == "KEN"
     # a capital facing its own state is still no dyad
-    assert not [e for e in events(coder, "Ankara warned Turkish exporters.") if e.source_entity == e.target_entity
-                and e.target == "TUR"]
+    assert not [e for e in events(coder, "Ankara warned Turkish exporters.") if e.source_entity == e.target_entity and e.target == "TUR"]
 
 
 def test_capitals_missing_from_the_dictionaries_come_from_the_table():
@@ -400,8 +404,7 @@ def test_an_unknown_name_is_kept_with_its_name_and_no_code(coder):
     assert {"source_resolved", "target_resolved"} <= set(hit[0].to_json())
     # two unknown names, or a pronoun's guess facing one, place nothing
     assert not events(coder, "Jean Dupont criticised Acme Holdings.")
-    assert not [e for e in events(coder, "Morocco recalled its envoy.", "It criticised Jean Dupont.")
-                if not e.target_resolved]
+    assert not [e for e in events(coder, "Morocco recalled its envoy.", "It criticised Jean Dupont.") if not e.target_resolved]
 
 
 def test_an_unknown_name_takes_its_apposition(coder):
@@ -443,9 +446,12 @@ def test_word_senses_dismissal_publication_and_city_names(coder):
 
 
 def test_plain_reports_of_rejection_and_demand(coder):
-    evs = events(coder, "Rome rejected a proposal by Egypt's rulers for a new pipeline.",
-                 "Ugandan rebels again rejected a Sudanese ceasefire offer.",
-                 "Iraqi officials demanded that Turkey withdraw its troops.")
+    evs = events(
+        coder,
+        "Rome rejected a proposal by Egypt's rulers for a new pipeline.",
+        "Ugandan rebels again rejected a Sudanese ceasefire offer.",
+        "Iraqi officials demanded that Turkey withdraw its troops.",
+    )
     assert [e for e in evs if e.source == "ITAGOV" and e.target == "EGYGOV" and e.cameo.startswith("12")]
     assert [e for e in evs if e.source == "UGAREB" and e.target_entity == "SDN" and e.cameo.startswith("12")]
     assert [e for e in evs if e.source == "IRQGOV" and e.target == "TUR" and e.cameo.startswith("10")]

@@ -1,6 +1,7 @@
 """Forecasting: the time-aware filter and metrics on hand-made quadruples, no leakage of the
 answer into the history, the recurrency baseline by hand, explanations that name real past
 facts, dyad conflict scoring, and the `barograph forecast` command on a real DuckDB file."""
+
 from __future__ import annotations
 
 import json
@@ -9,12 +10,7 @@ import numpy as np
 import pytest
 
 from barograph.analysis.forecast import dyad
-from barograph.analysis.forecast.data import (
-    TKG,
-    load_icews,
-    relation_roots,
-    with_inverses,
-)
+from barograph.analysis.forecast.data import TKG, load_icews, relation_roots, with_inverses
 from barograph.analysis.forecast.evaluate import Day, filtered_ranks, iter_days, metrics
 from barograph.analysis.forecast.explain import explain
 from barograph.analysis.forecast.model import Forecaster
@@ -25,8 +21,7 @@ from barograph.errors import BadInput
 def day_with(answers: list[int], n_queries: int = 1) -> Day:
     """One query (0, 0, ?) on day 5 whose true objects are `answers`."""
     facts = np.array([[0, 0, o, 5] for o in answers])
-    return Day(5, np.zeros((0, 4), dtype=np.int64), facts, np.array([0]), np.array([0]),
-               np.zeros(len(answers), dtype=np.int64))
+    return Day(5, np.zeros((0, 4), dtype=np.int64), facts, np.array([0]), np.array([0]), np.zeros(len(answers), dtype=np.int64))
 
 
 def test_time_aware_filter_and_fair_ties_by_hand():
@@ -105,15 +100,18 @@ def test_a_fact_first_seen_today_gives_no_evidence_for_itself():
 
 def test_recurrency_scores_by_hand():
     g = TKG([f"E{i}" for i in range(4)], ["a", "b"])
-    g.splits = {"train": np.array([[0, 0, 1, 0], [0, 0, 2, 1], [0, 0, 1, 2]]),
-                "valid": np.zeros((0, 4), dtype=np.int64), "test": np.array([[0, 0, 1, 3]])}
+    g.splits = {
+        "train": np.array([[0, 0, 1, 0], [0, 0, 2, 1], [0, 0, 1, 2]]),
+        "valid": np.zeros((0, 4), dtype=np.int64),
+        "test": np.array([[0, 0, 1, 3]]),
+    }
     m = Recurrency(g.n_ent, g.n_rel, lam=0.5, alpha=0.6)
     day = next(iter_days(g, "test"))
     q, o, s = m(day)
     qi = np.flatnonzero((day.qs == 0) & (day.qr == 0))[0]
     got = {int(oo): ss for qq, oo, ss in zip(q, o, s) if qq == qi}
-    assert got[1] == pytest.approx(0.6 * 0.5 ** 1 + 0.4 * 2 / 3)
-    assert got[2] == pytest.approx(0.6 * 0.5 ** 2 + 0.4 * 1 / 3)
+    assert got[1] == pytest.approx(0.6 * 0.5**1 + 0.4 * 2 / 3)
+    assert got[2] == pytest.approx(0.6 * 0.5**2 + 0.4 * 1 / 3)
     r = filtered_ranks(day, q, o, s, g.n_ent)
     assert r[0] == 1.0  # E1 on top for (E0, a, ?)
 
@@ -166,8 +164,13 @@ def test_icews14_loads_and_every_relation_has_a_cameo_root(shared):
 
 
 def test_bad_benchmark_line_names_file_and_line(tmp_path):
-    for name, text in {"entity2id.txt": "A\t0\nB\t1\n", "relation2id.txt": "r\t0\n", "train.txt": "0\t0\t1\t0\n",
-                       "valid.txt": "0\t0\tx\t24\n", "test.txt": "0\t0\t1\t48\n"}.items():
+    for name, text in {
+        "entity2id.txt": "A\t0\nB\t1\n",
+        "relation2id.txt": "r\t0\n",
+        "train.txt": "0\t0\t1\t0\n",
+        "valid.txt": "0\t0\tx\t24\n",
+        "test.txt": "0\t0\t1\t48\n",
+    }.items():
         (tmp_path / name).write_text(text)
     with pytest.raises(BadInput, match=r"valid.txt:1: expected integer"):
         load_icews(tmp_path)
@@ -189,7 +192,8 @@ def make_store(path):
             st.con.execute(
                 "INSERT INTO events (event_id, date, source, source_entity, target, target_entity, cameo, root_code, "
                 "quad_class, text, doc, modality) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'doc1', ?)",
-                [eid, d, s, s, t, t, c, r, q, text, "hypothetical" if eid == "e6" else "asserted"])
+                [eid, d, s, s, t, t, c, r, q, text, "hypothetical" if eid == "e6" else "asserted"],
+            )
 
 
 def test_forecast_command_on_a_real_store(tmp_path):
@@ -219,8 +223,12 @@ def test_forecast_command_errors_in_one_line(tmp_path):
 
     db = tmp_path / "f.duckdb"
     make_store(db)
-    p = subprocess.run([sys.executable, "-m", "barograph.interfaces.cli", "forecast", "--dyad", "XXX", "YYY",
-                        "--db", str(db)], capture_output=True, text=True, check=False)
+    p = subprocess.run(
+        [sys.executable, "-m", "barograph.interfaces.cli", "forecast", "--dyad", "XXX", "YYY", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert p.returncode == 2
     assert p.stderr.strip().count("\n") == 0 and "no asserted events involving XXX or YYY" in p.stderr
 
@@ -270,8 +278,7 @@ def test_features_match_a_by_hand_reading_of_the_history():
                 assert f.X[i, col["same_r7"]] == pytest.approx(np.exp(-(day.day - same[:, 3].max()) / 7), rel=1e-5)
             pair = h[(h[:, 0] == s) & (h[:, 2] == o)]
             assert f.X[i, col["pair_logcnt"]] == pytest.approx(np.log1p(len(pair)), rel=1e-5)
-            rel = sum(prior.W[r, r2] * np.exp(-(day.day - pair[pair[:, 1] == r2, 3].max()) / 30)
-                      for r2 in np.unique(pair[:, 1]))
+            rel = sum(prior.W[r, r2] * np.exp(-(day.day - pair[pair[:, 1] == r2, 3].max()) / 30) for r2 in np.unique(pair[:, 1]))
             assert f.X[i, col["related_sum"]] == pytest.approx(rel, rel=1e-4, abs=1e-6)
             # two hops s -> x -r-> o, each x weighted by its share of s's facts
             tw = 0.0
@@ -324,8 +331,13 @@ def test_bench_runs_on_any_folder_in_the_layout(tmp_path):
         part = q[(q[:, 3] >= lo) & (q[:, 3] < hi)]
         (folder / f"{s}.txt").write_text("".join(f"{a}\t{b}\t{c}\t{24 * d}\t-1\n" for a, b, c, d in part))
     root = Path(__file__).resolve().parent.parent
-    p = subprocess.run([sys.executable, str(root / "bench" / "forecast.py"), "--data", str(folder), "--quiet",
-                        "--fit-days", "20"], capture_output=True, text=True, check=False, cwd=root)
+    p = subprocess.run(
+        [sys.executable, str(root / "bench" / "forecast.py"), "--data", str(folder), "--quiet", "--fit-days", "20"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=root,
+    )
     assert p.returncode == 0, p.stderr
     assert "ICEWS" not in p.stdout and "somegraph" in p.stdout
     lines = {ln.split()[0]: ln.split() for ln in p.stdout.splitlines() if ln.strip()}

@@ -10,6 +10,7 @@ additions and users' files use a simpler line format (see docs/actors.md):
 Names are matched case-insensitively on word tokens; the shared tokenizer below is used
 for dictionary phrases and for text alike, so both sides split words the same way.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,8 +24,32 @@ KINDS = ("state", "person", "org", "group", "place", "demonym", "agent", "none")
 
 # Abbreviations whose final period belongs to the word ("Mr.", "Gen."), so "Russia." at the
 # end of a sentence loses its period but "Gen." keeps it.
-_ABBREV = {"mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "sgt", "capt", "gov", "sen",
-           "rep", "pres", "st", "jr", "sr", "adm", "cmdr", "prof", "rev", "hon", "no", "vs"}
+_ABBREV = {
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "gen",
+    "lt",
+    "col",
+    "maj",
+    "sgt",
+    "capt",
+    "gov",
+    "sen",
+    "rep",
+    "pres",
+    "st",
+    "jr",
+    "sr",
+    "adm",
+    "cmdr",
+    "prof",
+    "rev",
+    "hon",
+    "no",
+    "vs",
+}
 _TOKEN = re.compile(r"[^\W_]+(?:[.'’\-&][^\W_]+)*\.?|[^\w\s]")
 _POSSESSIVE = re.compile(r"^(.*[^\W_])(['’][sS])$")
 
@@ -36,7 +61,7 @@ class Role:
     code: str
     start: int | None = None
     end: int | None = None
-    entity: str | None = None     # explicit entity, else derived from the code
+    entity: str | None = None  # explicit entity, else derived from the code
 
     @property
     def dated(self) -> bool:
@@ -74,7 +99,7 @@ def tokenize(text: str) -> list[tuple[str, int, int]]:
             inner = tok[:-1]
             if "." not in inner and len(inner) > 1 and inner.lower() not in _ABBREV:
                 out.append((inner, s, e - 1))
-                out.append((".", e - 1, e))     # keeps "Damascus. Erdogan" apart
+                out.append((".", e - 1, e))  # keeps "Damascus. Erdogan" apart
                 continue
         pm = _POSSESSIVE.match(tok)
         if pm and len(pm.group(1)) > 1:
@@ -115,7 +140,7 @@ def _petrarch_role(body: str) -> Role | None:
     code = parts[0].upper()
     if len(parts) < 2:
         return Role(code)
-    d = "".join(parts[1:])          # "[UKRGOV > 20140607]" has a stray space
+    d = "".join(parts[1:])  # "[UKRGOV > 20140607]" has a stray space
     if d.startswith(">"):
         start = parse_date(d[1:])
         return Role(code, start, None) if start else Role(code)
@@ -127,7 +152,7 @@ def _petrarch_role(body: str) -> Role | None:
         start, end = parse_date(a), parse_date(b)
         if start and end:
             return Role(code, start, end)
-    return Role(code)   # unreadable date: keep the code, undated
+    return Role(code)  # unreadable date: keep the code, undated
 
 
 _BRACKET = re.compile(r"\[([^\]]*)\]")
@@ -146,7 +171,7 @@ def read_petrarch_actors(text: str, source: str, kind: str | None = None) -> Ite
         if kind:
             g.kind = kind
         elif any(len(r.code) == 3 for r in g.roles):
-            g.kind = "state"              # a country (its dated roles are regime changes)
+            g.kind = "state"  # a country (its dated roles are regime changes)
         elif any(r.dated for r in g.roles):
             g.kind = "person"
         else:
@@ -174,8 +199,9 @@ def read_petrarch_actors(text: str, source: str, kind: str | None = None) -> Ite
         if done:
             yield done
         k = phrase_key(phrase)
-        group = ActorGroup(name=phrase.strip("_ ").replace(" ", "_").upper(), kind="",
-                           roles=list(roles), phrases=[k] if k else [], source=source, line=n)
+        group = ActorGroup(
+            name=phrase.strip("_ ").replace(" ", "_").upper(), kind="", roles=list(roles), phrases=[k] if k else [], source=source, line=n
+        )
     done = finish(group)
     if done:
         yield done
@@ -217,7 +243,7 @@ def read_petrarch_agents(text: str) -> Iterator[tuple[tuple[str, ...], str]]:
             continue
         codes = _BRACKET.findall(line)
         if not codes or not codes[0].strip().startswith("~"):
-            continue                      # 'IGO~' prefixes and malformed lines are not sectors
+            continue  # 'IGO~' prefixes and malformed lines are not sectors
         code = codes[0].strip()[1:].upper()
         body = _BRACKET.sub(" ", line)
         extra = re.findall(r"\{([^}]*)\}", body)
@@ -275,10 +301,9 @@ def read_barograph_actors(text: str, source: str) -> Iterator[ActorGroup]:
                 raise BadInput(source, f"bad directive {line!r} (want '@kind' one of {', '.join(KINDS)})", n)
             kind = parts[1]
             continue
-        if kind == "none":                 # names that are no actor: "Organization", "Youth"
+        if kind == "none":  # names that are no actor: "Organization", "Youth"
             phrases = [phrase_key(x) for x in line.split("|") if x.strip()]
-            yield ActorGroup(name="", kind="none", roles=[], phrases=[p for p in phrases if p],
-                             source=source, line=n)
+            yield ActorGroup(name="", kind="none", roles=[], phrases=[p for p in phrases if p], source=source, line=n)
             continue
         if "=" not in line:
             raise BadInput(source, f"no '=' in {line!r} (want 'name | name = CODE')", n)
@@ -290,5 +315,4 @@ def read_barograph_actors(text: str, source: str) -> Iterator[ActorGroup]:
         if kind == "agent" and not all(r.code.startswith("~") for r in roles):
             raise BadInput(source, "agent codes start with '~' (e.g. ~MED)", n)
         first = names.split("|")[0].strip()
-        yield ActorGroup(name=re.sub(r"\s+", "_", first).upper(), kind=kind, roles=roles,
-                         phrases=phrases, source=source, line=n)
+        yield ActorGroup(name=re.sub(r"\s+", "_", first).upper(), kind=kind, roles=roles, phrases=phrases, source=source, line=n)

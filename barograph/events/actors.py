@@ -27,6 +27,7 @@ supplies the entity and the agent the sector (TUR + MED -> TURMED). Policy decis
   None and `mentions` leaves them out unless `include_agents=True` (code = sector,
   entity "").
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -39,48 +40,182 @@ from pathlib import Path
 
 from barograph.errors import BadInput
 from barograph.events.actor_dictionaries import (
-    ActorGroup, Role, key, phrase_key, read_barograph_actors, read_discards,
-    read_petrarch_actors, read_petrarch_agents, tokenize, with_plurals,
+    ActorGroup,
+    Role,
+    key,
+    phrase_key,
+    read_barograph_actors,
+    read_discards,
+    read_petrarch_actors,
+    read_petrarch_agents,
+    tokenize,
+    with_plurals,
 )
 
-FORMAT_VERSION = 3   # bump when the built tables change shape or meaning
+FORMAT_VERSION = 3  # bump when the built tables change shape or meaning
 
 # Codes whose first three letters are not the entity users filter on.
 _ENTITY_PREFIX = {
-    "IGOWSTNAT": "NATO", "IGOUNO": "UN", "IGOEUREEC": "EU", "IGOGOE": "G7", "IGOBUSGOE": "G7",
-    "IGOGOS": "G7", "IGOMEAARL": "ARL", "IGOAFRAFU": "AU", "IMGMUSISI": "ISIS",
-    "IMGMUSISL": "ISIS", "IMGMUSAQD": "AQ", "IMGMUSALQ": "AQ", "KUR": "KUR",
+    "IGOWSTNAT": "NATO",
+    "IGOUNO": "UN",
+    "IGOEUREEC": "EU",
+    "IGOGOE": "G7",
+    "IGOBUSGOE": "G7",
+    "IGOGOS": "G7",
+    "IGOMEAARL": "ARL",
+    "IGOAFRAFU": "AU",
+    "IMGMUSISI": "ISIS",
+    "IMGMUSISL": "ISIS",
+    "IMGMUSAQD": "AQ",
+    "IMGMUSALQ": "AQ",
+    "KUR": "KUR",
     # Phoenix's non-ISO country codes
-    "KSV": "XKX", "SUN": "RUS", "USR": "RUS", "YUG": "SRB", "SCG": "SRB", "FRY": "SRB",
+    "KSV": "XKX",
+    "SUN": "RUS",
+    "USR": "RUS",
+    "YUG": "SRB",
+    "SCG": "SRB",
+    "FRY": "SRB",
     "TMP": "TLS",
 }
 _PREFIXES = sorted(_ENTITY_PREFIX, key=len, reverse=True)
 
-_KIND_CONFIDENCE = {"person": 0.9, "state": 0.95, "org": 0.9, "group": 0.9, "demonym": 0.85,
-                    "place": 0.75, "agent": 0.8}
+_KIND_CONFIDENCE = {"person": 0.9, "state": 0.95, "org": 0.9, "group": 0.9, "demonym": 0.85, "place": 0.75, "agent": 0.8}
 _FORMER = {"FORMER", "EX", "ONETIME", "ERSTWHILE"}
-_LINKS = {("OF",), ("OF", "THE"), ("IN",), ("IN", "THE"), ("FROM",), ("FROM", "THE"),
-          ("FOR",), ("FOR", "THE")}
+_LINKS = {("OF",), ("OF", "THE"), ("IN",), ("IN", "THE"), ("FROM",), ("FROM", "THE"), ("FOR",), ("FOR", "THE")}
 # Links that only place an agent ("troops in Syria", "officials from Chad"): they name its
 # country only when nothing before the agent does ("Ethiopian troops from Somalia" are ETH's).
 _PLACE_LINKS = {("IN",), ("IN", "THE"), ("FROM",), ("FROM", "THE")}
 # Possessive pronouns: "its troops from Syria" are the owner's troops, placed in Syria.
 _POSS_PRONOUNS = {"ITS", "THEIR", "HIS", "HER", "OUR", "MY", "YOUR"}
 # Words that end a noun phrase's head when `resolve` looks for it.
-_CUT = {"OF", "IN", "FROM", "AT", "ON", "WITH", "FOR", "TO", "WHO", "WHICH", "THAT", "AND", "OR",
-        "BUT", ",", ";", "(", ":", "AGAINST", "NEAR", "BY", "OVER", "AFTER", "BEFORE", "DURING",
-        "WHILE", "WHOSE", "WHERE", "AS", "ABOUT", "INTO", "UNDER", "SAID", "SAYS"}
+_CUT = {
+    "OF",
+    "IN",
+    "FROM",
+    "AT",
+    "ON",
+    "WITH",
+    "FOR",
+    "TO",
+    "WHO",
+    "WHICH",
+    "THAT",
+    "AND",
+    "OR",
+    "BUT",
+    ",",
+    ";",
+    "(",
+    ":",
+    "AGAINST",
+    "NEAR",
+    "BY",
+    "OVER",
+    "AFTER",
+    "BEFORE",
+    "DURING",
+    "WHILE",
+    "WHOSE",
+    "WHERE",
+    "AS",
+    "ABOUT",
+    "INTO",
+    "UNDER",
+    "SAID",
+    "SAYS",
+}
 # Lowercase words allowed between a demonym and its agent ("Turkish investigative journalists").
-_NOT_MODIFIER = {"AND", "OR", "BUT", "TO", "OF", "IN", "ON", "AT", "BY", "FOR", "WITH", "FROM",
-                 "IS", "ARE", "WAS", "WERE", "BE", "BEEN", "HAS", "HAVE", "HAD", "WILL", "WOULD",
-                 "SAID", "SAYS", "SAY", "THAT", "WHO", "WHICH", "THE", "A", "AN", "NOT", "AS"}
-_CALENDAR = {"JANUARY", "FEBRUARY", "MARCH", "APRIL", "MAY", "JUNE", "JULY", "AUGUST", "SEPTEMBER",
-             "OCTOBER", "NOVEMBER", "DECEMBER", "MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY",
-             "FRIDAY", "SATURDAY", "SUNDAY", "THE", "A", "AN", "ON", "IN"}
+_NOT_MODIFIER = {
+    "AND",
+    "OR",
+    "BUT",
+    "TO",
+    "OF",
+    "IN",
+    "ON",
+    "AT",
+    "BY",
+    "FOR",
+    "WITH",
+    "FROM",
+    "IS",
+    "ARE",
+    "WAS",
+    "WERE",
+    "BE",
+    "BEEN",
+    "HAS",
+    "HAVE",
+    "HAD",
+    "WILL",
+    "WOULD",
+    "SAID",
+    "SAYS",
+    "SAY",
+    "THAT",
+    "WHO",
+    "WHICH",
+    "THE",
+    "A",
+    "AN",
+    "NOT",
+    "AS",
+}
+_CALENDAR = {
+    "JANUARY",
+    "FEBRUARY",
+    "MARCH",
+    "APRIL",
+    "MAY",
+    "JUNE",
+    "JULY",
+    "AUGUST",
+    "SEPTEMBER",
+    "OCTOBER",
+    "NOVEMBER",
+    "DECEMBER",
+    "MONDAY",
+    "TUESDAY",
+    "WEDNESDAY",
+    "THURSDAY",
+    "FRIDAY",
+    "SATURDAY",
+    "SUNDAY",
+    "THE",
+    "A",
+    "AN",
+    "ON",
+    "IN",
+}
 _HYPHEN_ACTOR_SUFFIXES = {"LED"}
 # Phoenix codes that are a sector with no country (media outlets are [MED]).
-_SECTOR_ONLY = {"MED", "GOV", "MIL", "REB", "OPP", "BUS", "CVL", "NGO", "IGO", "MNC", "ELI", "UAF",
-                "JUD", "LEG", "EDU", "HLH", "REL", "SPY", "COP", "LAB", "AGR", "ENV", "HRI", "REF"}
+_SECTOR_ONLY = {
+    "MED",
+    "GOV",
+    "MIL",
+    "REB",
+    "OPP",
+    "BUS",
+    "CVL",
+    "NGO",
+    "IGO",
+    "MNC",
+    "ELI",
+    "UAF",
+    "JUD",
+    "LEG",
+    "EDU",
+    "HLH",
+    "REL",
+    "SPY",
+    "COP",
+    "LAB",
+    "AGR",
+    "ENV",
+    "HRI",
+    "REF",
+}
 
 # Entry kinds inside the tables: actor group, agent, discard.
 _ACTOR, _AGENT, _DISCARD = 0, 1, 2
@@ -88,13 +223,13 @@ _ACTOR, _AGENT, _DISCARD = 0, 1, 2
 
 @dataclass
 class ActorMatch:
-    code: str               # CAMEO-style: RUS, RUSGOV, USAMIL, TURMED, IGOWSTNAT, IMGMUSISI
-    entity: str             # ISO 3166 alpha-3 for a state and its organs/people; else NATO, UN, ISIS, KUR...
-    sector: str | None      # GOV, MIL, MED, REB, ELI, ... (None for a bare state or an organisation)
-    name: str | None        # canonical dictionary name ("VLADIMIR_PUTIN", "RUSSIA")
-    start: int              # span of the matched words in the text given
+    code: str  # CAMEO-style: RUS, RUSGOV, USAMIL, TURMED, IGOWSTNAT, IMGMUSISI
+    entity: str  # ISO 3166 alpha-3 for a state and its organs/people; else NATO, UN, ISIS, KUR...
+    sector: str | None  # GOV, MIL, MED, REB, ELI, ... (None for a bare state or an organisation)
+    name: str | None  # canonical dictionary name ("VLADIMIR_PUTIN", "RUSSIA")
+    start: int  # span of the matched words in the text given
     end: int
-    kind: str               # state | person | org | group | place | demonym | agent
+    kind: str  # state | person | org | group | place | demonym | agent
     confidence: float
 
 
@@ -117,6 +252,7 @@ def _iso3() -> set[str]:
     global _ISO3
     if _ISO3 is None:
         import pycountry
+
         _ISO3 = {c.alpha_3 for c in pycountry.countries} | {"XKX"}
     return _ISO3
 
@@ -158,8 +294,8 @@ class _Tables:
     def __init__(self) -> None:
         self.phrases: dict[tuple[str, ...], int] = {}
         self.lengths: dict[str, tuple[int, ...]] = {}
-        self.entries: list[tuple] = []          # (type, ref, caps, adjective)
-        self.groups: list[tuple] = []           # (name, kind, roles tuple)
+        self.entries: list[tuple] = []  # (type, ref, caps, adjective)
+        self.groups: list[tuple] = []  # (name, kind, roles tuple)
         self.by_name: dict[str, int] = {}
 
     # -- building -------------------------------------------------------------------------
@@ -181,7 +317,7 @@ class _Tables:
         roles = tuple((r.code, r.start, r.end, r.entity) for r in g.roles)
         gid = self.by_name.get(g.name)
         if gid is not None and g.source != self.groups[gid][3]:
-            self.groups[gid] = (g.name, g.kind, roles, g.source)   # fresher roles for old synonyms
+            self.groups[gid] = (g.name, g.kind, roles, g.source)  # fresher roles for old synonyms
         else:
             self.groups.append((g.name, g.kind, roles, g.source))
             gid = len(self.groups) - 1
@@ -192,7 +328,7 @@ class _Tables:
             if g.kind == "demonym":
                 forms = with_plurals(ph)
                 self._put(forms[0], (_ACTOR, gid, caps, True))
-                for f in forms[1:]:       # "Philippines" stays the state, not a plural
+                for f in forms[1:]:  # "Philippines" stays the state, not a plural
                     self._put(f, (_ACTOR, gid, 1, False), weak=True)
             else:
                 self._put(ph, (_ACTOR, gid, caps, False))
@@ -208,15 +344,18 @@ class _Tables:
 
 
 def _data_text(*parts: str) -> str:
-    return resources.files("barograph").joinpath("data", *parts).read_text(encoding="utf-8",
-                                                                              errors="replace")
+    return resources.files("barograph").joinpath("data", *parts).read_text(encoding="utf-8", errors="replace")
 
 
-_BUILTIN_FILES = [("petrarch2", "Phoenix.Countries.actors.txt"),
-                  ("petrarch2", "Phoenix.International.actors.txt"),
-                  ("petrarch2", "Phoenix.MilNonState.actors.txt"),
-                  ("petrarch2", "Phoenix.agents.txt"), ("petrarch2", "Phoenix.discards.txt"),
-                  ("actors", "barograph.actors.txt"), ("barograph", "capitals.txt")]
+_BUILTIN_FILES = [
+    ("petrarch2", "Phoenix.Countries.actors.txt"),
+    ("petrarch2", "Phoenix.International.actors.txt"),
+    ("petrarch2", "Phoenix.MilNonState.actors.txt"),
+    ("petrarch2", "Phoenix.agents.txt"),
+    ("petrarch2", "Phoenix.discards.txt"),
+    ("actors", "barograph.actors.txt"),
+    ("barograph", "capitals.txt"),
+]
 
 
 _CAPITALS: dict[tuple[str, ...], str] | None = None
@@ -264,25 +403,27 @@ def _add_barograph_file(t: _Tables, text: str, source: str) -> None:
 
 def _build_builtin() -> _Tables:
     import pycountry
+
     t = _Tables()
     for c in pycountry.countries:
         names = {c.name, getattr(c, "common_name", c.name), getattr(c, "official_name", c.name)}
         phrases = [phrase_key(n) for n in names if n]
-        t.add_group(ActorGroup(c.name.upper().replace(" ", "_"), "state", [Role(c.alpha_3)],
-                               [p for p in phrases if p], "iso3166"))
-    for fname, kind in (("Phoenix.Countries.actors.txt", None),
-                        ("Phoenix.International.actors.txt", None),
-                        ("Phoenix.MilNonState.actors.txt", "group")):
+        t.add_group(ActorGroup(c.name.upper().replace(" ", "_"), "state", [Role(c.alpha_3)], [p for p in phrases if p], "iso3166"))
+    for fname, kind in (
+        ("Phoenix.Countries.actors.txt", None),
+        ("Phoenix.International.actors.txt", None),
+        ("Phoenix.MilNonState.actors.txt", "group"),
+    ):
         for g in read_petrarch_actors(_data_text("petrarch2", fname), fname, kind):
             if g.kind == "state" and entity_of(g.roles[0].code) not in _iso3():
-                g.kind = "org"            # [MED] for Reuters, regions such as [AFR]
+                g.kind = "org"  # [MED] for Reuters, regions such as [AFR]
             t.add_group(g)
     for ph, code in read_petrarch_agents(_data_text("petrarch2", "Phoenix.agents.txt")):
         t.add_agent(ph, code)
     for ph in read_discards(_data_text("petrarch2", "Phoenix.discards.txt")):
         t._put(ph, (_DISCARD, None, 0, False), weak=True)
     _add_barograph_file(t, _data_text("actors", "barograph.actors.txt"), "barograph.actors.txt")
-    for phrase, iso in capitals().items():   # capitals no dictionary names are still their state
+    for phrase, iso in capitals().items():  # capitals no dictionary names are still their state
         if phrase not in t.phrases:
             t.add_group(ActorGroup("_".join(phrase), "place", [Role(iso)], [phrase], "capitals.txt"))
     return t
@@ -293,13 +434,14 @@ def _builtin_hash() -> str:
     h = hashlib.sha256(str(FORMAT_VERSION).encode())
     for parts in _BUILTIN_FILES:
         h.update(_data_text(*parts).encode("utf-8", "replace"))
-    for code_file in ("actor_dictionaries.py", "actors.py"):     # the build's logic too
+    for code_file in ("actor_dictionaries.py", "actors.py"):  # the build's logic too
         try:
             h.update(Path(__file__).with_name(code_file).read_bytes())
         except OSError:
             h.update(code_file.encode())
     try:
-        import pycountry      # ISO names are the lowest-priority actor names
+        import pycountry  # ISO names are the lowest-priority actor names
+
         h.update(str(getattr(pycountry, "__version__", "")).encode())
     except ImportError:
         pass
@@ -309,6 +451,7 @@ def _builtin_hash() -> str:
 def _cache_path() -> Path | None:
     try:
         import platformdirs
+
         return Path(platformdirs.user_cache_dir("barograph")) / f"actors-{_builtin_hash()[:16]}.pickle"
     except Exception:
         return None
@@ -331,7 +474,7 @@ def _load_builtin() -> _Tables:
             with open(tmp, "wb") as f:
                 pickle.dump(t, f, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
-            for old in path.parent.glob("actors-*.pickle"):   # tables of older data files
+            for old in path.parent.glob("actors-*.pickle"):  # tables of older data files
                 if old != path:
                     old.unlink(missing_ok=True)
         except OSError:
@@ -362,7 +505,7 @@ class ActorResolver:
             except (OSError, UnicodeDecodeError) as e:
                 raise BadInput(str(p), f"cannot read actor file: {e}") from None
             _add_barograph_file(t, text, str(p))
-            h.update(b"\0" + text.encode("utf-8"))   # a user's file codes actors too
+            h.update(b"\0" + text.encode("utf-8"))  # a user's file codes actors too
         t.finish()
         self._t = t
         # part of the coder version: events coded with other actor files are stale for `recode`
@@ -390,7 +533,7 @@ class ActorResolver:
         for n in t.lengths.get(keys[i], ()):
             if i + n > len(keys):
                 continue
-            eid = t.phrases.get(tuple(keys[i:i + n]))
+            eid = t.phrases.get(tuple(keys[i : i + n]))
             if eid is None:
                 continue
             entry = t.entries[eid]
@@ -414,9 +557,9 @@ class ActorResolver:
             if "-" in tok:
                 head, _, tail = tok.partition("-")
                 entry = None
-                if key(tail) in _HYPHEN_ACTOR_SUFFIXES:      # "Saudi-led": the leader acts
+                if key(tail) in _HYPHEN_ACTOR_SUFFIXES:  # "Saudi-led": the leader acts
                     entry, s, e = self._single(head), toks[i][1], toks[i][1] + len(head)
-                elif key(head) == "ANTI":                    # "anti-Moscow sanctions": the target
+                elif key(head) == "ANTI":  # "anti-Moscow sanctions": the target
                     entry, s, e = self._single(tail), toks[i][1] + len(head) + 1, toks[i][2]
                 if entry is not None:
                     pieces.append((i, i + 1, entry, s, e, True))
@@ -442,17 +585,20 @@ class ActorResolver:
         """Whether piece ``q`` continues the mention ending in ``prev``; ``based``: the mention
         already has a country, state or group of its own before ``prev``."""
         pk, qk = self._kind(prev[2]), self._kind(q[2])
-        if "discard" in (pk, qk) or prev[5] or q[5]:     # compounds stand alone
+        if "discard" in (pk, qk) or prev[5] or q[5]:  # compounds stand alone
             return False
-        gap = tuple(keys[prev[1]:q[0]])
+        gap = tuple(keys[prev[1] : q[0]])
         if qk == "agent":
             if not gap:
                 return True
             if gap == ("'S",) and pk != "agent":
                 return True
-            if pk == "demonym" and prev[2][3] and len(gap) <= 2 and all(
-                    k.isalpha() and k not in _NOT_MODIFIER and toks[x][0].islower()
-                    for x, k in zip(range(prev[1], q[0]), gap)):
+            if (
+                pk == "demonym"
+                and prev[2][3]
+                and len(gap) <= 2
+                and all(k.isalpha() and k not in _NOT_MODIFIER and toks[x][0].islower() for x, k in zip(range(prev[1], q[0]), gap))
+            ):
                 return True
             return False
         if qk == "person":
@@ -460,7 +606,7 @@ class ActorResolver:
         if pk == "demonym" and prev[2][3] and not gap and qk in ("group", "org"):
             return True
         if pk == "agent" and gap in _LINKS and qk in ("state", "place", "org", "group", "demonym"):
-            return not (based and gap in _PLACE_LINKS)   # "Ethiopian troops | from Somalia"
+            return not (based and gap in _PLACE_LINKS)  # "Ethiopian troops | from Somalia"
         return False
 
     @staticmethod
@@ -482,8 +628,7 @@ class ActorResolver:
         while k < len(pieces):
             grp = [pieces[k]]
             owned = self._owned(pieces[k][0], keys, toks)
-            while k + 1 < len(pieces) and self._joins(grp[-1], pieces[k + 1], keys, toks, owned or any(
-                    p[2][0] == _ACTOR for p in grp)):
+            while k + 1 < len(pieces) and self._joins(grp[-1], pieces[k + 1], keys, toks, owned or any(p[2][0] == _ACTOR for p in grp)):
                 k += 1
                 grp.append(pieces[k])
             k += 1
@@ -502,13 +647,14 @@ class ActorResolver:
             return None
         return code, ent, former
 
-    def _resolve_group(self, grp: list[tuple], toks: list, keys: list[str], date: int | None,
-                       starts: set[int], include_agents: bool) -> ActorMatch | None:
+    def _resolve_group(
+        self, grp: list[tuple], toks: list, keys: list[str], date: int | None, starts: set[int], include_agents: bool
+    ) -> ActorMatch | None:
         kinds = [self._kind(p[2]) for p in grp]
         # head: the last agent or name, unless a base follows an "of/in" link after it
         head_i = len(grp) - 1
         for x in range(1, len(grp)):
-            if kinds[x - 1] == "agent" and kinds[x] != "agent" and keys[grp[x - 1][1]:grp[x][0]]:
+            if kinds[x - 1] == "agent" and kinds[x] != "agent" and keys[grp[x - 1][1] : grp[x][0]]:
                 head_i = x - 1
                 break
         head = grp[head_i]
@@ -532,18 +678,23 @@ class ActorResolver:
             former = former or (was and kind == "person")
             conf = _KIND_CONFIDENCE.get(kind, 0.8)
         else:
-            sectors = [p[2][1] for p in grp[:head_i + 1] if p[2][0] == _AGENT]
+            sectors = [p[2][1] for p in grp[: head_i + 1] if p[2][0] == _AGENT]
             sector_code = sectors[-1]
             for s in sectors[:-1]:
                 if s.startswith(sector_code) and len(s) > len(sector_code):
                     sector_code = s
-            bases = [p for p in grp[:head_i] if p[2][0] == _ACTOR] or \
-                    [p for p in grp[head_i + 1:] if p[2][0] == _ACTOR]
+            bases = [p for p in grp[:head_i] if p[2][0] == _ACTOR] or [p for p in grp[head_i + 1 :] if p[2][0] == _ACTOR]
             # a name after a title ("Defense Minister Sergey Shoigu") belongs to the mention
             x = last_tok
-            while (x < len(toks) and x - last_tok < 3 and x not in starts and toks[x][0][:1].isupper()
-                   and toks[x][0].replace("-", "").replace(".", "").isalpha() and keys[x] not in _CALENDAR
-                   and head is grp[-1]):
+            while (
+                x < len(toks)
+                and x - last_tok < 3
+                and x not in starts
+                and toks[x][0][:1].isupper()
+                and toks[x][0].replace("-", "").replace(".", "").isalpha()
+                and keys[x] not in _CALENDAR
+                and head is grp[-1]
+            ):
                 end = toks[x][2]
                 x += 1
             named = x > last_tok
@@ -562,11 +713,11 @@ class ActorResolver:
                 code = ent + "ELI" if ent in _iso3() else bcode
                 former = former or (was and bkind == "person")
             elif bkind == "person" and ent in _iso3():
-                code = ent + sector_code    # "Assad's army" is the state's army, in office or not
+                code = ent + sector_code  # "Assad's army" is the state's army, in office or not
             elif len(bcode) == 3 and bcode not in _SECTOR_ONLY:
                 code = bcode + sector_code
             else:
-                code = bcode        # the base already says which organ (Kremlin, Pentagon, ISIS)
+                code = bcode  # the base already says which organ (Kremlin, Pentagon, ISIS)
             kind = "person" if named else "agent"
             conf = 0.85 if bkind != "place" else 0.7
         if former and ent in _iso3():
@@ -589,8 +740,7 @@ class ActorResolver:
                 out.append((grp, m))
         return toks, keys, out
 
-    def mentions(self, text: str, date: str | None = None, *,
-                 include_agents: bool = False) -> list[ActorMatch]:
+    def mentions(self, text: str, date: str | None = None, *, include_agents: bool = False) -> list[ActorMatch]:
         """Every actor mention in `text`, non-overlapping, in text order, spans in `text`."""
         return [m for _, m in self._scan(text, date, include_agents)[2]]
 

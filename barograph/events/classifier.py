@@ -13,6 +13,7 @@ arguments, its calibration table and its SHA-256 (``meta.json``), all written by
 the model's window (128 word pieces) and run on one thread, as each coding process owns one
 core.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -26,8 +27,7 @@ import numpy as np
 
 CLASSES = ("statement", "verbal_coop", "material_coop", "verbal_conflict", "material_conflict")
 # the ConfliBERT / PETRARCH "PentaClass" of each CAMEO root (01-20)
-ROOT_CLASS = {f"{r:02d}": (0 if r <= 2 else 1 if r <= 5 else 2 if r <= 8 else
-                           3 if r <= 13 or r == 16 else 4) for r in range(1, 21)}
+ROOT_CLASS = {f"{r:02d}": (0 if r <= 2 else 1 if r <= 5 else 2 if r <= 8 else 3 if r <= 13 or r == 16 else 4) for r in range(1, 21)}
 
 
 def class_of(cameo: str) -> int | None:
@@ -98,8 +98,7 @@ class EventClassifier:
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = self.threads
         opts.inter_op_num_threads = 1
-        return ort.InferenceSession(str(self.path / "event-class5.onnx"), opts,
-                                    providers=["CPUExecutionProvider"])
+        return ort.InferenceSession(str(self.path / "event-class5.onnx"), opts, providers=["CPUExecutionProvider"])
 
     @cached_property
     def _tokenizer(self):
@@ -143,14 +142,14 @@ class EventClassifier:
         encs = self._tokenizer.encode_batch([texts[i] for i in idx])
         order = sorted(range(len(idx)), key=lambda k: len(encs[k].ids))
         for b in range(0, len(order), self.batch_size):
-            part = order[b:b + self.batch_size]
+            part = order[b : b + self.batch_size]
             width = max(len(encs[k].ids) for k in part)
             ids = np.zeros((len(part), width), dtype=np.int64)
             mask = np.zeros((len(part), width), dtype=np.int64)
             for row, k in enumerate(part):
                 e = encs[k].ids
-                ids[row, :len(e)] = e
-                mask[row, :len(e)] = 1
+                ids[row, : len(e)] = e
+                mask[row, : len(e)] = 1
             probs, tags, pooled = self._session.run(None, {"input_ids": ids, "attention_mask": mask})
             if head is not None:
                 z = pooled @ head[0].T + head[1]
@@ -169,9 +168,9 @@ class EventClassifier:
 class Readings:
     """What the classifier reads in a batch of texts, row for row."""
 
-    probs: np.ndarray                 # (n, 5) class probabilities
-    spans: list[dict]                 # {"source": [start, end, score], "target": [...]}
-    types: np.ndarray | None = None   # (n, len(type_names)) PLOVER type probabilities
+    probs: np.ndarray  # (n, 5) class probabilities
+    spans: list[dict]  # {"source": [start, end, score], "target": [...]}
+    types: np.ndarray | None = None  # (n, len(type_names)) PLOVER type probabilities
     type_names: tuple[str, ...] = ()
 
     def take(self, rows: list[int], n: int) -> "Readings":
@@ -203,13 +202,11 @@ class FixedProbabilities:
         if t in self.by_text:
             return self.by_text[t]
         # a record the sentence splitter cut in two: each part has its record's class, no spans
-        return next(((v[0], {}) for k, v in self.by_text.items() if t and t in k),
-                    ([0.0] * len(CLASSES), {}))
+        return next(((v[0], {}) for k, v in self.by_text.items() if t and t in k), ([0.0] * len(CLASSES), {}))
 
     def predict(self, texts: list[str]) -> np.ndarray:
         return self.read(texts)[0]
 
     def read(self, texts: list[str]) -> Readings:
         got = [self._get(t) for t in texts]
-        return Readings(np.array([g[0] for g in got], dtype=np.float32).reshape(len(texts), len(CLASSES)),
-                        [g[1] for g in got])
+        return Readings(np.array([g[0] for g in got], dtype=np.float32).reshape(len(texts), len(CLASSES)), [g[1] for g in got])

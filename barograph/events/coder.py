@@ -4,6 +4,7 @@ One spaCy pipeline per Coder; sentences of many articles are parsed together wit
 ``nlp.pipe`` (the parse is the expensive part), then each article is coded in order so
 pronouns can look back at earlier sentences of the same article.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -26,9 +27,16 @@ class Coder:
     files are installed; ``classifier=None`` gives the rules alone (coder 0.4 behaviour).
     """
 
-    def __init__(self, resolver=None, *, model: str | None = None, batch_size: int = 256,
-                 dictionary: verbs.VerbDictionary | None = None, classifier=DEFAULT,
-                 settings: hybrid.Settings | None = None):
+    def __init__(
+        self,
+        resolver=None,
+        *,
+        model: str | None = None,
+        batch_size: int = 256,
+        dictionary: verbs.VerbDictionary | None = None,
+        classifier=DEFAULT,
+        settings: hybrid.Settings | None = None,
+    ):
         if resolver is None:
             from barograph.events.actors import ActorResolver
 
@@ -39,6 +47,7 @@ class Coder:
         # bare agents ("police", "protesters") come too, so the extractor can place them
         try:
             import inspect
+
             self._agents = "include_agents" in inspect.signature(resolver.mentions).parameters
         except (TypeError, ValueError):
             self._agents = False
@@ -47,12 +56,16 @@ class Coder:
             classifier = EventClassifier() if EventClassifier.available() else None
         self.classifier = classifier
         meta = getattr(classifier, "meta", {}) if classifier is not None else {}
-        self.settings = settings or hybrid.Settings(**meta.get("hybrid", {}),
-                                                    calibration=meta.get("calibration"))
-        parts = [self.dic.digest, extract.nouns_digest(), model_version(self.nlp),
-                 str(getattr(resolver, "version", "") or getattr(resolver, "digest", "")),
-                 str(getattr(classifier, "digest", "rules-only")), repr(self.settings),
-                 hashlib.sha1(Path(hybrid.__file__).read_bytes()).hexdigest()[:10]]
+        self.settings = settings or hybrid.Settings(**meta.get("hybrid", {}), calibration=meta.get("calibration"))
+        parts = [
+            self.dic.digest,
+            extract.nouns_digest(),
+            model_version(self.nlp),
+            str(getattr(resolver, "version", "") or getattr(resolver, "digest", "")),
+            str(getattr(classifier, "digest", "rules-only")),
+            repr(self.settings),
+            hashlib.sha1(Path(hybrid.__file__).read_bytes()).hexdigest()[:10],
+        ]
         h = hashlib.sha1("|".join(parts).encode()).hexdigest()[:10]
         self.version = f"barograph-coder {__version__}+{h}"
 
@@ -99,9 +112,19 @@ class Coder:
                 evs = found[k]
                 if readings is not None:
                     types = None if readings.types is None else dict(zip(readings.type_names, readings.types[k]))
-                    view = hybrid.SentenceView(docs[k], sent, article, mentions[k], histories[k], self.dic,
-                                               self.version, readings.probs[k], self.settings,
-                                               readings.spans[k], types)
+                    view = hybrid.SentenceView(
+                        docs[k],
+                        sent,
+                        article,
+                        mentions[k],
+                        histories[k],
+                        self.dic,
+                        self.version,
+                        readings.probs[k],
+                        self.settings,
+                        readings.spans[k],
+                        types,
+                    )
                     evs = hybrid.combine(view, evs)
                 events.extend(evs)
                 k += 1

@@ -5,6 +5,7 @@ Goldstein lookup and the OEDA CAMEO->PLOVER conversion table (whose comments car
 descriptions). Looked up by the longest known prefix, so a four-digit code missing from a
 table inherits its three- or two-digit parent's value.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,11 +18,25 @@ _PLOVER_FALLBACK = {"02": ("REQUEST", "", "")}
 
 # CAMEO root names (CAMEO 1.1b3 codebook, Gerner et al.): facts, not in the PLOVER table for 01/02.
 ROOT_NAMES = {
-    "01": "Make public statement", "02": "Appeal", "03": "Express intent to cooperate",
-    "04": "Consult", "05": "Engage in diplomatic cooperation", "06": "Engage in material cooperation",
-    "07": "Provide aid", "08": "Yield", "09": "Investigate", "10": "Demand", "11": "Disapprove",
-    "12": "Reject", "13": "Threaten", "14": "Protest", "15": "Exhibit force posture",
-    "16": "Reduce relations", "17": "Coerce", "18": "Assault", "19": "Fight",
+    "01": "Make public statement",
+    "02": "Appeal",
+    "03": "Express intent to cooperate",
+    "04": "Consult",
+    "05": "Engage in diplomatic cooperation",
+    "06": "Engage in material cooperation",
+    "07": "Provide aid",
+    "08": "Yield",
+    "09": "Investigate",
+    "10": "Demand",
+    "11": "Disapprove",
+    "12": "Reject",
+    "13": "Threaten",
+    "14": "Protest",
+    "15": "Exhibit force posture",
+    "16": "Reduce relations",
+    "17": "Coerce",
+    "18": "Assault",
+    "19": "Fight",
     "20": "Use unconventional mass violence",
 }
 

@@ -7,19 +7,27 @@ the hot loop). Choices: a bare year becomes YYYY-01-01 and a month-year YYYY-MM-
 ``precision`` saying so ("year"/"month"/"day"); relative expressions count back from the
 article date; an event placed two or more years before the article is ``historical``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import re
 
-MONTHS = {m: i for i, m in enumerate(
-    "january february march april may june july august september october november december".split(), 1)}
+MONTHS = {m: i for i, m in enumerate("january february march april may june july august september october november december".split(), 1)}
 MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
 MONTHS["sept"] = 9
 WEEKDAYS = {d: i for i, d in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())}
 # named periods (start year), general historical knowledge
-ERAS = {"cold war": 1947, "second world war": 1939, "world war ii": 1939, "world war two": 1939,
-        "first world war": 1914, "world war i": 1914, "soviet era": 1922, "soviet times": 1922}
+ERAS = {
+    "cold war": 1947,
+    "second world war": 1939,
+    "world war ii": 1939,
+    "world war two": 1939,
+    "first world war": 1914,
+    "world war i": 1914,
+    "soviet era": 1922,
+    "soviet times": 1922,
+}
 
 _YEAR = re.compile(r"\b(1[6-9]\d\d|20\d\d)s?\b")
 _MONTH_DAY = re.compile(r"\b([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4}))?")
@@ -50,7 +58,7 @@ def parse_expression(text: str, ref: dt.date | None) -> tuple[dt.date, str] | No
             return None
         d = _safe(year, MONTHS[m[1]], int(m[2]))
         if d and not m[3] and ref and d > ref + dt.timedelta(days=31):
-            d = _safe(year - 1, MONTHS[m[1]], int(m[2]))   # "on December 30" in a January article
+            d = _safe(year - 1, MONTHS[m[1]], int(m[2]))  # "on December 30" in a January article
         return (d, "day") if d else None
     m = _DAY_MONTH.search(t)
     if m and m[2] in MONTHS:

@@ -22,13 +22,9 @@ aid; joining a group is no meeting; "managed/tried to V" codes only V; movement 
 visits only for actors who act politically; "says X should" is advice, not a demand, and a
 speaker's comment on his own state is no event; an object "them" takes the nearest plural noun;
 bare agents ("police") take the country of their sentence or article (see anchor_agents).
-Since 0.3.0: an object naming no actor stands for its named owner ("condemned X's policy");
-citizens by demonym face their own placed government; "anti-X" nouns target X; "for X"/"from X"
-targets for cooperation/yield nouns; protesters who fight riot (145); declared or promised yields
-are PLOVER CONCEDE; a threat finds its target in a conjoined act; "stop shooting" de-escalates.
-Since 0.4.0: an actor's own forces ("its troops") leave the place as target; "the resignation of
-X" is aimed at X; a protest takes its purpose's target; force aims at "in X".
+The rules added in each coder version are listed in CHANGELOG.md and docs/coding.md.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -40,13 +36,23 @@ from barograph.events.modality import is_question, modality
 from barograph.events.actors import is_capital
 from barograph.events.rules import ANCHORED, UNRESOLVED
 from barograph.events.wordlists import (
-    ACCUSE, AGENT_NOUNS, FIRST_PERSON, HOSTILE_LABELS, LEADERSHIP_CHANGE, NATIONLESS_SECTORS, PERSON_AGENTS,
-    PERSONAL, QUANTITY, RELATIVE, SPEECH, event_nouns,
+    ACCUSE,
+    AGENT_NOUNS,
+    FIRST_PERSON,
+    HOSTILE_LABELS,
+    LEADERSHIP_CHANGE,
+    NATIONLESS_SECTORS,
+    PERSON_AGENTS,
+    PERSONAL,
+    QUANTITY,
+    RELATIVE,
+    SPEECH,
+    event_nouns,
 )
 from barograph.records import Article, Event, Sentence
 
 SUBJ = ("nsubj",)
-UNKNOWN_NAME_LABELS = {"PERSON", "ORG", "NORP", "GPE"}   # spaCy entities kept when unresolved
+UNKNOWN_NAME_LABELS = {"PERSON", "ORG", "NORP", "GPE"}  # spaCy entities kept when unresolved
 
 
 def nouns_digest() -> str:
@@ -64,13 +70,19 @@ def digest() -> str:
     h.update(wordlists.digest().encode())
     h.update(" ".join(r.__name__ for r in rules.ALL_RULES).encode())
     pkg = resources.files("barograph")
-    for parts in (("events", "extract.py"), ("events", "rules.py"), ("events", "wordlists.py"),
-                  ("events", "modality.py"), ("events", "dates.py"), ("events", "codes.py"),
-                  ("data", "cameo", "CAMEO.goldsteinscale.txt"),
-                  ("data", "plover", "CAMEO2PLOVER-2021.txt")):
+    for parts in (
+        ("events", "extract.py"),
+        ("events", "rules.py"),
+        ("events", "wordlists.py"),
+        ("events", "modality.py"),
+        ("events", "dates.py"),
+        ("events", "codes.py"),
+        ("data", "cameo", "CAMEO.goldsteinscale.txt"),
+        ("data", "plover", "CAMEO2PLOVER-2021.txt"),
+    ):
         try:
             h.update(pkg.joinpath(*parts).read_bytes())
-        except OSError:   # installed without sources: the rule names above still count
+        except OSError:  # installed without sources: the rule names above still count
             h.update("/".join(parts).encode())
     return h.hexdigest()[:8]
 
@@ -82,26 +94,26 @@ class Arg:
     code: str
     entity: str
     text: str
-    start: int                    # document offsets
+    start: int  # document offsets
     end: int
-    token: int                    # token index in the sentence (-1: from another sentence)
-    via: str = "mention"          # mention | pronoun | speaker | relative
-    ref: int = -1                 # document offset of the mention it stands for
+    token: int  # token index in the sentence (-1: from another sentence)
+    via: str = "mention"  # mention | pronoun | speaker | relative
+    ref: int = -1  # document offset of the mention it stands for
     sector: str | None = None
-    kind: str = ""                # the mention's kind: state | person | demonym | agent ...
-    resolved: bool = True         # False: a name no dictionary knows, kept with an empty code
+    kind: str = ""  # the mention's kind: state | person | demonym | agent ...
+    resolved: bool = True  # False: a name no dictionary knows, kept with an empty code
 
 
 @dataclass
 class Mention:
-    match: object                 # ActorMatch
-    start: int                    # document offsets
+    match: object  # ActorMatch
+    start: int  # document offsets
     end: int
-    kind: str                     # person | plural | thing
+    kind: str  # person | plural | thing
 
 
 def _national(entity) -> bool:
-    from barograph.events.actors import _iso3   # memoised there
+    from barograph.events.actors import _iso3  # memoised there
 
     return bool(entity) and entity in _iso3()
 
@@ -114,8 +126,7 @@ def anchor_agents(mentions, ctx: "ArticleContext") -> list:
     if all(getattr(m, "entity", "x") for m in mentions):
         return mentions
     near = [x for x in mentions if _national(x.entity)]
-    last = None if near else next(
-        (h.match.entity for h in reversed(ctx.history[-40:]) if _national(h.match.entity)), None)
+    last = None if near else next((h.match.entity for h in reversed(ctx.history[-40:]) if _national(h.match.entity)), None)
     out = []
     for m in mentions:
         if getattr(m, "entity", "x"):
@@ -136,7 +147,7 @@ class ArticleContext:
     article: Article
     history: list[Mention] = field(default_factory=list)
     speaker: Arg | None = None
-    described: dict = field(default_factory=dict)   # agent noun -> actor it last named
+    described: dict = field(default_factory=dict)  # agent noun -> actor it last named
 
 
 def _mention_kind(match, toks) -> str:
@@ -147,7 +158,7 @@ def _mention_kind(match, toks) -> str:
     if kind in ("person", "leader", "individual") or (last is not None and last.ent_type_ == "PERSON"):
         return "person"
     if kind == "agent" and last is not None and last.tag_ == "NN" and last.lemma_.lower() in PERSON_AGENTS:
-        return "person"   # "a former Australian diplomat" ... "He"
+        return "person"  # "a former Australian diplomat" ... "He"
     if last is not None and (last.tag_ in ("NNS", "NNPS") or (last.ent_type_ == "NORP" and last.lower_.endswith("s"))):
         return "plural"
     return "thing"
@@ -168,9 +179,11 @@ class SentenceCoder:
             if not toks:
                 continue
             if getattr(m, "kind", "") == ANCHORED and (
-                    toks[-1].dep_ in ("amod", "compound", "nmod") or toks[-1].pos_ not in ("NOUN", "PROPN")
-                    or any(c.dep_ == "poss" for c in toks[-1].children)):
-                continue   # "Russia's military deployment", "your ambassador": its owner says whose
+                toks[-1].dep_ in ("amod", "compound", "nmod")
+                or toks[-1].pos_ not in ("NOUN", "PROPN")
+                or any(c.dep_ == "poss" for c in toks[-1].children)
+            ):
+                continue  # "Russia's military deployment", "your ambassador": its owner says whose
             men = Mention(m, self.base + m.start, self.base + m.end, _mention_kind(m, toks))
             self.mentions.append((toks[0].i, men))
             for t in toks:
@@ -203,10 +216,19 @@ class SentenceCoder:
     # ---- actors -------------------------------------------------------------------------
     def _arg_from_mention(self, men: Mention, tok, via="mention") -> Arg:
         kind = str(getattr(men.match, "kind", "") or "")
-        return Arg(men.match.code, men.match.entity or men.match.code,
-                   self.doc.text[men.start - self.base:men.end - self.base],
-                   men.start, men.end, tok.i, via, men.start, getattr(men.match, "sector", None),
-                   kind, kind != UNRESOLVED)
+        return Arg(
+            men.match.code,
+            men.match.entity or men.match.code,
+            self.doc.text[men.start - self.base : men.end - self.base],
+            men.start,
+            men.end,
+            tok.i,
+            via,
+            men.start,
+            getattr(men.match, "sector", None),
+            kind,
+            kind != UNRESOLVED,
+        )
 
     def _core(self, h, with_poss: bool):
         """The noun phrase's own words: modifiers, compounds, names; not its clauses."""
@@ -214,8 +236,7 @@ class SentenceCoder:
         while stack:
             t = stack.pop()
             for c in t.children:
-                if c.dep_ in ("compound", "amod", "nmod", "flat", "appos", "nummod", "npadvmod") or (
-                        with_poss and c.dep_ == "poss"):
+                if c.dep_ in ("compound", "amod", "nmod", "flat", "appos", "nummod", "npadvmod") or (with_poss and c.dep_ == "poss"):
                     out.append(c)
                     stack.append(c)
                 elif with_poss and c.dep_ == "prep" and c.lower_ == "of" and t is h:
@@ -238,8 +259,7 @@ class SentenceCoder:
             # "Jane Roe, a Kenyan activist,": an unknown name takes what its apposition says
             for c in h.children:
                 if c.dep_ == "appos" and (a := self.actor(c)) is not None and a.resolved:
-                    return replace(a, text=self.doc.text[men.start - self.base:c.idx + len(c)],
-                                   start=men.start, end=self.base + c.idx + len(c))
+                    return replace(a, text=self.doc.text[men.start - self.base : c.idx + len(c)], start=men.start, end=self.base + c.idx + len(c))
         if men:
             return self._arg_from_mention(men, h)
         if h.lemma_.lower() in QUANTITY or h.pos_ == "NUM":
@@ -259,16 +279,18 @@ class SentenceCoder:
             else:
                 men = self.tok_mention.get(t.i)
                 a = self._arg_from_mention(men, t) if men else None
-                if a is not None and t.dep_ == "compound" and not poss and a.kind in ("place", "state") \
-                        and is_capital(a.text, a.entity):
-                    a = None   # "the Mexico City policy", "the Minsk accords": a city names no owner
+                if a is not None and t.dep_ == "compound" and not poss and a.kind in ("place", "state") and is_capital(a.text, a.entity):
+                    a = None  # "the Mexico City policy", "the Minsk accords": a city names no owner
             if a:
                 if h.pos_ == "NOUN" and h.lemma_.lower() in AGENT_NOUNS and a.resolved:
-                    self.ctx.described[h.lemma_.lower()] = a   # "a CIA delegation" ... "the delegation"
+                    self.ctx.described[h.lemma_.lower()] = a  # "a CIA delegation" ... "the delegation"
                 return a
         lem = h.lemma_.lower()
-        if h.pos_ == "NOUN" and lem in self.ctx.described and any(
-                c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those") for c in h.children):
+        if (
+            h.pos_ == "NOUN"
+            and lem in self.ctx.described
+            and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those") for c in h.children)
+        ):
             a = self.ctx.described[lem]
             return Arg(a.code, a.entity, h.text, self.base + h.idx, self.base + h.idx + len(h), h.i, "pronoun", a.ref)
         return None
@@ -286,16 +308,27 @@ class SentenceCoder:
         """Who an act or policy that names no actor stands for: its named owner ("China's
         deployment"), the one whose leadership change it is ("the resignation of X"), or
         whoever it is by ("a request by X's rulers")."""
-        return [c for t in targets for c in self._named_owners(t)] + [
-            p for t in targets if t.lemma_.lower() in LEADERSHIP_CHANGE for c in t.children
-            if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"] + [
-            p for t in targets for c in t.children if c.dep_ == "prep" and c.lower_ == "by"
-            for p in c.children if p.dep_ == "pobj"]
+        return (
+            [c for t in targets for c in self._named_owners(t)]
+            + [
+                p
+                for t in targets
+                if t.lemma_.lower() in LEADERSHIP_CHANGE
+                for c in t.children
+                if c.dep_ == "prep" and c.lower_ == "of"
+                for p in c.children
+                if p.dep_ == "pobj"
+            ]
+            + [p for t in targets for c in t.children if c.dep_ == "prep" and c.lower_ == "by" for p in c.children if p.dep_ == "pobj"]
+        )
 
     def _own(self, h) -> bool:
         """An agent noun owned by a possessive pronoun and naming no one itself ("its troops")."""
-        return (h.i not in self.tok_mention and (h.lemma_.lower() in AGENT_NOUNS or h.lower_ in AGENT_NOUNS)
-                and any(c.dep_ == "poss" and c.lower_ in PERSONAL and c.pos_ == "PRON" for c in h.children))
+        return (
+            h.i not in self.tok_mention
+            and (h.lemma_.lower() in AGENT_NOUNS or h.lower_ in AGENT_NOUNS)
+            and any(c.dep_ == "poss" and c.lower_ in PERSONAL and c.pos_ == "PRON" for c in h.children)
+        )
 
     def _placed(self, h) -> bool:
         """A bare agent whose country was only guessed by anchor_agents ("troops", "police")."""
@@ -306,9 +339,14 @@ class SentenceCoder:
         """Modifiers of ``h`` written "anti-X" ("anti-Moscow sanctions", "anti-Russian protests")."""
         out = []
         for c in h.children:
-            if c.dep_ in ("amod", "compound", "nmod") and c.i < h.i and (
+            if (
+                c.dep_ in ("amod", "compound", "nmod")
+                and c.i < h.i
+                and (
                     (c.i >= 2 and self.doc[c.i - 1].text == "-" and self.doc[c.i - 2].lower_ == "anti")
-                    or (c.lower_.startswith("anti-") and len(c) > 5)):
+                    or (c.lower_.startswith("anti-") and len(c) > 5)
+                )
+            ):
                 out.append(c)
         return out
 
@@ -327,25 +365,34 @@ class SentenceCoder:
         if p.lower_ == "them":
             near = self._nearest_plural_noun(p)
             if near is False:
-                return None   # "armed the rebels and bombed them": them = the rebels, no actor
+                return None  # "armed the rebels and bombed them": them = the rebels, no actor
             if near is not None:
                 cands = [near]
         cands += list(reversed(self.ctx.history[-40:]))
         for men in cands:
             if men.kind == want:
-                return Arg(men.match.code, men.match.entity or men.match.code, p.text,
-                           self.base + p.idx, self.base + p.idx + len(p), p.i, "pronoun", men.start,
-                           getattr(men.match, "sector", None), str(getattr(men.match, "kind", "") or ""))
+                return Arg(
+                    men.match.code,
+                    men.match.entity or men.match.code,
+                    p.text,
+                    self.base + p.idx,
+                    self.base + p.idx + len(p),
+                    p.i,
+                    "pronoun",
+                    men.start,
+                    getattr(men.match, "sector", None),
+                    str(getattr(men.match, "kind", "") or ""),
+                )
         return None
 
     def _nearest_plural_noun(self, p):
         """An object "them" takes the nearest plural noun before it in its sentence: its mention,
         False when that noun is no actor, None when the sentence has none (look further back)."""
-        for t in reversed(self.doc[:p.i]):
+        for t in reversed(self.doc[: p.i]):
             if t.tag_ in ("NNS", "NNPS") and t.dep_ not in ("compound", "poss") and t.pos_ in ("NOUN", "PROPN"):
                 men = self.tok_mention.get(t.i) or next(
-                    (self.tok_mention[c.i] for c in t.children
-                     if c.dep_ in ("amod", "compound") and c.i in self.tok_mention), None)
+                    (self.tok_mention[c.i] for c in t.children if c.dep_ in ("amod", "compound") and c.i in self.tok_mention), None
+                )
                 return men if men is not None else False
         return None
 
@@ -387,7 +434,7 @@ class SentenceCoder:
         if dep == "conj":
             return self.subjects(head, depth + 1)
         if v.pos_ == "ADJ" and dep in ("acomp", "dobj", "oprd", "xcomp"):
-            return self.subjects(head, depth + 1)   # "saw fit to bomb", "is ready to strike": the subject's
+            return self.subjects(head, depth + 1)  # "saw fit to bomb", "is ready to strike": the subject's
         if dep == "xcomp":
             # "persuaded Iran to stop": the object acts; "saw fit to bomb": no nominal object, the subject does
             objs = [c for c in head.children if c.dep_ in ("dobj",) and c.pos_ in ("NOUN", "PROPN", "PRON")]
@@ -424,8 +471,7 @@ class SentenceCoder:
     def frame(self, v) -> set[str]:
         words = set()
         for c in v.children:
-            if c.dep_ in ("nsubj", "nsubjpass", "punct", "aux", "auxpass", "cc", "conj", "mark",
-                          "ccomp", "advcl", "relcl", "neg", "csubj"):
+            if c.dep_ in ("nsubj", "nsubjpass", "punct", "aux", "auxpass", "cc", "conj", "mark", "ccomp", "advcl", "relcl", "neg", "csubj"):
                 continue
             words.add(c.lemma_.lower())
             words.add(c.lower_)
@@ -545,21 +591,41 @@ class SentenceCoder:
             for t in tgts:
                 p = rules.Pair(s, t, trig, code, mod, conf)
                 got = rules.run(rules.PAIR_RULES, self, p)
-                s = p.s   # a source read as citizens stays so for its later targets
+                s = p.s  # a source read as citizens stays so for its later targets
                 if got is not None:
                     continue
                 t, code_ = p.t, p.code
                 date, historical, precision = dates.event_date(trig, art.date)
                 ev = Event(
-                    doc=art.doc, start=sent.start, end=sent.end, text=sent.text,
-                    source=s.code, source_entity=s.entity, target=t.code, target_entity=t.entity,
-                    cameo=code_, quad_class=codes.quad_class(code_), goldstein=codes.goldstein(code_),
-                    plover=p.ptype, plover_mode=p.pmode, modality=mod, date=date, historical=historical,
-                    outlet=art.outlet, article_id=art.id, article_index=art.index,
-                    sentence_index=sent.index, trigger=ttext, trigger_start=self.base + tstart,
-                    trigger_end=self.base + tend, source_text=s.text, target_text=t.text,
-                    confidence=round(max(0.05, min(0.95, p.conf)), 2), coder=self.version,
-                    source_resolved=s.resolved, target_resolved=t.resolved,
+                    doc=art.doc,
+                    start=sent.start,
+                    end=sent.end,
+                    text=sent.text,
+                    source=s.code,
+                    source_entity=s.entity,
+                    target=t.code,
+                    target_entity=t.entity,
+                    cameo=code_,
+                    quad_class=codes.quad_class(code_),
+                    goldstein=codes.goldstein(code_),
+                    plover=p.ptype,
+                    plover_mode=p.pmode,
+                    modality=mod,
+                    date=date,
+                    historical=historical,
+                    outlet=art.outlet,
+                    article_id=art.id,
+                    article_index=art.index,
+                    sentence_index=sent.index,
+                    trigger=ttext,
+                    trigger_start=self.base + tstart,
+                    trigger_end=self.base + tend,
+                    source_text=s.text,
+                    target_text=t.text,
+                    confidence=round(max(0.05, min(0.95, p.conf)), 2),
+                    coder=self.version,
+                    source_resolved=s.resolved,
+                    target_resolved=t.resolved,
                 )
                 if hasattr(ev, "date_precision"):
                     ev.date_precision = precision

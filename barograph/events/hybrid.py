@@ -19,6 +19,7 @@ named steps applied in order (``STEPS``), each a small function with its reason:
 ``confidence`` of every event is then mapped through the calibration table that ``make
 model`` measured on out-of-fold predictions, so that a threshold means a precision.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -36,36 +37,130 @@ COUNTED = (ASSERTED, CLAIMED)
 GENERIC = {0: "010", 1: "040", 2: "060", 3: "110", 4: "190"}
 # each PLOVER type's base CAMEO code (by the bundled CAMEO->PLOVER table); the type head
 # chooses among the types of the predicted class when the dictionary gives no code
-TYPE_CODE = {"AGREE": "030", "CONSULT": "040", "SUPPORT": "050", "COOPERATE": "060", "AID": "070",
-             "CONCEDE": "080", "RETREAT": "087", "ACCUSE": "112", "REJECT": "120", "REQUEST": "100",
-             "THREATEN": "130", "SANCTION": "160", "PROTEST": "140", "MOBILIZE": "150",
-             "COERCE": "170", "ASSAULT": "190"}
-SPEECH = {"say", "tell", "state", "declare", "announce", "add", "insist", "argue", "claim",
-          "stress", "note", "repeat", "write", "explain", "assert", "report", "confirm", "quote"}
+TYPE_CODE = {
+    "AGREE": "030",
+    "CONSULT": "040",
+    "SUPPORT": "050",
+    "COOPERATE": "060",
+    "AID": "070",
+    "CONCEDE": "080",
+    "RETREAT": "087",
+    "ACCUSE": "112",
+    "REJECT": "120",
+    "REQUEST": "100",
+    "THREATEN": "130",
+    "SANCTION": "160",
+    "PROTEST": "140",
+    "MOBILIZE": "150",
+    "COERCE": "170",
+    "ASSAULT": "190",
+}
+SPEECH = {
+    "say",
+    "tell",
+    "state",
+    "declare",
+    "announce",
+    "add",
+    "insist",
+    "argue",
+    "claim",
+    "stress",
+    "note",
+    "repeat",
+    "write",
+    "explain",
+    "assert",
+    "report",
+    "confirm",
+    "quote",
+}
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 OBJECTS = ("dobj", "dative", "attr", "oprd")
-TARGET_PREPS = {"with", "against", "to", "on", "at", "toward", "towards", "into", "upon", "over",
-                "from", "for", "in", "of", "by"}
+TARGET_PREPS = {"with", "against", "to", "on", "at", "toward", "towards", "into", "upon", "over", "from", "for", "in", "of", "by"}
 NAMED = {"GPE", "NORP", "ORG", "PERSON", "FAC", "LOC"}
 # third-person pronouns stand for the article's last actor; "I", "we", "you" are no actor here
 PRONOUNS = {"he", "she", "it", "they", "him", "her", "them"}
 # organ and agent nouns: an actor when a name owns them ("Syrian officials", "Iraq's army")
-AGENT_HEADS = {"government", "regime", "administration", "army", "military", "forces", "force",
-               "troops", "police", "ministry", "minister", "president", "leader", "leaders",
-               "official", "officials", "spokesman", "spokeswoman", "spokesperson", "ambassador",
-               "diplomat", "diplomats", "delegation", "embassy", "authorities", "parliament",
-               "court", "rebels", "militants", "fighters", "soldiers", "navy", "envoy", "party",
-               "prime", "chief", "premier", "chancellor", "king", "commander", "general",
-               "insurgents", "protesters", "lawmakers", "senate", "congress", "council", "cabinet",
-               "department", "agency", "office", "state", "coalition", "militia", "group", "union",
-               "gunmen", "guards", "forces"}
+AGENT_HEADS = {
+    "government",
+    "regime",
+    "administration",
+    "army",
+    "military",
+    "forces",
+    "force",
+    "troops",
+    "police",
+    "ministry",
+    "minister",
+    "president",
+    "leader",
+    "leaders",
+    "official",
+    "officials",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "ambassador",
+    "diplomat",
+    "diplomats",
+    "delegation",
+    "embassy",
+    "authorities",
+    "parliament",
+    "court",
+    "rebels",
+    "militants",
+    "fighters",
+    "soldiers",
+    "navy",
+    "envoy",
+    "party",
+    "prime",
+    "chief",
+    "premier",
+    "chancellor",
+    "king",
+    "commander",
+    "general",
+    "insurgents",
+    "protesters",
+    "lawmakers",
+    "senate",
+    "congress",
+    "council",
+    "cabinet",
+    "department",
+    "agency",
+    "office",
+    "state",
+    "coalition",
+    "militia",
+    "group",
+    "union",
+    "gunmen",
+    "guards",
+    "forces",
+}
 MIN_TOKENS, MAX_TOKENS = 4, 150
 # CAMEO codes a stated intention as an act of its own (03 "express intent to cooperate", 13
 # "threaten") and a refusal as a rejection (12): "X will meet Y" is 036, "X threatened to
 # strike Y" 138, "X refused to lift sanctions on Y" 124. Keys: the root of the intended act.
-INTENT_CODE = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035",
-               "14": "133", "15": "138", "16": "131", "17": "137", "18": "138", "19": "138",
-               "20": "138"}
+INTENT_CODE = {
+    "04": "036",
+    "05": "032",
+    "06": "031",
+    "07": "033",
+    "08": "035",
+    "14": "133",
+    "15": "138",
+    "16": "131",
+    "17": "137",
+    "18": "138",
+    "19": "138",
+    "20": "138",
+}
 REFUSAL_CODE = {"03": "120", "04": "125", "05": "120", "06": "121", "07": "122", "08": "124"}
 REFUSE = {"refuse", "decline", "reject", "rebuff", "spurn"}
 # words that put a whole sentence in doubt: its intentions are not stated as facts
@@ -74,8 +169,27 @@ DOUBT = {"if", "unless", "unlikely", "whether", "would", "could", "might", "may"
 WILLING = {"willing", "ready", "prepared", "eager"}
 # objects that receive what the act gives or aims: "returned X to Y", "sanctions on Y"
 RECIPIENT_PREPS = {"to", "against", "with", "on", "toward", "towards", "at", "upon"}
-INTEND = {"will", "shall", "'ll", "plan", "intend", "vow", "pledge", "promise", "agree", "decide",
-          "prepare", "offer", "threaten", "schedule", "set", "aim", "expect", "commit", "resolve"}
+INTEND = {
+    "will",
+    "shall",
+    "'ll",
+    "plan",
+    "intend",
+    "vow",
+    "pledge",
+    "promise",
+    "agree",
+    "decide",
+    "prepare",
+    "offer",
+    "threaten",
+    "schedule",
+    "set",
+    "aim",
+    "expect",
+    "commit",
+    "resolve",
+}
 # words that are no actor however a parse places them: times, amounts, places of measure
 NOT_ACTOR = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"}
 
@@ -85,30 +199,30 @@ class Side:
     """One side of an event read off the parse: words, span, and the actor they name."""
 
     text: str
-    start: int            # document offsets
+    start: int  # document offsets
     end: int
     code: str = ""
     entity: str = ""
     resolved: bool = False
-    named: bool = False   # a named entity or a dictionary actor: evidence of a political actor
+    named: bool = False  # a named entity or a dictionary actor: evidence of a political actor
 
 
 @dataclass
 class Settings:
     """Thresholds of the hybrid; ``make model`` chooses them on out-of-fold dev predictions."""
 
-    recode_min: float = 0.8      # classifier probability needed to overrule the rules' class
-    model_min: float = 0.0       # classifier probability needed for an event from the parse
-    need_named: int = 2          # sides of a parse event that must be a named or dictionary actor
+    recode_min: float = 0.8  # classifier probability needed to overrule the rules' class
+    model_min: float = 0.0  # classifier probability needed for an event from the parse
+    need_named: int = 2  # sides of a parse event that must be a named or dictionary actor
     # the tagger's summed probability over the source it marks: on news that reports an event
     # it finds one almost always; on analysis and comment mostly none (docs/coding.md)
     min_source_score: float = 1.5
-    local_targets: bool = True   # False: with no object of its own, the sentence's other actor
-    use_rules: bool = True       # False: the classifier on the parse alone (for the ablation)
+    local_targets: bool = True  # False: with no object of its own, the sentence's other actor
+    use_rules: bool = True  # False: the classifier on the parse alone (for the ablation)
     # which predicates may carry a parse event: "any" verb; a "dictionary" verb; or one whose
     # dictionary codes include the class the classifier reads ("agree")
     gate: str = "agree"
-    present_ok: bool = False     # a simple-present predicate ("Moscow assesses") may carry one
+    present_ok: bool = False  # a simple-present predicate ("Moscow assesses") may carry one
     # method -> [[raw scores], [precision]]: maps the classifier's probability of an event's
     # class to the share of such events whose class was right on out-of-fold dev predictions
     calibration: dict | None = None
@@ -121,16 +235,14 @@ def worth_reading(doc, mentions, dic=None) -> bool:
     n = sum(1 for t in doc if not t.is_space)
     if not (MIN_TOKENS <= n <= MAX_TOKENS and (bool(mentions) or any(e.label_ in NAMED for e in doc.ents))):
         return False
-    return dic is None or any(t.pos_ == "VERB" and t.lemma_.lower() in dic.verbs
-                              and t.lemma_.lower() not in NON_EVENT_LEMMAS for t in doc)
+    return dic is None or any(t.pos_ == "VERB" and t.lemma_.lower() in dic.verbs and t.lemma_.lower() not in NON_EVENT_LEMMAS for t in doc)
 
 
 # ---- the parse side ------------------------------------------------------------------------
 def _span(tok):
     """The noun phrase a head word stands for, without its clauses and appositions."""
     keep = [tok]
-    stack = [c for c in tok.children if c.dep_ not in ("relcl", "acl", "appos", "punct", "cc",
-                                                       "conj", "advcl", "prep")]
+    stack = [c for c in tok.children if c.dep_ not in ("relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "prep")]
     stack += [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"]
     while stack:
         t = stack.pop()
@@ -138,7 +250,7 @@ def _span(tok):
         stack.extend(c for c in t.children if c.dep_ not in ("relcl", "acl", "punct"))
     lo = min(t.i for t in keep)
     hi = max(t.i for t in keep)
-    return tok.doc[lo:hi + 1]
+    return tok.doc[lo : hi + 1]
 
 
 def _subject(v, depth=0):
@@ -163,7 +275,7 @@ def _objects(v):
     for c in v.children:
         if c.dep_ in ("prep", "dative") and c.lower_ in TARGET_PREPS:
             out += [p for p in c.children if p.dep_ == "pobj"]
-    if v.lemma_.lower() not in SPEECH:   # "urged X to": X; "said X did": a topic
+    if v.lemma_.lower() not in SPEECH:  # "urged X to": X; "said X did": a topic
         for c in v.children:
             if c.dep_ in ("xcomp", "ccomp"):
                 out += [x for x in c.children if x.dep_ in ("nsubj", "dobj")]
@@ -177,16 +289,21 @@ def _target_words(v):
     for o in _objects(v):
         out.append(o)
         if o.dep_ in OBJECTS:
-            out += [p for c in o.children if c.dep_ == "prep" and c.lower_ in TARGET_PREPS - {"of", "in", "by"}
-                    for p in c.children if p.dep_ == "pobj"]
+            out += [
+                p for c in o.children if c.dep_ == "prep" and c.lower_ in TARGET_PREPS - {"of", "in", "by"} for p in c.children if p.dep_ == "pobj"
+            ]
     return out
 
 
 def _stand_in_owners(words):
     """Owners of objects that name an act, not an actor: "a proposal by X", "X's plan"."""
-    return [p for o in words for c in o.children
-            if c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ in ("by", "of"))
-            for p in ([c] if c.dep_ == "poss" else [x for x in c.children if x.dep_ == "pobj"])]
+    return [
+        p
+        for o in words
+        for c in o.children
+        if c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ in ("by", "of"))
+        for p in ([c] if c.dep_ == "poss" else [x for x in c.children if x.dep_ == "pobj"])
+    ]
 
 
 def _best_target(actors, v, subj, src):
@@ -221,8 +338,7 @@ def _predicates(sent_doc):
         seen.add(t.i)
         if t.pos_ in ("VERB", "AUX") or t.dep_ == "ROOT":
             order.append(t)
-        queue.extend(c for c in t.children if c.dep_ in ("ccomp", "xcomp", "conj", "advcl", "relcl",
-                                                         "pcomp", "acl", "parataxis"))
+        queue.extend(c for c in t.children if c.dep_ in ("ccomp", "xcomp", "conj", "advcl", "relcl", "pcomp", "acl", "parataxis"))
     return order
 
 
@@ -246,9 +362,8 @@ def _passes_gate(view, v, cls: int) -> bool:
     s = view.settings
     if v.lemma_.lower() in NON_EVENT_LEMMAS or v.pos_ != "VERB":
         return s.gate == "any"
-    if not s.present_ok and v.tag_ in ("VBZ", "VBP") and not any(
-            c.dep_ in ("aux", "auxpass") for c in v.children):
-        return False   # generic present: analysis, not a report
+    if not s.present_ok and v.tag_ in ("VBZ", "VBP") and not any(c.dep_ in ("aux", "auxpass") for c in v.children):
+        return False  # generic present: analysis, not a report
     if s.gate == "dictionary":
         return v.lemma_.lower() in view.dic.verbs
     if s.gate == "agree":
@@ -274,7 +389,7 @@ class ParseActors:
         for m in mentions:
             ent = getattr(m, "entity", "") or ""
             if not ent and getattr(m, "kind", "") == "agent":
-                continue   # a bare agent the rules could not place
+                continue  # a bare agent the rules could not place
             self.mentions.append(m)
         self.history = history
 
@@ -291,9 +406,6 @@ class ParseActors:
                 return Side(text, self.base + lo, self.base + hi)
             # the phrase's head: the word whose own head lies outside the phrase
             tok = next((t for t in inside if not (lo <= t.head.idx < hi) or t.head is t), inside[-1])
-            span = self.doc[inside[0].i:inside[-1].i + 1]
-        else:
-            span = None
         return self._actor(tok, lo, hi, text)
 
     def _mention_at(self, tok):
@@ -311,8 +423,7 @@ class ParseActors:
             return Side(text, *where, m.code, m.entity or m.code, True, True)
         if head.lemma_.lower() in AGENT_HEADS or head.lower_ in AGENT_HEADS:
             owners = [c for c in head.children if c.dep_ in ("compound", "amod", "poss", "nmod")]
-            owners += [p for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
-                       for p in c.children if p.dep_ == "pobj"]
+            owners += [p for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
             for o in owners:
                 m = next((self._mention_at(t) for t in o.subtree if self._mention_at(t) is not None), None)
                 if m is not None:
@@ -332,8 +443,7 @@ class ParseActors:
         """A named actor of the sentence other than the source: the target when the parse gives none."""
         for m in self.mentions:
             if m.end + self.base <= src.start or m.start + self.base >= src.end:
-                return Side(self.doc.text[m.start:m.end], self.base + m.start, self.base + m.end,
-                            m.code, m.entity or m.code, True, True)
+                return Side(self.doc.text[m.start : m.end], self.base + m.start, self.base + m.end, m.code, m.entity or m.code, True, True)
         for e in self.doc.ents:
             if e.label_ in NAMED and (e.end_char + self.base <= src.start or e.start_char + self.base >= src.end):
                 return Side(e.text, self.base + e.start_char, self.base + e.end_char, "", "", False, True)
@@ -346,20 +456,39 @@ def _event(ctx_article, sent, version, trig, src: Side, tgt: Side, code, mod, co
     date, historical, precision = dates.event_date(trig, art.date)
     ptype, pmode = codes.plover(code)
     ev = Event(
-        doc=art.doc, start=sent.start, end=sent.end, text=sent.text,
-        source=src.code, source_entity=src.entity, target=tgt.code, target_entity=tgt.entity,
-        cameo=code, quad_class=codes.quad_class(code), goldstein=codes.goldstein(code),
-        plover=ptype, plover_mode=pmode, modality=mod, date=date, historical=historical,
-        outlet=art.outlet, article_id=art.id, article_index=art.index, sentence_index=sent.index,
-        trigger=trig.text, trigger_start=sent.start + trig.idx, trigger_end=sent.start + trig.idx + len(trig),
-        source_text=src.text, target_text=tgt.text, confidence=conf, coder=version,
+        doc=art.doc,
+        start=sent.start,
+        end=sent.end,
+        text=sent.text,
+        source=src.code,
+        source_entity=src.entity,
+        target=tgt.code,
+        target_entity=tgt.entity,
+        cameo=code,
+        quad_class=codes.quad_class(code),
+        goldstein=codes.goldstein(code),
+        plover=ptype,
+        plover_mode=pmode,
+        modality=mod,
+        date=date,
+        historical=historical,
+        outlet=art.outlet,
+        article_id=art.id,
+        article_index=art.index,
+        sentence_index=sent.index,
+        trigger=trig.text,
+        trigger_start=sent.start + trig.idx,
+        trigger_end=sent.start + trig.idx + len(trig),
+        source_text=src.text,
+        target_text=tgt.text,
+        confidence=conf,
+        coder=version,
     )
     if hasattr(ev, "date_precision"):
         ev.date_precision = precision
     ev.source_resolved, ev.target_resolved = src.resolved, tgt.resolved
     ev.method = method
-    ev.id = hashlib.sha1(f"{art.doc}|{art.id}|{sent.index}|{src.start}|{tgt.start}|{code}|"
-                         f"{ev.trigger_start}".encode()).hexdigest()[:16]
+    ev.id = hashlib.sha1(f"{art.doc}|{art.id}|{sent.index}|{src.start}|{tgt.start}|{code}|{ev.trigger_start}".encode()).hexdigest()[:16]
     return ev
 
 
@@ -376,8 +505,8 @@ class SentenceView:
     version: str
     probs: np.ndarray
     settings: Settings
-    spans: dict | None = None     # the tagger's source/target: [start, end, score] in the sentence
-    types: dict | None = None     # PLOVER type -> probability, when the type head is installed
+    spans: dict | None = None  # the tagger's source/target: [start, end, score] in the sentence
+    types: dict | None = None  # PLOVER type -> probability, when the type head is installed
 
     def class_code(self, cls: int) -> str:
         """The CAMEO code for class ``cls`` when no word gives one: the base code of the most
@@ -416,11 +545,10 @@ def recode_disagreeing(view: SentenceView, events: list[Event]) -> list[Event]:
         return events
     first = counted[0]
     trig = next((t for t in view.doc if view.sent.start + t.idx == first.trigger_start), None)
-    code = (_code_for(view.dic, trig, view.cls) if trig is not None and trig.pos_ == "VERB" else None)
+    code = _code_for(view.dic, trig, view.cls) if trig is not None and trig.pos_ == "VERB" else None
     code = code or view.class_code(view.cls)
     ptype, pmode = codes.plover(code)
-    new = replace(first, cameo=code, quad_class=codes.quad_class(code), goldstein=codes.goldstein(code),
-                  plover=ptype, plover_mode=pmode)
+    new = replace(first, cameo=code, quad_class=codes.quad_class(code), goldstein=codes.goldstein(code), plover=ptype, plover_mode=pmode)
     new.method = "recoded"
     new.id = hashlib.sha1(f"{first.id}|{code}".encode()).hexdigest()[:16]
     return [new] + [e for e in events if e is not first]
@@ -431,7 +559,7 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
     if events or view.pmax < view.settings.model_min:
         return events
     if (view.spans or {}).get("source", [0, 0, 0.0])[2] < view.settings.min_source_score:
-        return events   # the tagger sees no one acting: commentary, not a report
+        return events  # the tagger sees no one acting: commentary, not a report
     toks = [t for t in view.doc if not t.is_space]
     if not (MIN_TOKENS <= len(toks) <= MAX_TOKENS):
         return events
@@ -472,8 +600,7 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
     if "target" in tagged:
         cand = actors.side_of(tagged["target"][0], tagged["target"][1])
         lo, hi = tagged["target"][0], tagged["target"][1]
-        if (cand.start >= src.end or cand.end <= src.start) and any(
-                lo <= view.doc[i].idx < hi for i in own):
+        if (cand.start >= src.end or cand.end <= src.start) and any(lo <= view.doc[i].idx < hi for i in own):
             tgt = cand
     if tgt is None and subj is not None:
         tgt = _best_target(actors, chosen, subj, src)
@@ -482,9 +609,9 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
     if tgt is None:
         return events
     if int(src.named) + int(tgt.named) < view.settings.need_named:
-        return events   # "a topic", "the best", "rockets": no actor, no event
+        return events  # "a topic", "the best", "rockets": no actor, no event
     if cls == 0 and not (src.resolved and tgt.resolved):
-        return events   # a statement is an event between two known actors, not about a topic
+        return events  # a statement is an event between two known actors, not about a topic
     if src.code and src.code == tgt.code:
         return events
     mod = modality(chosen, view.doc.text.rstrip().endswith("?"))
@@ -511,8 +638,7 @@ def _governors(tok, limit=4):
 
 def _conditional(toks) -> bool:
     """Is any of these words the head of an "if/unless" clause's consequence?"""
-    return any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children)
-               for t in toks for c in t.children)
+    return any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children) for t in toks for c in t.children)
 
 
 def intent_as_act(view: SentenceView, events: list[Event]) -> list[Event]:
@@ -522,8 +648,7 @@ def intent_as_act(view: SentenceView, events: list[Event]) -> list[Event]:
     for e in events:
         new = None
         root = str(e.cameo)[:2]
-        if e.modality in (INTENDED, NEGATED, HYPOTHETICAL) and (
-                root in INTENT_CODE or root in REFUSAL_CODE or root in ("03", "13")):
+        if e.modality in (INTENDED, NEGATED, HYPOTHETICAL) and (root in INTENT_CODE or root in REFUSAL_CODE or root in ("03", "13")):
             trig = _token_at(view, e.trigger_start)
             govs = _governors(trig) if trig is not None else []
             lemmas = {g.lemma_.lower() for g in govs} | {g.lower_ for g in govs}
@@ -531,23 +656,21 @@ def intent_as_act(view: SentenceView, events: list[Event]) -> list[Event]:
             future = bool(lemmas & {"will", "shall", "'ll", "wo"})
             code = None
             if e.modality == NEGATED and (lemmas & REFUSE and not negated_here or negated_here and future):
-                code = REFUSAL_CODE.get(root)       # "refused to lift", "will not lift"
-            elif e.modality == INTENDED and lemmas & INTEND or (
-                    e.modality == HYPOTHETICAL and lemmas & WILLING):
+                code = REFUSAL_CODE.get(root)  # "refused to lift", "will not lift"
+            elif e.modality == INTENDED and lemmas & INTEND or (e.modality == HYPOTHETICAL and lemmas & WILLING):
                 code = e.cameo if root in ("03", "13") else INTENT_CODE.get(root)
             if code and (_conditional([trig] + govs) or any(t.lower_ in DOUBT for t in view.doc)):
-                code = None   # "if they meet, X will try to ...": a condition, not a statement of intent
+                code = None  # "if they meet, X will try to ...": a condition, not a statement of intent
             if code:
-                gov = next((g for g in govs if g.lemma_.lower() in REFUSE | INTEND | WILLING
-                            and g.dep_ != "aux"), None)
+                gov = next((g for g in govs if g.lemma_.lower() in REFUSE | INTEND | WILLING and g.dep_ != "aux"), None)
                 ptype, pmode = codes.plover(code)
                 said = modality(gov, view.doc.text.rstrip().endswith("?")) if gov is not None else ASSERTED
                 if said not in COUNTED:
                     out.append(e)
-                    continue   # the intention itself is hypothetical, denied or asked about
-                new = replace(e, cameo=code, quad_class=codes.quad_class(code),
-                              goldstein=codes.goldstein(code), plover=ptype, plover_mode=pmode,
-                              modality=said)
+                    continue  # the intention itself is hypothetical, denied or asked about
+                new = replace(
+                    e, cameo=code, quad_class=codes.quad_class(code), goldstein=codes.goldstein(code), plover=ptype, plover_mode=pmode, modality=said
+                )
                 if gov is not None:
                     new.trigger = gov.text
                     new.trigger_start = view.sent.start + gov.idx
@@ -557,7 +680,7 @@ def intent_as_act(view: SentenceView, events: list[Event]) -> list[Event]:
         if new is not None:
             out.append(new)
             if new.cameo == e.cameo:
-                continue   # already an intent code (03, 13): the statement replaces it
+                continue  # already an intent code (03, 13): the statement replaces it
         out.append(e)
     return out
 

@@ -8,32 +8,127 @@ complement: "could", "if" make it hypothetical; "plan", "threaten", "will" inten
 clauses are presupposed facts, so the climb stops there. Nothing here looks at words
 outside the trigger's chain, so "X could attack; Y attacked" codes Y as asserted.
 """
+
 from __future__ import annotations
 
-ASSERTED, HYPOTHETICAL, NEGATED, QUESTION, CLAIMED, INTENDED = (
-    "asserted", "hypothetical", "negated", "question", "claimed", "intended")
+ASSERTED, HYPOTHETICAL, NEGATED, QUESTION, CLAIMED, INTENDED = ("asserted", "hypothetical", "negated", "question", "claimed", "intended")
 
 HYPOTHETICAL_AUX = {"could", "might", "may", "would", "should", "can", "must", "ought"}
 INTENDED_AUX = {"will", "shall", "'ll", "wo"}
 HYPOTHETICAL_MARK = {"if", "unless", "whether", "lest", "should", "once", "until"}
 NEGATORS = {"not", "n't", "never", "no", "nor", "neither", "without"}
-NEG_PREPS = {"instead", "without", "rather"}   # "instead of battling", "without firing"
+NEG_PREPS = {"instead", "without", "rather"}  # "instead of battling", "without firing"
 # governors that change what their complement clause asserts
 GOVERNOR_MODALITY = {
-    HYPOTHETICAL: {"want", "hope", "wish", "seek", "consider", "propose", "suggest", "urge", "ask",
-                   "demand", "call", "need", "may", "could", "would", "expect", "risk",
-                   "fear", "worry", "warn", "possible", "likely", "able", "ready", "willing",
-                   "prefer", "aim", "attempt", "dare", "insist", "recommend", "push", "press", "encourage",
-                   "invite", "imagine", "provoke", "allow", "permit"},
-    INTENDED: {"plan", "intend", "threaten", "vow", "pledge", "promise", "prepare", "decide",
-               "resolve", "agree", "offer", "schedule", "go", "mean", "determine", "commit",
-               # adjectives of an aim: "is determined to disrupt X" is no act yet
-               "determined", "intent", "eager", "keen", "bent", "poised"},
-    NEGATED: {"deny", "refuse", "fail", "avoid", "decline", "reject", "stop", "cease", "halt",
-              "abandon", "refrain", "prevent", "forbid", "ban", "oppose", "rule", "deter"},
-    CLAIMED: {"accuse", "allege", "charge", "claim", "blame", "suspect", "report", "say", "tell",
-              "state", "insist", "argue", "assert", "maintain", "contend", "indicate", "suggest",
-              "believe", "think", "according", "convict", "indict"},
+    HYPOTHETICAL: {
+        "want",
+        "hope",
+        "wish",
+        "seek",
+        "consider",
+        "propose",
+        "suggest",
+        "urge",
+        "ask",
+        "demand",
+        "call",
+        "need",
+        "may",
+        "could",
+        "would",
+        "expect",
+        "risk",
+        "fear",
+        "worry",
+        "warn",
+        "possible",
+        "likely",
+        "able",
+        "ready",
+        "willing",
+        "prefer",
+        "aim",
+        "attempt",
+        "dare",
+        "insist",
+        "recommend",
+        "push",
+        "press",
+        "encourage",
+        "invite",
+        "imagine",
+        "provoke",
+        "allow",
+        "permit",
+    },
+    INTENDED: {
+        "plan",
+        "intend",
+        "threaten",
+        "vow",
+        "pledge",
+        "promise",
+        "prepare",
+        "decide",
+        "resolve",
+        "agree",
+        "offer",
+        "schedule",
+        "go",
+        "mean",
+        "determine",
+        "commit",
+        # adjectives of an aim: "is determined to disrupt X" is no act yet
+        "determined",
+        "intent",
+        "eager",
+        "keen",
+        "bent",
+        "poised",
+    },
+    NEGATED: {
+        "deny",
+        "refuse",
+        "fail",
+        "avoid",
+        "decline",
+        "reject",
+        "stop",
+        "cease",
+        "halt",
+        "abandon",
+        "refrain",
+        "prevent",
+        "forbid",
+        "ban",
+        "oppose",
+        "rule",
+        "deter",
+    },
+    CLAIMED: {
+        "accuse",
+        "allege",
+        "charge",
+        "claim",
+        "blame",
+        "suspect",
+        "report",
+        "say",
+        "tell",
+        "state",
+        "insist",
+        "argue",
+        "assert",
+        "maintain",
+        "contend",
+        "indicate",
+        "suggest",
+        "believe",
+        "think",
+        "according",
+        "convict",
+        "indict",
+    },
 }
 CLAIM_ADVERBS = {"reportedly", "allegedly", "purportedly", "supposedly", "apparently", "ostensibly"}
 HYPO_ADVERBS = {"perhaps", "maybe", "possibly", "probably"}
@@ -76,9 +171,8 @@ def modality(tok, question: bool = False) -> str:
     result = _own(tok) or ASSERTED
     if result == NEGATED:
         return NEGATED
-    for c in tok.children:   # "Neither X nor Y compel...", "No country attacked..."
-        if c.dep_ in ("nsubj", "nsubjpass") and any(
-                g.dep_ in ("preconj", "det") and g.lower_ in ("neither", "no") for g in c.children):
+    for c in tok.children:  # "Neither X nor Y compel...", "No country attacked..."
+        if c.dep_ in ("nsubj", "nsubjpass") and any(g.dep_ in ("preconj", "det") and g.lower_ in ("neither", "no") for g in c.children):
             return NEGATED
     cur = tok
     for _ in range(12):
@@ -89,7 +183,7 @@ def modality(tok, question: bool = False) -> str:
             # a relative clause presupposes its content; a parenthetical stands alone
             return result
         if dep == "conj" and any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in cur.children):
-            break   # a clause of its own ("X could retaliate, but Y attacked"): nothing is shared
+            break  # a clause of its own ("X could retaliate, but Y attacked"): nothing is shared
         if dep == "conj":
             # coordinated verbs share their first conjunct's auxiliaries: "could escalate ... and drag"
             if not any(c.dep_ in ("aux", "auxpass", "neg") for c in cur.children):
@@ -110,8 +204,9 @@ def modality(tok, question: bool = False) -> str:
                     break
                 gov = gov.head
             lem = gov.lemma_.lower()
-            if head.lower_ in NEG_PREPS or (head.lower_ in ("of", "than") and (
-                    head.head.lower_ in NEG_PREPS or any(c.lower_ in NEG_PREPS for c in head.children))):
+            if head.lower_ in NEG_PREPS or (
+                head.lower_ in ("of", "than") and (head.head.lower_ in NEG_PREPS or any(c.lower_ in NEG_PREPS for c in head.children))
+            ):
                 return NEGATED
             for kind in (NEGATED, CLAIMED, HYPOTHETICAL, INTENDED):
                 if gov.pos_ == "VERB" and lem in GOVERNOR_MODALITY[kind] and head.lower_ in ("of", "from", "with", "for", "to", "in"):
@@ -131,7 +226,7 @@ def modality(tok, question: bool = False) -> str:
             g = _own(head) if head.pos_ in ("VERB", "AUX") else None
             if g == NEGATED:
                 return NEGATED
-            result = _stronger(result, g)   # "may lead to a meeting"
+            result = _stronger(result, g)  # "may lead to a meeting"
             cur = head
             continue
         if dep in ("xcomp", "ccomp", "advcl", "acl", "csubj", "dobj", "nsubj", "nsubjpass", "attr", "oprd"):

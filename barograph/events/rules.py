@@ -17,6 +17,7 @@ on its own. There are five lists, each run in order by the extractor:
 Word lists come from data/barograph/word-lists.txt (``wordlists``). The module's source is
 part of the coder version (``extract.digest``), so changing a rule marks events stale.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -25,16 +26,42 @@ from barograph.events import codes, verbs
 from barograph.events.actors import is_capital
 from barograph.events.modality import INTENDED, modality
 from barograph.events.wordlists import (
-    BACKGROUND_ROOTS, CAPTIVES, CLAUSE_TARGET_VERBS, DISMISS, PERSON_AGENTS, event_nouns,
-    ACCUSE, ACT_GOVERNORS, AID_OBJECTS, ASPECT_GOVERNORS, CEASE, CIVILIAN_SECTORS, DECLARE,
-    DEMAND_AUX, FOR_ROOTS, FROM_ROOTS, IN_TARGET_ROOTS, LABEL_VERBS, LIGHT, MATERIAL_GIVE,
-    MOVEMENT, NEUTRAL_REPORT, NOUN_TARGET_PREPS, PROTEST_CROWDS, RECIPROCAL_ROOTS,
-    RIOT_EXCLUDED, SPEECH, TARGET_PREPS, TRANSFER, WITH_IS_ALONGSIDE, YIELD_FROM,
+    BACKGROUND_ROOTS,
+    CAPTIVES,
+    CLAUSE_TARGET_VERBS,
+    DISMISS,
+    PERSON_AGENTS,
+    event_nouns,
+    ACCUSE,
+    ACT_GOVERNORS,
+    AID_OBJECTS,
+    ASPECT_GOVERNORS,
+    CEASE,
+    CIVILIAN_SECTORS,
+    DECLARE,
+    DEMAND_AUX,
+    FOR_ROOTS,
+    FROM_ROOTS,
+    IN_TARGET_ROOTS,
+    LABEL_VERBS,
+    LIGHT,
+    MATERIAL_GIVE,
+    MOVEMENT,
+    NEUTRAL_REPORT,
+    NOUN_TARGET_PREPS,
+    PROTEST_CROWDS,
+    RECIPROCAL_ROOTS,
+    RIOT_EXCLUDED,
+    SPEECH,
+    TARGET_PREPS,
+    TRANSFER,
+    WITH_IS_ALONGSIDE,
+    YIELD_FROM,
 )
 
-NO_EVENT: tuple = ()   # a rule's answer "this verb, noun or pair gives no event"
-ANCHORED = "anchored"   # the kind of a bare agent placed by extract.anchor_agents
-UNRESOLVED = "unresolved"   # the kind of a named entity no dictionary knows (code "")
+NO_EVENT: tuple = ()  # a rule's answer "this verb, noun or pair gives no event"
+ANCHORED = "anchored"  # the kind of a bare agent placed by extract.anchor_agents
+UNRESOLVED = "unresolved"  # the kind of a named entity no dictionary knows (code "")
 
 
 # ---- frames: what the rules of one trigger know so far ---------------------------------------
@@ -42,23 +69,23 @@ UNRESOLVED = "unresolved"   # the kind of a named entity no dictionary knows (co
 class VerbFrame:
     """One verb on its way to events; verb rules read and update it in order."""
 
-    v: object                         # the spaCy token
+    v: object  # the spaCy token
     lemma: str
-    objs: list                        # its direct objects
-    words: set = field(default_factory=set)   # its frame, for the dictionary's patterns
+    objs: list  # its direct objects
+    words: set = field(default_factory=set)  # its frame, for the dictionary's patterns
     code: str | None = None
-    reverse: bool = False             # the code belongs to the reversed event
-    matched: int = 0                  # pattern words matched (0: the verb's default code)
-    labelled: list | None = None      # actors a label verb calls hostile
-    ended: object = None              # the stopping verb whose modality the event takes
-    subs: list = field(default_factory=list)      # subject tokens
+    reverse: bool = False  # the code belongs to the reversed event
+    matched: int = 0  # pattern words matched (0: the verb's default code)
+    labelled: list | None = None  # actors a label verb calls hostile
+    ended: object = None  # the stopping verb whose modality the event takes
+    subs: list = field(default_factory=list)  # subject tokens
     passive: bool = False
-    inherited: bool = False           # the subject comes from a governing verb
-    targets: list = field(default_factory=list)   # target tokens
-    objects: list = field(default_factory=list)   # the objects an owner stands in for
-    from_statement: bool = False      # targets from a reported clause
-    from_owner: bool = False          # targets are owners of the object
-    srcs: list = field(default_factory=list)      # resolved Args
+    inherited: bool = False  # the subject comes from a governing verb
+    targets: list = field(default_factory=list)  # target tokens
+    objects: list = field(default_factory=list)  # the objects an owner stands in for
+    from_statement: bool = False  # targets from a reported clause
+    from_owner: bool = False  # targets are owners of the object
+    srcs: list = field(default_factory=list)  # resolved Args
     tgts: list = field(default_factory=list)
 
 
@@ -68,7 +95,7 @@ class Candidates:
 
     v: object
     lemma: str
-    objs: list                        # dobj, dative, iobj, attr children
+    objs: list  # dobj, dative, iobj, attr children
     out: list = field(default_factory=list)
 
 
@@ -78,19 +105,19 @@ class NounFrame:
 
     n: object
     code: str
-    of_role: str                      # role of its "of" phrase: source | target
+    of_role: str  # role of its "of" phrase: source | target
     srcs: list = field(default_factory=list)
     tgts: list = field(default_factory=list)
-    pairs: list = field(default_factory=list)     # "between A and B" groups
+    pairs: list = field(default_factory=list)  # "between A and B" groups
 
 
 @dataclass
 class Pair:
     """One source-target pair of a trigger, before it becomes an Event."""
 
-    s: object                         # Arg
-    t: object                         # Arg
-    trig: object                      # the trigger token
+    s: object  # Arg
+    t: object  # Arg
+    trig: object  # the trigger token
     code: str
     mod: str
     conf: float
@@ -100,21 +127,20 @@ class Pair:
 
 # ---- verb rules: the code --------------------------------------------------------------------
 def light_verb_leaves_the_act_to_its_noun(sc, f: VerbFrame):
-    """"made a visit", "launched an attack": the event noun carries the action (see
+    """ "made a visit", "launched an attack": the event noun carries the action (see
     light_verb_lends_its_subject), so the light verb codes nothing itself."""
     if f.lemma in LIGHT and any(sc._noun_key(o) for o in f.objs):
         return NO_EVENT
 
 
 def joining_in_an_act_is_the_act(sc, f: VerbFrame):
-    """"joined the U.S. in bombing X": the bombing is the event, coded on its own verb."""
-    if any(c.dep_ == "prep" and c.lower_ == "in" and any(p.dep_ == "pcomp" and p.tag_ == "VBG" for p in c.children)
-           for c in f.v.children):
+    """ "joined the U.S. in bombing X": the bombing is the event, coded on its own verb."""
+    if any(c.dep_ == "prep" and c.lower_ == "in" and any(p.dep_ == "pcomp" and p.tag_ == "VBG" for p in c.children) for c in f.v.children):
         return NO_EVENT
 
 
 def hostile_label_criticises(sc, f: VerbFrame):
-    """"named X a threat", "views X as an enemy", "branded X a terrorist": putting a hostile
+    """ "named X a threat", "views X as an enemy", "branded X a terrorist": putting a hostile
     label on someone criticises them (111); the dictionary has no pattern for most labels."""
     f.labelled = sc._labelled(f.v) if f.lemma in LABEL_VERBS else None
     if f.labelled is not None:
@@ -134,57 +160,67 @@ def dictionary_code(sc, f: VerbFrame):
 
 
 def a_relation_in_a_modifier_is_background(sc, f: VerbFrame):
-    """"Assad, backed by Moscow, used chemical weapons": a participle modifying an actor states
+    """ "Assad, backed by Moscow, used chemical weapons": a participle modifying an actor states
     a standing relation (backing, support, alliance, aid) as background; the main clause is the
     event. Other participles ("the convoy, attacked by rebels,") still report an act."""
     v = f.v
-    if v.dep_ in ("acl", "advcl") and v.tag_ == "VBN" and codes.root(f.code) in BACKGROUND_ROOTS and (
-            v.dep_ == "acl" or any(c.dep_ == "agent" for c in v.children)):
+    if (
+        v.dep_ in ("acl", "advcl")
+        and v.tag_ == "VBN"
+        and codes.root(f.code) in BACKGROUND_ROOTS
+        and (v.dep_ == "acl" or any(c.dep_ == "agent" for c in v.children))
+    ):
         return NO_EVENT
 
 
 def firing_a_person_is_dismissal(sc, f: VerbFrame):
-    """"fired the minister", "sacked two generals": with a person as object these verbs dismiss,
+    """ "fired the minister", "sacked two generals": with a person as object these verbs dismiss,
     no military force (CAMEO 18-20); "fired rockets at X" keeps its object of fire."""
-    if f.lemma in DISMISS and codes.root(f.code) in ("18", "19", "20") and any(
-            o.lemma_.lower() in PERSON_AGENTS or o.ent_type_ == "PERSON" or (
-                (a := sc.actor(o)) is not None and a.kind in ("person", "agent") and a.via == "mention")
-            for o in f.objs) and not any(c.dep_ == "prep" and c.lower_ in ("at", "on", "into", "upon")
-                                         for c in f.v.children):
+    if (
+        f.lemma in DISMISS
+        and codes.root(f.code) in ("18", "19", "20")
+        and any(
+            o.lemma_.lower() in PERSON_AGENTS
+            or o.ent_type_ == "PERSON"
+            or ((a := sc.actor(o)) is not None and a.kind in ("person", "agent") and a.via == "mention")
+            for o in f.objs
+        )
+        and not any(c.dep_ == "prep" and c.lower_ in ("at", "on", "into", "upon") for c in f.v.children)
+    ):
         return NO_EVENT
 
 
 def a_release_frees_people(sc, f: VerbFrame):
-    """"released prisoners" frees people (CAMEO 084); "released accounts of a call", "released
+    """ "released prisoners" frees people (CAMEO 084); "released accounts of a call", "released
     a report" publish something: a release whose objects are neither actors nor people held
     (data: captives) is no 084."""
-    if f.code.startswith("084") and f.objs and not any(
-            sc.actor(o) is not None or o.lemma_.lower() in CAPTIVES or o.ent_type_ in ("PERSON", "NORP")
-            for o in f.objs):
+    if (
+        f.code.startswith("084")
+        and f.objs
+        and not any(sc.actor(o) is not None or o.lemma_.lower() in CAPTIVES or o.ent_type_ in ("PERSON", "NORP") for o in f.objs)
+    ):
         return NO_EVENT
 
 
 def calling_someone_names_them(sc, f: VerbFrame):
-    """"called X a partner": naming, not a phone call (the dictionary's CALL is 040)."""
+    """ "called X a partner": naming, not a phone call (the dictionary's CALL is 040)."""
     if f.labelled is None and f.lemma == "call" and any(c.dep_ in ("oprd", "attr") for c in f.v.children) and f.objs:
         return NO_EVENT
 
 
 def stopping_a_fight_de_escalates(sc, f: VerbFrame):
-    """"agreed to stop shooting at X": ending a fight de-escalates (CAMEO 087), and the stopping
+    """ "agreed to stop shooting at X": ending a fight de-escalates (CAMEO 087), and the stopping
     is the event, so it takes the stopping verb's modality, not the stopped act's."""
     v = f.v
-    if codes.root(f.code) in ("18", "19", "20") and v.dep_ in ("xcomp", "dobj", "pcomp", "ccomp") and \
-            v.head.lemma_.lower() in CEASE:
+    if codes.root(f.code) in ("18", "19", "20") and v.dep_ in ("xcomp", "dobj", "pcomp", "ccomp") and v.head.lemma_.lower() in CEASE:
         f.code = "087"
         f.ended = v.head
 
 
 def aspect_verb_leaves_the_act_to_its_complement(sc, f: VerbFrame):
-    """"managed to resolve", "tried to negotiate": the resolving is the event, not the managing
+    """ "managed to resolve", "tried to negotiate": the resolving is the event, not the managing
     (unless a dictionary pattern names the aspect verb's own act)."""
-    if not f.matched and f.lemma in ASPECT_GOVERNORS and any(
-            c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX") for c in f.v.children):
+    if not f.matched and f.lemma in ASPECT_GOVERNORS and any(c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX") for c in f.v.children):
         return NO_EVENT
 
 
@@ -195,10 +231,14 @@ def joining_is_no_meeting(sc, f: VerbFrame):
 
 
 def giving_needs_something_material(sc, f: VerbFrame):
-    """"gave X credit/time/a chance" is no aid: "give" codes aid (07) by default only when its
+    """ "gave X credit/time/a chance" is no aid: "give" codes aid (07) by default only when its
     object is something material (data: aid-objects)."""
-    if not f.matched and f.lemma in MATERIAL_GIVE and codes.root(f.code) == "07" and not (
-            {o.lemma_.lower() for o in f.objs} | {o.lower_ for o in f.objs}) & AID_OBJECTS:
+    if (
+        not f.matched
+        and f.lemma in MATERIAL_GIVE
+        and codes.root(f.code) == "07"
+        and not ({o.lemma_.lower() for o in f.objs} | {o.lower_ for o in f.objs}) & AID_OBJECTS
+    ):
         return NO_EVENT
 
 
@@ -226,7 +266,7 @@ def voice_decides_the_roles(sc, f: VerbFrame):
 
 
 def owner_stands_for_its_act(sc, f: VerbFrame):
-    """"condemned China's deployment", "protested against the government's cuts": an object that
+    """ "condemned China's deployment", "protested against the government's cuts": an object that
     names an act or policy but no actor stands for its named owner (not a pronoun: "its" could
     be anyone's), or for whom its leadership change concerns ("the resignation of X")."""
     if not f.passive and f.targets and not any(sc.actor(t) for t in f.targets):
@@ -236,22 +276,23 @@ def owner_stands_for_its_act(sc, f: VerbFrame):
 
 
 def force_aims_where_it_is(sc, f: VerbFrame):
-    """"stepped up its military presence in X": force posture, coercion and assault whose object
+    """ "stepped up its military presence in X": force posture, coercion and assault whose object
     names no one aim at the place "in X" on the object or the verb."""
     if f.from_owner and not any(sc.actor(t) for t in f.targets) and codes.root(f.code) in IN_TARGET_ROOTS:
-        f.targets = [p for o in [*f.objects, f.v] for c in o.children if c.dep_ == "prep" and c.lower_ == "in"
-                     for p in c.children if p.dep_ == "pobj"]
+        f.targets = [
+            p for o in [*f.objects, f.v] for c in o.children if c.dep_ == "prep" and c.lower_ == "in" for p in c.children if p.dep_ == "pobj"
+        ]
 
 
 def unnamed_object_is_no_target(sc, f: VerbFrame):
-    """"expressed his concern that Russia ...": an object that names no one, with no owner or
+    """ "expressed his concern that Russia ...": an object that names no one, with no owner or
     place standing in for it, leaves the verb without a target (later rules may find one)."""
     if f.from_owner and not any(sc.actor(t) for t in f.targets):
         f.targets = []
 
 
 def governed_act_lends_its_target(sc, f: VerbFrame):
-    """"threatened to attack X", "vowed to punish X": a verb that governs an act is aimed at the
+    """ "threatened to attack X", "vowed to punish X": a verb that governs an act is aimed at the
     act's target; "threatened to arrest and beat X": conjoined acts share their object."""
     if not f.targets and not f.passive:
         for c in f.v.children:
@@ -264,12 +305,11 @@ def governed_act_lends_its_target(sc, f: VerbFrame):
 
 
 def protest_aims_at_its_purpose(sc, f: VerbFrame):
-    """"protested to demand the resignation of X", "rallied to denounce X": a protest with no
+    """ "protested to demand the resignation of X", "rallied to denounce X": a protest with no
     target of its own is aimed at whom its purpose infinitive names."""
     if not f.targets and not f.passive and codes.root(f.code) == "14":
         for c in f.v.children:
-            if c.dep_ in ("advcl", "xcomp") and c.pos_ == "VERB" and any(
-                    a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
+            if c.dep_ in ("advcl", "xcomp") and c.pos_ == "VERB" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
                 cand = sc._target_candidates(c)
                 if cand and not any(sc.actor(t) for t in cand):
                     cand, f.from_owner = sc._stand_ins(cand), True
@@ -279,14 +319,15 @@ def protest_aims_at_its_purpose(sc, f: VerbFrame):
 
 
 def reported_clause_names_the_target(sc, f: VerbFrame):
-    """"X argues that Y has lost legitimacy", "demanded that Y return the archives": a speech,
+    """ "X argues that Y has lost legitimacy", "demanded that Y return the archives": a speech,
     accusation or demand verb with no object is aimed at the subject of its clause. "says Y must go" (must, has to) is a demand (100);
     "X said Y did Z" or "Y should do Z" (advice) is about Y, no act of X towards Y."""
     if not f.targets and not f.passive and f.lemma in SPEECH | ACCUSE | CLAUSE_TARGET_VERBS:
         s, clause = sc._statement_target(f.v)
         if s is not None:
             if any(c.dep_ == "aux" and c.lower_ in DEMAND_AUX for c in clause.children) or (
-                    clause.lemma_ == "have" and any(x.dep_ == "xcomp" for x in clause.children)):
+                clause.lemma_ == "have" and any(x.dep_ == "xcomp" for x in clause.children)
+            ):
                 f.code = "100"
             elif codes.root(f.code) == "01" and f.lemma in NEUTRAL_REPORT:
                 s = None
@@ -314,7 +355,7 @@ def own_state_is_no_partner_in_comment(sc, f: VerbFrame):
 
 
 def a_state_owning_its_leaders_act_is_no_target(sc, f: VerbFrame):
-    """"rushed to Poland's defence" by Poland's own leader: the state as owner of what its organ
+    """ "rushed to Poland's defence" by Poland's own leader: the state as owner of what its organ
     does is no target (an organ, "the government's cuts", still is)."""
     if f.from_owner and not f.from_statement:
         f.tgts = [t for t in f.tgts if not (t.code == t.entity and any(a.entity == t.entity for a in f.srcs))]
@@ -328,26 +369,32 @@ def migrants_are_no_visitors(sc, f: VerbFrame):
 
 
 def the_press_is_no_target_of_statements(sc, f: VerbFrame):
-    """"told Reuters that ...": speaking to the media is reporting, not a statement to them."""
+    """ "told Reuters that ...": speaking to the media is reporting, not a statement to them."""
     if codes.root(f.code) == "01" and f.lemma in SPEECH:
         f.tgts = [t for t in f.tgts if t.sector != "MED" and t.code[-3:] != "MED"]
 
 
 def partner_met_carries_to_a_conjoined_act(sc, f: VerbFrame):
-    """"met with X and agreed to coordinate": the agreement is with the partner met."""
+    """ "met with X and agreed to coordinate": the agreement is with the partner met."""
     if not f.tgts and not f.passive and f.v.dep_ == "conj" and codes.root(f.code) in RECIPROCAL_ROOTS:
-        f.tgts = [a for c in f.v.head.children if c.dep_ == "prep" and c.lower_ == "with"
-                  for p in c.children if p.dep_ == "pobj" for x in sc._conj(p) if (a := sc.actor(x))]
+        f.tgts = [
+            a
+            for c in f.v.head.children
+            if c.dep_ == "prep" and c.lower_ == "with"
+            for p in c.children
+            if p.dep_ == "pobj"
+            for x in sc._conj(p)
+            if (a := sc.actor(x))
+        ]
 
 
 def joint_subjects_act_on_each_other(sc, f: VerbFrame):
-    """"Ukraine and Russia agreed on a cease-fire": with no target, cooperative subjects (data:
+    """ "Ukraine and Russia agreed on a cease-fire": with no target, cooperative subjects (data:
     reciprocal-roots) act each with the others."""
     if not f.tgts and not f.passive and len(f.srcs) >= 2 and codes.root(f.code) in RECIPROCAL_ROOTS:
         v, out = f.v, []
         for a in f.srcs:
-            out += sc._emit(v, v.text, v.idx, v.idx + len(v), [a], [b for b in f.srcs if b is not a],
-                            f.code, modality(v, sc.question), 0.55)
+            out += sc._emit(v, v.text, v.idx, v.idx + len(v), [a], [b for b in f.srcs if b is not a], f.code, modality(v, sc.question), 0.55)
         return out
 
 
@@ -365,7 +412,7 @@ def objects_are_targets(sc, c: Candidates):
 
 
 def own_forces_are_no_target(sc, c: Candidates):
-    """"withdrew its troops from X", "sent their fighters to X": the actor's own forces, owned by
+    """ "withdrew its troops from X", "sent their fighters to X": the actor's own forces, owned by
     a pronoun, are what moves, the place is the other side. So are bare forces a mover sends or
     pulls out ("Turkey sent troops to Libya"): placing them by the nearest country is a guess
     the verb overrules, they go with the subject."""
@@ -376,31 +423,34 @@ def own_forces_are_no_target(sc, c: Candidates):
 
 
 def prepositions_name_the_target(sc, c: Candidates):
-    """"fired at X", "sided against X", "withdrew from X" (yield verbs): the object of a target
+    """ "fired at X", "sided against X", "withdrew from X" (yield verbs): the object of a target
     preposition; "fought with X" is alongside X, no target. spaCy may tag "sent troops to X"'s
     "to" as a dative: it counts as the preposition it is."""
     for ch in c.v.children:
-        if ch.dep_ in ("prep", "dative") and (ch.lower_ in TARGET_PREPS or (
-                ch.lower_ == "from" and c.lemma in YIELD_FROM)) and not (
-                ch.lower_ == "with" and c.lemma in WITH_IS_ALONGSIDE):
+        if (
+            ch.dep_ in ("prep", "dative")
+            and (ch.lower_ in TARGET_PREPS or (ch.lower_ == "from" and c.lemma in YIELD_FROM))
+            and not (ch.lower_ == "with" and c.lemma in WITH_IS_ALONGSIDE)
+        ):
             for p in ch.children:
                 if p.dep_ == "pobj":
                     c.out.extend(sc._conj(p))
 
 
 def object_noun_names_the_target(sc, c: Candidates):
-    """"imposed sanctions on Russia", "escalated his clash with Assad", "pledged support for X":
+    """ "imposed sanctions on Russia", "escalated his clash with Assad", "pledged support for X":
     the object noun's own target preposition ("for" after cooperation and aid nouns)."""
     for o in c.objs:
         key = sc._noun_key(o)
         for ch in o.children:
-            if ch.dep_ == "prep" and (ch.lower_ in NOUN_TARGET_PREPS - {"in"} or (
-                    ch.lower_ == "for" and key and event_nouns()[key][0][:2] in FOR_ROOTS)):
+            if ch.dep_ == "prep" and (
+                ch.lower_ in NOUN_TARGET_PREPS - {"in"} or (ch.lower_ == "for" and key and event_nouns()[key][0][:2] in FOR_ROOTS)
+            ):
                 c.out.extend(p for p in ch.children if p.dep_ == "pobj")
 
 
 def transfer_destination_deep_in_the_object(sc, c: Candidates):
-    """"sent an amount of hardware, including jets, to Syria": a transfer verb's destination may
+    """ "sent an amount of hardware, including jets, to Syria": a transfer verb's destination may
     hang anywhere in its object phrase."""
     if c.lemma in TRANSFER:
         for o in c.objs:
@@ -437,12 +487,14 @@ def noun_modifiers_give_the_roles(sc, f: NounFrame):
                     f.srcs.extend(args)
                     # "the visit of a delegation to Moscow": "to" often hangs on the agent
                     for pp in p.children:
-                        if pp.dep_ == "prep" and (pp.lower_ in NOUN_TARGET_PREPS - {"in"} or (
-                                pp.lower_ == "from" and code[:2] in FROM_ROOTS)):
+                        if pp.dep_ == "prep" and (pp.lower_ in NOUN_TARGET_PREPS - {"in"} or (pp.lower_ == "from" and code[:2] in FROM_ROOTS)):
                             f.tgts.extend(a for q in pp.children if q.dep_ == "pobj" and (a := sc.actor(q)))
-                elif c.lower_ == "of" or c.lower_ in NOUN_TARGET_PREPS or (
-                        c.lower_ == "for" and code[:2] in FOR_ROOTS) or (
-                        c.lower_ == "from" and code[:2] in FROM_ROOTS):
+                elif (
+                    c.lower_ == "of"
+                    or c.lower_ in NOUN_TARGET_PREPS
+                    or (c.lower_ == "for" and code[:2] in FOR_ROOTS)
+                    or (c.lower_ == "from" and code[:2] in FROM_ROOTS)
+                ):
                     if c.lower_ == "in" and code[:2] not in IN_TARGET_ROOTS:
                         continue
                     f.tgts.extend(args)
@@ -459,7 +511,7 @@ def _lending_verb(n):
 
 
 def light_verb_lends_its_subject(sc, f: NounFrame):
-    """"Iran launched an attack", "Israel responded with airstrikes": with no source of its own,
+    """ "Iran launched an attack", "Israel responded with airstrikes": with no source of its own,
     the noun's source is the (active) subject of the verb that carries it."""
     holder = _lending_verb(f.n)
     if not f.srcs and holder is not None:
@@ -469,7 +521,7 @@ def light_verb_lends_its_subject(sc, f: NounFrame):
 
 
 def light_verb_lends_its_target(sc, f: NounFrame):
-    """"gave Obama credit", "increased its deployment ... to Tartus": with no target of its own,
+    """ "gave Obama credit", "increased its deployment ... to Tartus": with no target of its own,
     the noun's target is the carrying verb's indirect object or target preposition."""
     holder = _lending_verb(f.n)
     if not f.tgts and holder is not None:
@@ -477,12 +529,11 @@ def light_verb_lends_its_target(sc, f: NounFrame):
             if c.dep_ in ("dative", "iobj"):
                 f.tgts.extend(a for x in sc._conj(c) if (a := sc.actor(x)))
             elif c.dep_ == "prep" and c.lower_ in TARGET_PREPS:
-                f.tgts.extend(a for p in c.children if p.dep_ == "pobj"
-                              for x in sc._conj(p) if (a := sc.actor(x) or sc._located(x) or sc._owner(x)))
+                f.tgts.extend(a for p in c.children if p.dep_ == "pobj" for x in sc._conj(p) if (a := sc.actor(x) or sc._located(x) or sc._owner(x)))
 
 
 def mediator_deals_with_each_party(sc, f: NounFrame):
-    """"Qatar's mediation between A and B": the mediator deals with each party, where "talks
+    """ "Qatar's mediation between A and B": the mediator deals with each party, where "talks
     between A and B" (no mediator) stay A with B."""
     if f.srcs and f.pairs and f.code.startswith("045"):
         f.tgts.extend(a for group in f.pairs for a in group)
@@ -493,21 +544,35 @@ def mediator_deals_with_each_party(sc, f: NounFrame):
 def citizens_face_their_own_government(sc, p: Pair):
     """A plural demonym ("thousands of Brazilians") facing an organ placed in its own state ("the
     government") is that state's people, as ICEWS codes citizens (CVL)."""
+
     def citizens(a, other):
-        if (other.kind == ANCHORED and a.kind == "demonym" and a.entity == other.entity and a.token >= 0
-                and sc.doc[a.token].tag_ in ("NNS", "NNPS") and len(a.code) == 3):
+        if (
+            other.kind == ANCHORED
+            and a.kind == "demonym"
+            and a.entity == other.entity
+            and a.token >= 0
+            and sc.doc[a.token].tag_ in ("NNS", "NNPS")
+            and len(a.code) == 3
+        ):
             return replace(a, code=a.entity + "CVL", sector="CVL", kind="agent")
         return a
+
     p.s, p.t = citizens(p.s, p.t), citizens(p.t, p.s)
 
 
 def a_capital_that_acts_is_its_government(sc, p: Pair):
-    """"Berlin rejected", "Nairobi criticised": a capital as the actor is metonymy for its
+    """ "Berlin rejected", "Nairobi criticised": a capital as the actor is metonymy for its
     state's government (data/barograph/capitals.txt), as "the Kremlin" is RUSGOV; as a target
     ("shelled Kyiv", "flew to Paris") it stays the state."""
     s = p.s
-    if s.resolved and s.code == s.entity and len(s.code) == 3 and s.kind in ("place", "state") \
-            and s.via == "mention" and is_capital(s.text, s.entity):
+    if (
+        s.resolved
+        and s.code == s.entity
+        and len(s.code) == 3
+        and s.kind in ("place", "state")
+        and s.via == "mention"
+        and is_capital(s.text, s.entity)
+    ):
         p.s = replace(s, code=s.entity + "GOV", sector="GOV")
 
 
@@ -519,20 +584,19 @@ def an_unknown_name_needs_a_known_partner(sc, p: Pair):
     among the actors a user follows."""
     if p.s.resolved and p.t.resolved:
         return None
-    if (not p.s.resolved and not p.t.resolved) or p.s.via == "pronoun" or p.t.via == "pronoun" \
-            or p.code[:2] == "01":
+    if (not p.s.resolved and not p.t.resolved) or p.s.via == "pronoun" or p.t.via == "pronoun" or p.code[:2] == "01":
         return NO_EVENT
     p.conf -= 0.2
 
 
 def one_mention_is_no_dyad(sc, p: Pair):
-    """"Erdogan ... his war": one mention (or a pronoun for it) on both sides is no event."""
+    """ "Erdogan ... his war": one mention (or a pronoun for it) on both sides is no event."""
     if (p.s.start == p.t.start and p.s.end == p.t.end) or p.s.ref == p.t.ref:
         return NO_EVENT
 
 
 def a_state_on_itself_is_no_dyad(sc, p: Pair):
-    """"US sanctions ban U.S. persons": a bare state acting on itself names no dyad."""
+    """ "US sanctions ban U.S. persons": a bare state acting on itself names no dyad."""
     if p.s.code == p.t.code and len(p.s.code) == 3:
         return NO_EVENT
 
@@ -542,8 +606,7 @@ def placed_agent_needs_a_partner_of_its_kind(sc, p: Pair):
     only with another organ or group ("police arrested protesters"), never with the state or
     a person named there."""
     s, t = p.s, p.t
-    if (s.kind == ANCHORED or t.kind == ANCHORED) and s.entity == t.entity and not (
-            {s.kind, t.kind} <= {ANCHORED, "agent"} and s.sector != t.sector):
+    if (s.kind == ANCHORED or t.kind == ANCHORED) and s.entity == t.entity and not ({s.kind, t.kind} <= {ANCHORED, "agent"} and s.sector != t.sector):
         return NO_EVENT
 
 
@@ -551,8 +614,7 @@ def fighting_protesters_riot(sc, p: Pair):
     """Protesters, demonstrators or a mob who clash or attack riot (CAMEO 145, as the
     dictionary's CLASH pattern has it); bombings, shelling, air strikes and assassinations
     (data: riot-excluded) are no riot whoever commits them."""
-    if (p.code[:2] in ("18", "19") and p.code[:3] not in RIOT_EXCLUDED and p.s.token >= 0
-            and sc.doc[p.s.token].lower_ in PROTEST_CROWDS):
+    if p.code[:2] in ("18", "19") and p.code[:3] not in RIOT_EXCLUDED and p.s.token >= 0 and sc.doc[p.s.token].lower_ in PROTEST_CROWDS:
         p.code = "145"
 
 
@@ -565,8 +627,9 @@ def declared_yield_is_a_concession(sc, p: Pair):
     """A declared or promised yield ("declared a truce", "will release") is PLOVER CONCEDE, not
     yet the material RETREAT (PLOVER: "declarations (but not implementations) of ceasefires")."""
     trig = p.trig
-    if p.ptype == "RETREAT" and (p.mod == INTENDED or trig.lemma_.lower() in DECLARE or (
-            trig.dep_ == "dobj" and trig.head.lemma_.lower() in DECLARE)):
+    if p.ptype == "RETREAT" and (
+        p.mod == INTENDED or trig.lemma_.lower() in DECLARE or (trig.dep_ == "dobj" and trig.head.lemma_.lower() in DECLARE)
+    ):
         p.ptype, p.pmode = "CONCEDE", None
 
 
@@ -609,24 +672,12 @@ VERB_RULES = (
     reversed_code_swaps_the_roles,
 )
 
-OBJECT_RULES = (
-    objects_are_targets,
-    own_forces_are_no_target,
-)
+OBJECT_RULES = (objects_are_targets, own_forces_are_no_target)
 
 # only when no object left by OBJECT_RULES names an actor
-FALLBACK_TARGET_RULES = (
-    prepositions_name_the_target,
-    object_noun_names_the_target,
-    transfer_destination_deep_in_the_object,
-)
+FALLBACK_TARGET_RULES = (prepositions_name_the_target, object_noun_names_the_target, transfer_destination_deep_in_the_object)
 
-NOUN_RULES = (
-    noun_modifiers_give_the_roles,
-    light_verb_lends_its_subject,
-    light_verb_lends_its_target,
-    mediator_deals_with_each_party,
-)
+NOUN_RULES = (noun_modifiers_give_the_roles, light_verb_lends_its_subject, light_verb_lends_its_target, mediator_deals_with_each_party)
 
 PAIR_RULES = (
     citizens_face_their_own_government,

@@ -5,6 +5,7 @@ of short stories parses as fast as one long page). An article that repeats one a
 seen in the run (same body hash, or marked a near-duplicate by the splitter) is not coded
 again: one story reposted seven times is one set of events.
 """
+
 from __future__ import annotations
 
 from typing import Iterable, Iterator
@@ -14,8 +15,7 @@ from barograph.records import Document, Event
 CHUNK_SENTENCES = 2000
 
 
-def code_documents(paths: Iterable[str], coder, *, errors, text_column: str | None = None
-                   ) -> Iterator[tuple[Document, list[Event]]]:
+def code_documents(paths: Iterable[str], coder, *, errors, text_column: str | None = None) -> Iterator[tuple[Document, list[Event]]]:
     from barograph.ingest.sources import iter_documents
     from barograph.text.articles import split_articles
     from barograph.text.dedup import is_repeat

@@ -14,6 +14,7 @@ Format notes (PETRARCH2 docs, PETRreader.read_verb_dictionary):
 ``&NAME`` a synonym set. ``[a:b]`` pairs a code with the code of the reversed event;
 ``[---]`` means "no event".
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -31,10 +32,10 @@ _SKIP = {"$", "+", "^", "%", "*", "-", "", "a", "an", "the"}
 
 @dataclass
 class Pattern:
-    words: tuple[frozenset[str], ...]   # each slot: acceptable words (lower case)
-    code: str | None                    # None: the pattern blocks any event
-    reverse: bool = False               # the code belongs to the reversed (target -> source) event
-    origin: str = ""                    # the verb its comment names (``# DEPLOY``), lower case
+    words: tuple[frozenset[str], ...]  # each slot: acceptable words (lower case)
+    code: str | None  # None: the pattern blocks any event
+    reverse: bool = False  # the code belongs to the reversed (target -> source) event
+    origin: str = ""  # the verb its comment names (``# DEPLOY``), lower case
 
 
 @dataclass
@@ -42,17 +43,17 @@ class VerbEntry:
     lemma: str
     code: str | None = None
     reverse: bool = False
-    particles: tuple[str, ...] = ()     # extra words a multi-word verb needs (``meet with``)
+    particles: tuple[str, ...] = ()  # extra words a multi-word verb needs (``meet with``)
     patterns: list[Pattern] = field(default_factory=list)
-    word: str = ""                      # as written in the dictionary, lower case (``killed_and``)
-    own_code: bool = False              # the verb line carries its own code, unlike its block
-    block: str = ""                     # the block's name (``SEND``), lower case
+    word: str = ""  # as written in the dictionary, lower case (``killed_and``)
+    own_code: bool = False  # the verb line carries its own code, unlike its block
+    block: str = ""  # the block's name (``SEND``), lower case
 
 
 @dataclass
 class VerbDictionary:
-    verbs: dict[str, list[VerbEntry]]   # lemma -> entries (plain verb and multi-word forms)
-    forms: dict[str, str]               # irregular surface form -> lemma
+    verbs: dict[str, list[VerbEntry]]  # lemma -> entries (plain verb and multi-word forms)
+    forms: dict[str, str]  # irregular surface form -> lemma
     digest: str
 
 
@@ -68,7 +69,7 @@ def _parse_code(text: str) -> tuple[str | None, bool]:
 
 def _words(term: str, synsets: dict[str, frozenset[str]]) -> frozenset[str] | None:
     term = term.strip().lower()
-    if term.startswith("&"):   # synset names are upper case in the file; terms arrive lower-cased
+    if term.startswith("&"):  # synset names are upper case in the file; terms arrive lower-cased
         return synsets.get(term[1:].rstrip("_").upper())
     term = term.rstrip("_").replace("_", " ").strip()
     if term in _SKIP or not re.match(r"[a-z]", term):
@@ -132,7 +133,7 @@ def parse(text: str) -> VerbDictionary:
                 continue
             code, rev = _parse_code(m.group(1))
             frozen = {k: frozenset(v) for k, v in synsets.items()}
-            slots = _pattern_slots(line[1:m.start()], frozen)
+            slots = _pattern_slots(line[1 : m.start()], frozen)
             if not slots:
                 continue
             origin = comment.split()[0].lower() if comment.split() else ""
@@ -159,8 +160,7 @@ def parse(text: str) -> VerbDictionary:
         if not parts:
             continue
         lemma = parts[0]
-        entry = VerbEntry(lemma, code, rev, tuple(parts[1:]), word=word,
-                          own_code=bool(m) and (code, rev) != block_code, block=block_name)
+        entry = VerbEntry(lemma, code, rev, tuple(parts[1:]), word=word, own_code=bool(m) and (code, rev) != block_code, block=block_name)
         block.append(entry)
         verbs.setdefault(lemma, []).append(entry)
         if irregular and len(parts) == 1:
@@ -216,8 +216,7 @@ def lookup(dic: VerbDictionary, lemma: str, frame: set[str]) -> tuple[str | None
                 tied.append(pat)
     if tied:
         votes = Counter((p.code, p.reverse) for p in tied)
-        code, reverse = max(votes, key=lambda k: (votes[k], -next(i for i, p in enumerate(tied)
-                                                                  if (p.code, p.reverse) == k)))
+        code, reverse = max(votes, key=lambda k: (votes[k], -next(i for i, p in enumerate(tied) if (p.code, p.reverse) == k)))
         return code, reverse, best_rank[0]
     if default is not None:
         return default.code, default.reverse, 0

@@ -7,6 +7,7 @@ per process and exposes every list under its upper-case name (``@light`` -> ``LI
 frozenset, or as a dict for lists of ``word:value`` entries. The file is part of the coder's
 version (``digest``), so editing a list marks coded events as stale.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -71,7 +72,7 @@ def digest() -> str:
 
 
 _L = lists()
-PERSONAL: dict[str, str] = _L["PERSONAL"]   # type: ignore[assignment]
+PERSONAL: dict[str, str] = _L["PERSONAL"]  # type: ignore[assignment]
 FIRST_PERSON = _L["FIRST_PERSON"]
 RELATIVE = _L["RELATIVE"]
 TARGET_PREPS = _L["TARGET_PREPS"]

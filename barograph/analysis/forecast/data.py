@@ -5,6 +5,7 @@ entity2id.txt and relation2id.txt) is the one distributed by Gastinger et al. (2
 github.com/nec-research/TKG-Forecasting-Evaluation. Timestamps there are hours since
 2014-01-01 stepping by 24; everything here works in whole days.
 """
+
 from __future__ import annotations
 
 import re
@@ -96,8 +97,7 @@ def load_icews(folder: str | Path, epoch: str | None = None) -> TKG:
         q[:, 3] //= g.step
         bad = (q[:, 0] >= g.n_ent) | (q[:, 2] >= g.n_ent) | (q[:, 1] >= g.n_rel) | (q[:, :3] < 0).any(1)
         if bad.any():
-            raise BadInput(str(folder / f"{s}.txt"), "id out of range of entity2id/relation2id",
-                           line=int(np.argmax(bad)) + 1)
+            raise BadInput(str(folder / f"{s}.txt"), "id out of range of entity2id/relation2id", line=int(np.argmax(bad)) + 1)
         g.splits[s] = q
     return g
 
@@ -112,16 +112,26 @@ def with_inverses(quads: np.ndarray, n_rel: int) -> np.ndarray:
 # ICEWS event types are CAMEO descriptions; the names the PLOVER table does not spell the
 # same way are placed by their CAMEO 1.1b3 root here.
 _ROOT_BY_NAME = {
-    "make statement": "01", "make optimistic comment": "01", "make pessimistic comment": "01",
-    "engage in symbolic act": "01", "make empathetic comment": "01", "deny responsibility": "01",
-    "consider policy option": "01", "express accord": "01", "acknowledge or claim responsibility": "01",
-    "decline comment": "01", "make an appeal or request": "02", "mediate": "04", "apologize": "05",
-    "ease curfew": "08", "reduce or stop material aid": "16",
-    "impose restrictions on political freedoms": "17", "abduct hijack or take hostage": "18",
+    "make statement": "01",
+    "make optimistic comment": "01",
+    "make pessimistic comment": "01",
+    "engage in symbolic act": "01",
+    "make empathetic comment": "01",
+    "deny responsibility": "01",
+    "consider policy option": "01",
+    "express accord": "01",
+    "acknowledge or claim responsibility": "01",
+    "decline comment": "01",
+    "make an appeal or request": "02",
+    "mediate": "04",
+    "apologize": "05",
+    "ease curfew": "08",
+    "reduce or stop material aid": "16",
+    "impose restrictions on political freedoms": "17",
+    "abduct hijack or take hostage": "18",
     "obstruct passage to demand leadership change": "14",
 }
-_ROOT_BY_PREFIX = (("appeal", "02"), ("express intent", "03"), ("demand", "10"),
-                   ("reject", "12"), ("refuse", "12"), ("threaten", "13"))
+_ROOT_BY_PREFIX = (("appeal", "02"), ("express intent", "03"), ("demand", "10"), ("reject", "12"), ("refuse", "12"), ("threaten", "13"))
 
 
 def _norm(s: str) -> str:

@@ -6,6 +6,7 @@ reads its recent weekly counts (conflict and all events), its long-run conflict 
 how conflictual each side was this week, and gives p(material conflict next week). Scored
 by Brier score and ROC AUC against persistence (p = conflict this week).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,8 +15,7 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.stats import rankdata
 
-DYAD_FEATURES = ("bias", "conf_w0", "conf_w1", "conf_w23", "all_w0", "all_w123",
-                 "conf_memory", "all_memory", "side_conf_w0", "conf_share4")
+DYAD_FEATURES = ("bias", "conf_w0", "conf_w1", "conf_w23", "all_w0", "all_w123", "conf_memory", "all_memory", "side_conf_w0", "conf_share4")
 ACTIVE_WEEKS = 4
 MEMORY = 0.8  # weekly decay of the long-run memory
 
@@ -24,15 +24,14 @@ MEMORY = 0.8  # weekly decay of the long-run memory
 class DyadWeeks:
     """Weekly counts per unordered dyad: all events and material-conflict events."""
 
-    a: np.ndarray          # (P,) entity ids, a < b
+    a: np.ndarray  # (P,) entity ids, a < b
     b: np.ndarray
-    n: np.ndarray          # (P, W) events per week
-    n4: np.ndarray         # (P, W) material-conflict events per week
-    ent4: np.ndarray       # (E, W) material-conflict events of each entity per week
+    n: np.ndarray  # (P, W) events per week
+    n4: np.ndarray  # (P, W) material-conflict events per week
+    ent4: np.ndarray  # (E, W) material-conflict events of each entity per week
 
     @classmethod
-    def build(cls, s: np.ndarray, o: np.ndarray, week: np.ndarray, conflict: np.ndarray,
-              n_ent: int, n_weeks: int | None = None) -> DyadWeeks:
+    def build(cls, s: np.ndarray, o: np.ndarray, week: np.ndarray, conflict: np.ndarray, n_ent: int, n_weeks: int | None = None) -> DyadWeeks:
         keep = s != o
         s, o, week, conflict = s[keep], o[keep], week[keep], conflict[keep].astype(float)
         a, b = np.minimum(s, o), np.maximum(s, o)
@@ -51,7 +50,7 @@ class DyadWeeks:
         """(dyad rows, features, persistence, smoothed persistence) at week t, for the given
         rows or else every dyad active in weeks t-3..t."""
         lo = max(0, t - ACTIVE_WEEKS + 1)
-        active = np.flatnonzero(self.n[:, lo:t + 1].sum(1) > 0) if rows is None else np.asarray(rows)
+        active = np.flatnonzero(self.n[:, lo : t + 1].sum(1) > 0) if rows is None else np.asarray(rows)
         n, n4 = self.n[active, : t + 1], self.n4[active, : t + 1]
 
         def wk(m, k):
@@ -60,12 +59,20 @@ class DyadWeeks:
         decay = MEMORY ** np.arange(t, -1, -1)
         side = np.maximum(self.ent4[self.a[active], t], self.ent4[self.b[active], t])
         share4 = (n4[:, lo:] > 0).sum(1) / (t + 1 - lo)
-        X = np.column_stack([
-            np.ones(len(active)), np.log1p(wk(n4, 0)), np.log1p(wk(n4, 1)),
-            np.log1p(wk(n4, 2) + wk(n4, 3)), np.log1p(wk(n, 0)),
-            np.log1p(wk(n, 1) + wk(n, 2) + wk(n, 3)), np.log1p(n4 @ decay), np.log1p(n @ decay),
-            np.log1p(side), share4,
-        ])
+        X = np.column_stack(
+            [
+                np.ones(len(active)),
+                np.log1p(wk(n4, 0)),
+                np.log1p(wk(n4, 1)),
+                np.log1p(wk(n4, 2) + wk(n4, 3)),
+                np.log1p(wk(n, 0)),
+                np.log1p(wk(n, 1) + wk(n, 2) + wk(n, 3)),
+                np.log1p(n4 @ decay),
+                np.log1p(n @ decay),
+                np.log1p(side),
+                share4,
+            ]
+        )
         return active, X, (wk(n4, 0) > 0).astype(float), share4
 
     def target(self, rows: np.ndarray, t: int) -> np.ndarray:
@@ -118,7 +125,8 @@ def benchmark(s, o, day, conflict, n_ent: int, fit_weeks, test_weeks) -> dict:
     p = predict(w, Xt)
     return {
         "weights": dict(zip(DYAD_FEATURES, map(float, w))),
-        "n": len(yt), "base_rate": float(yt.mean()),
+        "n": len(yt),
+        "base_rate": float(yt.mean()),
         "persistence": {"brier": brier(pers, yt), "auc": roc_auc(pers, yt)},
         "persistence_smoothed": {"brier": brier(smooth, yt), "auc": roc_auc(smooth, yt)},
         "barograph": {"brier": brier(p, yt), "auc": roc_auc(p, yt)},

@@ -7,6 +7,7 @@ answers of the same query on the same day. A scorer returns candidates with scor
 entity it does not name ranks below all of its candidates, tied with the other unnamed ones.
 Ties count as the mean of the optimistic and pessimistic rank, for every method alike.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -23,10 +24,10 @@ class Day:
     """The queries of one day and the history before it (inverse relations included)."""
 
     day: int
-    history: np.ndarray   # (n, 4) s r o d with d < day, sorted by d
-    facts: np.ndarray     # (m, 4) the day's facts, including inverses; the answers
-    qs: np.ndarray        # unique queries: subject ...
-    qr: np.ndarray        # ... and relation
+    history: np.ndarray  # (n, 4) s r o d with d < day, sorted by d
+    facts: np.ndarray  # (m, 4) the day's facts, including inverses; the answers
+    qs: np.ndarray  # unique queries: subject ...
+    qr: np.ndarray  # ... and relation
     fact_query: np.ndarray  # index into qs/qr of each fact
 
 
@@ -111,8 +112,9 @@ def metrics(ranks: np.ndarray) -> dict[str, float]:
     }
 
 
-def evaluate(score_day: Callable[[Day], tuple[np.ndarray, np.ndarray, np.ndarray]], g: TKG,
-             split: str = "test", progress: Callable[[int], None] | None = None) -> dict:
+def evaluate(
+    score_day: Callable[[Day], tuple[np.ndarray, np.ndarray, np.ndarray]], g: TKG, split: str = "test", progress: Callable[[int], None] | None = None
+) -> dict:
     """Rank every fact of a split with a scorer; returns metrics plus the raw ranks."""
     ranks = []
     for day in iter_days(g, split):

@@ -1,5 +1,6 @@
 """Why the forecaster ranks an object where it does: the weighted evidence behind each
 top candidate, and the past facts (with dates) that carry that evidence."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -10,9 +11,13 @@ from barograph.analysis.forecast.features import FEATURES
 
 # which rule pattern each feature reads
 PATTERN = {
-    "same": "repeats (s, r, o)", "recip": "answers (o, r, s)", "pair": "dyad active (s, *, o)",
-    "related": "related relation (s, r', o)", "twohop": "two-hop path s -> x -> o",
-    "pop": "popular object of r", "self": "self-loop",
+    "same": "repeats (s, r, o)",
+    "recip": "answers (o, r, s)",
+    "pair": "dyad active (s, *, o)",
+    "related": "related relation (s, r', o)",
+    "twohop": "two-hop path s -> x -> o",
+    "pop": "popular object of r",
+    "self": "self-loop",
 }
 
 
@@ -20,16 +25,14 @@ def query_day(g: TKG, s: int, r: int, day: int, facts: np.ndarray | None = None)
     """A Day holding one query (s, r, ?) and every fact strictly before `day`."""
     every = all_facts(g) if facts is None else facts
     hist = every[: np.searchsorted(every[:, 3], day, side="left")]
-    return Day(day, hist, np.zeros((0, 4), dtype=np.int64), np.array([s]), np.array([r]),
-               np.zeros(0, dtype=np.int64))
+    return Day(day, hist, np.zeros((0, 4), dtype=np.int64), np.array([s]), np.array([r]), np.zeros(0, dtype=np.int64))
 
 
 def _fact(g: TKG, row) -> dict:
     s, r, o, d = (int(x) for x in row)
     if r >= g.n_rel:  # show inverse facts in their original direction
         s, r, o = o, r - g.n_rel, s
-    return {"subject": g.entities[s], "relation": g.relations[r], "object": g.entities[o],
-            "day": d, "date": g.date(d)}
+    return {"subject": g.entities[s], "relation": g.relations[r], "object": g.entities[o], "day": d, "date": g.date(d)}
 
 
 def explain(model, s: int, r: int, day: int, top: int = 5, evidence: int = 3) -> dict:
@@ -75,11 +78,14 @@ def explain(model, s: int, r: int, day: int, top: int = 5, evidence: int = 3) ->
                 first = h[(h[:, 0] == s) & (h[:, 2] == x[0])][-1]
                 ev.append(dict(_fact(g, first), pattern="twohop"))
                 ev.append(dict(_fact(g, x), pattern="twohop"))
-        out.append({
-            "object": g.entities[o], "id": o, "score": float(score[i]), "probability": float(p[i]),
-            "reasons": [{"pattern": k, "why": PATTERN.get(k, k), "weight": round(v, 3)}
-                        for k, v in reasons if v > 0][:3],
-            "evidence": ev,
-        })
-    return {"subject": g.entities[s], "relation": g.relation_name(r), "day": day, "date": g.date(day),
-            "candidates": out}
+        out.append(
+            {
+                "object": g.entities[o],
+                "id": o,
+                "score": float(score[i]),
+                "probability": float(p[i]),
+                "reasons": [{"pattern": k, "why": PATTERN.get(k, k), "weight": round(v, 3)} for k, v in reasons if v > 0][:3],
+                "evidence": ev,
+            }
+        )
+    return {"subject": g.entities[s], "relation": g.relation_name(r), "day": day, "date": g.date(day), "candidates": out}

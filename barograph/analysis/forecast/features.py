@@ -21,6 +21,7 @@ paths follow each entity's TOP_VIA most frequent partners only, so a hub with th
 partners costs no more than any other subject. The caps are the same for every data set;
 without them ICEWS18 held more than 800 rows per query and over 19.7 GB while fitting.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,26 +33,48 @@ from barograph.analysis.forecast.evaluate import Day
 from barograph.analysis.forecast.history import Table, expand
 
 FEATURES = (
-    "same_seen", "same_r1", "same_r7", "same_r60", "same_logcnt", "same_share", "same_logshare",
-    "same_decshare", "same_r7_x_prop",
-    "recip_seen", "recip_r7", "recip_r60", "recip_share",
-    "pair_r1", "pair_r7", "pair_r60", "pair_logcnt", "pair_share", "pair_logshare", "pair_r7_x_noprop",
-    "related_sum", "related_max",
-    "twohop_r", "twohop_any", "twohop_logany",
-    "pop_r", "pop_logr", "pop_any", "self",
+    "same_seen",
+    "same_r1",
+    "same_r7",
+    "same_r60",
+    "same_logcnt",
+    "same_share",
+    "same_logshare",
+    "same_decshare",
+    "same_r7_x_prop",
+    "recip_seen",
+    "recip_r7",
+    "recip_r60",
+    "recip_share",
+    "pair_r1",
+    "pair_r7",
+    "pair_r60",
+    "pair_logcnt",
+    "pair_share",
+    "pair_logshare",
+    "pair_r7_x_noprop",
+    "related_sum",
+    "related_max",
+    "twohop_r",
+    "twohop_any",
+    "twohop_logany",
+    "pop_r",
+    "pop_logr",
+    "pop_any",
+    "self",
 )
-TOP_POP = 30      # popular objects of the query relation named per query
-TOP_TWOHOP = 30   # two-hop objects named per query (relation-specific and any-relation each)
-TOP_PAIR = 100    # objects of the subject's own history named per query
-TOP_VIA = 50      # partners x followed on two-hop paths s -> x -> o (per entity)
+TOP_POP = 30  # popular objects of the query relation named per query
+TOP_TWOHOP = 30  # two-hop objects named per query (relation-specific and any-relation each)
+TOP_PAIR = 100  # objects of the subject's own history named per query
+TOP_VIA = 50  # partners x followed on two-hop paths s -> x -> o (per entity)
 
 
 @dataclass
 class Prior:
     """What the model knows from the fitting period: relation co-occurrence and recurrence."""
 
-    W: np.ndarray      # (R2, R2): P(r on a dyad | r' on it), diagonal and inverse zeroed
-    prop: np.ndarray   # (R2,): share of facts of r that repeat an earlier (s, r, o)
+    W: np.ndarray  # (R2, R2): P(r on a dyad | r' on it), diagonal and inverse zeroed
+    prop: np.ndarray  # (R2,): share of facts of r that repeat an earlier (s, r, o)
 
     @classmethod
     def fit(cls, facts: np.ndarray, n_ent: int, n_rel: int) -> Prior:
@@ -79,12 +102,11 @@ class Prior:
         return cls(W, prop)
 
 
-
 @dataclass
 class DayFeatures:
-    q: np.ndarray      # query index of each candidate row
-    o: np.ndarray      # candidate object
-    X: np.ndarray      # (rows, len(FEATURES)), float32
+    q: np.ndarray  # query index of each candidate row
+    o: np.ndarray  # candidate object
+    X: np.ndarray  # (rows, len(FEATURES)), float32
 
 
 def _log(share: np.ndarray) -> np.ndarray:
@@ -137,15 +159,15 @@ def day_features(day: Day, n_ent: int, n_rel: int, prior: Prior) -> DayFeatures:
     qinv = (qr + n_rel) % R2
 
     # the day's tables, each sorted by its integer key
-    T = Table.build((hs * R2 + hr) * E + ho, hd, day.day, (30.0,))          # (s, r, o)
+    T = Table.build((hs * R2 + hr) * E + ho, hd, day.day, (30.0,))  # (s, r, o)
     t_so = (T.key // (R2 * E)) * E + T.key % E
-    sr_key, sr_first = np.unique(T.key // E, return_index=True)             # (s, r)
+    sr_key, sr_first = np.unique(T.key // E, return_index=True)  # (s, r)
     sr_cnt = np.add.reduceat(T.count, sr_first) if len(T.key) else np.zeros(0)
     sr_dec = np.add.reduceat(T.decayed[30.0], sr_first) if len(T.key) else np.zeros(0)
-    PT = Table.build(hs * E + ho, hd, day.day, (30.0,))                      # (s, o)
+    PT = Table.build(hs * E + ho, hd, day.day, (30.0,))  # (s, o)
     s_cnt = np.bincount(hs, minlength=E).astype(np.float64)
     s_dec = np.bincount(hs, weights=np.exp(-age_h / 30.0), minlength=E)
-    pop_key, pop_val = _sum_by(hr * E + ho, np.exp(-age_h / 7.0))            # (r, o), a week's decay
+    pop_key, pop_val = _sum_by(hr * E + ho, np.exp(-age_h / 7.0))  # (r, o), a week's decay
     pop_rtot = np.bincount(pop_key // E, weights=pop_val, minlength=R2)
     pop_val = pop_val / np.maximum(pop_rtot[pop_key // E], 1e-9)
     pop_o = np.bincount(ho, weights=np.exp(-age_h / 7.0), minlength=E)
@@ -224,8 +246,7 @@ def day_features(day: Day, n_ent: int, n_rel: int, prior: Prior) -> DayFeatures:
     share = np.where(srow_ok, cnt / np.maximum(sr_cnt[srow] if len(sr_cnt) else 1.0, 1), 0.0)
     X[:, col["same_share"]] = share
     X[:, col["same_logshare"]] = _log(share)
-    X[:, col["same_decshare"]] = np.where(
-        ok, T.decayed[30.0][row] / np.maximum(sr_dec[srow] if len(sr_dec) else 1.0, 1e-9), 0.0)
+    X[:, col["same_decshare"]] = np.where(ok, T.decayed[30.0][row] / np.maximum(sr_dec[srow] if len(sr_dec) else 1.0, 1e-9), 0.0)
     X[:, col["same_r7_x_prop"]] = X[:, col["same_r7"]] * prior.prop[cr]
     # reciprocity
     row, ok = t_get(cs, ci, co)
@@ -234,8 +255,7 @@ def day_features(day: Day, n_ent: int, n_rel: int, prior: Prior) -> DayFeatures:
     X[:, col["recip_seen"]] = ok
     X[:, col["recip_r7"]] = np.where(ok, np.exp(-age / 7.0), 0.0)
     X[:, col["recip_r60"]] = np.where(ok, np.exp(-age / 60.0), 0.0)
-    X[:, col["recip_share"]] = np.where(
-        ok, T.count[row] / np.maximum(sr_cnt[srow] if len(sr_cnt) else 1.0, 1), 0.0)
+    X[:, col["recip_share"]] = np.where(ok, T.count[row] / np.maximum(sr_cnt[srow] if len(sr_cnt) else 1.0, 1), 0.0)
     # any relation on the pair
     row, ok = _lookup(PT.key, cs * E + co)
     pc = np.where(ok, PT.count[row], 0.0)

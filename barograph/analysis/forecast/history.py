@@ -3,6 +3,7 @@
 Recomputed from scratch for each forecast day: a history of ~200k facts aggregates in tens
 of milliseconds with numpy, which is simpler and safer (no state to leak) than updating.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -17,6 +17,7 @@ same procedure on every data set, so no constant was tuned on one benchmark's te
 The fitting set is a uniform sample of at most FIT_QUERIES queries per split, which bounds
 memory on large graphs (ICEWS18's 60 training days alone hold 129k queries).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -26,12 +27,7 @@ from scipy.optimize import minimize
 
 from barograph.analysis.forecast.data import TKG, with_inverses
 from barograph.analysis.forecast.evaluate import Day, iter_days
-from barograph.analysis.forecast.features import (
-    FEATURES,
-    DayFeatures,
-    Prior,
-    day_features,
-)
+from barograph.analysis.forecast.features import FEATURES, DayFeatures, Prior, day_features
 
 FIT_QUERIES = 30_000  # queries fitted on per split at most (a memory and time bound, not a tuned value)
 L2_GRID = (1e-5, 1e-4, 1e-3)
@@ -52,10 +48,13 @@ def _merge(parts: list[dict], offset: bool = True) -> dict:
         qs.append(p["q"] + n if offset else p["q"])
         n += int(p["q"].max()) + 1 if len(p["q"]) else 0
     if not parts:
-        return {"X": np.zeros((0, len(FEATURES)), np.float32), "q": np.zeros(0, np.int64),
-                "y": np.zeros(0, bool), "r": np.zeros(0, np.int64)}
-    return {"X": np.concatenate([p["X"] for p in parts]), "q": np.concatenate(qs),
-            "y": np.concatenate([p["y"] for p in parts]), "r": np.concatenate([p["r"] for p in parts])}
+        return {"X": np.zeros((0, len(FEATURES)), np.float32), "q": np.zeros(0, np.int64), "y": np.zeros(0, bool), "r": np.zeros(0, np.int64)}
+    return {
+        "X": np.concatenate([p["X"] for p in parts]),
+        "q": np.concatenate(qs),
+        "y": np.concatenate([p["y"] for p in parts]),
+        "r": np.concatenate([p["r"] for p in parts]),
+    }
 
 
 def candidate_mrr(score: np.ndarray, q: np.ndarray, y: np.ndarray) -> float:
@@ -74,8 +73,17 @@ def candidate_mrr(score: np.ndarray, q: np.ndarray, y: np.ndarray) -> float:
 
 
 class Forecaster:
-    def __init__(self, g: TKG, prior: Prior | None = None, l2: float = 1e-4, l2_group: float = 1e-3,
-                 groups: bool = False, rerank: bool = True, rerank_top: int = 100, trees: int = 200):
+    def __init__(
+        self,
+        g: TKG,
+        prior: Prior | None = None,
+        l2: float = 1e-4,
+        l2_group: float = 1e-3,
+        groups: bool = False,
+        rerank: bool = True,
+        rerank_top: int = 100,
+        trees: int = 200,
+    ):
         """`l2` and `trees` are used as given by `fit(select=False)`; `fit()` chooses them."""
         self.g, self.l2, self.l2_group = g, l2, l2_group
         self.rerank, self.rerank_top, self.trees = rerank, rerank_top, trees
@@ -139,8 +147,7 @@ class Forecaster:
     def tree_input(self, X: np.ndarray, s: np.ndarray) -> np.ndarray:
         return np.column_stack([self.standardise(X), s.astype(np.float32)])
 
-    def _collect(self, split: str, last_n: int, budget: int | None, rng: np.random.Generator,
-                 progress: Callable[[int], None] | None) -> dict:
+    def _collect(self, split: str, last_n: int, budget: int | None, rng: np.random.Generator, progress: Callable[[int], None] | None) -> dict:
         """Feature rows of the last N days of a split (0: all of it), each day seeing only its
         own past; at most `budget` queries, drawn uniformly over those days."""
         days = np.unique(self.g.splits[split][:, 3])
@@ -171,8 +178,9 @@ class Forecaster:
         out.update(queries=total, sampled=rate)
         return out
 
-    def fit(self, splits: tuple[tuple[str, int], ...] = (("train", 60), ("valid", 0)),
-            progress: Callable[[int], None] | None = None, select: bool = True) -> dict:
+    def fit(
+        self, splits: tuple[tuple[str, int], ...] = (("train", 60), ("valid", 0)), progress: Callable[[int], None] | None = None, select: bool = True
+    ) -> dict:
         """Choose the hyperparameters on the last split, then fit on all of them.
 
         Every split (the last N days of it, 0: all) contributes at most FIT_QUERIES queries.
@@ -229,8 +237,7 @@ class Forecaster:
         bounds = np.searchsorted(grp, np.arange(self.n_groups + 1))
         n_pos = y.sum()
         npos_q = np.bincount(q, weights=y.astype(float))
-        zy = [Z[bounds[k]:bounds[k + 1]][y[bounds[k]:bounds[k + 1]]].sum(0, dtype=np.float64)
-              for k in range(self.n_groups)]
+        zy = [Z[bounds[k] : bounds[k + 1]][y[bounds[k] : bounds[k + 1]]].sum(0, dtype=np.float64) for k in range(self.n_groups)]
         F, G = Z.shape[1], self.n_groups
 
         def loss(params):
@@ -249,7 +256,7 @@ class Forecaster:
             coef = (npos_q[q] * e / den[q]).astype(np.float32)
             # each true object contributes -log p; its query's normaliser is shared
             ll = s[y].sum() - (npos_q * (m + np.log(den))).sum()
-            gD = np.stack([zy[k] - (coef[bounds[k]:bounds[k + 1]] @ Z[bounds[k]:bounds[k + 1]]) for k in range(G)])
+            gD = np.stack([zy[k] - (coef[bounds[k] : bounds[k + 1]] @ Z[bounds[k] : bounds[k + 1]]) for k in range(G)])
             gw = gD.sum(0)
             val = -ll / n_pos + self.l2 * w @ w + self.l2_group * (D * D).sum()
             if not np.isfinite(val) or not np.isfinite(gD).all():  # a line-search step too far
@@ -282,19 +289,27 @@ class Forecaster:
             order = order[np.argsort(d["q"][order], kind="stable")]
             qk = d["q"][order]
             sizes = np.diff(np.r_[np.flatnonzero(np.r_[True, qk[1:] != qk[:-1]]), len(qk)])
-            return lgb.Dataset(self.tree_input(d["X"][order], s[order]), d["y"][order].astype(int), group=sizes,
-                               reference=reference)
+            return lgb.Dataset(self.tree_input(d["X"][order], s[order]), d["y"][order].astype(int), group=sizes, reference=reference)
 
-        params = {"objective": "lambdarank", "learning_rate": 0.1, "num_leaves": 31, "min_data_in_leaf": 100,
-                  "lambdarank_truncation_level": 20, "num_threads": 2, "verbose": -1, "seed": 0,
-                  "deterministic": True, "metric": "ndcg", "eval_at": [10]}
+        params = {
+            "objective": "lambdarank",
+            "learning_rate": 0.1,
+            "num_leaves": 31,
+            "min_data_in_leaf": 100,
+            "lambdarank_truncation_level": 20,
+            "num_threads": 2,
+            "verbose": -1,
+            "seed": 0,
+            "deterministic": True,
+            "metric": "ndcg",
+            "eval_at": [10],
+        }
         train = prepare(data, True)
         if valid is None:
             self.booster = lgb.train(params, train, n_trees)
             return int(train.num_data())
         dv = prepare(valid, False, reference=train)
-        self.booster = lgb.train(params, train, n_trees, valid_sets=[dv],
-                                 callbacks=[lgb.early_stopping(20, verbose=False)])
+        self.booster = lgb.train(params, train, n_trees, valid_sets=[dv], callbacks=[lgb.early_stopping(20, verbose=False)])
         return int(self.booster.best_iteration or n_trees)
 
     def weights(self) -> dict[str, float]:

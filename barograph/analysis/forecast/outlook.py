@@ -6,6 +6,7 @@ half that (reciprocity), and the store-wide share of each root is added as one p
 (a Dirichlet prior), so a quiet dyad falls back to what is usual. Conflict: the weekly
 logistic model of dyad.py with its coefficients fitted on ICEWS14 (bundled).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -54,9 +55,12 @@ def dyad_outlook(store, a: str, b: str, asof: str | None = None, top: int = 5, e
     # likely next event types from A to B
     w = np.exp(-age / HALF_LIFE_DAYS) * (ab + RECIPROCITY * ba)
     roots = df["root_code"].astype(str).str.zfill(2).to_numpy()
-    prior = dict(store.con.execute(
-        "SELECT lpad(CAST(root_code AS VARCHAR), 2, '0'), count(*) FROM events "
-        "WHERE root_code IS NOT NULL AND modality IN ('asserted', 'claimed') GROUP BY 1").fetchall())
+    prior = dict(
+        store.con.execute(
+            "SELECT lpad(CAST(root_code AS VARCHAR), 2, '0'), count(*) FROM events "
+            "WHERE root_code IS NOT NULL AND modality IN ('asserted', 'claimed') GROUP BY 1"
+        ).fetchall()
+    )
     total = sum(prior.values()) or 1
     mass = {r: PRIOR_WEIGHT * c / total for r, c in prior.items()}
     for r, x in zip(roots, w):
@@ -68,15 +72,28 @@ def dyad_outlook(store, a: str, b: str, asof: str | None = None, top: int = 5, e
         sel = sel[np.argsort(age[sel], kind="stable")][:evidence]
         codes = df["cameo"].to_numpy()[np.flatnonzero((roots == r) & ab)]
         common = [c for c, _ in sorted(((c, (codes == c).sum()) for c in set(codes)), key=lambda kv: -kv[1])[:3]]
-        types.append({
-            "root": r, "name": _root_name(r), "probability": m / z, "codes": common,
-            "from_history": float(m - PRIOR_WEIGHT * prior.get(r, 0) / total) / z,
-            "evidence": [{
-                "date": df["date"].iat[i][:10], "direction": f"{a}->{b}" if ab[i] else f"{b}->{a}",
-                "cameo": df["cameo"].iat[i], "source": df["source"].iat[i], "target": df["target"].iat[i],
-                "text": df["text"].iat[i], "doc": df["doc"].iat[i], "event_id": df["event_id"].iat[i],
-            } for i in sel],
-        })
+        types.append(
+            {
+                "root": r,
+                "name": _root_name(r),
+                "probability": m / z,
+                "codes": common,
+                "from_history": float(m - PRIOR_WEIGHT * prior.get(r, 0) / total) / z,
+                "evidence": [
+                    {
+                        "date": df["date"].iat[i][:10],
+                        "direction": f"{a}->{b}" if ab[i] else f"{b}->{a}",
+                        "cameo": df["cameo"].iat[i],
+                        "source": df["source"].iat[i],
+                        "target": df["target"].iat[i],
+                        "text": df["text"].iat[i],
+                        "doc": df["doc"].iat[i],
+                        "event_id": df["event_id"].iat[i],
+                    }
+                    for i in sel
+                ],
+            }
+        )
 
     # p(material conflict between A and B next week): weeks counted back from `now`; the
     # other party of each event gets its own id (only A's and B's own totals matter)
@@ -103,10 +120,13 @@ def dyad_outlook(store, a: str, b: str, asof: str | None = None, top: int = 5, e
         persistence = False
     p = float(dyadmod.predict(dyadmod.load_weights(), x[None, :])[0])
     return {
-        "dyad": [a, b], "asof": now.isoformat(), "events_between": int((ab | ba).sum()),
+        "dyad": [a, b],
+        "asof": now.isoformat(),
+        "events_between": int((ab | ba).sum()),
         "next_event_types": types,
         "material_conflict_next_week": {
-            "probability": p, "conflict_this_week": persistence,
+            "probability": p,
+            "conflict_this_week": persistence,
             "features": dict(zip(dyadmod.DYAD_FEATURES, map(float, x))),
         },
     }

@@ -7,6 +7,7 @@ For a query (s, r, ?, t) an object o scores
 and objects never seen with (s, r) are not named (they rank below, tied). lambda and alpha
 are picked on the validation split by grid search, as in the paper.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -26,7 +27,7 @@ ALPHAS = (0.0, 0.5, 0.8, 0.9, 0.95, 0.99, 0.999, 1.0)
 class RecurrencyParts:
     q: np.ndarray
     o: np.ndarray
-    age: np.ndarray   # days since (s, r, o) was last seen
+    age: np.ndarray  # days since (s, r, o) was last seen
     share: np.ndarray  # count(s, r, o) / count(s, r, *)
 
 
