@@ -42,13 +42,9 @@ def main(argv=None):
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args(argv)
     from onnxruntime.quantization import QuantType, quantize_dynamic
-    from transformers import AutoTokenizer
     import onnxruntime as ort
 
-    clf = finetune.Classifier(finetune.encoder_dir())
-    clf.load_state_dict(torch.load(args.model / "classifier.pt"))
-    clf.eval()
-    tok = AutoTokenizer.from_pretrained(str(args.model))
+    clf, tok = finetune.load_trained(args.model)
     sample = [r["text"] for r in split.load("dev")[:64]]
     enc = tok(sample[:2], padding=True, return_tensors="pt")
     with tempfile.TemporaryDirectory() as tmp:

@@ -122,6 +122,16 @@ class Classifier(nn.Module):
         return self.both(input_ids, attention_mask)[0]
 
 
+def load_trained(model_dir: Path):
+    """The classifier saved by ``fit`` and its tokenizer, in eval mode."""
+    from transformers import AutoTokenizer
+
+    clf = Classifier(encoder_dir())
+    clf.load_state_dict(torch.load(model_dir / "classifier.pt"))
+    clf.eval()
+    return clf, AutoTokenizer.from_pretrained(str(model_dir))
+
+
 def tag_targets(enc, rows) -> torch.Tensor:
     """Word-piece tags from the rows' character spans; -100 (ignored) where a row has none."""
     out = torch.full(enc["input_ids"].shape, -100, dtype=torch.long)

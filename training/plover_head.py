@@ -44,11 +44,8 @@ def main(argv=None):
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import accuracy_score, f1_score
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
-    from transformers import AutoTokenizer
 
-    clf = finetune.Classifier(finetune.encoder_dir())
-    clf.load_state_dict(torch.load(args.model / "classifier.pt"))
-    tok = AutoTokenizer.from_pretrained(str(args.model))
+    clf, tok = finetune.load_trained(args.model)
     leads = finetune.synthetic_leads()
     types = sorted({t for _, t in leads})
     X = pooled(tok, clf, [t for t, _ in leads])
