@@ -164,6 +164,66 @@ def _mention_kind(match, toks) -> str:
     return "thing"
 
 
+def build_event(
+    art: Article,
+    sent: Sentence,
+    trig,
+    s,
+    t,
+    code: str,
+    ptype,
+    pmode,
+    mod: str,
+    conf: float,
+    version: str,
+    trigger: str,
+    trigger_start: int,
+    trigger_end: int,
+    method: str = "rules",
+) -> Event:
+    """The one way an Event is made from a coded trigger, for the rules and the hybrid alike:
+    ``s`` and ``t`` are the sides (anything with code, entity, text and resolved); the date
+    comes from the trigger's own words or the article; the id from what makes the event
+    itself, so an unresolved side is told apart by its words."""
+    date, historical, precision = dates.event_date(trig, art.date)
+    ev = Event(
+        doc=art.doc,
+        start=sent.start,
+        end=sent.end,
+        text=sent.text,
+        source=s.code,
+        source_entity=s.entity,
+        target=t.code,
+        target_entity=t.entity,
+        cameo=code,
+        quad_class=codes.quad_class(code),
+        goldstein=codes.goldstein(code),
+        plover=ptype,
+        plover_mode=pmode,
+        modality=mod,
+        date=date,
+        historical=historical,
+        outlet=art.outlet,
+        article_id=art.id,
+        article_index=art.index,
+        sentence_index=sent.index,
+        trigger=trigger,
+        trigger_start=trigger_start,
+        trigger_end=trigger_end,
+        source_text=s.text,
+        target_text=t.text,
+        confidence=conf,
+        coder=version,
+        method=method,
+        source_resolved=s.resolved,
+        target_resolved=t.resolved,
+    )
+    if hasattr(ev, "date_precision"):
+        ev.date_precision = precision
+    ev.id = hashlib.sha1(f"{art.doc}|{art.id}|{sent.index}|{s.code or s.text}|{t.code or t.text}|{code}|{trigger_start}".encode()).hexdigest()[:16]
+    return ev
+
+
 class SentenceCoder:
     """Codes one parsed sentence; holds the token -> actor alignment for it."""
 
@@ -595,44 +655,24 @@ class SentenceCoder:
                 if got is not None:
                     continue
                 t, code_ = p.t, p.code
-                date, historical, precision = dates.event_date(trig, art.date)
-                ev = Event(
-                    doc=art.doc,
-                    start=sent.start,
-                    end=sent.end,
-                    text=sent.text,
-                    source=s.code,
-                    source_entity=s.entity,
-                    target=t.code,
-                    target_entity=t.entity,
-                    cameo=code_,
-                    quad_class=codes.quad_class(code_),
-                    goldstein=codes.goldstein(code_),
-                    plover=p.ptype,
-                    plover_mode=p.pmode,
-                    modality=mod,
-                    date=date,
-                    historical=historical,
-                    outlet=art.outlet,
-                    article_id=art.id,
-                    article_index=art.index,
-                    sentence_index=sent.index,
-                    trigger=ttext,
-                    trigger_start=self.base + tstart,
-                    trigger_end=self.base + tend,
-                    source_text=s.text,
-                    target_text=t.text,
-                    confidence=round(max(0.05, min(0.95, p.conf)), 2),
-                    coder=self.version,
-                    source_resolved=s.resolved,
-                    target_resolved=t.resolved,
+                out.append(
+                    build_event(
+                        art,
+                        sent,
+                        trig,
+                        s,
+                        t,
+                        code_,
+                        p.ptype,
+                        p.pmode,
+                        mod,
+                        round(max(0.05, min(0.95, p.conf)), 2),
+                        self.version,
+                        ttext,
+                        self.base + tstart,
+                        self.base + tend,
+                    )
                 )
-                if hasattr(ev, "date_precision"):
-                    ev.date_precision = precision
-                ev.id = hashlib.sha1(
-                    f"{art.doc}|{art.id}|{sent.index}|{s.code or s.text}|{t.code or t.text}|{code_}|{ev.trigger_start}".encode()
-                ).hexdigest()[:16]
-                out.append(ev)
         return out
 
     def remember(self) -> None:

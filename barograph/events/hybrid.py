@@ -27,7 +27,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from barograph.events import codes, dates, verbs
+from barograph.events import codes, verbs
+from barograph.events.extract import build_event
 from barograph.events.classifier import CLASSES, class_of
 from barograph.events.modality import ASSERTED, CLAIMED, HYPOTHETICAL, INTENDED, NEGATED, modality
 from barograph.records import Event
@@ -451,45 +452,11 @@ class ParseActors:
 
 
 # ---- events --------------------------------------------------------------------------------
-def _event(ctx_article, sent, version, trig, src: Side, tgt: Side, code, mod, conf, method) -> Event:
-    art = ctx_article
-    date, historical, precision = dates.event_date(trig, art.date)
+def _event(art, sent, version, trig, src: Side, tgt: Side, code, mod, conf, method) -> Event:
     ptype, pmode = codes.plover(code)
-    ev = Event(
-        doc=art.doc,
-        start=sent.start,
-        end=sent.end,
-        text=sent.text,
-        source=src.code,
-        source_entity=src.entity,
-        target=tgt.code,
-        target_entity=tgt.entity,
-        cameo=code,
-        quad_class=codes.quad_class(code),
-        goldstein=codes.goldstein(code),
-        plover=ptype,
-        plover_mode=pmode,
-        modality=mod,
-        date=date,
-        historical=historical,
-        outlet=art.outlet,
-        article_id=art.id,
-        article_index=art.index,
-        sentence_index=sent.index,
-        trigger=trig.text,
-        trigger_start=sent.start + trig.idx,
-        trigger_end=sent.start + trig.idx + len(trig),
-        source_text=src.text,
-        target_text=tgt.text,
-        confidence=conf,
-        coder=version,
+    return build_event(
+        art, sent, trig, src, tgt, code, ptype, pmode, mod, conf, version, trig.text, sent.start + trig.idx, sent.start + trig.idx + len(trig), method
     )
-    if hasattr(ev, "date_precision"):
-        ev.date_precision = precision
-    ev.source_resolved, ev.target_resolved = src.resolved, tgt.resolved
-    ev.method = method
-    ev.id = hashlib.sha1(f"{art.doc}|{art.id}|{sent.index}|{src.start}|{tgt.start}|{code}|{ev.trigger_start}".encode()).hexdigest()[:16]
-    return ev
 
 
 @dataclass
