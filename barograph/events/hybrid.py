@@ -6,18 +6,21 @@ codes, the modality and the date; the classifier (``classifier.py``) knows the c
 event in almost every sentence but nothing else. Each is used where it is strong, as a row of
 named steps applied in order (``STEPS``), each a small function with its reason:
 
-1. ``agreeing_first``: when the rules coded events and one of them has the class the
+1. ``without_rules``: for the ablation only (``use_rules=False``), forget the rules' events.
+2. ``intent_as_act``: a stated intention or refusal is itself an act, as CAMEO codes it
+   ("will meet" 036, "refused to lift" 124), unless the sentence puts it in doubt.
+3. ``agreeing_first``: when the rules coded events and one of them has the class the
    classifier reads, that event leads the sentence (the first event is the sentence's main one).
-2. ``recode_disagreeing``: when the rules' events all have another class and the classifier is
+4. ``recode_disagreeing``: when the rules' events all have another class and the classifier is
    sure, the event keeps its actors and evidence but takes the dictionary code of its trigger
-   word that fits the class, or the class's generic CAMEO code.
-3. ``model_event``: when the rules found nothing, the event is built from the parse: the
-   predicate that carries the class, its subject as source, its object as target, both
-   resolved by the actor resolver where they can be and kept by name (``resolved: false``)
-   where they cannot, with the modality and date of that predicate.
-
-``confidence`` of every event is then mapped through the calibration table that ``make
-model`` measured on out-of-fold predictions, so that a threshold means a precision.
+   word that fits the class, or the base code of the class's most probable PLOVER type.
+5. ``model_event``: when the rules found nothing, the event is built from the parse and the
+   tagger: the predicate that carries the class, the tagger's source (else its subject) and
+   the predicate's own object as target, resolved by the actor resolver where they can be and
+   kept by name (``resolved: false``) where they cannot, with the modality and date of that
+   predicate; only behind the gates of ``Settings`` (docs/coding.md says why each is there).
+6. ``calibrate``: ``confidence`` is mapped through the table that ``make model`` measured on
+   out-of-fold predictions, so that a threshold means a precision.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ import numpy as np
 
 from barograph.events import codes, verbs
 from barograph.events.extract import build_event
-from barograph.events.classifier import CLASSES, class_of
+from barograph.events.classifier import class_of
 from barograph.events.modality import ASSERTED, CLAIMED, HYPOTHETICAL, INTENDED, NEGATED, modality
 from barograph.records import Event
 
@@ -76,7 +79,6 @@ SPEECH = {
     "confirm",
     "quote",
 }
-SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 OBJECTS = ("dobj", "dative", "attr", "oprd")
 TARGET_PREPS = {"with", "against", "to", "on", "at", "toward", "towards", "into", "upon", "over", "from", "for", "in", "of", "by"}
 NAMED = {"GPE", "NORP", "ORG", "PERSON", "FAC", "LOC"}
@@ -680,7 +682,3 @@ def combine(view: SentenceView, events: list[Event]) -> list[Event]:
     for step in STEPS:
         events = step(view, events)
     return events
-
-
-def class_names() -> tuple[str, ...]:
-    return CLASSES
