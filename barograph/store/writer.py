@@ -233,9 +233,11 @@ _EVENT_COLS = (
     "source",
     "source_entity",
     "source_sector",
+    "source_name",
     "target",
     "target_entity",
     "target_sector",
+    "target_name",
     "cameo",
     "root_code",
     "quad_class",
@@ -249,6 +251,9 @@ _EVENT_COLS = (
     "trigger",
     "confidence",
     "coder",
+    "method",
+    "source_resolved",
+    "target_resolved",
 )
 
 
@@ -274,9 +279,11 @@ def _event_row(e: Event, eid: str, doc_id: str, corpus: str) -> tuple:
         e.source,
         e.source_entity,
         _sector(e.source, e.source_entity),
+        None if e.source_resolved else (e.source_text or None),
         e.target,
         e.target_entity,
         _sector(e.target, e.target_entity),
+        None if e.target_resolved else (e.target_text or None),
         e.cameo,
         (e.cameo or "")[:2] or None,
         e.quad_class,
@@ -290,6 +297,9 @@ def _event_row(e: Event, eid: str, doc_id: str, corpus: str) -> tuple:
         e.trigger,
         e.confidence,
         e.coder,
+        e.method,
+        bool(e.source_resolved),
+        bool(e.target_resolved),
     )
 
 
@@ -313,6 +323,8 @@ def insert_events(con, cols: dict[str, list]) -> None:
         "goldstein": pa.float64(),
         "confidence": pa.float64(),
         "historical": pa.bool_(),
+        "source_resolved": pa.bool_(),
+        "target_resolved": pa.bool_(),
         "start_char": pa.int64(),
         "end_char": pa.int64(),
     }
