@@ -149,6 +149,7 @@ FILTERS: tuple[FilterField, ...] = (
         "min_confidence",
         "number",
         "Only events whose calibrated confidence is at least this (0-1; docs/coding.md gives the precision at 0.5/0.7/0.9; events without one, as some imports, are kept).",
+        flags=("--min-confidence",),  # as `barograph code` spells it
     ),
 )
 FILTER_NAMES = tuple(f.name for f in FILTERS)
