@@ -246,3 +246,20 @@ def test_bundled_classifier_reads_classes_and_spans():
     if read.types is not None:
         assert read.types.shape == (len(texts), len(read.type_names))
         assert read.type_names[int(read.types[0].argmax())] in ("ASSAULT", "COERCE")
+
+
+def test_encoder_skips_sentences_no_parse_event_could_come_from(coder_for):
+    """With source_named, a sentence is read only when a dictionary verb (not a bare present)
+    has a subject naming someone, or a name stands before a verb the parse left subjectless."""
+    from barograph.events import hybrid
+
+    c = coder_for({})
+    s = Settings(source_named=True, gate="dictionary")
+
+    def worth(text):
+        return hybrid.worth_reading(c.nlp(text), c.resolver.mentions(text, None), c.dic, s)
+
+    assert worth("Germany sent aid to Jordan after the floods in March.")
+    assert not worth("The recession has left many families in Germany without work.")
+    assert not worth("Germany criticises every budget in its speeches.")  # bare present
+    assert hybrid.worth_reading(c.nlp("Germany criticises every budget."), c.resolver.mentions("Germany criticises every budget.", None), c.dic, None)

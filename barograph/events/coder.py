@@ -137,5 +137,5 @@ class Coder:
         if self.classifier is None:
             return None
         dic = self.dic if self.settings.gate != "any" else None
-        want = [i for i in range(len(texts)) if found[i] or hybrid.worth_reading(docs[i], mentions[i], dic)]
+        want = [i for i in range(len(texts)) if found[i] or hybrid.worth_reading(docs[i], mentions[i], dic, self.settings)]
         return self.classifier.read([texts[i] for i in want]).take(want, len(texts))
