@@ -51,6 +51,10 @@ COLUMNS: list[tuple[str, str]] = [
     ("e.trigger", "trigger"),
     ("e.confidence", "confidence"),
     ("e.coder", "coder"),
+    ("e.place", "place"),
+    ("e.place_country", "place_country"),
+    ("e.latitude", "latitude"),
+    ("e.longitude", "longitude"),
 ]
 
 ORDERS = {

@@ -249,6 +249,10 @@ _EVENT_COLS = (
     "trigger",
     "confidence",
     "coder",
+    "place",
+    "place_country",
+    "latitude",
+    "longitude",
 )
 
 
@@ -290,6 +294,10 @@ def _event_row(e: Event, eid: str, doc_id: str, corpus: str) -> tuple:
         e.trigger,
         e.confidence,
         e.coder,
+        e.place,
+        e.place_country,
+        e.latitude,
+        e.longitude,
     )
 
 
@@ -312,6 +320,8 @@ def insert_events(con, cols: dict[str, list]) -> None:
         "quad_class": pa.int8(),
         "goldstein": pa.float64(),
         "confidence": pa.float64(),
+        "latitude": pa.float64(),
+        "longitude": pa.float64(),
         "historical": pa.bool_(),
         "start_char": pa.int64(),
         "end_char": pa.int64(),
