@@ -33,6 +33,7 @@ CASES = {
     "origin": "barograph",
     "corpus": "default",
     "text": "ankara",
+    "places": "SYR",  # build_db's events have no place: tests/test_places.py checks this one on placed events
 }
 
 

@@ -292,6 +292,12 @@ def test_api_counts_events_per_country(placed):
         assert {c["country"]: c["events"] for c in late["countries"]}["SYR"] == facts["late_syria"] < facts["by_country"]["SYR"]
         assert late["since"] == "2015-10-15"
         assert client.get("/api/places/countries", params={"since": "yesterday"}).status_code == 422
+        # the `places` event filter: by country code or by place name, in every read
+        syr = client.get("/api/events", params={"places": "SYR", "limit": 5000}).json()
+        assert len(syr) == facts["by_country"]["SYR"] and all(e["place_country"] == "SYR" and e["place"] == "Aleppo" for e in syr)
+        assert len(client.get("/api/events", params={"places": "Aleppo", "limit": 5000}).json()) == len(syr)
+        both = client.get("/api/places/countries", params={"places": "SYR,TUR"}).json()
+        assert both["events"] == both["located"] == sum(facts["by_country"].values())
         page = client.get("/map?since=2015-10-15&shade=goldstein")
         assert page.status_code == 200 and 'id="worldmap"' in page.text and "/api/places/countries?since=2015-10-15" in page.text
         assert "default-src 'self'" in page.headers["content-security-policy"]
@@ -330,6 +336,35 @@ def test_world_map_draws_in_chromium(placed, shade):
             assert "events have a place" in page.inner_text("#map-coverage")
             assert page.eval_on_selector_all("#map-table tbody tr", "els => els.length") == len(facts["by_country"])
             check_clean(*problems)
+            # a country links to its events, in the same window
+            page.click("#worldmap a[href*='places=SYR'] path")
+            page.wait_for_load_state("networkidle")
+            assert "/search?" in page.url and "places=SYR" in page.url
+            assert page.inner_text(".pager span").strip() == f"{facts['by_country']['SYR']:,} events"
             ctx.close()
         finally:
             browser.close()
+
+
+def test_cli_and_web_filter_by_place_alike(placed, tmp_path):
+    import subprocess
+    import sys
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+    from barograph.interfaces.web.app import create_app
+
+    path, facts = placed
+    out = tmp_path / "syr.csv"
+    p = subprocess.run(
+        [sys.executable, "-m", "barograph.interfaces.cli", "export", "--db", str(path), "--format", "csv", "--out", str(out), "--places", "SYR"],
+        capture_output=True,
+        text=True,
+    )
+    assert p.returncode == 0, p.stderr
+    with TestClient(create_app(path)) as client:
+        web = client.get("/api/export", params={"format": "csv", "places": "SYR"})
+    assert web.content == out.read_bytes()
+    assert len(pd.read_csv(out)) == facts["by_country"]["SYR"]

@@ -132,6 +132,7 @@ FILTERS: tuple[FilterField, ...] = (
     FilterField("modality", "list", "Only these modalities: " + ", ".join(MODALITIES) + "."),
     FilterField("origin", "list", "Only events of these origins: barograph, icews or gdelt."),
     FilterField("corpus", "list", "Only these corpora."),
+    FilterField("places", "list", "Events that happened in these countries (ISO 3166 alpha-3 of place_country, e.g. SYR) or places (Aleppo)."),
     FilterField("text", "text", "Evidence sentence contains this text (any case).", params=("q",)),
 )
 FILTER_NAMES = tuple(f.name for f in FILTERS)
@@ -159,6 +160,7 @@ class EventFilter:
     origin: list[str] | None = None
     corpus: list[str] | None = None
     text: str | None = None
+    places: list[str] | None = None
     include_duplicates: bool = False
     extra: list[tuple[str, list]] = field(default_factory=list)
 
@@ -249,6 +251,9 @@ class EventFilter:
         for col, vals in (("outlet", self.outlets), ("modality", self.modality), ("origin", self.origin), ("corpus", self.corpus)):
             if vals:
                 where.append(_in(f"e.{col}", [str(v) for v in vals], params))
+        if self.places:
+            vals = [str(v) for v in self.places]
+            where.append(f"({_in('e.place_country', vals, params)} OR {_in('e.place', vals, params)})")
         if self.text:
             where.append("e.text ILIKE ?")
             params.append("%" + self.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
@@ -301,6 +306,7 @@ def event_filter(
     origin=None,
     corpus=None,
     text=None,
+    places=None,
     include_duplicates=False,
 ) -> EventFilter:
     """Normalise the keyword filters shared by every read (lists, dates, modality names)."""
@@ -322,6 +328,7 @@ def event_filter(
         origin=_as_list(origin),
         corpus=_as_list(corpus),
         text=text or None,
+        places=_as_list(places),
         include_duplicates=include_duplicates,
     )
 

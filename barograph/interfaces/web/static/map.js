@@ -22,16 +22,30 @@
 
   function fmt(n) { return n === null || n === undefined ? "" : Number(n).toLocaleString("en"); }
 
+  // the events of one country in the page's window: the Events page with the same filters
+  function eventsHref(code) {
+    const q = new URLSearchParams(window.location.search);
+    q.delete("shade");
+    q.set("places", code);
+    return "/search?" + q.toString();
+  }
+
   function tableRows(body, countries) {
     body.textContent = "";
     countries.slice(0, 40).forEach(c => {
       const tr = document.createElement("tr");
-      const cells = [c.name + " (" + c.country + ")", fmt(c.events), fmt(c.conflict), fmt(c.cooperation),
+      const name = document.createElement("td");
+      const a = document.createElement("a");
+      a.href = eventsHref(c.country);
+      a.textContent = c.name + " (" + c.country + ")";
+      name.appendChild(a);
+      tr.appendChild(name);
+      const cells = [fmt(c.events), fmt(c.conflict), fmt(c.cooperation),
         c.goldstein_mean === null ? "" : c.goldstein_mean.toFixed(2), (c.first || "") + (c.last && c.last !== c.first ? " – " + c.last : "")];
       cells.forEach((v, i) => {
         const td = document.createElement("td");
         td.textContent = v;
-        if (i >= 1 && i <= 4) td.className = "num";
+        if (i <= 3) td.className = "num";
         tr.appendChild(td);
       });
       body.appendChild(tr);
@@ -61,7 +75,12 @@
     const svg = d3.select(el).append("svg").attr("viewBox", `0 0 ${width} ${height}`).attr("role", "img")
       .attr("aria-label", "World map of events by country");
     svg.append("path").attr("class", "sphere").attr("d", path({ type: "Sphere" }));
-    svg.append("g").selectAll("path").data(features).join("path")
+    // a country with events links to them; the others are plain shapes
+    const g = svg.append("g");
+    const linked = g.selectAll("a").data(features.filter(d => match(d))).join("a")
+      .attr("href", d => eventsHref(match(d).country));
+    const plain = g.selectAll("path.plain").data(features.filter(d => !match(d))).join("path").classed("plain", true);
+    [linked.append("path"), plain].forEach(sel => sel
       .attr("class", d => "country" + (match(d) ? " has-events" : ""))
       .attr("d", path)
       .attr("data-country", d => (match(d) || {}).country || "")
@@ -71,7 +90,7 @@
         const name = (d.properties && d.properties.name) || "";
         if (!c) return name + ": no placed events";
         return `${c.name}: ${fmt(c.events)} events (${fmt(c.conflict)} conflict, ${fmt(c.cooperation)} cooperation), Goldstein mean ${c.goldstein_mean === null ? "–" : c.goldstein_mean.toFixed(2)}`;
-      });
+      }));
 
     function match(d) {
       return (d.id !== undefined && byNumeric.get(String(d.id))) || byName.get((d.properties || {}).name) || null;
