@@ -341,6 +341,7 @@ def test_world_map_draws_in_chromium(placed, shade):
             page.wait_for_load_state("networkidle")
             assert "/search?" in page.url and "places=SYR" in page.url
             assert page.inner_text(".pager span").strip() == f"{facts['by_country']['SYR']:,} events"
+            assert page.eval_on_selector_all("table.events td.evidence .place", "els => els.map(e => e.innerText)")[0] == "in Aleppo"
             ctx.close()
         finally:
             browser.close()
