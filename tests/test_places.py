@@ -369,3 +369,21 @@ def test_cli_and_web_filter_by_place_alike(placed, tmp_path):
         web = client.get("/api/export", params={"format": "csv", "places": "SYR"})
     assert web.content == out.read_bytes()
     assert len(pd.read_csv(out)) == facts["by_country"]["SYR"]
+
+
+def test_places_command_counts_as_the_api_does(placed):
+    import json
+    import subprocess
+    import sys
+
+    path, facts = placed
+    cli = [sys.executable, "-m", "barograph.interfaces.cli", "places", "--db", str(path)]
+    p = subprocess.run(cli + ["--format", "json"], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    rows = [json.loads(line) for line in p.stdout.splitlines()]
+    assert {r["country"]: r["events"] for r in rows} == facts["by_country"]
+    assert f"{sum(facts['by_country'].values()):,} of {facts['events']:,} events have a place" in p.stderr
+    late = subprocess.run(cli + ["--format", "csv", "--since", "2015-10-15", "--places", "SYR"], capture_output=True, text=True)
+    assert late.returncode == 0 and late.stdout.splitlines()[1].startswith(f"SYR,Syria,{facts['late_syria']},")
+    bad = subprocess.run(cli + ["--format", "xml"], capture_output=True, text=True)
+    assert bad.returncode == 2 and bad.stderr.strip() == "barograph: --format: unknown format 'xml' (use table, csv or json)"
