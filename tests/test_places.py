@@ -390,3 +390,18 @@ def test_places_command_counts_as_the_api_does(placed):
     assert late.returncode == 0 and late.stdout.splitlines()[1].startswith(f"SYR,Syria,{facts['late_syria']},")
     bad = subprocess.run(cli + ["--format", "xml"], capture_output=True, text=True)
     assert bad.returncode == 2 and bad.stderr.strip() == "barograph: --format: unknown format 'xml' (use table, csv or json)"
+
+
+def test_gazetteer_cache_is_rebuilt_when_damaged(tmp_path, monkeypatch):
+    cache = tmp_path / f"places-{places.digest()}.pickle"
+    cache.write_bytes(b"not a pickle")
+    monkeypatch.setattr(places, "_cache_path", lambda: cache)
+    places.gazetteer.cache_clear()
+    try:
+        g = places.gazetteer()
+        assert g["aleppo"][0].country == "SYR"
+        places.gazetteer.cache_clear()
+        assert places.gazetteer() == g  # read back from the rewritten cache
+        assert cache.stat().st_size > 1_000_000
+    finally:
+        places.gazetteer.cache_clear()
