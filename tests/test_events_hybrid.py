@@ -125,6 +125,50 @@ def test_generic_present_is_no_report(coder_for):
     assert model_only(coder_for({}), text, _p(VCONF, 0.99), present_ok=True)
 
 
+def test_one_word_source_counts_as_much_as_a_long_one(coder_for):
+    # the tagger's score is summed over word pieces: "Germany" is one piece, so a score gate
+    # above 1 would drop every one-word actor; any marked source passes at 0.5
+    text = "Germany sent 6 million euros in aid to Jordan on Monday."
+    spans = {"source": [0, 7, 0.98], "target": [text.index("Jordan"), text.index("Jordan") + 6, 0.97]}
+    evs = counted(model_only(coder_for({}), text, _p(MCOOP, 0.99), spans, min_source_score=0.5))
+    assert evs and evs[0].source_entity == "DEU" and evs[0].target_entity == "JOR"
+    assert not model_only(coder_for({}), text, _p(MCOOP, 0.99), spans, min_source_score=2.0)
+
+
+def test_source_must_be_named_when_asked(coder_for):
+    text = "A roadside bomb killed four Afghan police officers near Kandahar on Sunday."
+    lo = text.index("four Afghan")
+    spans = {"source": [0, 15, 2.9], "target": [lo, lo + len("four Afghan police officers"), 3.0]}
+    assert counted(model_only(coder_for({}), text, _p(MCONF, 0.99), spans, need_named=1))
+    assert not counted(model_only(coder_for({}), text, _p(MCONF, 0.99), spans, need_named=1, source_named=True))
+
+
+def test_passive_subject_is_the_patient_not_the_source(coder_for):
+    # "Ukrainian sovereignty was endorsed": nobody named endorsed it, least of all Ukraine
+    text = "Ukrainian sovereignty and its border rights were endorsed at the meeting in Paris."
+    spans = {"source": [0, 9, 0.9]}
+    assert not counted(model_only(coder_for({}), text, _p(VCOOP, 0.99), spans, need_named=1, passive_agent=True))
+    # with a "by" agent the agent acts, whatever the tagger marked
+    text = "Ukraine's new constitution was endorsed by the French government on Monday."
+    spans = {"source": [0, 9, 0.9]}
+    evs = counted(model_only(coder_for({}), text, _p(VCOOP, 0.99), spans, need_named=1, passive_agent=True))
+    assert evs and evs[0].source_entity == "FRA" and evs[0].target_entity == "UKR"
+
+
+def test_untagged_thing_is_no_target_for_a_class_the_verb_lacks(coder_for):
+    # the verb gives no code of the class read and "the door" is no one: no event
+    text = "The Turks painted the door of the consulate on Monday."
+    spans = {"source": [0, 9, 0.9]}
+    kw = dict(need_named=1, gate="any", present_ok=True)
+    assert counted(model_only(coder_for({}), text, _p(MCONF, 0.99), spans, **kw))
+    assert not counted(model_only(coder_for({}), text, _p(MCONF, 0.99), spans, target_someone=True, **kw))
+    from barograph.events.hybrid import _is_someone
+
+    doc = coder_for({}).nlp("Police fired on the protesters and the door.")
+    assert _is_someone(doc, doc.text.index("the protesters"), doc.text.index("the protesters") + 14)
+    assert not _is_someone(doc, doc.text.index("the door"), doc.text.index("the door") + 8)
+
+
 def test_stated_intention_is_an_asserted_act(coder_for):
     text = "Japan will meet South Korea's foreign minister in Seoul next week."
     evs = code(coder_for({text: (_p(VCOOP), {})}), text)

@@ -33,6 +33,7 @@ CASES = {
     "origin": "barograph",
     "corpus": "default",
     "text": "ankara",
+    "min_confidence": "0.6",
     "places": "SYR",  # build_db's events have no place: tests/test_places.py checks this one on placed events
 }
 
@@ -79,6 +80,7 @@ def _cli_args(values: dict) -> list[str]:
         {"modality": "asserted", "origin": "barograph", "corpus": "default", "until": "2015-11-30"},
         {"text": "ankara"},
         {"outlets": "Fortune,Japan Times"},
+        {"min_confidence": "0.6"},
     ],
 )
 def test_cli_and_web_give_the_same_rows(db, client, tmp_path, case):
@@ -112,6 +114,8 @@ def test_older_spellings_still_work(db, client, tmp_path):
         ("since", "last week", "not a date: 'last week'"),
         ("modality", "rumoured", "unknown modality 'rumoured'"),
         ("actors", "RUS;DROP", "not an actor code: 'RUS;DROP'"),
+        ("min_confidence", "1.5", "1.5 is not between 0 and 1"),
+        ("min_confidence", "high", "not a number: 'high'"),
     ],
 )
 def test_a_bad_filter_is_one_line_naming_it_in_both(db, client, tmp_path, name, value, says):
@@ -122,3 +126,11 @@ def test_a_bad_filter_is_one_line_naming_it_in_both(db, client, tmp_path, name, 
     assert r.status_code == 422 and r.json()["detail"].startswith(f"{name}: ") and says in r.json()["detail"]
     p = subprocess.run(CLI + ["export", "--db", str(db), "--out", str(tmp_path / "x.csv"), f"--{name}", value], capture_output=True, text=True)
     assert p.returncode == 2 and p.stderr.strip() == f"barograph: --{name}: " + str(e.value).split(": ", 1)[1]
+
+
+def test_min_confidence_keeps_only_surer_events(db, client):
+    every = client.get("/api/events", params={"limit": 5000}).json()
+    sure = client.get("/api/events", params={"min_confidence": "0.6", "limit": 5000}).json()
+    assert every and sure, "the sample has events above and below 0.6"
+    assert len(sure) < len(every)
+    assert all(e["confidence"] is None or e["confidence"] >= 0.6 for e in sure)

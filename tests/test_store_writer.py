@@ -224,3 +224,23 @@ def test_top_dyads(tmp_path):
         write_batch(st, *make_doc("a.txt", BODIES), coder="t")
         d = top_dyads(st)
         assert d == [dict(source="RUS", target="UKR", events=3, goldstein=1.9, conflict=0)]
+
+
+def test_how_an_event_was_made_and_unresolved_names_are_stored(tmp_path):
+    """Coder 1.0's `method` and per-side `resolved` reach the store; an actor no dictionary knows
+    keeps its words as source_name/target_name (as GDELT keeps Actor1Name)."""
+    from dataclasses import replace
+
+    from barograph.store.query import events
+
+    db = tmp_path / "m.duckdb"
+    doc, arts, sents, evs = make_doc("m.txt", BODIES[:2])
+    evs[1] = replace(evs[1], method="model", target="", target_entity="", target_resolved=False, target_text="the Qorvath Brigade")
+    with Store(db) as st:
+        write_batch(st, doc, arts, sents, evs, coder="test-1")
+        rows = events(st).sort_values("cameo").to_dict("records")
+        got = {
+            (r["method"], bool(r["source_resolved"]), bool(r["target_resolved"]), r["target_name"] if isinstance(r["target_name"], str) else None)
+            for r in rows
+        }
+    assert got == {("rules", True, True, None), ("model", True, False, "the Qorvath Brigade")}

@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from barograph.events import codes, verbs
+from barograph.events import codes, verbs, wordlists
 from barograph.events.extract import build_event
 from barograph.events.classifier import class_of
 from barograph.events.modality import ASSERTED, CLAIMED, HYPOTHETICAL, INTENDED, NEGATED, modality
@@ -226,6 +226,17 @@ class Settings:
     # dictionary codes include the class the classifier reads ("agree")
     gate: str = "agree"
     present_ok: bool = False  # a simple-present predicate ("Moscow assesses") may carry one
+    # the source must be a named or dictionary actor ("Germany provided ..."), not a phrase
+    # the tagger marked ("a car bomb", "Ukrainian sovereignty")
+    source_named: bool = False
+    # when no dictionary code of the predicate has the class read, a target the tagger did not
+    # mark must be someone: a named or dictionary actor, or a noun
+    # for people, a group or an organ ("protesters", "the government"), not a thing ("left the
+    # door open")
+    target_someone: bool = False
+    # in a passive clause the source is the "by" agent or no one: its subject is the patient
+    # ("Ukrainian sovereignty was endorsed" is no act of Ukraine)
+    passive_agent: bool = False
     # method -> [[raw scores], [precision]]: maps the classifier's probability of an event's
     # class to the share of such events whose class was right on out-of-fold dev predictions
     calibration: dict | None = None
@@ -536,7 +547,7 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
     preds = _predicates(view.doc)
     if not preds:
         return events
-    chosen, code = None, None
+    chosen, code, from_dictionary = None, None, True
     for v in preds:
         c = _code_for(view.dic, v, cls) if v.pos_ == "VERB" else None
         if c and _subject(v)[0] is not None:
@@ -549,13 +560,17 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
             inner = [c for c in root.children if c.dep_ in ("ccomp", "xcomp")]
             if inner:
                 chosen = inner[0]
-        code = view.class_code(cls)
+        code, from_dictionary = view.class_code(cls), False
     if not _passes_gate(view, chosen, cls):
         return events
     actors = ParseActors(view.doc, view.sent.start, view.mentions, view.history)
     tagged = view.spans or {}
-    subj, _ = _subject(chosen)
-    if "source" in tagged:
+    subj, passive_by = _subject(chosen)
+    if view.settings.passive_agent and _passive(chosen):
+        if not passive_by:
+            return events
+        src = actors.side(subj)
+    elif "source" in tagged:
         src = actors.side_of(tagged["source"][0], tagged["source"][1])
     elif subj is not None:
         src = actors.side(subj)
@@ -565,12 +580,12 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
     # tagger's span gives its extent. A name in a clause the predicate reports ("said the
     # White House appears ...") is a topic, not a target.
     own = {t.i for o in _target_words(chosen) for t in o.subtree}
-    tgt = None
+    tgt, marked = None, False
     if "target" in tagged:
         cand = actors.side_of(tagged["target"][0], tagged["target"][1])
         lo, hi = tagged["target"][0], tagged["target"][1]
         if (cand.start >= src.end or cand.end <= src.start) and any(lo <= view.doc[i].idx < hi for i in own):
-            tgt = cand
+            tgt, marked = cand, True
     if tgt is None and subj is not None:
         tgt = _best_target(actors, chosen, subj, src)
     if tgt is None and not view.settings.local_targets:
@@ -579,6 +594,14 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
         return events
     if int(src.named) + int(tgt.named) < view.settings.need_named:
         return events  # "a topic", "the best", "rockets": no actor, no event
+    if view.settings.source_named and not src.named:
+        return events
+    if (
+        view.settings.target_someone
+        and not from_dictionary
+        and not (marked or tgt.named or _is_someone(view.doc, tgt.start - view.sent.start, tgt.end - view.sent.start))
+    ):
+        return events
     if cls == 0 and not (src.resolved and tgt.resolved):
         return events  # a statement is an event between two known actors, not about a topic
     if src.code and src.code == tgt.code:
@@ -586,6 +609,24 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
     mod = modality(chosen, view.doc.text.rstrip().endswith("?"))
     ev = _event(view.article, view.sent, view.version, chosen, src, tgt, code, mod, view.pmax, "model")
     return intent_as_act(view, [ev])
+
+
+def _passive(v) -> bool:
+    """Is predicate ``v`` in the passive voice ("was endorsed", "is purchased by")?"""
+    return any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children)
+
+
+SOMEONE = AGENT_HEADS | wordlists.AGENT_NOUNS | wordlists.PERSON_AGENTS | wordlists.PROTEST_CROWDS | wordlists.CAPTIVES | wordlists.GROUP_NOUNS
+
+
+def _is_someone(doc, lo: int, hi: int) -> bool:
+    """Does the phrase at characters lo:hi of the sentence name people, a group or an organ?
+    Read from its head word (the word whose own head lies outside the phrase)."""
+    inside = [t for t in doc if t.idx >= lo and t.idx + len(t) <= hi]
+    if not inside:
+        return False
+    head = next((t for t in inside if not (lo <= t.head.idx < hi) or t.head is t), inside[-1])
+    return head.lower_ in SOMEONE or head.lemma_.lower() in SOMEONE
 
 
 def _token_at(view: SentenceView, offset: int):

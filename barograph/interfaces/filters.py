@@ -23,7 +23,7 @@ def _option(f) -> inspect.Parameter:
     annotation: Any
     if f.kind == "flag":
         default, annotation = typer.Option(False, *names, help=f.help), bool
-    elif f.kind in ("date", "text"):
+    elif f.kind in ("date", "text", "number"):
         default, annotation = typer.Option(None, *names, help=f.help), Optional[str]
     else:  # lists and the dyad: repeat the option or comma-separate its values
         default, annotation = (typer.Option(None, *names, help=f.help + " Repeat or comma-separate."), Optional[List[str]])

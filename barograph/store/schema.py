@@ -128,7 +128,16 @@ MIGRATIONS: list[str] = [
         article_id VARCHAR NOT NULL
     );
     """,
-    # 4: where an event happened (barograph.events.places; ICEWS City/Country/Latitude/Longitude
+    # 4: how coder 1.0 made each event (rules | model | recoded | intent) and whether each side
+    # resolved to a dictionary actor; an unresolved side keeps its words in source_name or
+    # target_name, as GDELT and ICEWS keep actor names. NULL for events of earlier coders and
+    # imports.
+    """
+    ALTER TABLE events ADD COLUMN method VARCHAR;
+    ALTER TABLE events ADD COLUMN source_resolved BOOLEAN;
+    ALTER TABLE events ADD COLUMN target_resolved BOOLEAN;
+    """,
+    # 5: where an event happened (barograph.events.places; ICEWS City/Country/Latitude/Longitude
     # and GDELT ActionGeo_* on import): place name, country (ISO 3166 alpha-3), coordinates.
     # Existing rows get NULLs: nothing stored changes.
     """

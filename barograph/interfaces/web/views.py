@@ -18,7 +18,8 @@ EVENT_FIELDS = tuple(
     (
         "event_id article_id doc start end text source source_entity target target_entity cameo "
         "quad_class goldstein plover modality date outlet confidence trigger source_name target_name "
-        "root_code origin mentions sentence_index place place_country latitude longitude"
+        "root_code origin mentions sentence_index method source_resolved target_resolved "
+        "place place_country latitude longitude"
     ).split()
 )
 
