@@ -120,6 +120,13 @@ class Event:
     # and an empty code, as GDELT and ICEWS keep actor names
     source_resolved: bool = True
     target_resolved: bool = True
+    # where it happened, when the sentence names a place ("in Aleppo", "in eastern Ukraine"):
+    # the place's name, its country (ISO 3166 alpha-3) and, below country level, its
+    # coordinates (decimal degrees); see barograph.events.places
+    place: str | None = None
+    place_country: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

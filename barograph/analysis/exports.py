@@ -74,6 +74,8 @@ def plover_records(df) -> list[dict]:
                 "mentions": r.get("mentions"),
                 "origin": r.get("origin"),
                 "corpus": r.get("corpus"),
+                # where it happened (POLECAT's place fields): null when the text names no place
+                "location": {"name": r.get("place"), "country": r.get("place_country"), "lat": r.get("latitude"), "lon": r.get("longitude")},
             }
         )
     return recs

@@ -92,7 +92,7 @@ def import_gdelt(store, paths, *, corpus: str | None = None, progress=None) -> d
     import pyarrow as pa
 
     from barograph.analysis.icews import _transaction
-    from barograph.events import codes
+    from barograph.events import codes, places
 
     tables = []
     for path in paths:
@@ -109,15 +109,19 @@ def import_gdelt(store, paths, *, corpus: str | None = None, progress=None) -> d
             ft = pa.table(
                 {"cameo": [f[0] for f in facts], "root": [f[1] for f in facts], "plover": [f[2] for f in facts], "mode": [f[3] for f in facts]}
             )
+            fips = places.fips_to_iso3()
+            geo = pa.table({"fips": list(fips), "iso3": list(fips.values())})
             con.register("gdelt_in", t)
             con.register("gdelt_codes", ft)
+            con.register("gdelt_fips", geo)
             try:
                 con.execute("DELETE FROM events WHERE event_id IN (SELECT 'gdelt:' || GLOBALEVENTID FROM gdelt_in)")
                 con.execute(
                     """
                     INSERT INTO events (event_id, origin, corpus, doc, source, source_entity, source_sector,
                         source_name, target, target_entity, target_sector, target_name, cameo, root_code,
-                        quad_class, goldstein, plover, plover_mode, modality, date, outlet, mentions, coder)
+                        quad_class, goldstein, plover, plover_mode, modality, date, outlet, mentions, coder,
+                        place, place_country, latitude, longitude)
                     SELECT 'gdelt:' || g.GLOBALEVENTID, 'gdelt', ?, nullif(g.SOURCEURL, ''),
                         nullif(g.Actor1Code, ''), coalesce(nullif(g.Actor1CountryCode, ''), nullif(left(g.Actor1Code, 3), '')),
                         nullif(g.Actor1Type1Code, ''), nullif(g.Actor1Name, ''),
@@ -127,8 +131,11 @@ def import_gdelt(store, paths, *, corpus: str | None = None, progress=None) -> d
                         TRY_CAST(nullif(g.QuadClass, '') AS TINYINT), TRY_CAST(nullif(g.GoldsteinScale, '') AS DOUBLE),
                         c.plover, c.mode, 'asserted', strptime(g.SQLDATE, '%Y%m%d')::DATE,
                         nullif(regexp_extract(g.SOURCEURL, '^[a-z]+://(?:www\\.)?([^/:]+)', 1), ''),
-                        coalesce(TRY_CAST(nullif(g.NumMentions, '') AS INTEGER), 1), 'gdelt-import'
+                        coalesce(TRY_CAST(nullif(g.NumMentions, '') AS INTEGER), 1), 'gdelt-import',
+                        nullif(g.ActionGeo_FullName, ''), f.iso3,
+                        TRY_CAST(nullif(g.ActionGeo_Lat, '') AS DOUBLE), TRY_CAST(nullif(g.ActionGeo_Long, '') AS DOUBLE)
                     FROM gdelt_in g LEFT JOIN gdelt_codes c ON c.cameo = g.EventCode
+                    LEFT JOIN gdelt_fips f ON f.fips = g.ActionGeo_CountryCode
                     QUALIFY row_number() OVER (PARTITION BY g.GLOBALEVENTID) = 1
                     """,
                     [corpus or p.stem],
@@ -136,6 +143,7 @@ def import_gdelt(store, paths, *, corpus: str | None = None, progress=None) -> d
             finally:
                 con.unregister("gdelt_in")
                 con.unregister("gdelt_codes")
+                con.unregister("gdelt_fips")
             total += t.num_rows
     return {"events": total, "files": [str(p) for p, _ in tables]}
 
@@ -184,6 +192,22 @@ def to_gdelt_rows(df):
     out["NumArticles"] = df["mentions"].fillna(1).astype(int).astype(str)
     out["AvgTone"] = "0"
     out["DATEADDED"] = np.where(has, d.dt.strftime("%Y%m%d000000"), "")
+    # where it happened: ActionGeo_Type 1 (country) without coordinates, 4 (world city) or
+    # 3 (US city) with them; country codes are FIPS 10-4 as in GDELT
+    if "place_country" in df:
+        from barograph.events import places
+
+        fips = s("place_country").map(lambda c: places.iso3_to_fips().get(c, ""))
+        lat = df["latitude"].map(lambda v: "" if pd.isna(v) else f"{float(v):.4f}")
+        lon = df["longitude"].map(lambda v: "" if pd.isna(v) else f"{float(v):.4f}")
+        has_place = s("place") != ""
+        has_xy = lat != ""
+        out["ActionGeo_Type"] = np.where(has_xy, np.where(s("place_country") == "USA", "3", "4"), np.where(has_place & (fips != ""), "1", "0"))
+        out["ActionGeo_FullName"] = s("place")
+        out["ActionGeo_CountryCode"] = fips
+        out["ActionGeo_ADM1Code"] = fips
+        out["ActionGeo_Lat"] = lat
+        out["ActionGeo_Long"] = lon
     doc = s("doc")
     out["SOURCEURL"] = np.where(doc.str.contains("://"), doc, s("outlet"))
     return out

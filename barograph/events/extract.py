@@ -31,7 +31,7 @@ import hashlib
 from dataclasses import dataclass, field, is_dataclass, replace
 from importlib import resources
 
-from barograph.events import codes, dates, rules, wordlists
+from barograph.events import codes, dates, places, rules, wordlists
 from barograph.events.modality import is_question, modality
 from barograph.events.actors import is_capital
 from barograph.events.rules import ANCHORED, UNRESOLVED
@@ -69,6 +69,7 @@ def digest() -> str:
     h = hashlib.sha1(repr(sorted(event_nouns().items())).encode())
     h.update(wordlists.digest().encode())
     h.update(" ".join(r.__name__ for r in rules.ALL_RULES).encode())
+    h.update(places.digest().encode())
     pkg = resources.files("barograph")
     for parts in (
         ("events", "extract.py"),
@@ -220,6 +221,9 @@ def build_event(
     )
     if hasattr(ev, "date_precision"):
         ev.date_precision = precision
+    where = places.place_of(trig, (s.entity, t.entity))
+    if where is not None:
+        ev.place, ev.place_country, ev.latitude, ev.longitude = where.name, where.country, where.latitude, where.longitude
     ev.id = hashlib.sha1(f"{art.doc}|{art.id}|{sent.index}|{s.code or s.text}|{t.code or t.text}|{code}|{trigger_start}".encode()).hexdigest()[:16]
     return ev
 

@@ -54,6 +54,10 @@ COLUMNS: list[tuple[str, str]] = [
     ("e.method", "method"),
     ("e.source_resolved", "source_resolved"),
     ("e.target_resolved", "target_resolved"),
+    ("e.place", "place"),
+    ("e.place_country", "place_country"),
+    ("e.latitude", "latitude"),
+    ("e.longitude", "longitude"),
 ]
 
 ORDERS = {
@@ -144,6 +148,7 @@ FILTERS: tuple[FilterField, ...] = (
     FilterField("modality", "list", "Only these modalities: " + ", ".join(MODALITIES) + "."),
     FilterField("origin", "list", "Only events of these origins: barograph, icews or gdelt."),
     FilterField("corpus", "list", "Only these corpora."),
+    FilterField("places", "list", "Events that happened in these countries (ISO 3166 alpha-3 of place_country, e.g. SYR) or places (Aleppo)."),
     FilterField("text", "text", "Evidence sentence contains this text (any case).", params=("q",)),
     FilterField(
         "min_confidence",
@@ -178,6 +183,7 @@ class EventFilter:
     corpus: list[str] | None = None
     text: str | None = None
     min_confidence: float | None = None
+    places: list[str] | None = None
     include_duplicates: bool = False
     extra: list[tuple[str, list]] = field(default_factory=list)
 
@@ -270,6 +276,9 @@ class EventFilter:
         for col, vals in (("outlet", self.outlets), ("modality", self.modality), ("origin", self.origin), ("corpus", self.corpus)):
             if vals:
                 where.append(_in(f"e.{col}", [str(v) for v in vals], params))
+        if self.places:
+            vals = [str(v) for v in self.places]
+            where.append(f"({_in('e.place_country', vals, params)} OR {_in('e.place', vals, params)})")
         if self.text:
             where.append("e.text ILIKE ?")
             params.append("%" + self.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
@@ -326,6 +335,7 @@ def event_filter(
     corpus=None,
     text=None,
     min_confidence=None,
+    places=None,
     include_duplicates=False,
 ) -> EventFilter:
     """Normalise the keyword filters shared by every read (lists, dates, modality names)."""
@@ -348,6 +358,7 @@ def event_filter(
         corpus=_as_list(corpus),
         text=text or None,
         min_confidence=_as_share(min_confidence, "--min_confidence"),
+        places=_as_list(places),
         include_duplicates=include_duplicates,
     )
 

@@ -137,6 +137,15 @@ MIGRATIONS: list[str] = [
     ALTER TABLE events ADD COLUMN source_resolved BOOLEAN;
     ALTER TABLE events ADD COLUMN target_resolved BOOLEAN;
     """,
+    # 5: where an event happened (barograph.events.places; ICEWS City/Country/Latitude/Longitude
+    # and GDELT ActionGeo_* on import): place name, country (ISO 3166 alpha-3), coordinates.
+    # Existing rows get NULLs: nothing stored changes.
+    """
+    ALTER TABLE events ADD COLUMN place VARCHAR;
+    ALTER TABLE events ADD COLUMN place_country VARCHAR;
+    ALTER TABLE events ADD COLUMN latitude DOUBLE;
+    ALTER TABLE events ADD COLUMN longitude DOUBLE;
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

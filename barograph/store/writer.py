@@ -254,6 +254,10 @@ _EVENT_COLS = (
     "method",
     "source_resolved",
     "target_resolved",
+    "place",
+    "place_country",
+    "latitude",
+    "longitude",
 )
 
 
@@ -300,6 +304,10 @@ def _event_row(e: Event, eid: str, doc_id: str, corpus: str) -> tuple:
         e.method,
         bool(e.source_resolved),
         bool(e.target_resolved),
+        e.place,
+        e.place_country,
+        e.latitude,
+        e.longitude,
     )
 
 
@@ -322,6 +330,8 @@ def insert_events(con, cols: dict[str, list]) -> None:
         "quad_class": pa.int8(),
         "goldstein": pa.float64(),
         "confidence": pa.float64(),
+        "latitude": pa.float64(),
+        "longitude": pa.float64(),
         "historical": pa.bool_(),
         "source_resolved": pa.bool_(),
         "target_resolved": pa.bool_(),

@@ -121,6 +121,13 @@ def api_dyads(request: Request, n: int = Query(20, ge=1, le=500), since: str | N
     return cached_json(request, ("dyads", n, since), views.top_dyads, n=n, since=since)
 
 
+@router.get("/api/places/countries", tags=["places"], response_model=dict)
+def api_place_countries(request: Request, f: Filters = Depends(filters)) -> Response:
+    """Events per country where they happened (ISO 3166 alpha-3 and numeric codes): counts by
+    cooperation and conflict, Goldstein sum and mean, and how many matching events have no place."""
+    return cached_json(request, ("place-countries", f.key()), views.countries, f)
+
+
 @router.get("/api/dyads/{a}/{b}/series", tags=["dyads"], response_model=list[dict])
 def api_series(
     request: Request,

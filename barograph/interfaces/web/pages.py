@@ -137,6 +137,20 @@ def search(request: Request, f: Filters = Depends(filters), page: int = Query(1,
     return render_events(request, "search.html", f, rows, total, page, title="Events", sentences=sentences, outlets=outlets, modalities=MODALITIES)
 
 
+@router.get("/map", response_class=HTMLResponse)
+def world_map(request: Request, f: Filters = Depends(filters), shade: Literal["events", "goldstein"] = "events"):
+    """Countries shaded by how many events happened there, or by their Goldstein balance."""
+    api = "/api/places/countries" + ("?" + f.query_string() if f.params() else "")
+    return render(
+        request,
+        "map.html",
+        title="World map",
+        f=f,
+        shade=shade,
+        data={"countries": api, "outline": "/static/vendor/world-atlas/countries-110m.json", "shade": shade},
+    )
+
+
 @router.get("/docs", response_class=HTMLResponse)
 def docs(request: Request):
     return render(request, "docs.html", title="API")

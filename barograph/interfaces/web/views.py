@@ -18,7 +18,8 @@ EVENT_FIELDS = tuple(
     (
         "event_id article_id doc start end text source source_entity target target_entity cameo "
         "quad_class goldstein plover modality date outlet confidence trigger source_name target_name "
-        "root_code origin mentions sentence_index method source_resolved target_resolved"
+        "root_code origin mentions sentence_index method source_resolved target_resolved "
+        "place place_country latitude longitude"
     ).split()
 )
 
@@ -75,6 +76,13 @@ def top_dyads(store, *, n: int = 20, since: str | None = None) -> list[dict]:
     from barograph.analysis.series import top_dyads as _top
 
     return records(_top(store, n=n, since=since))
+
+
+def countries(store, f: Filters) -> dict:
+    """Events per country where they happened (the world map), under the event filters."""
+    from barograph.analysis.geography import by_country
+
+    return by_country(store, f)
 
 
 def series(store, a: str, b: str, *, freq: str = "week", directed: bool = True, since=None, until=None) -> list[dict]:
