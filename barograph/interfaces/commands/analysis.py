@@ -40,19 +40,31 @@ def _progress(quiet: bool):
     return show
 
 
+def _is_quadruple_folder(paths: List[Path]) -> bool:
+    return len(paths) == 1 and paths[0].is_dir() and (paths[0] / "entity2id.txt").exists()
+
+
 @import_app.command("icews")
 def import_icews_cmd(
-    directory: Path = typer.Argument(..., help="Folder with entity2id.txt, relation2id.txt and train/valid/test.txt."),
+    directory: List[Path] = typer.Argument(
+        ...,
+        help="Folder with entity2id.txt, relation2id.txt and train/valid/test.txt (ICEWS14 layout), "
+        "or Dataverse event files events.YYYY.*.tab (zipped or not; files or a folder of them).",
+    ),
     db: Optional[Path] = DB,
-    corpus: Optional[str] = typer.Option(None, "--corpus", help="Corpus name (default: the folder's name)."),
-    start: str = typer.Option("2014-01-01", "--start", help="Date that time 0 stands for."),
+    corpus: Optional[str] = typer.Option(None, "--corpus", help="Corpus name (default: the folder's name; 'icews' for Dataverse files)."),
+    start: str = typer.Option("2014-01-01", "--start", help="Date that time 0 stands for (ICEWS14 layout)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on stderr."),
 ) -> None:
-    """Import ICEWS14-style quadruples (re-import replaces the corpus's events)."""
+    """Import ICEWS14-style quadruples or Dataverse event files (re-import replaces the corpus's events)."""
     from barograph.analysis.icews import import_icews
+    from barograph.analysis.icews_dataverse import import_icews_events
 
     with _open(db, write=True) as store:
-        r = import_icews(store, directory, corpus=corpus, start=start, progress=_progress(quiet))
+        if _is_quadruple_folder(directory):
+            r = import_icews(store, directory[0], corpus=corpus, start=start, progress=_progress(quiet))
+        else:
+            r = import_icews_events(store, directory, corpus=corpus, progress=_progress(quiet))
     out.print(
         f"imported {r.events:,} ICEWS events into corpus {r.corpus} ({r.first_date} to {r.last_date}) "
         f"in {r.seconds:.1f}s; entities resolved {r.entities_resolved:,}/{r.entities:,} "
@@ -64,7 +76,7 @@ def import_icews_cmd(
 
 @import_app.command("gdelt")
 def import_gdelt_cmd(
-    files: List[Path] = typer.Argument(..., help="GDELT 2.0 event files (.export.CSV, tab-separated)."),
+    files: List[Path] = typer.Argument(..., help="GDELT 2.0 event files (.export.CSV, tab-separated; .export.CSV.zip as distributed)."),
     db: Optional[Path] = DB,
     corpus: Optional[str] = typer.Option(None, "--corpus", help="Corpus name (default: each file's name)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on stderr."),

@@ -171,6 +171,16 @@
       p.className = "big-prob";
       p.textContent = `Material conflict next week: ${(prob * 100).toFixed(0)}%` + (f.asof ? ` (as of ${f.asof})` : "");
       el.appendChild(p);
+      const u = document.createElement("p");
+      u.className = "hint uncertainty";
+      const cal = mc.calibration;
+      const bits = [];
+      if (cal && typeof cal.observed === "number")
+        bits.push(`forecasts of ${(cal.lo * 100).toFixed(0)}-${(cal.hi * 100).toFixed(0)}% were followed by conflict ${(cal.observed * 100).toFixed(1)}% of the time on ICEWS14 (90% interval ${(cal.low * 100).toFixed(1)}-${(cal.high * 100).toFixed(1)}%)`);
+      if (typeof mc.base_rate === "number") bits.push(`base rate ${(mc.base_rate * 100).toFixed(1)}%`);
+      if (typeof mc.dyad_weeks === "number") bits.push(`this dyad: conflict in ${mc.dyad_conflict_weeks} of ${mc.dyad_weeks} weeks`);
+      u.textContent = bits.join("; ");
+      if (bits.length) el.appendChild(u);
       const h = document.createElement("p");
       h.className = "hint";
       h.textContent = "Likely next event types between the two, with their probabilities:";
