@@ -126,8 +126,31 @@ def dyad(
     check_format(format, ("table", "csv", "json"))
     extra: dict[str, Any] = {"corpus": iter_filters(corpus)} if corpus else {}
     with _open(db) as store:
+        a, b = _actor_codes(store, a, b)
         df = dyad_series(store, a, b, freq=freq, directed=not undirected, since=since, until=until, claimed=not asserted_only, **extra)
+        _say_undated(store, a, b, directed=not undirected, claimed=not asserted_only, **extra)
     print_frame(df, format, title=f"{a} {'<->' if undirected else '->'} {b} by {freq}")
+
+
+def _actor_codes(store, *typed: str) -> tuple[str, ...]:
+    """Codes for what was typed (codes as they are, names through the dictionaries); a name
+    nobody knows ends the command with one line and "did you mean ..."."""
+    from barograph.analysis.lookup import resolve_actor
+
+    codes = tuple(resolve_actor(store, t, where="actor") for t in typed)
+    named = [f"{t} = {c}" for t, c in zip(typed, codes) if t != c]
+    if named:
+        err.print("reading " + ", ".join(named), markup=False)
+    return codes
+
+
+def _say_undated(store, a: str, b: Optional[str], **kw: Any) -> None:
+    """On stderr: how many events the series leaves out for want of a date."""
+    from barograph.analysis.series import undated_events
+
+    n = undated_events(store, a, b, **kw)
+    if n:
+        err.print(f"note: {n:,} undated event(s) of {a} -> {b} are left out (no date in the text or the article)", markup=False)
 
 
 @app.command()

@@ -39,6 +39,19 @@ def uncertainty_line(mc: dict) -> str:
     return "  " + "; ".join(parts) if parts else "  (no calibration data bundled)"
 
 
+def _named(store, dyad: Tuple[str, str]) -> Tuple[str, str]:
+    """Codes for names (--dyad Russia Ukraine); codes and unknown ones go on as typed, so the
+    forecaster's own "no asserted events involving ..." still speaks for a code with no history."""
+    from barograph.analysis.lookup import name_to_codes, store_actors
+
+    known = store_actors(store)
+    out = []
+    for t in dyad:
+        got = [c for c, _ in name_to_codes(t)] if t not in known else []
+        out.append(next((c for c in got if c in known), t))
+    return out[0], out[1]
+
+
 @app.command()
 def forecast(
     dyad: Tuple[str, str] = typer.Option(..., "--dyad", help="The two actors A B (entity or actor code): --dyad RUS TUR.", show_default=False),
@@ -56,7 +69,8 @@ def forecast(
     from barograph.store.db import Store
 
     with Store(db, read_only=True) as store:
-        res = dyad_outlook(store, dyad[0], dyad[1], asof=asof, top=top)
+        a, b = _named(store, dyad)
+        res = dyad_outlook(store, a, b, asof=asof, top=top)
     if format == "json":
         import json
 
