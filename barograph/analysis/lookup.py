@@ -200,7 +200,17 @@ def search_codes(query: str, limit: int = 50) -> list[dict]:
     for name, desc in PLOVER_TYPES.items():
         if ql in name.lower() or ql in desc:
             cameo = sorted(c for c, v in table.items() if v[0] == name and len(c) == 2)
-            out.append({"scheme": "PLOVER", "code": name, "description": desc, "quad_class": None, "goldstein": None, "plover": name, "cameo_roots": " ".join(cameo)})
+            out.append(
+                {
+                    "scheme": "PLOVER",
+                    "code": name,
+                    "description": desc,
+                    "quad_class": None,
+                    "goldstein": None,
+                    "plover": name,
+                    "cameo_roots": " ".join(cameo),
+                }
+            )
     for c in all_codes:
         desc = codes.name(c)
         if (q.isdigit() and c.startswith(q)) or (not q.isdigit() and ql in desc.lower()):

@@ -78,9 +78,7 @@ def read_stream(
             raise BadInput(where, "an archive inside an archive is not read; unpack the outer one first")
         for inner, inner_where, f, inner_size in containers.members(stream, name, where):
             try:
-                yield from read_stream(
-                    f, inner, inner_where, inner_size, Path(inner).suffix, report, text_column, stdin, depth=depth + 1
-                )
+                yield from read_stream(f, inner, inner_where, inner_size, Path(inner).suffix, report, text_column, stdin, depth=depth + 1)
             except BadInput as e:  # one bad member; the archive's other files still come through
                 report(e)
         return

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import typer
 
+from barograph.interfaces.actor_files import actors_option, use_actor_files
 from barograph.interfaces.app import app, err, out
 from barograph.interfaces.output import Rejects
 
@@ -64,6 +66,7 @@ def ingest(
         min=1,
         help="--engine ray: worker actors, one spaCy model each (default 2). Local with --no-code: processes that split text (default 1, or $BAROGRAPH_WORKERS).",
     ),
+    actors: list[Path] | None = actors_option(),
 ) -> None:
     """Store documents, articles, sentences and coded events; the same input twice adds nothing.
 
@@ -73,6 +76,7 @@ def ingest(
 
     from barograph.scale.commands import check_engine, ingest_command
 
+    use_actor_files(actors)
     check_engine(engine)
     if engine == "ray":
         options: dict[str, Any] = dict(corpus=corpus, text_column=text_column, fmt=format, quiet=quiet, out=out, err=err)
@@ -102,10 +106,12 @@ def recode(
     corpus: str | None = typer.Option(None, "--corpus", help="Only this corpus (default: all)."),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar on stderr."),
+    actors: list[Path] | None = actors_option(),
 ) -> None:
     """Code stored articles again with this barograph's coder; their events are replaced atomically."""
     from barograph.pipeline import recode as run_recode
 
+    use_actor_files(actors)
     out.print(run_recode(db, corpus=corpus, progress=not quiet).line(), markup=False)
 
 
@@ -137,9 +143,12 @@ def stats(
 
 @app.command()
 def demo(
-    db: str | None = typer.Option(None, "--db", help=DB_HELP), quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar on stderr.")
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar on stderr."),
+    actors: list[Path] | None = actors_option(),
 ) -> None:
     """Ingest the bundled sample page and show what barograph found in it."""
+    use_actor_files(actors)
     from rich.table import Table
 
     from barograph.errors import BarographError
