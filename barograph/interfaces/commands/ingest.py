@@ -141,6 +141,34 @@ def stats(
     print_table(rows, ("what", "count"), title=str(st.path), none="None")
 
 
+def coded_events_table(evs: list[dict], width: int):
+    """The demo's "Coded events" table, readable from 80 columns up: source, target and
+    modality never wrap or shrink (they are short codes), the action keeps its code and as
+    much of its name as fits, and the evidence sentence takes the rest, cut with an ellipsis."""
+    from rich.table import Table
+
+    from barograph.events.codes import name
+
+    def widest(key: str, floor: int) -> int:
+        return max([floor] + [len(e[key] or "") for e in evs])
+
+    sw, tw, mw = widest("source", 6), widest("target", 6), widest("modality", 8)
+    room = max(width, 60) - sw - tw - mw - 16  # 6 borders + 2 padding for each of 5 columns
+    aw = max(10, min(32, room // 3))
+    ew = max(10, room - aw)
+
+    def cut(text: str, w: int) -> str:
+        return text if len(text) <= w else text[: w - 1] + "…"
+
+    t = Table(title="Coded events (first 60)")
+    for col, w in (("source", sw), ("action", aw), ("target", tw), ("modality", mw), ("evidence", ew)):
+        t.add_column(col, no_wrap=True, width=w)
+    for e in evs:
+        act = f"{e['cameo']} {name(e['cameo'])}"
+        t.add_row(e["source"] or "", cut(act, aw), e["target"] or "", e["modality"], cut(" ".join((e["text"] or "").split()), ew))
+    return t
+
+
 @app.command()
 def demo(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
@@ -169,12 +197,7 @@ def demo(
     for i, a in enumerate(arts, 1):
         t.add_row(str(i), a["title"] or "", a["outlet"] or "", a["author"] or "", a["date"] or "", str(a["sentences"]), str(a["events"]))
     out.print(t)
-    t = Table("source", "action", "target", "modality", title="Coded events (first 60)")
-    t.add_column("evidence", no_wrap=True, overflow="ellipsis", min_width=30)
-    for e in evs:
-        act = f"{e['cameo']} {name(e['cameo'])}"
-        t.add_row(e["source"] or "", act if len(act) <= 28 else act[:27] + "…", e["target"] or "", e["modality"], " ".join(e["text"].split()))
-    out.print(t)
+    out.print(coded_events_table(evs, out.width))
     t = Table("source", "target", "events", "conflict", "mean Goldstein", title="Top dyads")
     for d in dyads:
         t.add_row(d["source"], d["target"], str(d["events"]), str(d["conflict"]), f"{d['goldstein']:+.2f}")
