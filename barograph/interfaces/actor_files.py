@@ -30,7 +30,7 @@ def use_actor_files(files: Optional[List[Path]]) -> None:
     from barograph.events.actors import ActorResolver
 
     paths = [str(Path(f)) for f in files]
-    ActorResolver(extra_files=paths)  # reads and parses each: a bad file fails here, in one line
+    ActorResolver(extra_files=tuple(paths))  # reads and parses each: a bad file fails here, in one line
     current = [p for p in os.environ.get("BAROGRAPH_ACTORS", "").split(os.pathsep) if p.strip()]
     os.environ["BAROGRAPH_ACTORS"] = os.pathsep.join(current + [p for p in paths if p not in current])
     with ActorResolver._lock:

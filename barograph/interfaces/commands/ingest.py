@@ -180,7 +180,6 @@ def demo(
     from rich.table import Table
 
     from barograph.errors import BarographError
-    from barograph.events.codes import name
     from barograph.pipeline import ingest as run_ingest
     from barograph.pipeline import samples_dir
     from barograph.store.db import Store
