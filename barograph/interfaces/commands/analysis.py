@@ -150,7 +150,8 @@ def _say_undated(store, a: str, b: Optional[str], **kw: Any) -> None:
 
     n = undated_events(store, a, b, **kw)
     if n:
-        err.print(f"note: {n:,} undated event(s) of {a} -> {b} are left out (no date in the text or the article)", markup=False)
+        arrow = "->" if kw.get("directed", True) else "<->"
+        err.print(f"note: {n:,} undated event(s) of {a} {arrow} {b} are left out (no date in the text or the article)", markup=False)
 
 
 @app.command()
@@ -228,6 +229,10 @@ def report(
     if not actor and len(parts) != 2:
         raise BadInput("--dyad", "give two actors (--dyad RUS TUR) or one with --actor RUS")
     with _open(db) as store:
+        if parts:
+            parts = list(_actor_codes(store, *parts))
+        elif actor:
+            actor = _actor_codes(store, actor)[0]
         page = write_report(store, out_dir, dyad=(parts[0], parts[1]) if parts else None, actor=actor, freq=freq, since=since, until=until)
     out.print(str(page))
 
