@@ -159,6 +159,18 @@ def _dictionary_index() -> list[tuple[str, str, str, tuple[str, ...]]]:
     return out
 
 
+def aliases_of(code: str) -> list[str]:
+    """Names and aliases the dictionaries give an actor code (RUSGOV: Putin, the Kremlin...) or,
+    for an entity, its state's names (RUS: Russia, Russian Federation, Moscow...)."""
+    out: list[str] = []
+    for name, _kind, c, aliases in _dictionary_index():
+        if c == code:
+            for a in (name.lower(), *(x.lower() for x in aliases)):
+                if a not in out:
+                    out.append(a)
+    return out
+
+
 def search_actors(store, query: str, limit: int = 20) -> list[dict]:
     """Actors whose code, name or an alias contains `query`: from the store (codes and imported
     names, with their events) and from the dictionaries (name, kind, code, aliases)."""

@@ -238,6 +238,33 @@
     if (id) { const el = document.getElementById(id); if (el) el.classList.add("current"); }
   }
 
+  // ---- search: actor autocomplete (names and codes from /api/actor-search) ----------------
+  function actorComplete(input) {
+    const list = document.getElementById(input.getAttribute("list"));
+    if (!list) return;
+    let timer = null, asked = "";
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        const parts = input.value.split(",");
+        const word = parts[parts.length - 1].trim();
+        if (word.length < 2 || word === asked) return;
+        asked = word;
+        let rows;
+        try { rows = await getJSON(`/api/actor-search?q=${encodeURIComponent(word)}&limit=10`); } catch (e) { return; }
+        const head = parts.slice(0, -1).map(p => p.trim()).filter(Boolean);
+        list.textContent = "";
+        for (const r of rows) {
+          const o = document.createElement("option");
+          o.value = head.concat([r.code]).join(", ");
+          o.label = `${r.code} · ${r.name} (${r.kind}, ${r.events} events)`;
+          o.textContent = o.label;
+          list.appendChild(o);
+        }
+      }, 150);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     const data = pageData();
     const net = document.getElementById("network");
@@ -248,6 +275,7 @@
     if (fc) drawForecast(fc, data.forecast);
     const pa = document.getElementById("partners");
     if (pa) drawPartners(pa, data);
+    document.querySelectorAll("input[data-actor-complete]").forEach(actorComplete);
     colourNets();
     highlightTarget();
     window.addEventListener("hashchange", highlightTarget);
