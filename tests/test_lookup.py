@@ -108,3 +108,25 @@ def test_actors_file_option_codes_with_the_users_dictionary(tmp_path):
     for f, words in ((tmp_path / "missing.txt", "no such actor file"), (bad, "bad.txt")):
         p = cli("code", story, "--rules-only", "-q", "--actors", f)
         assert p.returncode == 2 and p.stderr.strip().count("\n") == 0 and words in p.stderr
+
+
+def test_dashboard_says_how_many_undated_events_the_timeline_leaves_out_and_searches_actors(db):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+    from barograph.interfaces.web.app import create_app
+
+    with TestClient(create_app(db)) as c:
+        page = c.get("/dyad/RUS/UKR?directed=true")
+        assert page.status_code == 200 and "2 undated events left out of the timeline" in page.text
+        assert "undated" not in c.get("/dyad/USA/RUS?directed=true").text
+        rows = c.get("/api/actor-search?q=putin&limit=3").json()
+        assert rows[0]["code"] == "RUSGOV" and rows[0]["events"] == 3 and "putin" in rows[0]["aliases"]
+        actor = c.get("/api/actors/RUS").json()
+        top = actor["dyads"][0]
+        assert (top["source"], top["target"]) == ("RUS", "UKR") and top["events"] == 16  # entity level (RUSMIL -> UKRMIL too), undated ones included
+        assert all("RUS" in (d["source"], d["target"]) for d in actor["dyads"]) and "russia" in actor["aliases"]
+        assert c.get("/api/actor-search?q=").status_code == 422

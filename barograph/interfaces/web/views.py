@@ -247,6 +247,13 @@ def actor(store, code: str, edges: list[dict] | None = None) -> dict | None:
     }
 
 
+def undated(store, a: str, b: str, directed: bool = True) -> int:
+    """Events of the dyad its timeline leaves out for want of a date (said on the page)."""
+    from barograph.analysis.series import undated_events
+
+    return undated_events(store, a, b, directed=directed)
+
+
 def actor_search(store, q: str, limit: int = 10) -> list[dict]:
     """`barograph actors` for the web: the search box's autocomplete, stored actors first."""
     from barograph.analysis.lookup import search_actors
