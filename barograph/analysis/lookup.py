@@ -155,7 +155,10 @@ def _dictionary_index() -> list[tuple[str, str, str, tuple[str, ...]]]:
         role, _former = pick_role(roles, None)
         if role is None:
             continue
-        out.append((name.replace("_", " ").title(), kind, role[0], tuple(sorted(set(aliases.get(gid, ())), key=len))))
+        stems = {w[:5] for w in name.replace("_", " ").lower().split() if len(w) >= 4}
+        # aliases that share a word of the name first (Russia before Omsk, Putin first), then shorter
+        ranked = sorted(set(aliases.get(gid, ())), key=lambda a: (not any(st in a.lower() for st in stems), len(a), a))
+        out.append((name.replace("_", " ").title(), kind, role[0], tuple(ranked)))
     return out
 
 
