@@ -223,4 +223,4 @@ def test_top_dyads(tmp_path):
     with Store(tmp_path / "b.duckdb") as st:
         write_batch(st, *make_doc("a.txt", BODIES), coder="t")
         d = top_dyads(st)
-        assert d == [dict(source="RUS", target="UKR", events=3, goldstein=1.9, conflict=0)]
+        assert d == [dict(source="RUS", target="UKR", events=3, goldstein=1.9, conflict=0, undated=3)]  # the test events carry no date

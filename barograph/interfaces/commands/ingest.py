@@ -197,9 +197,14 @@ def demo(
         t.add_row(str(i), a["title"] or "", a["outlet"] or "", a["author"] or "", a["date"] or "", str(a["sentences"]), str(a["events"]))
     out.print(t)
     out.print(coded_events_table(evs, out.width))
-    t = Table("source", "target", "events", "conflict", "mean Goldstein", title="Top dyads")
+    t = Table("source", "target", "events", "undated", "conflict", "mean Goldstein", title="Top dyads")
     for d in dyads:
-        t.add_row(d["source"], d["target"], str(d["events"]), str(d["conflict"]), f"{d['goldstein']:+.2f}")
+        t.add_row(d["source"], d["target"], str(d["events"]), str(d["undated"]), str(d["conflict"]), f"{d['goldstein']:+.2f}")
     out.print(t)
+    out.print(
+        "events: every modality; `barograph dyad` counts asserted and claimed events with a date, once per day and code, "
+        "and says how many undated ones it leaves out",
+        markup=False,
+    )
     out.print(rep.line(), markup=False)
     out.print(f"database: {rep.db}", markup=False)
