@@ -41,7 +41,13 @@ def _progress(quiet: bool):
 
 
 def _is_quadruple_folder(paths: List[Path]) -> bool:
-    return len(paths) == 1 and paths[0].is_dir() and (paths[0] / "entity2id.txt").exists()
+    """One folder in the ICEWS14 layout (or one missing path that is not named like a file)."""
+    if len(paths) != 1:
+        return False
+    p = paths[0]
+    if not p.exists():
+        return not p.name.lower().endswith((".tab", ".zip", ".gz", ".tsv")) and "*" not in str(p)
+    return p.is_dir() and (p / "entity2id.txt").exists()
 
 
 @import_app.command("icews")
