@@ -31,7 +31,9 @@ def use_actor_files(files: Optional[List[Path]]) -> None:
 
     paths = [str(Path(f)) for f in files]
     ActorResolver(extra_files=tuple(paths))  # reads and parses each: a bad file fails here, in one line
-    current = [p for p in os.environ.get("BAROGRAPH_ACTORS", "").split(os.pathsep) if p.strip()]
+    from barograph import settings
+
+    current = [str(p) for p in settings.get("BAROGRAPH_ACTORS")]
     os.environ["BAROGRAPH_ACTORS"] = os.pathsep.join(current + [p for p in paths if p not in current])
     with ActorResolver._lock:
         ActorResolver._default = None  # the shared resolver is rebuilt with the files
