@@ -9,8 +9,11 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 
-def open(db=None):  # noqa: A001 - mirrors sqlite_utils.Database / duckdb.connect
-    """Open (creating if needed) a barograph store; see `barograph.store.Store`."""
+def open(db=None, *, read_only: bool = True):  # noqa: A001 - mirrors sqlite_utils.Database / duckdb.connect
+    """Open a barograph store for reading (`read_only=True`, the default), so the CLI and the
+    dashboard can read the same file while a notebook holds it open; writing is explicit:
+    `barograph.open(path, read_only=False)` creates the file if needed and holds the write lock.
+    See `barograph.store.Store`."""
     from barograph.store.db import Store
 
-    return Store(db)
+    return Store(db, read_only=read_only)

@@ -8,10 +8,13 @@ class BarographError(Exception):
 
 
 class BadInput(BarographError):
-    """An input (file, record, line) that cannot be read; the run goes on without it."""
+    """An input (file, record, line) that cannot be read; the run goes on without it.
 
-    def __init__(self, where: str, problem: str, line: int | None = None):
-        self.where, self.problem, self.line = where, problem, line
+    `unread`: the input was never read (a path that does not exist); reported, but not a row
+    of the store's `rejects` table, which is for inputs that were read and refused."""
+
+    def __init__(self, where: str, problem: str, line: int | None = None, *, unread: bool = False):
+        self.where, self.problem, self.line, self.unread = where, problem, line, unread
         loc = f"{where}:{line}" if line is not None else where
         super().__init__(f"{loc}: {problem}")
 

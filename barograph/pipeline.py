@@ -286,7 +286,8 @@ class Ingest:
 
     def reject(self, bad: BadInput) -> None:
         self.report.rejected.append(bad)
-        self.pending_rejects.append(bad)
+        if not bad.unread:  # a path that does not exist was never read: no rejects row
+            self.pending_rejects.append(bad)
         if self.on_reject:
             self.on_reject(bad)
 

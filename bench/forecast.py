@@ -66,6 +66,10 @@ def main() -> None:
     print(f"{'method':22s} {'Brier':>7s} {'AUC':>7s}")
     for k in ("persistence", "persistence_smoothed", "barograph"):
         print(f"{k:22s} {d[k]['brier']:7.4f} {d[k]['auc']:7.4f}")
+    print("calibration (bin: dyad-weeks, mean forecast, observed, 90% interval):")
+    for b in d["calibration"]:
+        if b["n"]:
+            print(f"  [{b['lo']:.2f}, {b['hi']:.2f}): {b['n']:6d} {b['predicted']:.4f} {b['observed']:.4f} {b['low']:.4f}-{b['high']:.4f}")
     print(flush=True)
 
     with Progress(console=err, transient=True) as prog:

@@ -147,3 +147,39 @@ def test_api_docs_render_from_vendored_swagger(site, browser):
     assert not foreign and not failed
     assert page.locator(".swagger-ui .opblock").count() >= 8
     ctx.close()
+
+
+def test_actor_page_lists_aliases_and_dyads(site, browser):
+    s, _ = site
+    ctx, page, *problems = visit(browser, s.url + "/actor/TUR", "actor-dyads", "table.dyads tbody tr")
+    check_clean(*problems)
+    aliases = page.locator("p.aliases").inner_text().lower()
+    assert "turkey" in aliases  # from the actor dictionaries
+    rows = page.locator("table.dyads tbody tr")
+    assert rows.count() >= 2
+    first = rows.first.locator("td").all_inner_texts()
+    assert "TUR" in first[:2] and int(first[2].replace(",", "")) > 0
+    rows.first.locator("a").click()
+    page.wait_for_selector("#timeline svg rect")
+    assert "/dyad/" in page.url
+    ctx.close()
+
+
+def test_search_box_suggests_actor_codes_for_a_name(site, browser):
+    s, _ = site
+    ctx, page, *problems = visit(browser, s.url + "/search", "search-autocomplete", "table.events")
+    box = page.locator("form.filters input[name=actors]")
+    box.click()
+    box.type("RUS, turk", delay=20)
+    page.wait_for_selector("#actor-options option", state="attached", timeout=10_000)
+    values = page.locator("#actor-options option").evaluate_all("os => os.map(o => o.value)")
+    labels = page.locator("#actor-options option").evaluate_all("os => os.map(o => o.label)")
+    assert values[0] == "RUS, TUR" and "Turkey" in labels[0]  # the stored actor first, the earlier codes kept
+    with page.expect_response(lambda r: "/api/actor-search?q=TUR" in r.url):
+        box.fill(values[0])  # picking the suggestion asks once more, for the code itself
+    page.click("form.filters button")
+    page.wait_for_load_state("networkidle")
+    assert "actors=RUS%2C+TUR" in page.url or "actors=RUS%2C%20TUR" in page.url
+    assert page.locator("table.events tbody tr").count() > 0
+    check_clean(*problems)
+    ctx.close()

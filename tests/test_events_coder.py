@@ -264,3 +264,31 @@ def test_relative_dates():
     assert parse_expression("during the Cold War", ref) == (dt.date(1947, 1, 1), "year")
     assert parse_expression("on Monday", ref)[0].weekday() == 0
     assert parse_expression("soon", ref) is None
+
+
+def test_a_weekday_in_an_article_of_that_weekday_is_that_day():
+    import datetime as dt
+
+    from barograph.events.dates import parse_expression
+
+    monday = dt.date(2016, 1, 11)
+    assert monday.weekday() == 0
+    assert parse_expression("on Monday", monday) == (monday, "day")  # was: the Monday before
+    assert parse_expression("last Monday", monday) == (dt.date(2016, 1, 4), "day")
+    assert parse_expression("on Friday", monday) == (dt.date(2016, 1, 8), "day")
+    assert parse_expression("on Sunday", monday) == (dt.date(2016, 1, 10), "day")
+
+
+def test_coded_event_on_the_articles_own_weekday_and_undated_text_takes_the_article_date(tmp_path, coder):
+    import json
+
+    from barograph.events.stream import code_documents
+
+    recs = [
+        {"id": "m", "date": "2016-01-11", "text": "Russia condemned Turkey on Monday."},
+        {"id": "n", "date": "2016-01-11", "text": "Russia condemned Turkey."},
+    ]
+    p = tmp_path / "news.jsonl"
+    p.write_text("".join(json.dumps(r) + "\n" for r in recs))
+    got = {doc.doc: [e.date for e in evs] for doc, evs in code_documents([str(p)], coder, errors=[])}
+    assert got["m"] == ["2016-01-11"] and got["n"] == ["2016-01-11"]

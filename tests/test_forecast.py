@@ -344,3 +344,89 @@ def test_bench_runs_on_any_folder_in_the_layout(tmp_path):
     base, ours = float(lines["recurrency-baseline"][1]), float(lines["barograph"][1])
     assert 0 < base <= 1 and 0 < ours <= 1
     assert "chosen on valid" in p.stdout
+
+
+DATA = __import__("pathlib").Path(__file__).parent / "data"
+
+
+def imported_store(tmp_path, kind: str):
+    """A real store filled by `barograph import icews` (Dataverse .tab) or `import gdelt` (.zip)."""
+    import zipfile
+
+    from typer.testing import CliRunner
+
+    from barograph.interfaces.cli import app
+
+    db = tmp_path / f"{kind}.duckdb"
+    if kind == "icews":
+        args = ["import", "icews", str(DATA / "icews" / "events.2014.20150313084929.tab")]
+    else:
+        z = tmp_path / "20150218230000.export.CSV.zip"
+        with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.write(DATA / "gdelt" / "20150218230000.export.CSV", "20150218230000.export.CSV")
+        args = ["import", "gdelt", str(z)]
+    res = CliRunner().invoke(app, [*args, "--db", str(db), "--quiet"])
+    assert res.exit_code == 0, res.output
+    return db
+
+
+@pytest.mark.parametrize("kind", ["icews", "gdelt"])
+def test_forecast_on_imported_stores_never_crashes_and_writes_strict_json(tmp_path, kind):
+    from typer.testing import CliRunner
+
+    from barograph.interfaces.cli import app
+
+    db = imported_store(tmp_path, kind)
+    res = CliRunner().invoke(app, ["forecast", "--dyad", "RUS", "UKR", "--db", str(db)])
+    assert res.exit_code == 0, res.output  # was: TypeError: 'float' object is not subscriptable
+    assert "Fight" in res.stdout and "base rate 0.026" in res.stdout and "90% interval" in res.stdout
+    res = CliRunner().invoke(app, ["forecast", "--dyad", "RUS", "UKR", "--db", str(db), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    assert "NaN" not in res.stdout
+    data = json.loads(res.stdout, parse_constant=lambda c: pytest.fail(f"non-JSON constant {c}"))
+    ev = [e for t in data["next_event_types"] for e in t["evidence"]]
+    assert ev and all(e["text"] is None for e in ev)  # imported events carry no sentence: null, not NaN
+    mc = data["material_conflict_next_week"]
+    cal = mc["calibration"]
+    assert cal["lo"] <= mc["probability"] < cal["hi"] and cal["low"] <= cal["observed"] <= cal["high"]
+    assert mc["interval"] == [cal["low"], cal["high"]] and 0.02 < mc["base_rate"] < 0.03
+    assert 0 < mc["dyad_conflict_weeks"] <= mc["dyad_weeks"]
+
+
+def test_unknown_actor_gets_a_message_not_a_probability(tmp_path):
+    import subprocess
+    import sys
+
+    db = imported_store(tmp_path, "icews")
+    p = subprocess.run(
+        [sys.executable, "-m", "barograph.interfaces.cli", "forecast", "--dyad", "RUS", "XXX", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert p.returncode == 2 and p.stdout == ""
+    assert p.stderr.strip().count("\n") == 0 and "no asserted events involving XXX" in p.stderr and "barograph actors XXX" in p.stderr
+
+
+def test_dashboard_forecast_says_why_there_is_none(tmp_path):
+    from barograph.interfaces.web import views
+    from barograph.store.db import Store
+
+    db = imported_store(tmp_path, "gdelt")
+    with Store(db, read_only=True) as st:
+        none = views.forecast(st, "RUS", "XXX")
+        some = views.forecast(st, "RUS", "UKR")
+    assert none["available"] is False and "no asserted events involving XXX" in none["detail"] and "probability" not in str(none)
+    assert some["available"] is True and some["material_conflict_next_week"]["calibration"]["n"] > 0
+    json.dumps(some, allow_nan=False)
+
+
+def test_calibration_bins_and_wilson_interval_by_hand():
+    p = np.array([0.005, 0.02, 0.02, 0.5, 0.9])
+    y = np.array([0.0, 1.0, 0.0, 1.0, 1.0])
+    bins = dyad.calibration(p, y, edges=(0.0, 0.01, 0.1, 1.0))
+    assert [b["n"] for b in bins] == [1, 2, 2]
+    assert bins[1]["observed"] == 0.5 and bins[2]["observed"] == 1.0 and bins[2]["predicted"] == pytest.approx(0.7)
+    lo, hi = dyad.wilson(5, 10)
+    # by hand, z = 1.645: centre (0.5 + z²/20) / (1 + z²/10) = 0.5, half 1.645·√(0.025 + z²/400) / 1.2706 = 0.2308
+    assert lo == pytest.approx(0.2692, abs=1e-3) and hi == pytest.approx(0.7308, abs=1e-3)

@@ -206,7 +206,7 @@ def test_bad_files_each_give_one_error(tmp_path):
     where = {e.where.rsplit("/", 1)[-1]: e.problem for e in errors}
     assert len(errors) == 5 and set(where) == {"empty.txt", "blank.txt", "image.png", "noise.txt", "big.txt"}
     assert "empty" in where["empty.txt"] and "empty" in where["blank.txt"]
-    assert "binary" in where["image.png"]
+    assert "PNG image is not supported" in where["image.png"]  # a known binary is named
     assert "binary" in where["noise.txt"] or "encoding" in where["noise.txt"]
     assert where["big.txt"] == "1.0 GB is too large for one document (limit 50 MB); split it or use JSONL"
 

@@ -223,7 +223,7 @@ def test_top_dyads(tmp_path):
     with Store(tmp_path / "b.duckdb") as st:
         write_batch(st, *make_doc("a.txt", BODIES), coder="t")
         d = top_dyads(st)
-        assert d == [dict(source="RUS", target="UKR", events=3, goldstein=1.9, conflict=0)]
+        assert d == [dict(source="RUS", target="UKR", events=3, goldstein=1.9, conflict=0, undated=3)]  # the test events carry no date
 
 
 def test_how_an_event_was_made_and_unresolved_names_are_stored(tmp_path):

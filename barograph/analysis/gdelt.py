@@ -9,6 +9,7 @@ file is re-read line by line only to name the first bad line.
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -40,50 +41,75 @@ COLUMNS: list[str] = (
 assert len(COLUMNS) == 61
 
 
-def _first_bad_line(path: Path) -> tuple[int, str]:
-    with open(path, encoding="utf-8", errors="replace") as f:
-        for n, line in enumerate(f, 1):
-            line = line.rstrip("\r\n")
-            if not line:
-                continue
-            cells = line.split("\t")
-            if len(cells) != len(COLUMNS):
-                return n, f"expected 61 tab-separated GDELT 2.0 columns, found {len(cells)}"
-            if not re.fullmatch(r"\d{8}", cells[1]):
-                return n, f"SQLDATE is not YYYYMMDD: {cells[1][:20]!r}"
-            if not re.fullmatch(r"\d{2,4}", cells[26]):
-                return n, f"EventCode is not a CAMEO code: {cells[26][:20]!r}"
-            if not re.fullmatch(r"-?\d+", cells[0]):
-                return n, f"GLOBALEVENTID is not a number: {cells[0][:20]!r}"
+def _first_bad_line(lines) -> tuple[int, str]:
+    """(line number, problem) of the first malformed line of an iterable of text lines."""
+    for n, line in enumerate(lines, 1):
+        line = line.rstrip("\r\n")
+        if not line:
+            continue
+        cells = line.split("\t")
+        if len(cells) != len(COLUMNS):
+            return n, f"expected 61 tab-separated GDELT 2.0 columns, found {len(cells)}"
+        if not re.fullmatch(r"\d{8}", cells[1]):
+            return n, f"SQLDATE is not YYYYMMDD: {cells[1][:20]!r}"
+        if not re.fullmatch(r"\d{2,4}", cells[26]):
+            return n, f"EventCode is not a CAMEO code: {cells[26][:20]!r}"
+        if not re.fullmatch(r"-?\d+", cells[0]):
+            return n, f"GLOBALEVENTID is not a number: {cells[0][:20]!r}"
     return 0, ""
 
 
 def read_table(path):
-    """The file as a pyarrow Table of 61 string columns; BadInput names the first bad line."""
+    """The file as a pyarrow Table of 61 string columns; BadInput names the first bad line.
+
+    GDELT distributes its files zipped (`20150218230000.export.CSV.zip`): a zip (every file in
+    it) or a gzip is read as the file(s) it holds."""
     import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.csv as pcsv
+
+    from barograph.ingest.containers import is_compressed, open_path
 
     p = Path(path)
     if not p.exists():
         raise BadInput(str(p), "no such file")
+    with open(p, "rb") as f:
+        compressed = is_compressed(f.read(8))
+    if not compressed:
+        return _read_one(p, str(p), lambda: open(p, encoding="utf-8", errors="replace"))
+    tables = []
+    try:
+        for where, stream in open_path(str(p)):
+            data = stream.read()
+            tables.append(_read_one(pa.BufferReader(data), where, lambda data=data: io.StringIO(data.decode("utf-8", "replace"))))
+    except (OSError, EOFError) as e:
+        raise BadInput(str(p), f"cannot unpack ({e})") from None
+    return pa.concat_tables(tables) if len(tables) > 1 else tables[0]
+
+
+def _read_one(source, where: str, lines):
+    """One GDELT file (a path or an arrow buffer) as a Table; `lines()` re-reads it as text."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pcsv
+
     try:
         t = pcsv.read_csv(
-            p,
+            source,
             read_options=pcsv.ReadOptions(column_names=COLUMNS, encoding="utf8"),
             parse_options=pcsv.ParseOptions(delimiter="\t", quote_char=False, newlines_in_values=False),
             convert_options=pcsv.ConvertOptions(column_types={c: pa.string() for c in COLUMNS}, strings_can_be_null=False),
         )
     except (pa.ArrowInvalid, UnicodeDecodeError) as e:
-        n, problem = _first_bad_line(p)
+        with lines() as f:
+            n, problem = _first_bad_line(f)
         if n:
-            raise BadInput(str(p), problem, line=n) from None
-        raise BadInput(str(p), f"not a GDELT 2.0 event file ({str(e).splitlines()[0][:100]})") from None
+            raise BadInput(where, problem, line=n) from None
+        raise BadInput(where, f"not a GDELT 2.0 event file ({str(e).splitlines()[0][:100]})") from None
     ok = pc.and_(pc.match_substring_regex(t["SQLDATE"], r"^\d{8}$"), pc.match_substring_regex(t["EventCode"], r"^\d{2,4}$"))
     ok = pc.and_(ok, pc.match_substring_regex(t["GLOBALEVENTID"], r"^-?\d+$"))
     if not pc.all(ok).as_py():
-        n, problem = _first_bad_line(p)
-        raise BadInput(str(p), problem or "malformed row", line=n or None)
+        with lines() as f:
+            n, problem = _first_bad_line(f)
+        raise BadInput(where, problem or "malformed row", line=n or None)
     return t
 
 
@@ -93,6 +119,7 @@ def import_gdelt(store, paths, *, corpus: str | None = None, progress=None) -> d
 
     from barograph.analysis.icews import _transaction
     from barograph.events import codes, places
+    from barograph.ingest.containers import inner_name
 
     tables = []
     for path in paths:
@@ -138,7 +165,7 @@ def import_gdelt(store, paths, *, corpus: str | None = None, progress=None) -> d
                     LEFT JOIN gdelt_fips f ON f.fips = g.ActionGeo_CountryCode
                     QUALIFY row_number() OVER (PARTITION BY g.GLOBALEVENTID) = 1
                     """,
-                    [corpus or p.stem],
+                    [corpus or Path(inner_name(p.name)).stem],
                 )
             finally:
                 con.unregister("gdelt_in")

@@ -97,6 +97,22 @@ def dyad_series(
     return df[COLUMNS].reset_index(drop=True)
 
 
+def undated_events(store, a: str, b: str | None = None, directed: bool = True, claimed: bool = True, **filters) -> int:
+    """How many events a series of a -> b (or of actor a, with b None) leaves out because they
+    have no date (neither the text nor the article gives one), collapsed as the series counts."""
+    f = event_filter(
+        dyad=(a, b) if b is not None else None,
+        actors=[a] if b is None else None,
+        undirected=not directed,
+        modality=counted_modalities(claimed),
+        **filters,
+    )
+    where, params = f.sql()
+    sql = f"""SELECT count(*) FROM (SELECT 1 FROM events e WHERE {where} AND e.date IS NULL AND e.quad_class IS NOT NULL
+              GROUP BY e.source_entity, e.target_entity, e.cameo, e.article_id)"""
+    return int(store.con.execute(sql, params).fetchone()[0])
+
+
 def period_start(d, fr: str):
     """First day of the period holding date `d` (weeks start on Monday, as DuckDB's date_trunc)."""
     if fr == "week":

@@ -5,7 +5,9 @@ September 18th", "last week"), found in the trigger's dependents, so a date else
 sentence does not move the event. Parsing is a few regular expressions (no dateparser in
 the hot loop). Choices: a bare year becomes YYYY-01-01 and a month-year YYYY-MM-01, with
 ``precision`` saying so ("year"/"month"/"day"); relative expressions count back from the
-article date; an event placed two or more years before the article is ``historical``.
+article date (a weekday names the latest such day up to the article's own: "on Monday" in a
+Monday article is that day); an event placed two or more years before the article is
+``historical``.
 """
 
 from __future__ import annotations
@@ -89,7 +91,10 @@ def parse_expression(text: str, ref: dt.date | None) -> tuple[dt.date, str] | No
             return ref - dt.timedelta(days=days * k), "week" if unit == "week" else unit
     for name, wd in WEEKDAYS.items():
         if re.search(rf"\b{name}\b", t):
-            back = (ref.weekday() - wd) % 7 or 7
+            # "on Monday" in an article dated Monday is that Monday; "last Monday" a week back
+            back = (ref.weekday() - wd) % 7
+            if back == 0 and re.search(rf"\b(last|previous|past)\s+{name}\b", t):
+                back = 7
             return ref - dt.timedelta(days=back), "day"
     return None
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from barograph.errors import BadInput
-from barograph.ingest import readers
+from barograph.ingest import containers, readers
 from barograph.ingest.limits import SNIFF_BYTES
 from barograph.records import Document
 
@@ -48,10 +48,10 @@ def expand(paths: Iterable[str | os.PathLike], report: Callable[[BadInput], None
         elif glob.has_magic(p):
             matches = sorted(m for m in glob.glob(p, recursive=True) if os.path.isfile(m))
             if not matches:
-                report(BadInput(p, "no file matches this pattern"))
+                report(BadInput(p, "no file matches this pattern", unread=True))
             yield from matches
         else:
-            report(BadInput(p, "no such file or folder"))
+            report(BadInput(p, "no such file or folder", unread=True))
 
 
 def read_stream(
@@ -63,11 +63,25 @@ def read_stream(
     report: Callable[[BadInput], None],
     text_column: str | None = None,
     stdin: bool = False,
+    depth: int = 0,
 ) -> Iterator[Document]:
-    """Documents from one open binary stream, whose format is sniffed from its head."""
+    """Documents from one open binary stream, whose format is sniffed from its head; a gzip or
+    zip stream is read as the file(s) it holds, a known binary (PDF, image) rejected by name."""
     if not hasattr(stream, "peek"):
         stream = io.BufferedReader(stream)
     head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES]
+    binary = containers.binary_kind(head)
+    if binary:
+        raise containers.unsupported(where, binary)
+    if containers.is_compressed(head):
+        if depth:
+            raise BadInput(where, "an archive inside an archive is not read; unpack the outer one first")
+        for inner, inner_where, f, inner_size in containers.members(stream, name, where):
+            try:
+                yield from read_stream(f, inner, inner_where, inner_size, Path(inner).suffix, report, text_column, stdin, depth=depth + 1)
+            except BadInput as e:  # one bad member; the archive's other files still come through
+                report(e)
+        return
     kind = readers.sniff(head, suffix)
     src = readers.Source(stream, name, where, size, report, text_column, stdin)
     yield from readers.INPUTS[kind].read(src)

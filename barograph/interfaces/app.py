@@ -18,3 +18,16 @@ app = typer.Typer(
 )
 out = Console(highlight=False, soft_wrap=True)  # results (stdout)
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # messages, progress (stderr)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from barograph import __version__
+
+        out.print(f"barograph {__version__}", markup=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", help="Print barograph's version and exit.", callback=_version, is_eager=True)) -> None:
+    """Read the news, code who does what to whom, and watch relations move."""

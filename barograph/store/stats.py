@@ -39,12 +39,13 @@ def top_dyads(store: Store, limit: int = 10, corpus: str | None = None) -> list[
         params.append(corpus)
     rows = store.con.execute(
         f"""SELECT source_entity, target_entity, count(*) AS n, round(avg(goldstein), 2) AS goldstein,
-                   count(*) FILTER (WHERE quad_class IN (3, 4)) AS conflict
+                   count(*) FILTER (WHERE quad_class IN (3, 4)) AS conflict,
+                   count(*) FILTER (WHERE date IS NULL) AS undated
             FROM events WHERE {where}
             GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT {int(limit)}""",
         params,
     ).fetchall()
-    return [dict(source=r[0], target=r[1], events=r[2], goldstein=r[3], conflict=r[4]) for r in rows]
+    return [dict(source=r[0], target=r[1], events=r[2], goldstein=r[3], conflict=r[4], undated=r[5]) for r in rows]
 
 
 def article_rows(store: Store, limit: int = 50, corpus: str | None = None) -> list[dict[str, Any]]:

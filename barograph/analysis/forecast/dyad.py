@@ -130,7 +130,36 @@ def benchmark(s, o, day, conflict, n_ent: int, fit_weeks, test_weeks) -> dict:
         "persistence": {"brier": brier(pers, yt), "auc": roc_auc(pers, yt)},
         "persistence_smoothed": {"brier": brier(smooth, yt), "auc": roc_auc(smooth, yt)},
         "barograph": {"brier": brier(p, yt), "auc": roc_auc(p, yt)},
+        "calibration": calibration(p, yt),
     }
+
+
+CALIBRATION_EDGES = (0.0, 0.01, 0.03, 0.1, 0.3, 1.0)
+
+
+def wilson(k: float, n: int, z: float = 1.645) -> tuple[float, float]:
+    """The Wilson score interval of k successes in n trials (z = 1.645: 90%)."""
+    if n == 0:
+        return 0.0, 1.0
+    f = k / n
+    mid = (f + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(f * (1 - f) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return float(max(0.0, mid - half)), float(min(1.0, mid + half))
+
+
+def calibration(p: np.ndarray, y: np.ndarray, edges=CALIBRATION_EDGES) -> list[dict]:
+    """Reliability bins: per probability bin [lo, hi), the dyad-weeks in it, their mean forecast,
+    how often conflict followed (observed) and its 90% Wilson interval (low, high)."""
+    bins = []
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        sel = (p >= lo) & ((p < hi) | (hi >= edges[-1]))
+        n = int(sel.sum())
+        k = float(y[sel].sum())
+        low, high = wilson(k, n)
+        bins.append(
+            {"lo": lo, "hi": hi, "n": n, "predicted": float(p[sel].mean()) if n else None, "observed": k / n if n else None, "low": low, "high": high}
+        )
+    return bins
 
 
 def icews_conflict(g) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -141,6 +170,15 @@ def icews_conflict(g) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     q4 = np.array([bool(r) and quad_class(r) == 4 for r in relation_roots(g.relations)])
     q = np.concatenate([g.splits[s] for s in ("train", "valid", "test") if s in g.splits])
     return q[:, 0], q[:, 2], q[:, 3], q4[q[:, 1]]
+
+
+def load_calibration() -> dict | None:
+    """{'base_rate', 'bins'} measured on ICEWS14's test weeks (bundled), or None if absent."""
+    import json
+    from importlib import resources
+
+    d = json.loads(resources.files("barograph").joinpath("data", "forecast", "dyad_conflict.json").read_text())
+    return d.get("calibration")
 
 
 def load_weights() -> np.ndarray:

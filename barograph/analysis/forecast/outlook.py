@@ -4,7 +4,13 @@ with the past events behind each, and p(material conflict next week).
 Event types: each past A->B event of a CAMEO root counts exp(-age/30 days), each B->A event
 half that (reciprocity), and the store-wide share of each root is added as one pseudo-event
 (a Dirichlet prior), so a quiet dyad falls back to what is usual. Conflict: the weekly
-logistic model of dyad.py with its coefficients fitted on ICEWS14 (bundled).
+logistic model of dyad.py with its coefficients fitted on ICEWS14 (bundled), shown with the
+calibration bin its probability falls in (how often conflict followed such forecasts on the
+ICEWS14 test weeks, with a 90% interval) and the base rates, so a number never stands alone.
+
+An actor the store has no asserted events for gets a BadInput naming it, not a probability:
+the model would otherwise answer from its bias term alone, which reads like knowledge.
+Imported events carry no sentence, so their text and document are None here (never NaN).
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ def dyad_outlook(store, a: str, b: str, asof: str | None = None, top: int = 5, e
     where = str(getattr(store, "path", "database"))
     if df.empty:
         raise BadInput(where, f"no asserted events involving {a} or {b}")
+    _check_history(df, a, b, where)
     df = df[df["date"].notna() & df["root_code"].notna()].copy()
     df["d"] = [dt.date.fromisoformat(x[:10]) for x in df["date"]]
     if asof:
@@ -83,12 +90,12 @@ def dyad_outlook(store, a: str, b: str, asof: str | None = None, top: int = 5, e
                     {
                         "date": df["date"].iat[i][:10],
                         "direction": f"{a}->{b}" if ab[i] else f"{b}->{a}",
-                        "cameo": df["cameo"].iat[i],
-                        "source": df["source"].iat[i],
-                        "target": df["target"].iat[i],
-                        "text": df["text"].iat[i],
-                        "doc": df["doc"].iat[i],
-                        "event_id": df["event_id"].iat[i],
+                        "cameo": _value(df["cameo"].iat[i]),
+                        "source": _value(df["source"].iat[i]),
+                        "target": _value(df["target"].iat[i]),
+                        "text": _value(df["text"].iat[i]),
+                        "doc": _value(df["doc"].iat[i]),
+                        "event_id": _value(df["event_id"].iat[i]),
                     }
                     for i in sel
                 ],
@@ -128,5 +135,46 @@ def dyad_outlook(store, a: str, b: str, asof: str | None = None, top: int = 5, e
             "probability": p,
             "conflict_this_week": persistence,
             "features": dict(zip(dyadmod.DYAD_FEATURES, map(float, x))),
+            **uncertainty(p, conflict[ab | ba], back[ab | ba], n_weeks),
         },
     }
+
+
+def _value(v):
+    """A frame cell as JSON-safe Python: None for NaN/NA (imported events have no text)."""
+    import pandas as pd
+
+    if v is None or (not isinstance(v, (list, tuple, np.ndarray)) and pd.isna(v)):
+        return None
+    return v.item() if isinstance(v, np.generic) else v
+
+
+def _check_history(df, a: str, b: str, where: str) -> None:
+    """BadInput when one side has no asserted events in the store (a typo or a code the store
+    lacks): a forecast for it would be the model's bias term, not knowledge."""
+    for who, other in ((a, b), (b, a)):
+        on_side = [(df[f"{s}_entity"] == who) | (df[s] == who) for s in ("source", "target")]
+        if not (on_side[0] | on_side[1]).any():
+            raise BadInput(
+                where,
+                f"no asserted events involving {who} (there are for {other}); no forecast without history "
+                f"(find the code with: barograph actors {who})",
+            )
+
+
+def uncertainty(p: float, dyad_conflict: np.ndarray, dyad_back: np.ndarray, n_weeks: int) -> dict:
+    """The probability's calibration bin on ICEWS14's test weeks (observed rate and its 90%
+    Wilson interval), the ICEWS14 base rate and this dyad's own share of weeks with conflict."""
+    cal = dyadmod.load_calibration()
+    out: dict = {"base_rate": cal["base_rate"] if cal else None}
+    weeks_with = len(set(dyad_back[dyad_conflict].tolist())) if len(dyad_back) else 0
+    out["dyad_weeks"] = int(n_weeks)
+    out["dyad_conflict_weeks"] = int(weeks_with)
+    out["dyad_base_rate"] = weeks_with / n_weeks if n_weeks else None
+    if cal:
+        for b in cal["bins"]:
+            if b["lo"] <= p < b["hi"] or (p >= b["hi"] and b is cal["bins"][-1]):
+                out["calibration"] = b
+                out["interval"] = [b["low"], b["high"]]
+                break
+    return out

@@ -40,19 +40,37 @@ def _progress(quiet: bool):
     return show
 
 
+def _is_quadruple_folder(paths: List[Path]) -> bool:
+    """One folder in the ICEWS14 layout (or one missing path that is not named like a file)."""
+    if len(paths) != 1:
+        return False
+    p = paths[0]
+    if not p.exists():
+        return not p.name.lower().endswith((".tab", ".zip", ".gz", ".tsv")) and "*" not in str(p)
+    return p.is_dir() and (p / "entity2id.txt").exists()
+
+
 @import_app.command("icews")
 def import_icews_cmd(
-    directory: Path = typer.Argument(..., help="Folder with entity2id.txt, relation2id.txt and train/valid/test.txt."),
+    directory: List[Path] = typer.Argument(
+        ...,
+        help="Folder with entity2id.txt, relation2id.txt and train/valid/test.txt (ICEWS14 layout), "
+        "or Dataverse event files events.YYYY.*.tab (zipped or not; files or a folder of them).",
+    ),
     db: Optional[Path] = DB,
-    corpus: Optional[str] = typer.Option(None, "--corpus", help="Corpus name (default: the folder's name)."),
-    start: str = typer.Option("2014-01-01", "--start", help="Date that time 0 stands for."),
+    corpus: Optional[str] = typer.Option(None, "--corpus", help="Corpus name (default: the folder's name; 'icews' for Dataverse files)."),
+    start: str = typer.Option("2014-01-01", "--start", help="Date that time 0 stands for (ICEWS14 layout)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on stderr."),
 ) -> None:
-    """Import ICEWS14-style quadruples (re-import replaces the corpus's events)."""
+    """Import ICEWS14-style quadruples or Dataverse event files (re-import replaces the corpus's events)."""
     from barograph.analysis.icews import import_icews
+    from barograph.analysis.icews_dataverse import import_icews_events
 
     with _open(db, write=True) as store:
-        r = import_icews(store, directory, corpus=corpus, start=start, progress=_progress(quiet))
+        if _is_quadruple_folder(directory):
+            r = import_icews(store, directory[0], corpus=corpus, start=start, progress=_progress(quiet))
+        else:
+            r = import_icews_events(store, directory, corpus=corpus, progress=_progress(quiet))
     out.print(
         f"imported {r.events:,} ICEWS events into corpus {r.corpus} ({r.first_date} to {r.last_date}) "
         f"in {r.seconds:.1f}s; entities resolved {r.entities_resolved:,}/{r.entities:,} "
@@ -64,7 +82,7 @@ def import_icews_cmd(
 
 @import_app.command("gdelt")
 def import_gdelt_cmd(
-    files: List[Path] = typer.Argument(..., help="GDELT 2.0 event files (.export.CSV, tab-separated)."),
+    files: List[Path] = typer.Argument(..., help="GDELT 2.0 event files (.export.CSV, tab-separated; .export.CSV.zip as distributed)."),
     db: Optional[Path] = DB,
     corpus: Optional[str] = typer.Option(None, "--corpus", help="Corpus name (default: each file's name)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on stderr."),
@@ -114,8 +132,32 @@ def dyad(
     check_format(format, ("table", "csv", "json"))
     extra: dict[str, Any] = {"corpus": iter_filters(corpus)} if corpus else {}
     with _open(db) as store:
+        a, b = _actor_codes(store, a, b)
         df = dyad_series(store, a, b, freq=freq, directed=not undirected, since=since, until=until, claimed=not asserted_only, **extra)
+        _say_undated(store, a, b, directed=not undirected, claimed=not asserted_only, **extra)
     print_frame(df, format, title=f"{a} {'<->' if undirected else '->'} {b} by {freq}")
+
+
+def _actor_codes(store, *typed: str) -> tuple[str, ...]:
+    """Codes for what was typed (codes as they are, names through the dictionaries); a name
+    nobody knows ends the command with one line and "did you mean ..."."""
+    from barograph.analysis.lookup import resolve_actor
+
+    codes = tuple(resolve_actor(store, t, where="actor") for t in typed)
+    named = [f"{t} = {c}" for t, c in zip(typed, codes) if t != c]
+    if named:
+        err.print("reading " + ", ".join(named), markup=False)
+    return codes
+
+
+def _say_undated(store, a: str, b: Optional[str], **kw: Any) -> None:
+    """On stderr: how many events the series leaves out for want of a date."""
+    from barograph.analysis.series import undated_events
+
+    n = undated_events(store, a, b, **kw)
+    if n:
+        arrow = "->" if kw.get("directed", True) else "<->"
+        err.print(f"note: {n:,} undated event(s) of {a} {arrow} {b} are left out (no date in the text or the article)", markup=False)
 
 
 @app.command()
@@ -193,6 +235,10 @@ def report(
     if not actor and len(parts) != 2:
         raise BadInput("--dyad", "give two actors (--dyad RUS TUR) or one with --actor RUS")
     with _open(db) as store:
+        if parts:
+            parts = list(_actor_codes(store, *parts))
+        elif actor:
+            actor = _actor_codes(store, actor)[0]
         page = write_report(store, out_dir, dyad=(parts[0], parts[1]) if parts else None, actor=actor, freq=freq, since=since, until=until)
     out.print(str(page))
 

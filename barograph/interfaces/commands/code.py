@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import List, Optional
 
 import typer
 
+from barograph.interfaces.actor_files import actors_option, use_actor_files
 from barograph.interfaces.app import app, err, out
 
 TABLE_COLUMNS = ("doc", "date", "source", "target", "cameo", "plover", "modality", "trigger", "text")
@@ -33,9 +35,12 @@ def code(
     out_dir: Optional[str] = typer.Option(None, "--out", help="--engine ray: folder of Parquet parts; rerun to resume."),
     address: Optional[str] = typer.Option(None, "--address", help="--engine ray: join this Ray cluster (default: start one here)."),
     workers: int = typer.Option(2, "--workers", help="--engine ray: worker actors, one spaCy model each."),
+    actors: Optional[List[Path]] = actors_option(),
 ) -> None:
     """Code who did what to whom in the inputs (one event per line), without a database."""
     from barograph.scale.commands import check_engine, code_command
+
+    use_actor_files(actors)
 
     check_engine(engine)
     if engine == "ray":

@@ -10,6 +10,48 @@ import typer
 from barograph.interfaces.app import app, out
 
 
+def json_safe(v):
+    """NaN and infinities as null, all the way down (JSON has no NaN)."""
+    import math
+
+    if isinstance(v, dict):
+        return {k: json_safe(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [json_safe(x) for x in v]
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    return v
+
+
+def uncertainty_line(mc: dict) -> str:
+    """How far to trust the probability: its calibration bin and the base rates."""
+    parts = []
+    cal = mc.get("calibration")
+    if cal and cal.get("observed") is not None:
+        parts.append(
+            f"forecasts in [{cal['lo']:.2f}, {cal['hi']:.2f}) were followed by conflict {cal['observed']:.3f} of the time on ICEWS14 "
+            f"(90% interval {cal['low']:.3f}-{cal['high']:.3f}, {cal['n']:,} dyad-weeks)"
+        )
+    if mc.get("base_rate") is not None:
+        parts.append(f"base rate {mc['base_rate']:.3f}")
+    if mc.get("dyad_base_rate") is not None:
+        parts.append(f"this dyad: conflict in {mc['dyad_conflict_weeks']} of {mc['dyad_weeks']} weeks")
+    return "  " + "; ".join(parts) if parts else "  (no calibration data bundled)"
+
+
+def _named(store, dyad: Tuple[str, str]) -> Tuple[str, str]:
+    """Codes for names (--dyad Russia Ukraine); codes and unknown ones go on as typed, so the
+    forecaster's own "no asserted events involving ..." still speaks for a code with no history."""
+    from barograph.analysis.lookup import name_to_codes, store_actors
+
+    known = store_actors(store)
+    out = []
+    for t in dyad:
+        got = [c for c, _ in name_to_codes(t)] if t not in known else []
+        out.append(next((c for c in got if c in known), t))
+    return out[0], out[1]
+
+
 @app.command()
 def forecast(
     dyad: Tuple[str, str] = typer.Option(..., "--dyad", help="The two actors A B (entity or actor code): --dyad RUS TUR.", show_default=False),
@@ -27,11 +69,12 @@ def forecast(
     from barograph.store.db import Store
 
     with Store(db, read_only=True) as store:
-        res = dyad_outlook(store, dyad[0], dyad[1], asof=asof, top=top)
+        a, b = _named(store, dyad)
+        res = dyad_outlook(store, a, b, asof=asof, top=top)
     if format == "json":
         import json
 
-        out.print(json.dumps(res, indent=1, default=str), markup=False)
+        out.print(json.dumps(json_safe(res), indent=1, default=str, allow_nan=False), markup=False)
         return
     from rich.table import Table
 
@@ -43,10 +86,11 @@ def forecast(
         f" (conflict this week: {'yes' if mc['conflict_this_week'] else 'no'})",
         markup=False,
     )
+    out.print(uncertainty_line(mc), markup=False)
     t = Table(title=f"Likely next event types {a} -> {b}")
     for c in ("root", "type", "p", "codes", "history behind it"):
         t.add_column(c)
     for ty in res["next_event_types"]:
-        ev = "\n".join(f"{e['date']} {e['direction']} {e['cameo']}: {(e['text'] or '')[:90]}" for e in ty["evidence"])
+        ev = "\n".join(f"{e['date']} {e['direction']} {e['cameo']}" + (f": {e['text'][:90]}" if e["text"] else "") for e in ty["evidence"])
         t.add_row(ty["root"], ty["name"], f"{ty['probability']:.3f}", " ".join(ty["codes"]), ev or "(none: base rate of the store)")
     out.print(t)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import typer
 
+from barograph.interfaces.actor_files import actors_option, use_actor_files
 from barograph.interfaces.app import app, err, out
 from barograph.interfaces.output import Rejects
 
@@ -64,6 +66,7 @@ def ingest(
         min=1,
         help="--engine ray: worker actors, one spaCy model each (default 2). Local with --no-code: processes that split text (default 1, or $BAROGRAPH_WORKERS).",
     ),
+    actors: list[Path] | None = actors_option(),
 ) -> None:
     """Store documents, articles, sentences and coded events; the same input twice adds nothing.
 
@@ -73,6 +76,7 @@ def ingest(
 
     from barograph.scale.commands import check_engine, ingest_command
 
+    use_actor_files(actors)
     check_engine(engine)
     if engine == "ray":
         options: dict[str, Any] = dict(corpus=corpus, text_column=text_column, fmt=format, quiet=quiet, out=out, err=err)
@@ -102,10 +106,12 @@ def recode(
     corpus: str | None = typer.Option(None, "--corpus", help="Only this corpus (default: all)."),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar on stderr."),
+    actors: list[Path] | None = actors_option(),
 ) -> None:
     """Code stored articles again with this barograph's coder; their events are replaced atomically."""
     from barograph.pipeline import recode as run_recode
 
+    use_actor_files(actors)
     out.print(run_recode(db, corpus=corpus, progress=not quiet).line(), markup=False)
 
 
@@ -135,15 +141,45 @@ def stats(
     print_table(rows, ("what", "count"), title=str(st.path), none="None")
 
 
+def coded_events_table(evs: list[dict], width: int):
+    """The demo's "Coded events" table, readable from 80 columns up: source, target and
+    modality never wrap or shrink (they are short codes), the action keeps its code and as
+    much of its name as fits, and the evidence sentence takes the rest, cut with an ellipsis."""
+    from rich.table import Table
+
+    from barograph.events.codes import name
+
+    def widest(key: str, floor: int) -> int:
+        return max([floor] + [len(e[key] or "") for e in evs])
+
+    sw, tw, mw = widest("source", 6), widest("target", 6), widest("modality", 8)
+    room = max(width, 60) - sw - tw - mw - 16  # 6 borders + 2 padding for each of 5 columns
+    aw = max(10, min(32, room // 3))
+    ew = max(10, room - aw)
+
+    def cut(text: str, w: int) -> str:
+        return text if len(text) <= w else text[: w - 1] + "…"
+
+    t = Table(title="Coded events (first 60)")
+    for col, w in (("source", sw), ("action", aw), ("target", tw), ("modality", mw), ("evidence", ew)):
+        t.add_column(col, no_wrap=True, width=w)
+    for e in evs:
+        act = f"{e['cameo']} {name(e['cameo'])}"
+        t.add_row(e["source"] or "", cut(act, aw), e["target"] or "", e["modality"], cut(" ".join((e["text"] or "").split()), ew))
+    return t
+
+
 @app.command()
 def demo(
-    db: str | None = typer.Option(None, "--db", help=DB_HELP), quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar on stderr.")
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar on stderr."),
+    actors: list[Path] | None = actors_option(),
 ) -> None:
     """Ingest the bundled sample page and show what barograph found in it."""
+    use_actor_files(actors)
     from rich.table import Table
 
     from barograph.errors import BarographError
-    from barograph.events.codes import name
     from barograph.pipeline import ingest as run_ingest
     from barograph.pipeline import samples_dir
     from barograph.store.db import Store
@@ -160,15 +196,15 @@ def demo(
     for i, a in enumerate(arts, 1):
         t.add_row(str(i), a["title"] or "", a["outlet"] or "", a["author"] or "", a["date"] or "", str(a["sentences"]), str(a["events"]))
     out.print(t)
-    t = Table("source", "action", "target", "modality", title="Coded events (first 60)")
-    t.add_column("evidence", no_wrap=True, overflow="ellipsis", min_width=30)
-    for e in evs:
-        act = f"{e['cameo']} {name(e['cameo'])}"
-        t.add_row(e["source"] or "", act if len(act) <= 28 else act[:27] + "…", e["target"] or "", e["modality"], " ".join(e["text"].split()))
-    out.print(t)
-    t = Table("source", "target", "events", "conflict", "mean Goldstein", title="Top dyads")
+    out.print(coded_events_table(evs, out.width))
+    t = Table("source", "target", "events", "undated", "conflict", "mean Goldstein", title="Top dyads")
     for d in dyads:
-        t.add_row(d["source"], d["target"], str(d["events"]), str(d["conflict"]), f"{d['goldstein']:+.2f}")
+        t.add_row(d["source"], d["target"], str(d["events"]), str(d["undated"]), str(d["conflict"]), f"{d['goldstein']:+.2f}")
     out.print(t)
+    out.print(
+        "events: every modality; `barograph dyad` counts asserted and claimed events with a date, once per day and code, "
+        "and says how many undated ones it leaves out",
+        markup=False,
+    )
     out.print(rep.line(), markup=False)
     out.print(f"database: {rep.db}", markup=False)

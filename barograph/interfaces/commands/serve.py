@@ -7,6 +7,8 @@ from pathlib import Path
 
 import typer
 
+from barograph.interfaces.actor_files import actors_option, use_actor_files
+
 from barograph.errors import BadInput, StoreError
 from barograph.interfaces.app import app, err
 
@@ -24,8 +26,10 @@ def serve(
     write_token: bool = typer.Option(False, "--write-token", help="allow uploads with a fresh random token, printed once on stderr"),
     max_upload_mb: float = typer.Option(10.0, "--max-upload-mb", min=0.001, help="upload size cap"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no access log"),
+    actors: list[Path] | None = actors_option(),
 ) -> None:
     """Serve the dashboard (pages, /api, /docs) read-only; writing only with a token."""
+    use_actor_files(actors)  # uploads are coded with them
     import secrets
 
     import uvicorn

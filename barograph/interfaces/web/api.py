@@ -188,6 +188,13 @@ def api_network(
     )
 
 
+@router.get("/api/actor-search", tags=["actors"], response_model=list[dict])
+def api_actor_search(request: Request, q: str = Query(..., min_length=1, max_length=80), limit: int = Query(10, ge=1, le=50)) -> Response:
+    """Actors whose code, name or alias contains `q` (as `barograph actors`): code, name, kind,
+    events in the store, aliases. Feeds the search box's autocomplete."""
+    return cached_json(request, ("actor-search", q.lower(), limit), views.actor_search, q, limit=limit)
+
+
 @router.get("/api/actors/{code}", tags=["actors"], response_model=dict)
 def api_actor(request: Request, code: str) -> Response:
     """An actor's counts, partners and latest events."""

@@ -95,6 +95,7 @@ def dyad(
     f = Filters(dyad=(a, b), undirected=not directed)
     with read(request) as store:
         rows, total = views.events_and_count(store, f, limit=PAGE, offset=(page - 1) * PAGE)
+        undated = views.undated(store, a, b, directed=directed)
     base = f"/api/dyads/{a}/{b}"
     data = {
         "series": f"{base}/series?freq={freq}&directed={'true' if directed else 'false'}",
@@ -104,7 +105,9 @@ def dyad(
         "b": b,
         "directed": directed,
     }
-    return render_events(request, "dyad.html", f, rows, total, page, title=f"{a} – {b}", a=a, b=b, freq=freq, directed=directed, data=data)
+    return render_events(
+        request, "dyad.html", f, rows, total, page, title=f"{a} – {b}", a=a, b=b, freq=freq, directed=directed, data=data, undated=undated
+    )
 
 
 @router.get("/actor/{code}", response_class=HTMLResponse)

@@ -244,7 +244,54 @@ def actor(store, code: str, edges: list[dict] | None = None) -> dict | None:
         partners.sort(key=lambda r: -(r.get("events") or 0))
     except ImportError:
         pass
-    return {"code": code, "names": [r[0] for r in names], "events": n, "partners": partners[:25], "recent": recent}
+    return {
+        "code": code,
+        "names": [r[0] for r in names],
+        "events": n,
+        "partners": partners[:25],
+        "recent": recent,
+        "aliases": actor_aliases(code),
+        "dyads": actor_dyads(code, partners),
+    }
+
+
+def undated(store, a: str, b: str, directed: bool = True) -> int:
+    """Events of the dyad its timeline leaves out for want of a date (said on the page)."""
+    from barograph.analysis.series import undated_events
+
+    return undated_events(store, a, b, directed=directed)
+
+
+def actor_search(store, q: str, limit: int = 10) -> list[dict]:
+    """`barograph actors` for the web: the search box's autocomplete, stored actors first."""
+    from barograph.analysis.lookup import search_actors
+
+    rows = search_actors(store, q, limit=max(limit * 3, 30))
+    rows.sort(key=lambda r: (r["events"] == 0,))  # stable: keeps the search's own order within each group
+    return rows[:limit]
+
+
+def actor_aliases(code: str, limit: int = 12) -> list[str]:
+    """The names the actor dictionaries give this code (or this entity's state), for its page."""
+    try:
+        from barograph.analysis.lookup import aliases_of
+    except ImportError:
+        return []
+    try:
+        return aliases_of(code)[:limit]
+    except Exception:  # the dictionaries are optional for reading a store
+        return []
+
+
+def actor_dyads(code: str, partners: list[dict]) -> list[dict]:
+    """The actor's dyads, both directions, busiest first: source, target, events, net_index."""
+    rows = [
+        {"source": e["source"], "target": e["target"], "events": e.get("events") or 0, "net_index": e.get("net_index")}
+        for e in partners
+        if code in (e["source"], e["target"])
+    ]
+    rows.sort(key=lambda r: -r["events"])
+    return rows
 
 
 def articles(store, *, limit: int = 50, offset: int = 0) -> list[dict]:

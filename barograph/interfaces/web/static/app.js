@@ -171,6 +171,16 @@
       p.className = "big-prob";
       p.textContent = `Material conflict next week: ${(prob * 100).toFixed(0)}%` + (f.asof ? ` (as of ${f.asof})` : "");
       el.appendChild(p);
+      const u = document.createElement("p");
+      u.className = "hint uncertainty";
+      const cal = mc.calibration;
+      const bits = [];
+      if (cal && typeof cal.observed === "number")
+        bits.push(`forecasts of ${(cal.lo * 100).toFixed(0)}-${(cal.hi * 100).toFixed(0)}% were followed by conflict ${(cal.observed * 100).toFixed(1)}% of the time on ICEWS14 (90% interval ${(cal.low * 100).toFixed(1)}-${(cal.high * 100).toFixed(1)}%)`);
+      if (typeof mc.base_rate === "number") bits.push(`base rate ${(mc.base_rate * 100).toFixed(1)}%`);
+      if (typeof mc.dyad_weeks === "number") bits.push(`this dyad: conflict in ${mc.dyad_conflict_weeks} of ${mc.dyad_weeks} weeks`);
+      u.textContent = bits.join("; ");
+      if (bits.length) el.appendChild(u);
       const h = document.createElement("p");
       h.className = "hint";
       h.textContent = "Likely next event types between the two, with their probabilities:";
@@ -228,6 +238,33 @@
     if (id) { const el = document.getElementById(id); if (el) el.classList.add("current"); }
   }
 
+  // ---- search: actor autocomplete (names and codes from /api/actor-search) ----------------
+  function actorComplete(input) {
+    const list = document.getElementById(input.getAttribute("list"));
+    if (!list) return;
+    let timer = null, asked = "";
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        const parts = input.value.split(",");
+        const word = parts[parts.length - 1].trim();
+        if (word.length < 2 || word === asked) return;
+        asked = word;
+        let rows;
+        try { rows = await getJSON(`/api/actor-search?q=${encodeURIComponent(word)}&limit=10`); } catch (e) { return; }
+        const head = parts.slice(0, -1).map(p => p.trim()).filter(Boolean);
+        list.textContent = "";
+        for (const r of rows) {
+          const o = document.createElement("option");
+          o.value = head.concat([r.code]).join(", ");
+          o.label = `${r.code} · ${r.name} (${r.kind}, ${r.events} events)`;
+          o.textContent = o.label;
+          list.appendChild(o);
+        }
+      }, 150);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     const data = pageData();
     const net = document.getElementById("network");
@@ -238,6 +275,7 @@
     if (fc) drawForecast(fc, data.forecast);
     const pa = document.getElementById("partners");
     if (pa) drawPartners(pa, data);
+    document.querySelectorAll("input[data-actor-complete]").forEach(actorComplete);
     colourNets();
     highlightTarget();
     window.addEventListener("hashchange", highlightTarget);
