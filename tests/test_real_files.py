@@ -47,6 +47,10 @@ def test_icews_dataverse_files_import_plain_or_zipped(tmp_path, zipped):
     assert rows["icews:9005"] == ("RUSMIL", "UKR", "1721", 4, -9.5, "Reuters", "2014-03-01")  # Military (Russia) -> RUS + MIL
     assert rows["icews:9010"][:2] == ("UKRCOP", "UKROPP")  # sectors: Police; Protestors / Popular Opposition
     assert rows["icews:9001"][:2] == ("RUS", "UKR")
+    # the file's location columns are kept: City, Country, Latitude, Longitude
+    with Store(db, read_only=True) as st:
+        where = st.con.execute("SELECT place, place_country, latitude, longitude FROM events WHERE event_id = 'icews:9002'").fetchone()
+    assert where == ("Sochi", "RUS", 43.6, 39.73)
     # re-import replaces, never doubles
     assert run("import", "icews", src, "--db", db, "--quiet").exit_code == 0
     with Store(db, read_only=True) as st:

@@ -23,7 +23,20 @@ from barograph.analysis.icews import EntityCode, ImportResult, _resolver, _trans
 from barograph.errors import BadInput
 
 REQUIRED = ("Event ID", "Event Date", "Source Name", "Source Country", "CAMEO Code", "Target Name", "Target Country")
-OPTIONAL = ("Source Sectors", "Target Sectors", "Intensity", "Publisher", "Story ID", "Sentence Number")
+OPTIONAL = (
+    "Source Sectors",
+    "Target Sectors",
+    "Intensity",
+    "Publisher",
+    "Story ID",
+    "Sentence Number",
+    "City",
+    "District",
+    "Province",
+    "Country",
+    "Latitude",
+    "Longitude",
+)
 PATTERN = "events.*.tab*"
 
 
@@ -112,7 +125,7 @@ def import_icews_events(store, paths, *, corpus: str | None = None, progress=Non
     import pandas as pd
     import pyarrow as pa
 
-    from barograph.events import codes
+    from barograph.events import codes, places
 
     t0 = time.perf_counter()
     files = expand(paths)
@@ -141,6 +154,13 @@ def import_icews_events(store, paths, *, corpus: str | None = None, progress=Non
         df[f"{p}_resolved"] = [g.resolved for g in got]
     facts = {c: (codes.root(c), codes.quad_class(c), codes.goldstein(c), *codes.plover(c)) for c in set(df["cameo"])}
     intensity = pd.to_numeric(df["Intensity"], errors="coerce")
+    # where it happened, as ICEWS located it (City/Province/Country/Latitude/Longitude)
+    where_cache: dict[tuple, object] = {}
+    located = []
+    for k in zip(df["City"], df["Province"], df["Country"], df["Latitude"], df["Longitude"]):
+        if k not in where_cache:
+            where_cache[k] = places.from_columns(*k)
+        located.append(where_cache[k])
     rows = pa.table(
         {
             "event_id": ("icews:" + df["Event ID"].str.strip()).tolist(),
@@ -160,6 +180,10 @@ def import_icews_events(store, paths, *, corpus: str | None = None, progress=Non
             "plover_mode": [facts[c][4] for c in df["cameo"]],
             "date": df["date"].tolist(),
             "outlet": [x.strip() or None for x in df["Publisher"]],
+            "place": pa.array([p.name if p else None for p in located], pa.string()),
+            "place_country": pa.array([(p.country or None) if p else None for p in located], pa.string()),
+            "latitude": pa.array([p.latitude if p else None for p in located], pa.float64()),
+            "longitude": pa.array([p.longitude if p else None for p in located], pa.float64()),
         }
     )
     con = store.con
@@ -171,10 +195,12 @@ def import_icews_events(store, paths, *, corpus: str | None = None, progress=Non
                 """
                 INSERT INTO events (event_id, origin, corpus, source, source_entity, source_sector, source_name,
                     target, target_entity, target_sector, target_name, cameo, root_code, quad_class, goldstein,
-                    plover, plover_mode, modality, date, outlet, historical, coder, mentions, confidence)
+                    plover, plover_mode, modality, date, outlet, historical, coder, mentions, confidence,
+                    place, place_country, latitude, longitude)
                 SELECT event_id, 'icews', ?, source, source_entity, source_sector, source_name,
                     target, target_entity, target_sector, target_name, cameo, root_code, quad_class, goldstein,
-                    plover, plover_mode, 'asserted', date, outlet, FALSE, 'icews-import', 1, 1.0
+                    plover, plover_mode, 'asserted', date, outlet, FALSE, 'icews-import', 1, 1.0,
+                    place, place_country, latitude, longitude
                 FROM icews_rows
                 QUALIFY row_number() OVER (PARTITION BY event_id) = 1
                 """,
