@@ -33,6 +33,7 @@ CASES = {
     "origin": "barograph",
     "corpus": "default",
     "text": "ankara",
+    "historical": True,
 }
 
 

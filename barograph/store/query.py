@@ -129,6 +129,7 @@ FILTERS: tuple[FilterField, ...] = (
     FilterField("origin", "list", "Only events of these origins: barograph, icews or gdelt."),
     FilterField("corpus", "list", "Only these corpora."),
     FilterField("text", "text", "Evidence sentence contains this text (any case).", params=("q",)),
+    FilterField("historical", "flag", "Also events the text dates two or more years before its article (left out by default)."),
 )
 FILTER_NAMES = tuple(f.name for f in FILTERS)
 ACTOR = re.compile(r"^[\w().\- ]{1,80}$")
@@ -155,6 +156,7 @@ class EventFilter:
     origin: list[str] | None = None
     corpus: list[str] | None = None
     text: str | None = None
+    historical: bool = False
     include_duplicates: bool = False
     extra: list[tuple[str, list]] = field(default_factory=list)
 
@@ -249,6 +251,8 @@ class EventFilter:
             where.append("e.text ILIKE ?")
             params.append("%" + self.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
             where[-1] += " ESCAPE '\\'"
+        if not self.historical:  # a 1952 event must not stretch every axis: shown when asked
+            where.append("NOT coalesce(e.historical, FALSE)")
         if not self.include_duplicates:
             # events of an article the store marked as a near-duplicate repeat another article's
             # (NOT IN is safe here: articles.article_id is a primary key, never NULL)
@@ -297,6 +301,7 @@ def event_filter(
     origin=None,
     corpus=None,
     text=None,
+    historical=False,
     include_duplicates=False,
 ) -> EventFilter:
     """Normalise the keyword filters shared by every read (lists, dates, modality names)."""
@@ -318,6 +323,7 @@ def event_filter(
         origin=_as_list(origin),
         corpus=_as_list(corpus),
         text=text or None,
+        historical=bool(historical),
         include_duplicates=include_duplicates,
     )
 

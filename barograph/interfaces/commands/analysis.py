@@ -118,57 +118,97 @@ def dyad(
     print_frame(df, format, title=f"{a} {'<->' if undirected else '->'} {b} by {freq}")
 
 
+ALERT_COLUMNS = [
+    "severity",
+    "kind",
+    "source",
+    "target",
+    "window_start",
+    "window_end",
+    "summary",
+    "direction",
+    "score",
+    "statistic",
+    "magnitude",
+    "recent",
+    "expected",
+    "goldstein_trend",
+    "p_surge",
+    "weeks",
+    "evidence",
+]
+
+
 @app.command()
 def alerts(
     db: Optional[Path] = DB,
     format: str = typer.Option("table", "--format", "-f", help="table, jsonl or csv."),
     since: Optional[str] = typer.Option(None, "--since", help="Only alerts whose window ends on/after this date."),
-    until: Optional[str] = typer.Option(None, "--until", help="Ignore events after this date."),
+    until: Optional[str] = typer.Option(None, "--until", help="Ignore events after this date (the alerts are as of this date)."),
+    asof: Optional[str] = typer.Option(None, "--asof", help="The same as --until (the dashboard's window end)."),
     last_weeks: Optional[int] = typer.Option(None, "--last-weeks", help="Only alerts of the last N weeks."),
     min_events: int = typer.Option(5, "--min-events", help="Dyads with fewer collapsed events are skipped."),
     direction: Optional[str] = typer.Option(None, "--direction", help="conflict or cooperation."),
+    kind: Optional[str] = typer.Option(None, "--kind", help="material conflict, verbal conflict or cooperation."),
+    actor: Optional[str] = typer.Option(None, "--actor", help="Only alerts with this actor on either side."),
+    min_severity: float = typer.Option(60.0, "--min-severity", help="Severity (0-100) an alert needs; 0 lists every surprise."),
     evidence: int = typer.Option(3, "--evidence", help="Evidence events per alert."),
     limit: Optional[int] = typer.Option(None, "--limit", help="At most this many alerts."),
     corpus: Optional[List[str]] = typer.Option(None, "--corpus", help="Only these corpora."),
 ) -> None:
-    """Escalation (and sharp cooperation) alerts per dyad, with their evidence events."""
+    """Alerts per dyad, most severe first: what changed in words, a 0-100 severity beside the raw
+    statistic, and the evidence events behind each."""
     import json
 
-    from barograph.analysis.alerts import detect
+    from barograph.analysis.alerts import KINDS, detect
     from barograph.errors import BadInput
     from barograph.interfaces.output import check_format, print_frame
-    from barograph.store.query import iter_filters
+    from barograph.store.query import EventFilter, iter_filters
 
     check_format(format, ("table", "jsonl", "csv"))
     if direction not in (None, "conflict", "cooperation"):
         raise BadInput("--direction", f"unknown direction {direction!r} (conflict or cooperation)")
+    if kind is not None and kind not in KINDS:
+        raise BadInput("--kind", f"unknown kind {kind!r} (one of {', '.join(KINDS)})")
+    if not 0 <= min_severity <= 100:
+        raise BadInput("--min-severity", "a number from 0 to 100")
+    if asof and until and asof != until:
+        raise BadInput("--asof", "give --asof or --until, not two different dates")
+    window = EventFilter.parse({"since": since, "until": until or asof}, prefix="--")
     extra: dict[str, Any] = {"corpus": iter_filters(corpus)} if corpus else {}
     with _open(db) as store:
-        window: dict[str, Any] = dict(since=since, until=until, last_weeks=last_weeks)
-        found = detect(store, **window, min_events=min_events, direction=direction, evidence=evidence, limit=limit, **extra)
+        found = detect(
+            store,
+            since=window.since,
+            until=window.until,
+            last_weeks=last_weeks,
+            min_events=min_events,
+            direction=direction,
+            kind=kind,
+            actor=actor,
+            min_severity=min_severity,
+            evidence=evidence,
+            limit=limit,
+            **extra,
+        )
     if format == "jsonl":
         for a in found:
             out.file.write(json.dumps(a.to_json(), ensure_ascii=False, default=str) + "\n")
         return
+    if format == "table":  # one alert per paragraph: readable at 80 columns; csv and jsonl carry every field
+        out.print(f"{len(found)} alerts" + (f" as of {window.until}" if window.until else "") + ", most severe first (severity 0-100)", markup=False)
+        for a in found:
+            out.print(f"{a.severity:5.1f}  {a.summary}", markup=False)
+            out.print(
+                f"       {a.window_start} to {a.window_end} · statistic z {a.statistic:.2f} · p(surge) {a.p_surge:.2f} · {a.events_url}", markup=False
+            )
+            for e in a.evidence:
+                out.print(f"       {e['date']} {e['cameo']} {e['event_id']}: {(e.get('text') or '(no sentence)')[:100]}", markup=False)
+        return
     import pandas as pd
 
-    df = pd.DataFrame(
-        [{**a.to_json(), "evidence": " ".join(e["event_id"] for e in a.evidence)} for a in found],
-        columns=[
-            "source",
-            "target",
-            "window_start",
-            "window_end",
-            "direction",
-            "score",
-            "magnitude",
-            "recent",
-            "expected",
-            "goldstein_trend",
-            "evidence",
-        ],
-    )
-    print_frame(df, format, title=f"{len(df)} alerts")
+    df = pd.DataFrame([{**a.to_json(), "evidence": " ".join(e["event_id"] for e in a.evidence)} for a in found], columns=ALERT_COLUMNS)
+    print_frame(df, format)
 
 
 @app.command()
