@@ -71,8 +71,9 @@ class Alert:
     goldstein_trend: float = 0.0  # peak week's mean Goldstein minus the baseline's
     evidence: list[dict] = field(default_factory=list)  # event_id, date, cameo, goldstein, text, outlet, article_id, ...
     kind: str = ""  # material conflict | verbal conflict | cooperation
-    severity: float = 0.0  # 0-100 from the statistic: 100 * (1 - exp(-statistic / 3))
+    severity: float = 0.0  # 0-100: 100 * (1 - exp(-statistic * intensity / 3))
     statistic: float = 0.0  # the raw surprise z of the peak week (see `surprise`)
+    intensity: float = 1.0  # what is at stake, 0-1: typical |Goldstein| / 10 of the week's events (see `intensity`)
     peak_week: str = ""  # Monday of the most surprising week
     weeks: int = 1  # alerting weeks merged into this alert
     window_events: int = 0  # events of the kind over those weeks
@@ -242,8 +243,8 @@ def scan(p: Panel, *, model: Model | None = None, weeks=None, coop_z: float = 3.
 
 WARMUP_WEEKS = 8  # weeks of record before the first week that may alert (the baseline's minimum)
 ALERT_BASELINE_WEEKS = 12  # the expected rate of a week is the mean of (up to) the 12 weeks before it
-SEVERITY_SCALE = 3.0  # severity = 100 * (1 - exp(-z / SCALE)): z 1 -> 28, 3 -> 63, 6 -> 86, 9 -> 95
-MIN_SEVERITY = 60.0  # the default list; lower it to see more (0 lists every surprise)
+SEVERITY_SCALE = 2.0  # severity = 100 * (1 - exp(-z * intensity / SCALE)): 1 -> 39, 2 -> 63, 4 -> 86
+MIN_SEVERITY = 40.0  # the default list (tens a month on ICEWS14); 0 lists every surprise
 MIN_RATIO = 2.0  # and at least twice the expected count
 KINDS = ("material conflict", "verbal conflict", "cooperation")  # conflict = verbal + material, named by the larger
 DIRECTIONS = {"material conflict": "conflict", "verbal conflict": "conflict", "cooperation": "cooperation"}
@@ -262,6 +263,20 @@ def surprise(x: np.ndarray, mu: np.ndarray, disp: np.ndarray | None = None) -> n
     if disp is not None:
         z = z / np.sqrt(np.maximum(disp, 1.0))
     return z
+
+
+# mean |Goldstein| of each QuadClass over ICEWS14 (verbal/material cooperation, verbal/material
+# conflict): what a week's events of that class are typically at stake, on Goldstein's 0-10
+TYPICAL_GOLDSTEIN = (2.17, 6.92, 3.32, 7.68)
+
+
+def intensity(p: Panel, direction: str) -> np.ndarray:
+    """Stakes of every dyad-week's events of `direction`, 0-1: the count-weighted typical
+    |Goldstein| of its QuadClasses over 10 (a week of visits and statements ~0.2, of fighting ~0.8)."""
+    a, b = (p.q3, p.q4) if direction == "conflict" else (p.q1, p.q2)
+    ga, gb = TYPICAL_GOLDSTEIN[2:] if direction == "conflict" else TYPICAL_GOLDSTEIN[:2]
+    n = a + b
+    return np.where(n > 0, (ga * a + gb * b) / np.maximum(n, 1) / 10.0, 0.0)
 
 
 def kind_counts(p: Panel) -> dict[str, np.ndarray]:
@@ -295,6 +310,11 @@ class _Week:
     z: float
     count: int
     expected: float
+    intensity: float = 1.0
+
+    @property
+    def severity(self) -> float:
+        return float(severity_of(self.z * self.intensity))
 
 
 def scan_alerts(p: Panel, *, weeks=None, min_severity: float = MIN_SEVERITY, min_recent: int = 3) -> list[list[_Week]]:
@@ -309,7 +329,8 @@ def scan_alerts(p: Panel, *, weeks=None, min_severity: float = MIN_SEVERITY, min
     episodes: list[list[_Week]] = []
     for direction, counted in (("conflict", "conflict"), ("cooperation", "cooperation")):
         z, mu, m = weekly_surprises(p, counted)
-        ok = (z >= z_floor) & (m >= min_recent) & ((m + 0.5) >= MIN_RATIO * (mu + 0.5)) & allowed[None, :]
+        w_int = intensity(p, direction)
+        ok = (z * w_int >= z_floor) & (m >= min_recent) & ((m + 0.5) >= MIN_RATIO * (mu + 0.5)) & allowed[None, :]
         for d in np.flatnonzero(ok.any(1)):
             run: list[_Week] = []
             for t in np.flatnonzero(ok[d]):
@@ -317,7 +338,7 @@ def scan_alerts(p: Panel, *, weeks=None, min_severity: float = MIN_SEVERITY, min
                     k = "material conflict" if p.q4[d, t] * 2 >= m[d, t] else "verbal conflict"
                 else:
                     k = "cooperation"
-                w = _Week(int(d), int(t), k, float(z[d, t]), int(m[d, t]), float(mu[d, t]))
+                w = _Week(int(d), int(t), k, float(z[d, t]), int(m[d, t]), float(mu[d, t]), float(w_int[d, t]))
                 if run and t - run[-1].t > 2:
                     episodes.append(run)
                     run = []
@@ -393,18 +414,16 @@ def detect(
     p_cache: dict[int, np.ndarray] = {}
     rows = []
     for run in scan_alerts(p, weeks=ts, min_severity=min_severity, min_recent=min_recent):
-        peak = max(run, key=lambda w: (w.z, w.count))
+        peak = max(run, key=lambda w: (w.severity, w.count))
         d, src, tgt = peak.d, str(src_all[peak.d]), str(tgt_all[peak.d])
         dirn = DIRECTIONS[peak.kind]
-        if (direction and dirn != direction) or (kind and peak.kind != kind) or (actor and actor not in (src, tgt)):
-            continue
         t0, t1 = run[0].t, run[-1].t
         ws = p.weeks[t0].date().isoformat()
         we = (p.weeks[t1] + pd.Timedelta(days=6)).date().isoformat()
         week = p.weeks[peak.t].date().isoformat()
         last = _last_before(counts[peak.kind], d, t0)
         if last is None:
-            note = f"no {peak.kind} {src}→{tgt} before it in the record (from {p.weeks[0].date().isoformat()})"
+            note = f"no {peak.kind} {src}→{tgt} earlier in the record (from the week of {p.weeks[0].date().isoformat()})"
         elif t0 - last > ALERT_BASELINE_WEEKS:
             note = f"first {peak.kind} since the week of {p.weeks[last].date().isoformat()}"
         else:
@@ -421,12 +440,13 @@ def detect(
                 window_end=we,
                 magnitude=round((peak.count + 0.5) / (peak.expected + 0.5), 3),
                 direction=dirn,
-                score=round(float(severity_of(peak.z)), 1),
+                score=round(peak.severity, 1),
                 recent=peak.count,
                 expected=round(peak.expected, 3),
                 goldstein_trend=round(trend, 3),
                 kind=peak.kind,
-                severity=round(float(severity_of(peak.z)), 1),
+                severity=round(peak.severity, 1),
+                intensity=round(peak.intensity, 3),
                 statistic=round(peak.z, 3),
                 peak_week=week,
                 weeks=len(run),
@@ -437,12 +457,61 @@ def detect(
                 events_url="/search?" + urlencode({"dyad": f"{src},{tgt}", "since": ws, "until": we}),
             )
         )
-    rows.sort(key=lambda r: (-r["severity"], r["window_end"], r["source"], r["target"]), reverse=False)
+    rows = merge_reverse(rows)
+    rows = [
+        r
+        for r in rows
+        if not ((direction and r["direction"] != direction) or (kind and r["kind"] != kind) or (actor and actor not in (r["source"], r["target"])))
+    ]
+    rows.sort(key=lambda r: (-r["severity"], r["window_end"], r["source"], r["target"]))
     if limit:
         rows = rows[: int(limit)]
     df = pd.DataFrame(rows, columns=["source", "target", "window_start", "window_end", "direction"])
     ev = _evidence(store, df, evidence, claimed) if evidence and rows else {}
     return [Alert(**r, evidence=ev.get(i, [])) for i, r in enumerate(rows)]
+
+
+def merge_reverse(rows: list[dict]) -> list[dict]:
+    """One alert per pair and episode: B→A's alert whose window overlaps A→B's (same direction)
+    joins the more severe one, its words added to the summary and the window widened."""
+    by_pair: dict[tuple, list[dict]] = {}
+    for r in sorted(rows, key=lambda r: -r["severity"]):
+        by_pair.setdefault((min(r["source"], r["target"]), max(r["source"], r["target"]), r["direction"]), []).append(r)
+    out = []
+    for group in by_pair.values():
+        kept: list[dict] = []
+        for r in group:
+            host = next(
+                (
+                    k
+                    for k in kept
+                    if (k["source"], k["target"]) == (r["target"], r["source"])
+                    and r["window_start"] <= k["window_end"]
+                    and k["window_start"] <= r["window_end"]
+                    and not k.get("_merged")
+                ),
+                None,
+            )
+            if host is None or r["source"] == r["target"]:
+                kept.append(r)
+                continue
+            host["_merged"] = True
+            host["summary"] += f"; also {r['source']}→{r['target']}: {r['recent']} in the week of {r['peak_week']} (severity {r['severity']:.0f})"
+            host["window_start"] = min(host["window_start"], r["window_start"])
+            host["window_end"] = max(host["window_end"], r["window_end"])
+            host["window_events"] += r["window_events"]
+        out.extend(kept)
+    for r in out:
+        r.pop("_merged", None)
+        if r["events_url"]:
+            from urllib.parse import urlencode
+
+            r["events_url"] = "/search?" + urlencode(
+                {"dyad": f"{r['source']},{r['target']}", "undirected": "true", "since": r["window_start"], "until": r["window_end"]}
+                if "; also " in r["summary"]
+                else {"dyad": f"{r['source']},{r['target']}", "since": r["window_start"], "until": r["window_end"]}
+            )
+    return out
 
 
 def _trend(p: Panel, d: int, t: int) -> float:

@@ -151,7 +151,7 @@ def alerts(
     direction: Optional[str] = typer.Option(None, "--direction", help="conflict or cooperation."),
     kind: Optional[str] = typer.Option(None, "--kind", help="material conflict, verbal conflict or cooperation."),
     actor: Optional[str] = typer.Option(None, "--actor", help="Only alerts with this actor on either side."),
-    min_severity: float = typer.Option(60.0, "--min-severity", help="Severity (0-100) an alert needs; 0 lists every surprise."),
+    min_severity: float = typer.Option(40.0, "--min-severity", help="Severity (0-100) an alert needs; 0 lists every surprise."),
     evidence: int = typer.Option(3, "--evidence", help="Evidence events per alert."),
     limit: Optional[int] = typer.Option(None, "--limit", help="At most this many alerts."),
     corpus: Optional[List[str]] = typer.Option(None, "--corpus", help="Only these corpora."),
@@ -170,7 +170,7 @@ def alerts(
         raise BadInput("--direction", f"unknown direction {direction!r} (conflict or cooperation)")
     if kind is not None and kind not in KINDS:
         raise BadInput("--kind", f"unknown kind {kind!r} (one of {', '.join(KINDS)})")
-    if not 0 <= min_severity <= 100:
+    if not 0 <= min_severity <= 100:  # the default 40 = analysis.alerts.MIN_SEVERITY
         raise BadInput("--min-severity", "a number from 0 to 100")
     if asof and until and asof != until:
         raise BadInput("--asof", "give --asof or --until, not two different dates")

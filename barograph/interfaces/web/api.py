@@ -160,6 +160,7 @@ def api_forecast(request: Request, a: str, b: str, since: str | None = None, unt
 
 
 KINDS = ("material conflict", "verbal conflict", "cooperation")
+MIN_SEVERITY = 40.0  # = analysis.alerts.MIN_SEVERITY (tests/test_alerts.py keeps them equal)
 
 
 @router.get("/api/alerts", tags=["alerts"], response_model=list[dict])
@@ -170,7 +171,7 @@ def api_alerts(
     actor: str | None = None,
     kind: Literal["material conflict", "verbal conflict", "cooperation"] | None = None,
     direction: Literal["conflict", "cooperation"] | None = None,
-    min_severity: float = Query(60.0, ge=0, le=100),
+    min_severity: float = Query(MIN_SEVERITY, ge=0, le=100),
     limit: int = Query(50, ge=1, le=1000),
 ) -> Response:
     """Alerts of the window (as of `until`), most severe first: summary in words, severity 0-100
@@ -185,7 +186,7 @@ def api_alerts(
     return as_json(views.alerts(found, actor=actor, kind=kind, direction=direction, limit=limit))
 
 
-def _all_alerts(request: Request, since: str | None, until: str | None = None, min_severity: float = 60.0) -> list[dict]:
+def _all_alerts(request: Request, since: str | None, until: str | None = None, min_severity: float = 40.0) -> list[dict]:
     """Every alert of the window (the detector's one expensive pass), shared by all callers.
 
     A missing analysis module raises ImportError itself, so pages can show it as a note."""

@@ -18,7 +18,7 @@ from barograph import __version__
 from barograph.errors import BadInput
 from barograph.events import codes as cameo
 from barograph.interfaces.web import views
-from barograph.interfaces.web.api import _all_alerts, actor_view, article_view, cached, read
+from barograph.interfaces.web.api import MIN_SEVERITY, _all_alerts, actor_view, article_view, cached, read
 from barograph.interfaces.web.filters import Filters, check_actor, filters
 from barograph.store.query import MODALITIES
 
@@ -130,7 +130,7 @@ def alerts_page(
     until: str | None = None,
     actor: str | None = None,
     kind: str | None = None,
-    min_severity: float = Query(60.0, ge=0, le=100),
+    min_severity: float = Query(MIN_SEVERITY, ge=0, le=100),
     limit: int = Query(100, ge=1, le=2000),
 ):
     from barograph.analysis.alerts import KINDS
@@ -140,7 +140,7 @@ def alerts_page(
         actor = actor.strip()
     if kind and kind not in KINDS:
         raise HTTPException(422, detail=f"kind: one of {', '.join(KINDS)}")
-    keep = {"actor": actor, "kind": kind, "min_severity": min_severity if min_severity != 60.0 else None}
+    keep = {"actor": actor, "kind": kind, "min_severity": min_severity if min_severity != MIN_SEVERITY else None}
     w = _window(request, _since_until(since, until), "/alerts", keep)
     found, note = _optional(lambda: views.alerts(_all_alerts(request, w["since"], w["until"], min_severity), actor=actor, kind=kind, limit=limit))
     return render(
