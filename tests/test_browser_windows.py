@@ -191,6 +191,10 @@ def test_network_draws_the_top_actors_with_labels_that_do_not_overlap(crowd, bro
         for x2, y2, w2, h2 in boxes[i + 1 :]:
             assert x + w <= x2 or x2 + w2 <= x or y + h <= y2 or y2 + h2 <= y, "labels overlap"
     page.click("#network-all")
-    page.wait_for_function(f"document.querySelectorAll('#network svg circle').length > {n}")
+    for _ in range(100):  # polled from here: the page's CSP forbids wait_for_function's eval
+        if page.locator("#network svg circle").count() > n:
+            break
+        page.wait_for_timeout(100)
+    assert page.locator("#network svg circle").count() > n
     page.screenshot(path=str(OUT / "network-all.png"), full_page=True)
     ctx.close()
