@@ -125,3 +125,30 @@ def test_pages_state_the_window_and_carry_it(client):
     html = client.get("/").text
     assert "far outside the rest" in html and "until=2022-06-13" in html  # the stray is left out, and can be shown
     assert client.get("/", params={"since": "yesterday"}).status_code == 422
+
+
+def test_cli_dyad_and_report_use_the_same_default_window(db, tmp_path):
+    import subprocess
+    import sys
+
+    cli = [sys.executable, "-m", "barograph.interfaces.cli"]
+    r = subprocess.run(cli + ["dyad", "RUS", "TUR", "--db", str(db), "--format", "csv"], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    periods = [line.split(",")[0] for line in r.stdout.splitlines()[1:]]
+    assert periods[0] == "2015-09-07" and periods[-1] <= DATA_LAST
+    assert r.stderr.strip() == (
+        f"1 event(s) far from the rest ({DATA_FIRST} to 2022-06-13) left out: showing {DATA_FIRST} to {DATA_LAST}; give --since/--until to include them"
+    )
+    r = subprocess.run(
+        cli + ["dyad", "RUS", "TUR", "--db", str(db), "--format", "csv", "--freq", "year", "--since", "1950-01-01", "--until", "2022-12-31"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    rows = {line.split(",")[0]: line.split(",")[4] for line in r.stdout.splitlines()[1:]}
+    assert rows["2022-01-01"] == "1" and rows.get("1952-01-01", "0") == "0"  # asked for: the stray; the historical one still needs --historical
+    r = subprocess.run(
+        cli + ["report", "--dyad", "RUS", "TUR", "--db", str(db), "--out", str(tmp_path / "rep")], capture_output=True, text=True, timeout=180
+    )
+    assert r.returncode == 0, r.stderr
+    assert "left out: showing 2015-09-07" in r.stderr

@@ -1,20 +1,18 @@
-"""Escalation alerts: weeks in which a dyad's risk of a material-conflict surge is high and moving.
+"""Alerts: which dyads changed this week in a way an analyst should read about, and why.
 
-Detector (documented in docs/analysis.md). For each directed dyad and week t, from its weekly
-collapsed-event counts (see `series`):
+Two layers, both documented with their figures in docs/analysis.md:
 
-* baseline: mean weekly material-conflict (q4), verbal-conflict (q3) counts and Goldstein mean
-  over the 12 weeks t-13..t-2; recent window: weeks t-1..t.
-* Poisson surprise of the recent window: z = (recent - 2*mu) / sqrt(2*mu + 0.5), for q4 and q3.
-* Goldstein trend: recent mean Goldstein minus baseline mean (negative = toward conflict).
-* score = logistic(w0 + w1*log(1+mu_q4) + w2*z_q4 + w3*z_q3 + w4*trend) (features standardised),
-  an estimate of the probability that q4 rises above its trailing mean + 2 sd (and to 2 or more)
-  in one of weeks t+1..t+4. The weights were fitted on ICEWS14 weeks before October 2014 (the
-  benchmark refits them on its own train weeks); the baseline level carries most of the signal.
-
-A conflict alert fires when the score reaches `threshold` and the recent window is worse than
-the baseline (z_q4 > 0, z_q3 > 0 or trend < 0). A cooperation alert fires when the Poisson
-surprise of cooperative events (q1+q2) is at least `coop_z` and the Goldstein trend is positive.
+* The alerts people read (`detect`, `scan_alerts`): each directed dyad's week against the 12
+  weeks before it, for conflict (QuadClass 3+4) and cooperation (1+2) events. The raw statistic
+  is a variance-stabilised surprise (`surprise`); the 0-100 severity weighs it by what is at
+  stake (`intensity`, the typical |Goldstein| of the week's QuadClasses), so every kind shares
+  one scale. No week alerts during the first WARMUP_WEEKS of the record; a dyad's alerting weeks
+  close together, and the reverse direction's overlapping ones, make one alert; each alert says
+  in words what changed and carries its evidence events and a link to all of them.
+* The early-warning model (`Model`, `DEFAULT_MODEL`, `week_features`, `scan`): a logistic
+  estimate that a dyad's material conflict surges in the next four weeks, fitted on ICEWS14
+  train weeks and scored against persistence by `early_warning` and `bench/analysis.py`; each
+  alert carries it as `p_surge`.
 """
 
 from __future__ import annotations

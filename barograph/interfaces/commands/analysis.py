@@ -109,13 +109,29 @@ def dyad(
     """A dyad's events per period by QuadClass, Goldstein sum/mean and net cooperation index."""
     from barograph.analysis.series import dyad_series
     from barograph.interfaces.output import check_format, print_frame
-    from barograph.store.query import iter_filters
+    from barograph.store.query import event_filter, iter_filters
 
     check_format(format, ("table", "csv", "json"))
     extra: dict[str, Any] = {"corpus": iter_filters(corpus)} if corpus else {}
     with _open(db) as store:
+        if not since and not until:  # the dashboard's default window: no stray year stretches the table
+            since, until = _robust_window(store, event_filter(dyad=(a, b), undirected=undirected, **extra))
         df = dyad_series(store, a, b, freq=freq, directed=not undirected, since=since, until=until, claimed=not asserted_only, **extra)
-    print_frame(df, format, title=f"{a} {'<->' if undirected else '->'} {b} by {freq}")
+    print_frame(df, format, title=f"{a} {'<->' if undirected else '->'} {b} by {freq}" + (f", as of {until}" if until else ""))
+
+
+def _robust_window(store, f: EventFilter) -> tuple[str | None, str | None]:
+    """(since, until) of `series.data_range` when it leaves stray dates out (said on stderr), else (None, None)."""
+    from barograph.analysis.series import data_range
+
+    r = data_range(store, f)
+    if not r["outside"]:
+        return None, None
+    err.print(
+        f"{r['outside']:,} event(s) far from the rest ({r['first']} to {r['last']}) left out: "
+        f"showing {r['lo']} to {r['hi']}; give --since/--until to include them"
+    )
+    return r["lo"], r["hi"]
 
 
 ALERT_COLUMNS = [
@@ -225,7 +241,7 @@ def report(
     """An HTML report with PNG plots for a dyad or an actor: timeline, alerts, top events."""
     from barograph.analysis.report import write_report
     from barograph.errors import BadInput
-    from barograph.store.query import iter_filters
+    from barograph.store.query import event_filter, iter_filters
 
     parts = (iter_filters(dyad) or []) + (iter_filters(rest) or [])
     if actor and parts:
@@ -233,6 +249,9 @@ def report(
     if not actor and len(parts) != 2:
         raise BadInput("--dyad", "give two actors (--dyad RUS TUR) or one with --actor RUS")
     with _open(db) as store:
+        if not since and not until:
+            scope = event_filter(dyad=(parts[0], parts[1]), undirected=True) if parts else event_filter(actors=[actor])
+            since, until = _robust_window(store, scope)
         page = write_report(store, out_dir, dyad=(parts[0], parts[1]) if parts else None, actor=actor, freq=freq, since=since, until=until)
     out.print(str(page))
 

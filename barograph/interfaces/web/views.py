@@ -365,39 +365,11 @@ def _mark_triggers(text: str, triggers: list[str]) -> list[dict]:
 PRESETS = (("4w", "last 4 weeks", 27), ("3m", "3 months", 91), ("1y", "year", 364), ("all", "all", None))
 
 
-STRAY_GAP = timedelta(days=365)  # dates this far from the rest of the record stand apart
-STRAY_SHARE = 0.05  # ... when they are at most this share of its events
-
-
 def data_range(store, f: Filters | None = None) -> dict:
-    """First and last date of the events in scope (historical ones left out), and a robust
-    range: the run of dates around the median with no gap longer than a year, when the dates
-    outside it hold at most 5% of the events (one 2022 article among 2014 imports), and how
-    many events it leaves out."""
-    f = f or Filters()
-    scope = Filters(**{**f.values(), "since": None, "until": None, "text": None})
-    where, params = scope.sql()
-    rows = store.con.execute(f"SELECT e.date, count(*) FROM events e WHERE {where} AND e.date IS NOT NULL GROUP BY 1 ORDER BY 1", params).fetchall()
-    if not rows:
-        return {"first": None, "last": None, "lo": None, "hi": None, "outside": 0}
-    dates = [r[0] for r in rows]
-    n = [int(r[1]) for r in rows]
-    total, half, acc, mid = sum(n), sum(n) / 2, 0, 0
-    for i, k in enumerate(n):
-        acc += k
-        if acc >= half:
-            mid = i
-            break
-    a = b = mid
-    while a > 0 and dates[a] - dates[a - 1] <= STRAY_GAP:
-        a -= 1
-    while b < len(dates) - 1 and dates[b + 1] - dates[b] <= STRAY_GAP:
-        b += 1
-    outside = total - sum(n[a : b + 1])
-    if outside > STRAY_SHARE * total:
-        a, b, outside = 0, len(dates) - 1, 0
-    iso = [d.isoformat() for d in (dates[0], dates[-1], dates[a], dates[b])]
-    return {"first": iso[0], "last": iso[1], "lo": iso[2], "hi": iso[3], "outside": outside}
+    """`analysis.series.data_range` of the filter's scope (its window left aside)."""
+    from barograph.analysis.series import data_range as _range
+
+    return _range(store, f or Filters())
 
 
 def window(store, f: Filters, *, path: str, keep: dict | None = None) -> dict:
