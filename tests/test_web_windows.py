@@ -152,3 +152,15 @@ def test_cli_dyad_and_report_use_the_same_default_window(db, tmp_path):
     )
     assert r.returncode == 0, r.stderr
     assert "left out: showing 2015-09-07" in r.stderr
+
+
+def test_historical_events_on_the_dashboard_only_when_asked(client):
+    rows = client.get("/api/dyads/RUS/TUR/series", params={"freq": "month", "since": "1950-01-01", "until": "1953-01-01"}).json()
+    assert sum(r["events"] for r in rows) == 0
+    rows = client.get(
+        "/api/dyads/RUS/TUR/series", params={"freq": "month", "since": "1950-01-01", "until": "1953-01-01", "historical": "true"}
+    ).json()
+    assert sum(r["events"] for r in rows) == 1 and [r["period"] for r in rows if r["events"]] == ["1952-02-01"]
+    html = client.get("/dyad/RUS/TUR", params={"historical": "true", "since": "1952-01-01", "until": "1952-12-31"}).text
+    assert "1952-02-18" in html and "historical=true" in html  # the event is listed; the series URL and presets keep asking
+    assert "1952-02-18" not in client.get("/dyad/RUS/TUR", params={"since": "1952-01-01", "until": "1952-12-31"}).text

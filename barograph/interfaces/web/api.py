@@ -139,14 +139,15 @@ def api_series(
     directed: bool = True,
     since: str | None = None,
     until: str | None = None,
+    historical: bool = False,
 ) -> Response:
-    """Counts by QuadClass, Goldstein sum/mean and net cooperation index per period."""
+    """Counts by QuadClass, Goldstein sum/mean and net cooperation index per period (events the
+    text dates years before its article only with `historical=true`)."""
     check_actor(a, "a"), check_actor(b, "b")
     w = window_of(since, until)
     since, until = w.since, w.until
-    return cached_json(
-        request, ("series", a, b, freq, directed, since, until), views.series, a, b, freq=freq, directed=directed, since=since, until=until
-    )
+    key = ("series", a, b, freq, directed, since, until) + (("historical",) if historical else ())
+    return cached_json(request, key, views.series, a, b, freq=freq, directed=directed, since=since, until=until, historical=historical)
 
 
 @router.get("/api/dyads/{a}/{b}/forecast", tags=["dyads"], response_model=dict)

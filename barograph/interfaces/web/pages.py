@@ -168,11 +168,12 @@ def dyad(
     page: int = Query(1, ge=1, le=100_000),
     since: str | None = None,
     until: str | None = None,
+    historical: bool = False,
 ):
     check_actor(a, "a"), check_actor(b, "b")
     win = _since_until(since, until)
-    scope = Filters(dyad=(a, b), undirected=not directed, since=win.since, until=win.until)
-    keep = {"freq": freq, "directed": "true" if directed else "false"}
+    scope = Filters(dyad=(a, b), undirected=not directed, since=win.since, until=win.until, historical=historical)
+    keep = {"freq": freq, "directed": "true" if directed else "false", "historical": "true" if historical else None}
     w = _window(request, scope, f"/dyad/{quote(a, safe='')}/{quote(b, safe='')}", keep)
     f = views.windowed(scope, w)
     with read(request) as store:
@@ -180,7 +181,7 @@ def dyad(
     base = f"/api/dyads/{quote(a, safe='')}/{quote(b, safe='')}"
     wq = urlencode({k: v for k, v in (("since", w["since"]), ("until", w["until"])) if v})
     data = {
-        "series": f"{base}/series?freq={freq}&directed={'true' if directed else 'false'}&{wq}",
+        "series": f"{base}/series?freq={freq}&directed={'true' if directed else 'false'}&{wq}" + ("&historical=true" if historical else ""),
         "alerts": f"/api/alerts?actor={quote(a, safe='')}&limit=200&{wq}",
         "forecast": f"{base}/forecast?{wq}",
         "a": a,

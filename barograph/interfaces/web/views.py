@@ -77,7 +77,7 @@ def top_dyads(store, *, n: int = 20, since: str | None = None, until: str | None
     return records(_top(store, n=n, since=since, until=until))
 
 
-def series(store, a: str, b: str, *, freq: str = "week", directed: bool = True, since=None, until=None) -> list[dict]:
+def series(store, a: str, b: str, *, freq: str = "week", directed: bool = True, since=None, until=None, historical: bool = False) -> list[dict]:
     """The rows of `analysis.series.dyad_series` (same SQL, same filling and rounding), built
     without pandas: under concurrent requests the frame work held the GIL longer than DuckDB
     took for the query. tests/test_web_latency.py checks both give the same answer."""
@@ -85,7 +85,7 @@ def series(store, a: str, b: str, *, freq: str = "week", directed: bool = True, 
     from barograph.analysis.series import _freq as check_freq
 
     fr = check_freq(freq)
-    f = query.event_filter(dyad=(a, b), undirected=not directed, since=since, until=until, modality=counted_modalities(True))
+    f = query.event_filter(dyad=(a, b), undirected=not directed, since=since, until=until, modality=counted_modalities(True), historical=historical)
     where, params = f.sql()
     rows = store.con.execute(
         f"""SELECT CAST(date_trunc('{fr}', date) AS DATE) AS period, {_AGG}
