@@ -164,3 +164,9 @@ def test_historical_events_on_the_dashboard_only_when_asked(client):
     html = client.get("/dyad/RUS/TUR", params={"historical": "true", "since": "1952-01-01", "until": "1952-12-31"}).text
     assert "1952-02-18" in html and "historical=true" in html  # the event is listed; the series URL and presets keep asking
     assert "1952-02-18" not in client.get("/dyad/RUS/TUR", params={"since": "1952-01-01", "until": "1952-12-31"}).text
+
+
+def test_actor_page_latest_events_are_of_the_window(client):
+    html = client.get("/actor/TUR").text
+    assert "<td class=\"nowrap\">2022-06-13" not in html and "<td class=\"nowrap\">2016-01-03" in html  # the stray is not the latest event
+    assert "<td class=\"nowrap\">2022-06-13" in client.get("/actor/TUR", params={"since": "2015-01-01", "until": "2022-12-31"}).text

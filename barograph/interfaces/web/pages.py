@@ -200,10 +200,11 @@ def actor(request: Request, code: str, since: str | None = None, until: str | No
     check_actor(code, "code")
     win = _since_until(since, until)
     w = _window(request, Filters(actors=[code], since=win.since, until=win.until), f"/actor/{quote(code, safe='')}")
-    found = actor_view(request, code, win.since, win.until)
+    since, until = (w["since"], w["until"]) if w["chosen"] or w["outside"] else (None, None)  # the whole record reads cached
+    found = actor_view(request, code, since, until)
     if found is None:
         raise HTTPException(404, detail=f"actor {code}: no events stored")
-    f = Filters(actors=[code], since=win.since, until=win.until)
+    f = Filters(actors=[code], since=since, until=until)
     return render(request, "actor.html", title=code, actor=found, f=f, w=w, data={"code": code, "partners": found["partners"]})
 
 
