@@ -173,8 +173,8 @@
       const x1 = x(rows[i1].period) + x.bandwidth();
       const band = ga.append("rect").attr("class", "alert-band " + (a.direction || ""))
         .attr("x", x0 - 1).attr("width", Math.max(3, x1 - x0 + 2)).attr("y", m.top).attr("height", height - m.top - m.bottom);
-      band.append("title").text(`alert: toward ${a.direction} ${a.window_start} – ${a.window_end || ""}` +
-        (a.score != null ? ` (score ${(+a.score).toFixed(1)})` : ""));
+      band.append("title").text(`alert, severity ${(+(a.severity ?? a.score ?? 0)).toFixed(0)}: ` +
+        (a.summary || `toward ${a.direction}`) + ` (${a.window_start} – ${a.window_end || ""})`);
     });
 
     svg.append("g").selectAll("g").data(stack).join("g").attr("fill", (d, i) => QUAD[i + 1].color)
