@@ -35,6 +35,7 @@ CASES = {
     "text": "ankara",
     "min_confidence": "0.6",
     "places": "SYR",  # build_db's events have no place: tests/test_places.py checks this one on placed events
+    "historical": True,
 }
 
 

@@ -1,20 +1,18 @@
-"""Escalation alerts: weeks in which a dyad's risk of a material-conflict surge is high and moving.
+"""Alerts: which dyads changed this week in a way an analyst should read about, and why.
 
-Detector (documented in docs/analysis.md). For each directed dyad and week t, from its weekly
-collapsed-event counts (see `series`):
+Two layers, both documented with their figures in docs/analysis.md:
 
-* baseline: mean weekly material-conflict (q4), verbal-conflict (q3) counts and Goldstein mean
-  over the 12 weeks t-13..t-2; recent window: weeks t-1..t.
-* Poisson surprise of the recent window: z = (recent - 2*mu) / sqrt(2*mu + 0.5), for q4 and q3.
-* Goldstein trend: recent mean Goldstein minus baseline mean (negative = toward conflict).
-* score = logistic(w0 + w1*log(1+mu_q4) + w2*z_q4 + w3*z_q3 + w4*trend) (features standardised),
-  an estimate of the probability that q4 rises above its trailing mean + 2 sd (and to 2 or more)
-  in one of weeks t+1..t+4. The weights were fitted on ICEWS14 weeks before October 2014 (the
-  benchmark refits them on its own train weeks); the baseline level carries most of the signal.
-
-A conflict alert fires when the score reaches `threshold` and the recent window is worse than
-the baseline (z_q4 > 0, z_q3 > 0 or trend < 0). A cooperation alert fires when the Poisson
-surprise of cooperative events (q1+q2) is at least `coop_z` and the Goldstein trend is positive.
+* The alerts people read (`detect`, `scan_alerts`): each directed dyad's week against the 12
+  weeks before it, for conflict (QuadClass 3+4) and cooperation (1+2) events. The raw statistic
+  is a variance-stabilised surprise (`surprise`); the 0-100 severity weighs it by what is at
+  stake (`intensity`, the typical |Goldstein| of the week's QuadClasses), so every kind shares
+  one scale. No week alerts during the first WARMUP_WEEKS of the record; a dyad's alerting weeks
+  close together, and the reverse direction's overlapping ones, make one alert; each alert says
+  in words what changed and carries its evidence events and a link to all of them.
+* The early-warning model (`Model`, `DEFAULT_MODEL`, `week_features`, `scan`): a logistic
+  estimate that a dyad's material conflict surges in the next four weeks, fitted on ICEWS14
+  train weeks and scored against persistence by `early_warning` and `bench/analysis.py`; each
+  alert carries it as `p_surge`.
 """
 
 from __future__ import annotations
@@ -56,17 +54,31 @@ DEFAULT_MODEL = Model(
 
 @dataclass
 class Alert:
+    """One alert: a dyad's episode of surprising weeks. The first eleven fields are the
+    original contract (kept); `score` is now the same 0-100 number as `severity`."""
+
     source: str
     target: str
-    window_start: str  # first day of the recent window (a Monday)
-    window_end: str  # last day of the recent window (a Sunday)
-    magnitude: float  # recent count / expected count (conflict or cooperation events)
+    window_start: str  # Monday of the first alerting week of the episode
+    window_end: str  # Sunday of its last alerting week
+    magnitude: float  # (recent + 0.5) / (expected + 0.5) in the peak week
     direction: str  # conflict | cooperation
-    score: float  # conflict: estimated probability of a surge; cooperation: z
-    recent: int = 0  # events of the alert's kind in the window
-    expected: float = 0.0  # what the baseline predicted for the window
-    goldstein_trend: float = 0.0
-    evidence: list[dict] = field(default_factory=list)  # event_id, date, cameo, goldstein, text, outlet
+    score: float  # = severity (0-100), one scale for every kind
+    recent: int = 0  # events of the alert's kind in the peak week
+    expected: float = 0.0  # events of that kind a week, from the 12 weeks before
+    goldstein_trend: float = 0.0  # peak week's mean Goldstein minus the baseline's
+    evidence: list[dict] = field(default_factory=list)  # event_id, date, cameo, goldstein, text, outlet, article_id, ...
+    kind: str = ""  # material conflict | verbal conflict | cooperation
+    severity: float = 0.0  # 0-100: 100 * (1 - exp(-statistic * intensity / 3))
+    statistic: float = 0.0  # the raw surprise z of the peak week (see `surprise`)
+    intensity: float = 1.0  # what is at stake, 0-1: typical |Goldstein| / 10 of the week's events (see `intensity`)
+    peak_week: str = ""  # Monday of the most surprising week
+    weeks: int = 1  # alerting weeks merged into this alert
+    window_events: int = 0  # events of the kind over those weeks
+    p_surge: float = 0.0  # early-warning model: chance of a material-conflict surge in the next 4 weeks
+    first_since: str = ""  # "first material conflict since the week of ..." when the kind was absent
+    summary: str = ""  # what changed, in words
+    events_url: str = ""  # the dashboard's list of the events behind it
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -177,7 +189,7 @@ def _evidence(store, alerts: pd.DataFrame, n: int, claimed: bool) -> dict[int, l
     try:
         df = con.execute(
             f"""
-            SELECT w.i, e.event_id, CAST(e.date AS VARCHAR) AS date, e.cameo, e.goldstein, e.text, e.outlet,
+            SELECT w.i, e.event_id, CAST(e.date AS VARCHAR) AS date, e.cameo, e.goldstein, e.text, e.outlet, e.article_id,
                    e.source, e.target, e.mentions, e.doc, e.start_char AS start, e.end_char AS "end"
             FROM alert_windows w JOIN events e
               ON e.source_entity = w.source AND e.target_entity = w.target
@@ -209,7 +221,8 @@ def _plain_column(col: pd.Series) -> list:
 
 
 def scan(p: Panel, *, model: Model | None = None, weeks=None, coop_z: float = 3.0, min_recent: int = 2) -> pd.DataFrame:
-    """Alert candidates over the panel (no evidence lookup): one row per dyad-week that fires."""
+    """Early-warning candidates of the fitted model (one row per dyad-week whose score fires);
+    `bench/analysis.py` and `early_warning` score this rule against persistence."""
     model = model or DEFAULT_MODEL
     rows = []
     first = RECENT_WEEKS - 1 + MIN_BASELINE_WEEKS
@@ -219,20 +232,135 @@ def scan(p: Panel, *, model: Model | None = None, weeks=None, coop_z: float = 3.
         score = model.score(feature_matrix(f))
         worse = (f["z_q4"] > 0) | (f["z_q3"] > 0) | (f["trend"] < 0)
         conflict = f["active"] & (score >= model.threshold) & worse & (f["recent_conflict"] >= min_recent)
-        coop = f["active"] & (f["z_coop"] >= coop_z) & (f["trend"] > 0) & (f["recent_coop"] >= min_recent)
-        ws = p.weeks[max(0, t - RECENT_WEEKS + 1)]
-        we = p.weeks[t] + pd.Timedelta(days=6)
         for d in np.flatnonzero(conflict):
-            exp = f["mu_conflict"][d]
-            rows.append((d, t, ws, we, "conflict", float(score[d]), int(f["recent_conflict"][d]), float(exp), float(f["trend"][d])))
-        for d in np.flatnonzero(coop):
-            exp = f["mu_coop"][d]
-            rows.append((d, t, ws, we, "cooperation", float(f["z_coop"][d]), int(f["recent_coop"][d]), float(exp), float(f["trend"][d])))
-    df = pd.DataFrame(rows, columns=["d", "t", "window_start", "window_end", "direction", "score", "recent", "expected", "goldstein_trend"])
-    df["source"] = p.keys["source"].to_numpy()[df["d"].to_numpy(dtype=int)] if len(df) else []
-    df["target"] = p.keys["target"].to_numpy()[df["d"].to_numpy(dtype=int)] if len(df) else []
-    df["magnitude"] = ((df["recent"] + 0.5) / (df["expected"] + 0.5)).round(3) if len(df) else []
-    return df
+            rows.append((d, t, "conflict", float(score[d])))
+    return pd.DataFrame(rows, columns=["d", "t", "direction", "score"])
+
+
+# -- the alerts an analyst reads: weekly surprises, merged into episodes, on one 0-100 scale ----
+
+WARMUP_WEEKS = 8  # weeks of record before the first week that may alert (the baseline's minimum)
+ALERT_BASELINE_WEEKS = 12  # the expected rate of a week is the mean of (up to) the 12 weeks before it
+SEVERITY_SCALE = 2.0  # severity = 100 * (1 - exp(-z * intensity / SCALE)): 1 -> 39, 2 -> 63, 4 -> 86
+MIN_SEVERITY = 40.0  # the default list (tens a month on ICEWS14); 0 lists every surprise
+MIN_RATIO = 2.0  # and at least twice the expected count
+KINDS = ("material conflict", "verbal conflict", "cooperation")  # conflict = verbal + material, named by the larger
+DIRECTIONS = {"material conflict": "conflict", "verbal conflict": "conflict", "cooperation": "cooperation"}
+
+
+def severity_of(z: np.ndarray | float) -> np.ndarray:
+    """The 0-100 severity of a surprise statistic z (monotone, the same for every kind)."""
+    return 100.0 * (1.0 - np.exp(-np.maximum(np.asarray(z, dtype=float), 0.0) / SEVERITY_SCALE))
+
+
+def surprise(x: np.ndarray, mu: np.ndarray, disp: np.ndarray | None = None) -> np.ndarray:
+    """Variance-stabilised surprise of count x against expected rate mu (Anscombe's square
+    root), divided by the square root of the baseline's over-dispersion (variance / mean, at
+    least 1): a busy dyad's usual week-to-week swings are not news."""
+    z = 2.0 * (np.sqrt(x + 0.375) - np.sqrt(mu + 0.375))
+    if disp is not None:
+        z = z / np.sqrt(np.maximum(disp, 1.0))
+    return z
+
+
+# mean |Goldstein| of each QuadClass over ICEWS14 (verbal/material cooperation, verbal/material
+# conflict): what a week's events of that class are typically at stake, on Goldstein's 0-10
+TYPICAL_GOLDSTEIN = (2.17, 6.92, 3.32, 7.68)
+
+
+def intensity(p: Panel, direction: str) -> np.ndarray:
+    """Stakes of every dyad-week's events of `direction`, 0-1: the count-weighted typical
+    |Goldstein| of its QuadClasses over 10 (a week of visits and statements ~0.2, of fighting ~0.8)."""
+    a, b = (p.q3, p.q4) if direction == "conflict" else (p.q1, p.q2)
+    ga, gb = TYPICAL_GOLDSTEIN[2:] if direction == "conflict" else TYPICAL_GOLDSTEIN[:2]
+    n = a + b
+    return np.where(n > 0, (ga * a + gb * b) / np.maximum(n, 1) / 10.0, 0.0)
+
+
+def kind_counts(p: Panel) -> dict[str, np.ndarray]:
+    return {"material conflict": p.q4, "verbal conflict": p.q3, "conflict": p.q3 + p.q4, "cooperation": p.q1 + p.q2}
+
+
+def weekly_surprises(p: Panel, kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(z, expected, count) for every dyad and week of `kind`: each week against the mean of the
+    (up to) 12 weeks before it, the mean shrunk toward zero events by half an event, so a dyad
+    with no history needs a few events, not one, to surprise."""
+    m = kind_counts(p)[kind]
+    n_d, n_w = m.shape
+    c = np.concatenate([np.zeros((n_d, 1)), np.cumsum(m, 1)], 1)
+    c2 = np.concatenate([np.zeros((n_d, 1)), np.cumsum(m * m, 1)], 1)
+    t = np.arange(n_w)
+    lo = np.maximum(0, t - ALERT_BASELINE_WEEKS)
+    nb = np.maximum(t - lo, 1)
+    s = c[:, t] - c[:, lo]
+    s2 = c2[:, t] - c2[:, lo]
+    mu = (s + 0.5) / (nb + 1)
+    var = np.maximum(s2 / nb - (s / nb) ** 2, 0.0)
+    disp = np.where(s > 0, var / np.maximum(s / nb, 1e-9), 1.0)
+    return surprise(m, mu, disp), mu, m
+
+
+@dataclass
+class _Week:
+    d: int
+    t: int
+    kind: str
+    z: float
+    count: int
+    expected: float
+    intensity: float = 1.0
+
+    @property
+    def severity(self) -> float:
+        return float(severity_of(self.z * self.intensity))
+
+
+def scan_alerts(p: Panel, *, weeks=None, min_severity: float = MIN_SEVERITY, min_recent: int = 3) -> list[list[_Week]]:
+    """Weeks that alert, merged into episodes: one list of weeks per (dyad, direction) run in
+    which alerting weeks are at most one quiet week apart. Conflict is verbal and material
+    conflict counted together; a week is named by the larger of the two."""
+    allowed = np.zeros(len(p.weeks), dtype=bool)
+    for t in range(WARMUP_WEEKS, len(p.weeks)) if weeks is None else [t for t in weeks if t >= WARMUP_WEEKS]:
+        allowed[t] = True
+    z_min = -SEVERITY_SCALE * np.log(1.0 - min(max(min_severity, 0.0), 99.999) / 100.0)
+    z_floor = max(z_min, 1e-9)
+    episodes: list[list[_Week]] = []
+    for direction, counted in (("conflict", "conflict"), ("cooperation", "cooperation")):
+        z, mu, m = weekly_surprises(p, counted)
+        w_int = intensity(p, direction)
+        ok = (z * w_int >= z_floor) & (m >= min_recent) & ((m + 0.5) >= MIN_RATIO * (mu + 0.5)) & allowed[None, :]
+        for d in np.flatnonzero(ok.any(1)):
+            run: list[_Week] = []
+            for t in np.flatnonzero(ok[d]):
+                if direction == "conflict":
+                    k = "material conflict" if p.q4[d, t] * 2 >= m[d, t] else "verbal conflict"
+                else:
+                    k = "cooperation"
+                w = _Week(int(d), int(t), k, float(z[d, t]), int(m[d, t]), float(mu[d, t]), float(w_int[d, t]))
+                if run and t - run[-1].t > 2:
+                    episodes.append(run)
+                    run = []
+                run.append(w)
+            if run:
+                episodes.append(run)
+    return episodes
+
+
+def _last_before(m: np.ndarray, d: int, t: int) -> int | None:
+    prior = np.flatnonzero(m[d, :t] > 0)
+    return int(prior[-1]) if len(prior) else None
+
+
+def _describe(kind: str, src: str, tgt: str, peak: _Week, week: str, since_note: str, run_weeks: int, total: int, end: str) -> str:
+    s = (
+        f"{kind} {src}→{tgt}: {peak.count} event{'' if peak.count == 1 else 's'} in the week of {week}, "
+        f"{peak.expected:.{1 if peak.expected >= 0.1 else 2}f}/week expected"
+    )
+    if since_note:
+        s += f"; {since_note}"
+    if run_weeks > 1:
+        s += f"; {total} events over {run_weeks} alerting weeks to {end}"
+    return s
 
 
 def detect(
@@ -243,59 +371,154 @@ def detect(
     min_events: int = 5,
     model: Model | None = None,
     last_weeks: int | None = None,
-    coop_z: float = 3.0,
-    min_recent: int = 2,
+    coop_z: float | None = None,
+    min_recent: int = 3,
     evidence: int = 3,
     claimed: bool = True,
     direction: str | None = None,
+    kind: str | None = None,
+    actor: str | None = None,
+    min_severity: float = MIN_SEVERITY,
     limit: int | None = None,
     **filters,
 ) -> list[Alert]:
-    """Escalation (and sharp cooperation) alerts over the stored record, strongest first.
+    """Alerts over the stored record, most severe first: one per episode of a dyad's weeks that
+    surprise (see `scan_alerts`), each with its words, its 0-100 severity and its evidence.
 
-    The baseline is read from the whole record (so `since` only limits which weeks may alert);
-    `last_weeks` keeps only alerts of the most recent weeks; `evidence` events (most
-    conflictual, or most cooperative) are attached to each alert.
+    The baseline is read from the whole record up to `until` (the "as of" date), so `since` only
+    limits which weeks may alert; `last_weeks` keeps the most recent weeks only. `coop_z` (the
+    old cooperation threshold) is accepted and ignored: every kind now shares `min_severity`.
     """
+    from urllib.parse import urlencode
+
     from barograph.store.query import event_filter
 
+    if direction not in (None, "conflict", "cooperation"):
+        raise ValueError(f"unknown direction {direction!r}")
+    if kind is not None and kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}")
     p = weekly_panel(store, until=until, claimed=claimed, min_events=min_events, **filters)
     if not len(p.weeks):
         return []
-    ts = list(range(1, len(p.weeks)))
+    ts = list(range(len(p.weeks)))
     if since is not None:
         s = pd.Timestamp(event_filter(since=since).since)
         ts = [t for t in ts if p.weeks[t] + pd.Timedelta(days=6) >= s]
     if last_weeks:
         ts = ts[-int(last_weeks) :]
-    df = scan(p, model=model, weeks=ts, coop_z=coop_z, min_recent=min_recent)
-    if direction:
-        df = df[df["direction"] == direction]
-    # conflict alerts first (their score is a probability), then cooperation (a z-score)
-    df = df.sort_values(["direction", "score", "window_end"], ascending=[True, False, False])
-    if limit:
-        df = df.head(int(limit))
-    df = df.reset_index(drop=True)
-    ev = _evidence(store, df, evidence, claimed) if evidence else {}
-    out = []
-    for i, r in enumerate(df.itertuples()):
-        ws, we = r.window_start.date().isoformat(), r.window_end.date().isoformat()
-        out.append(
-            Alert(
-                r.source,
-                r.target,
-                ws,
-                we,
-                float(r.magnitude),
-                r.direction,
-                round(float(r.score), 4),
-                int(r.recent),
-                round(float(r.expected), 3),
-                round(float(r.goldstein_trend), 3),
-                ev.get(i, []),
+    model = model or DEFAULT_MODEL
+    counts = kind_counts(p)
+    src_all, tgt_all = p.keys["source"].to_numpy(), p.keys["target"].to_numpy()
+    p_cache: dict[int, np.ndarray] = {}
+    rows = []
+    for run in scan_alerts(p, weeks=ts, min_severity=min_severity, min_recent=min_recent):
+        peak = max(run, key=lambda w: (w.severity, w.count))
+        d, src, tgt = peak.d, str(src_all[peak.d]), str(tgt_all[peak.d])
+        dirn = DIRECTIONS[peak.kind]
+        t0, t1 = run[0].t, run[-1].t
+        ws = p.weeks[t0].date().isoformat()
+        we = (p.weeks[t1] + pd.Timedelta(days=6)).date().isoformat()
+        week = p.weeks[peak.t].date().isoformat()
+        last = _last_before(counts[peak.kind], d, t0)
+        if last is None:
+            note = f"no {peak.kind} {src}→{tgt} earlier in the record (from the week of {p.weeks[0].date().isoformat()})"
+        elif t0 - last > ALERT_BASELINE_WEEKS:
+            note = f"first {peak.kind} since the week of {p.weeks[last].date().isoformat()}"
+        else:
+            note = ""
+        if peak.t not in p_cache:
+            p_cache[peak.t] = model.score(feature_matrix(week_features(p, peak.t))) if peak.t >= 1 else np.zeros(len(src_all))
+        total = int(sum(w.count for w in run))
+        trend = _trend(p, d, peak.t)
+        rows.append(
+            dict(
+                source=src,
+                target=tgt,
+                window_start=ws,
+                window_end=we,
+                magnitude=round((peak.count + 0.5) / (peak.expected + 0.5), 3),
+                direction=dirn,
+                score=round(peak.severity, 1),
+                recent=peak.count,
+                expected=round(peak.expected, 3),
+                goldstein_trend=round(trend, 3),
+                kind=peak.kind,
+                severity=round(peak.severity, 1),
+                intensity=round(peak.intensity, 3),
+                statistic=round(peak.z, 3),
+                peak_week=week,
+                weeks=len(run),
+                window_events=total,
+                p_surge=round(float(p_cache[peak.t][d]), 4),
+                first_since=note,
+                summary=_describe(peak.kind, src, tgt, peak, week, note, len(run), total, we),
+                events_url="/search?" + urlencode({"dyad": f"{src},{tgt}", "since": ws, "until": we}),
             )
         )
+    rows = merge_reverse(rows)
+    rows = [
+        r
+        for r in rows
+        if not ((direction and r["direction"] != direction) or (kind and r["kind"] != kind) or (actor and actor not in (r["source"], r["target"])))
+    ]
+    rows.sort(key=lambda r: (-r["severity"], r["window_end"], r["source"], r["target"]))
+    if limit:
+        rows = rows[: int(limit)]
+    df = pd.DataFrame(rows, columns=["source", "target", "window_start", "window_end", "direction"])
+    ev = _evidence(store, df, evidence, claimed) if evidence and rows else {}
+    return [Alert(**r, evidence=ev.get(i, [])) for i, r in enumerate(rows)]
+
+
+def merge_reverse(rows: list[dict]) -> list[dict]:
+    """One alert per pair and episode: B→A's alert whose window overlaps A→B's (same direction)
+    joins the more severe one, its words added to the summary and the window widened."""
+    by_pair: dict[tuple, list[dict]] = {}
+    for r in sorted(rows, key=lambda r: -r["severity"]):
+        by_pair.setdefault((min(r["source"], r["target"]), max(r["source"], r["target"]), r["direction"]), []).append(r)
+    out = []
+    for group in by_pair.values():
+        kept: list[dict] = []
+        for r in group:
+            host = next(
+                (
+                    k
+                    for k in kept
+                    if (k["source"], k["target"]) == (r["target"], r["source"])
+                    and r["window_start"] <= k["window_end"]
+                    and k["window_start"] <= r["window_end"]
+                    and not k.get("_merged")
+                ),
+                None,
+            )
+            if host is None or r["source"] == r["target"]:
+                kept.append(r)
+                continue
+            host["_merged"] = True
+            host["summary"] += f"; also {r['source']}→{r['target']}: {r['recent']} in the week of {r['peak_week']} (severity {r['severity']:.0f})"
+            host["window_start"] = min(host["window_start"], r["window_start"])
+            host["window_end"] = max(host["window_end"], r["window_end"])
+            host["window_events"] += r["window_events"]
+        out.extend(kept)
+    for r in out:
+        r.pop("_merged", None)
+        if r["events_url"]:
+            from urllib.parse import urlencode
+
+            r["events_url"] = "/search?" + urlencode(
+                {"dyad": f"{r['source']},{r['target']}", "undirected": "true", "since": r["window_start"], "until": r["window_end"]}
+                if "; also " in r["summary"]
+                else {"dyad": f"{r['source']},{r['target']}", "since": r["window_start"], "until": r["window_end"]}
+            )
     return out
+
+
+def _trend(p: Panel, d: int, t: int) -> float:
+    """Mean Goldstein of week t minus that of the baseline weeks before it (negative = worse)."""
+    lo = max(0, t - ALERT_BASELINE_WEEKS)
+    eb, er = p.events[d, lo:t].sum(), p.events[d, t]
+    if eb <= 0 or er <= 0:
+        return 0.0
+    return float(p.goldstein[d, t] / er - p.goldstein[d, lo:t].sum() / eb)
 
 
 def alerts_frame(store, **kw) -> pd.DataFrame:
@@ -305,5 +528,5 @@ def alerts_frame(store, **kw) -> pd.DataFrame:
         d = a.to_json()
         d["evidence"] = [e["event_id"] for e in a.evidence]
         rows.append(d)
-    cols = ["source", "target", "window_start", "window_end", "magnitude", "direction", "score", "recent", "expected", "goldstein_trend", "evidence"]
+    cols = list(Alert.__dataclass_fields__)
     return pd.DataFrame(rows, columns=cols)

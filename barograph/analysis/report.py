@@ -29,10 +29,10 @@ asserted{% if claimed %} and claimed{% endif %} only. Net index = (cooperation -
 <img src="timeline.png" alt="events per {{ freq }} by QuadClass">
 <img src="goldstein.png" alt="mean Goldstein score per {{ freq }}">
 <h2>Alerts ({{ alerts|length }})</h2>
-{% if alerts %}<table><tr><th>dyad</th><th>window</th><th>direction</th><th class="num">score</th>
+{% if alerts %}<table><tr><th class="num">severity</th><th>what changed</th><th>window</th><th>direction</th><th class="num">z</th>
 <th class="num">recent / expected</th><th>evidence</th></tr>
-{% for a in alerts %}<tr><td>{{ a.source }} &rarr; {{ a.target }}</td><td>{{ a.window_start }} to {{ a.window_end }}</td>
-<td class="{{ a.direction }}">{{ a.direction }}</td><td class="num">{{ '%.3f'|format(a.score) }}</td>
+{% for a in alerts %}<tr><td class="num">{{ '%.0f'|format(a.severity) }}</td><td>{{ a.summary }}</td><td>{{ a.window_start }} to {{ a.window_end }}</td>
+<td class="{{ a.direction }}">{{ a.direction }}</td><td class="num">{{ '%.2f'|format(a.statistic) }}</td>
 <td class="num">{{ a.recent }} / {{ '%.1f'|format(a.expected) }}</td>
 <td>{% for e in a.evidence %}<div>{{ e.date }} {{ e.cameo }} {{ e.event_id }}{% if e.text %}: “{{ e.text }}”{% endif %}{% if e.outlet %} <span class="small">({{ e.outlet }})</span>{% endif %}</div>{% endfor %}</td></tr>
 {% endfor %}</table>{% else %}<p>No alerts.</p>{% endif %}

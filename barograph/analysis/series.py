@@ -16,7 +16,7 @@ from datetime import timedelta
 import pandas as pd
 
 from barograph.errors import BadInput
-from barograph.store.query import event_filter
+from barograph.store.query import EventFilter, event_filter
 
 FREQS = {"day": "day", "week": "week", "month": "month", "quarter": "quarter", "year": "year"}
 COLUMNS = ["period", "quad1", "quad2", "quad3", "quad4", "goldstein_sum", "events", "goldstein_mean", "net_index", "mentions"]
@@ -188,3 +188,38 @@ def actor_series(store, actor: str, freq: str = "week", since=None, until=None, 
     df = _finish(df)
     df["period"] = df["period"].dt.strftime("%Y-%m-%d")
     return df[COLUMNS].reset_index(drop=True)
+
+
+STRAY_GAP = timedelta(days=365)  # dates this far from the rest of the record stand apart
+STRAY_SHARE = 0.05  # ... when they are at most this share of its events
+
+
+def data_range(store, f: EventFilter | None = None) -> dict:
+    """First and last date of the events in scope (historical ones left out), and a robust
+    range: the run of dates around the median with no gap longer than a year, when the dates
+    outside it hold at most 5% of the events (one 2022 article among 2014 imports), and how
+    many events it leaves out."""
+    f = f or EventFilter()
+    scope = EventFilter(**{**f.values(), "since": None, "until": None, "text": None})
+    where, params = scope.sql()
+    rows = store.con.execute(f"SELECT e.date, count(*) FROM events e WHERE {where} AND e.date IS NOT NULL GROUP BY 1 ORDER BY 1", params).fetchall()
+    if not rows:
+        return {"first": None, "last": None, "lo": None, "hi": None, "outside": 0}
+    dates = [r[0] for r in rows]
+    n = [int(r[1]) for r in rows]
+    total, half, acc, mid = sum(n), sum(n) / 2, 0, 0
+    for i, k in enumerate(n):
+        acc += k
+        if acc >= half:
+            mid = i
+            break
+    a = b = mid
+    while a > 0 and dates[a] - dates[a - 1] <= STRAY_GAP:
+        a -= 1
+    while b < len(dates) - 1 and dates[b + 1] - dates[b] <= STRAY_GAP:
+        b += 1
+    outside = total - sum(n[a : b + 1])
+    if outside > STRAY_SHARE * total:
+        a, b, outside = 0, len(dates) - 1, 0
+    iso = [d.isoformat() for d in (dates[0], dates[-1], dates[a], dates[b])]
+    return {"first": iso[0], "last": iso[1], "lo": iso[2], "hi": iso[3], "outside": outside}

@@ -156,6 +156,7 @@ FILTERS: tuple[FilterField, ...] = (
         "Only events whose calibrated confidence is at least this (0-1; docs/coding.md gives the precision at 0.5/0.7/0.9; events without one, as some imports, are kept).",
         flags=("--min-confidence",),  # as `barograph code` spells it
     ),
+    FilterField("historical", "flag", "Also events the text dates two or more years before its article (left out by default)."),
 )
 FILTER_NAMES = tuple(f.name for f in FILTERS)
 ACTOR = re.compile(r"^[\w().\- ]{1,80}$")
@@ -184,6 +185,7 @@ class EventFilter:
     text: str | None = None
     min_confidence: float | None = None
     places: list[str] | None = None
+    historical: bool = False
     include_duplicates: bool = False
     extra: list[tuple[str, list]] = field(default_factory=list)
 
@@ -286,6 +288,8 @@ class EventFilter:
         if self.min_confidence is not None:
             where.append("(e.confidence IS NULL OR e.confidence >= ?)")
             params.append(float(self.min_confidence))
+        if not self.historical:  # a 1952 event must not stretch every axis: shown when asked
+            where.append("NOT coalesce(e.historical, FALSE)")
         if not self.include_duplicates:
             # events of an article the store marked as a near-duplicate repeat another article's
             # (NOT IN is safe here: articles.article_id is a primary key, never NULL)
@@ -336,6 +340,7 @@ def event_filter(
     text=None,
     min_confidence=None,
     places=None,
+    historical=False,
     include_duplicates=False,
 ) -> EventFilter:
     """Normalise the keyword filters shared by every read (lists, dates, modality names)."""
@@ -359,6 +364,7 @@ def event_filter(
         text=text or None,
         min_confidence=_as_share(min_confidence, "--min_confidence"),
         places=_as_list(places),
+        historical=bool(historical),
         include_duplicates=include_duplicates,
     )
 

@@ -127,15 +127,52 @@ def dyad(
     """A dyad's events per period by QuadClass, Goldstein sum/mean and net cooperation index."""
     from barograph.analysis.series import dyad_series
     from barograph.interfaces.output import check_format, print_frame
-    from barograph.store.query import iter_filters
+    from barograph.store.query import event_filter, iter_filters
 
     check_format(format, ("table", "csv", "json"))
     extra: dict[str, Any] = {"corpus": iter_filters(corpus)} if corpus else {}
     with _open(db) as store:
         a, b = _actor_codes(store, a, b)
+        if not since and not until:  # the dashboard's default window: no stray year stretches the table
+            since, until = _robust_window(store, event_filter(dyad=(a, b), undirected=undirected, **extra))
         df = dyad_series(store, a, b, freq=freq, directed=not undirected, since=since, until=until, claimed=not asserted_only, **extra)
         _say_undated(store, a, b, directed=not undirected, claimed=not asserted_only, **extra)
-    print_frame(df, format, title=f"{a} {'<->' if undirected else '->'} {b} by {freq}")
+    print_frame(df, format, title=f"{a} {'<->' if undirected else '->'} {b} by {freq}" + (f", as of {until}" if until else ""))
+
+
+def _robust_window(store, f: EventFilter) -> tuple[str | None, str | None]:
+    """(since, until) of `series.data_range` when it leaves stray dates out (said on stderr), else (None, None)."""
+    from barograph.analysis.series import data_range
+
+    r = data_range(store, f)
+    if not r["outside"]:
+        return None, None
+    err.print(
+        f"{r['outside']:,} event(s) far from the rest ({r['first']} to {r['last']}) left out: "
+        f"showing {r['lo']} to {r['hi']}; give --since/--until to include them"
+    )
+    return r["lo"], r["hi"]
+
+
+ALERT_COLUMNS = [
+    "severity",
+    "kind",
+    "source",
+    "target",
+    "window_start",
+    "window_end",
+    "summary",
+    "direction",
+    "score",
+    "statistic",
+    "magnitude",
+    "recent",
+    "expected",
+    "goldstein_trend",
+    "p_surge",
+    "weeks",
+    "evidence",
+]
 
 
 def _actor_codes(store, *typed: str) -> tuple[str, ...]:
@@ -165,52 +202,71 @@ def alerts(
     db: Optional[Path] = DB,
     format: str = typer.Option("table", "--format", "-f", help="table, jsonl or csv."),
     since: Optional[str] = typer.Option(None, "--since", help="Only alerts whose window ends on/after this date."),
-    until: Optional[str] = typer.Option(None, "--until", help="Ignore events after this date."),
+    until: Optional[str] = typer.Option(None, "--until", help="Ignore events after this date (the alerts are as of this date)."),
+    asof: Optional[str] = typer.Option(None, "--asof", help="The same as --until (the dashboard's window end)."),
     last_weeks: Optional[int] = typer.Option(None, "--last-weeks", help="Only alerts of the last N weeks."),
     min_events: int = typer.Option(5, "--min-events", help="Dyads with fewer collapsed events are skipped."),
     direction: Optional[str] = typer.Option(None, "--direction", help="conflict or cooperation."),
+    kind: Optional[str] = typer.Option(None, "--kind", help="material conflict, verbal conflict or cooperation."),
+    actor: Optional[str] = typer.Option(None, "--actor", help="Only alerts with this actor on either side."),
+    min_severity: float = typer.Option(40.0, "--min-severity", help="Severity (0-100) an alert needs; 0 lists every surprise."),
     evidence: int = typer.Option(3, "--evidence", help="Evidence events per alert."),
     limit: Optional[int] = typer.Option(None, "--limit", help="At most this many alerts."),
     corpus: Optional[List[str]] = typer.Option(None, "--corpus", help="Only these corpora."),
 ) -> None:
-    """Escalation (and sharp cooperation) alerts per dyad, with their evidence events."""
+    """Alerts per dyad, most severe first: what changed in words, a 0-100 severity beside the raw
+    statistic, and the evidence events behind each."""
     import json
 
-    from barograph.analysis.alerts import detect
+    from barograph.analysis.alerts import KINDS, detect
     from barograph.errors import BadInput
     from barograph.interfaces.output import check_format, print_frame
-    from barograph.store.query import iter_filters
+    from barograph.store.query import EventFilter, iter_filters
 
     check_format(format, ("table", "jsonl", "csv"))
     if direction not in (None, "conflict", "cooperation"):
         raise BadInput("--direction", f"unknown direction {direction!r} (conflict or cooperation)")
+    if kind is not None and kind not in KINDS:
+        raise BadInput("--kind", f"unknown kind {kind!r} (one of {', '.join(KINDS)})")
+    if not 0 <= min_severity <= 100:  # the default 40 = analysis.alerts.MIN_SEVERITY
+        raise BadInput("--min-severity", "a number from 0 to 100")
+    if asof and until and asof != until:
+        raise BadInput("--asof", "give --asof or --until, not two different dates")
+    window = EventFilter.parse({"since": since, "until": until or asof}, prefix="--")
     extra: dict[str, Any] = {"corpus": iter_filters(corpus)} if corpus else {}
     with _open(db) as store:
-        window: dict[str, Any] = dict(since=since, until=until, last_weeks=last_weeks)
-        found = detect(store, **window, min_events=min_events, direction=direction, evidence=evidence, limit=limit, **extra)
+        found = detect(
+            store,
+            since=window.since,
+            until=window.until,
+            last_weeks=last_weeks,
+            min_events=min_events,
+            direction=direction,
+            kind=kind,
+            actor=actor,
+            min_severity=min_severity,
+            evidence=evidence,
+            limit=limit,
+            **extra,
+        )
     if format == "jsonl":
         for a in found:
             out.file.write(json.dumps(a.to_json(), ensure_ascii=False, default=str) + "\n")
         return
+    if format == "table":  # one alert per paragraph: readable at 80 columns; csv and jsonl carry every field
+        out.print(f"{len(found)} alerts" + (f" as of {window.until}" if window.until else "") + ", most severe first (severity 0-100)", markup=False)
+        for a in found:
+            out.print(f"{a.severity:5.1f}  {a.summary}", markup=False)
+            out.print(
+                f"       {a.window_start} to {a.window_end} · statistic z {a.statistic:.2f} · p(surge) {a.p_surge:.2f} · {a.events_url}", markup=False
+            )
+            for e in a.evidence:
+                out.print(f"       {e['date']} {e['cameo']} {e['event_id']}: {(e.get('text') or '(no sentence)')[:100]}", markup=False)
+        return
     import pandas as pd
 
-    df = pd.DataFrame(
-        [{**a.to_json(), "evidence": " ".join(e["event_id"] for e in a.evidence)} for a in found],
-        columns=[
-            "source",
-            "target",
-            "window_start",
-            "window_end",
-            "direction",
-            "score",
-            "magnitude",
-            "recent",
-            "expected",
-            "goldstein_trend",
-            "evidence",
-        ],
-    )
-    print_frame(df, format, title=f"{len(df)} alerts")
+    df = pd.DataFrame([{**a.to_json(), "evidence": " ".join(e["event_id"] for e in a.evidence)} for a in found], columns=ALERT_COLUMNS)
+    print_frame(df, format)
 
 
 @app.command()
@@ -227,7 +283,7 @@ def report(
     """An HTML report with PNG plots for a dyad or an actor: timeline, alerts, top events."""
     from barograph.analysis.report import write_report
     from barograph.errors import BadInput
-    from barograph.store.query import iter_filters
+    from barograph.store.query import event_filter, iter_filters
 
     parts = (iter_filters(dyad) or []) + (iter_filters(rest) or [])
     if actor and parts:
@@ -239,6 +295,9 @@ def report(
             parts = list(_actor_codes(store, *parts))
         elif actor:
             actor = _actor_codes(store, actor)[0]
+        if not since and not until:
+            scope = event_filter(dyad=(parts[0], parts[1]), undirected=True) if parts else event_filter(actors=[actor])
+            since, until = _robust_window(store, scope)
         page = write_report(store, out_dir, dyad=(parts[0], parts[1]) if parts else None, actor=actor, freq=freq, since=since, until=until)
     out.print(str(page))
 

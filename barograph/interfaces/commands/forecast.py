@@ -57,6 +57,10 @@ def forecast(
     dyad: Tuple[str, str] = typer.Option(..., "--dyad", help="The two actors A B (entity or actor code): --dyad RUS TUR.", show_default=False),
     db: Optional[Path] = typer.Option(None, "--db", help="Database file (default: $BAROGRAPH_DB or the user data folder)."),
     asof: Optional[str] = typer.Option(None, "--asof", help="Forecast from this date (default: the latest stored event)."),
+    since: Optional[str] = typer.Option(
+        None, "--since", help="Start of the window (accepted like every analysis command's; the forecaster reads the whole history)."
+    ),
+    until: Optional[str] = typer.Option(None, "--until", help="End of the window: the forecast is as of this date (the same as --asof)."),
     top: int = typer.Option(5, "--top", help="How many event types to list."),
     format: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
@@ -65,6 +69,13 @@ def forecast(
     from barograph.interfaces.output import check_format
 
     check_format(format, ("table", "json"))
+    from barograph.errors import BadInput
+    from barograph.store.query import EventFilter
+
+    window = EventFilter.parse({"since": since, "until": until or asof}, prefix="--")
+    if asof and until and window.until != EventFilter.parse({"until": asof}).until:
+        raise BadInput("--asof", "give --asof or --until, not two different dates")
+    asof = window.until
     from barograph.analysis.forecast.outlook import dyad_outlook
     from barograph.store.db import Store
 

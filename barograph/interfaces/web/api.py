@@ -116,9 +116,18 @@ def api_search(
 
 
 @router.get("/api/dyads", tags=["dyads"], response_model=list[dict])
-def api_dyads(request: Request, n: int = Query(20, ge=1, le=500), since: str | None = None) -> Response:
-    """The most active dyads."""
-    return cached_json(request, ("dyads", n, since), views.top_dyads, n=n, since=since)
+def api_dyads(request: Request, n: int = Query(20, ge=1, le=500), since: str | None = None, until: str | None = None) -> Response:
+    """The most active dyads (in the window since..until)."""
+    w = window_of(since, until)
+    return cached_json(request, ("dyads", n, w.since, w.until), views.top_dyads, n=n, since=w.since, until=w.until)
+
+
+def window_of(since: str | None, until: str | None) -> Filters:
+    """A route's since/until, checked as the event filters check them (422 with the reason)."""
+    try:
+        return Filters.parse({"since": since, "until": until})
+    except BadInput as e:
+        raise HTTPException(422, detail=str(e)) from None
 
 
 @router.get("/api/places/countries", tags=["places"], response_model=dict)
@@ -137,35 +146,56 @@ def api_series(
     directed: bool = True,
     since: str | None = None,
     until: str | None = None,
+    historical: bool = False,
 ) -> Response:
-    """Counts by QuadClass, Goldstein sum/mean and net cooperation index per period."""
+    """Counts by QuadClass, Goldstein sum/mean and net cooperation index per period (events the
+    text dates years before its article only with `historical=true`)."""
     check_actor(a, "a"), check_actor(b, "b")
-    return cached_json(
-        request, ("series", a, b, freq, directed, since, until), views.series, a, b, freq=freq, directed=directed, since=since, until=until
-    )
+    w = window_of(since, until)
+    since, until = w.since, w.until
+    key = ("series", a, b, freq, directed, since, until) + (("historical",) if historical else ())
+    return cached_json(request, key, views.series, a, b, freq=freq, directed=directed, since=since, until=until, historical=historical)
 
 
 @router.get("/api/dyads/{a}/{b}/forecast", tags=["dyads"], response_model=dict)
-def api_forecast(request: Request, a: str, b: str) -> Response:
-    """Likely next event types from a to b, and the chance of material conflict next week."""
+def api_forecast(request: Request, a: str, b: str, since: str | None = None, until: str | None = None) -> Response:
+    """Likely next event types from a to b, and the chance of material conflict in the week after
+    `until` (the window's end: the forecast is as of that date; `since` is accepted for the
+    shared window and does not shorten the history the forecaster reads)."""
     check_actor(a, "a"), check_actor(b, "b")
-    return cached_json(request, ("forecast", a, b), views.forecast, a, b)
+    w = window_of(since, until)
+    return cached_json(request, ("forecast", a, b, w.until), views.forecast, a, b, asof=w.until)
+
+
+KINDS = ("material conflict", "verbal conflict", "cooperation")
+MIN_SEVERITY = 40.0  # = analysis.alerts.MIN_SEVERITY (tests/test_alerts.py keeps them equal)
 
 
 @router.get("/api/alerts", tags=["alerts"], response_model=list[dict])
-def api_alerts(request: Request, since: str | None = None, actor: str | None = None, limit: int = Query(50, ge=1, le=1000)) -> Response:
-    """Escalation alerts, strongest first, each with its evidence events."""
+def api_alerts(
+    request: Request,
+    since: str | None = None,
+    until: str | None = None,
+    actor: str | None = None,
+    kind: Literal["material conflict", "verbal conflict", "cooperation"] | None = None,
+    direction: Literal["conflict", "cooperation"] | None = None,
+    min_severity: float = Query(MIN_SEVERITY, ge=0, le=100),
+    limit: int = Query(50, ge=1, le=1000),
+) -> Response:
+    """Alerts of the window (as of `until`), most severe first: summary in words, severity 0-100
+    beside the raw statistic, evidence events and a link to all of them."""
     if actor:
         check_actor(actor, "actor")
+    w = window_of(since, until)
     try:
-        found = _all_alerts(request, since)
+        found = _all_alerts(request, w.since, w.until, min_severity)
     except ImportError as e:
         raise HTTPException(503, detail=f"not available: {e.name or e}") from None
-    return as_json(views.alerts(found, actor=actor, limit=limit))
+    return as_json(views.alerts(found, actor=actor, kind=kind, direction=direction, limit=limit))
 
 
-def _all_alerts(request: Request, since: str | None) -> list[dict]:
-    """Every alert of the record (the detector's one expensive pass), shared by all callers.
+def _all_alerts(request: Request, since: str | None, until: str | None = None, min_severity: float = 40.0) -> list[dict]:
+    """Every alert of the window (the detector's one expensive pass), shared by all callers.
 
     A missing analysis module raises ImportError itself, so pages can show it as a note."""
 
@@ -173,16 +203,19 @@ def _all_alerts(request: Request, since: str | None) -> list[dict]:
         import barograph.analysis.alerts  # noqa: F401
 
         with read(request) as store:
-            return views.detect_alerts(store, since=since)
+            return views.detect_alerts(store, since=since, until=until, min_severity=min_severity)
 
-    return cached(request, ("alerts", since), compute)
+    return cached(request, ("alerts", since, until, float(min_severity)), compute)
 
 
 @router.get("/api/network", tags=["actors"], response_model=dict)
 def api_network(
     request: Request, since: str | None = None, until: str | None = None, min_events: int = Query(3, ge=1), limit: int = Query(150, ge=1, le=2000)
 ) -> Response:
-    """Actor network: nodes and directed edges with event counts and net cooperation index."""
+    """Actor network: nodes and directed edges with event counts and net cooperation index
+    (the `limit` busiest edges; the dashboard draws the top actors of them)."""
+    w = window_of(since, until)
+    since, until = w.since, w.until
     return cached_json(
         request, ("network", since, until, min_events, limit), views.network, since=since, until=until, min_events=min_events, limit=limit
     )
@@ -196,17 +229,22 @@ def api_actor_search(request: Request, q: str = Query(..., min_length=1, max_len
 
 
 @router.get("/api/actors/{code}", tags=["actors"], response_model=dict)
-def api_actor(request: Request, code: str) -> Response:
-    """An actor's counts, partners and latest events."""
+def api_actor(request: Request, code: str, since: str | None = None, until: str | None = None) -> Response:
+    """An actor's counts, partners and latest events (in the window since..until)."""
     check_actor(code, "code")
-    found = actor_view(request, code)
+    w = window_of(since, until)
+    found = actor_view(request, code, w.since, w.until)
     if found is None:
         raise HTTPException(404, detail=f"actor {code}: no events")
     return as_json(found)
 
 
-def actor_view(request: Request, code: str) -> dict | None:
-    """`views.actor` with the whole-record network it filters read once per database state."""
+def actor_view(request: Request, code: str, since: str | None = None, until: str | None = None) -> dict | None:
+    """`views.actor` with the whole-record network it filters read once per database state
+    (a window reads its own)."""
+    if since or until:
+        with read(request) as store:
+            return views.actor(store, code, since=since, until=until)
     edges = cached(request, ("network-edges",), lambda: _network_all(request))
     with read(request) as store:
         return views.actor(store, code, edges=edges)

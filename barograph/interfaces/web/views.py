@@ -72,10 +72,10 @@ def sentences(store, q: str, *, limit: int) -> list[dict]:
 # -- analysis-backed views (barograph.analysis.*, imported lazily: they may be heavy) --------
 
 
-def top_dyads(store, *, n: int = 20, since: str | None = None) -> list[dict]:
+def top_dyads(store, *, n: int = 20, since: str | None = None, until: str | None = None) -> list[dict]:
     from barograph.analysis.series import top_dyads as _top
 
-    return records(_top(store, n=n, since=since))
+    return records(_top(store, n=n, since=since, until=until))
 
 
 def countries(store, f: Filters) -> dict:
@@ -85,7 +85,7 @@ def countries(store, f: Filters) -> dict:
     return by_country(store, f)
 
 
-def series(store, a: str, b: str, *, freq: str = "week", directed: bool = True, since=None, until=None) -> list[dict]:
+def series(store, a: str, b: str, *, freq: str = "week", directed: bool = True, since=None, until=None, historical: bool = False) -> list[dict]:
     """The rows of `analysis.series.dyad_series` (same SQL, same filling and rounding), built
     without pandas: under concurrent requests the frame work held the GIL longer than DuckDB
     took for the query. tests/test_web_latency.py checks both give the same answer."""
@@ -93,7 +93,7 @@ def series(store, a: str, b: str, *, freq: str = "week", directed: bool = True, 
     from barograph.analysis.series import _freq as check_freq
 
     fr = check_freq(freq)
-    f = query.event_filter(dyad=(a, b), undirected=not directed, since=since, until=until, modality=counted_modalities(True))
+    f = query.event_filter(dyad=(a, b), undirected=not directed, since=since, until=until, modality=counted_modalities(True), historical=historical)
     where, params = f.sql()
     rows = store.con.execute(
         f"""SELECT CAST(date_trunc('{fr}', date) AS DATE) AS period, {_AGG}
@@ -165,22 +165,27 @@ def _next_period(d: _date, fr: str) -> _date:
     return d.replace(year=d.year + m // 12, month=m % 12 + 1, day=1)
 
 
-def detect_alerts(store, *, since=None) -> list[dict]:
-    """Every alert of the record as JSON-ready dicts, strongest first (the expensive part)."""
+def detect_alerts(store, *, since=None, until=None, min_severity: float | None = None) -> list[dict]:
+    """Every alert of the window as JSON-ready dicts, most severe first (the expensive part);
+    `until` is the window's end, the date the alerts are as of."""
     from dataclasses import asdict, is_dataclass
 
-    from barograph.analysis.alerts import detect
+    from barograph.analysis.alerts import MIN_SEVERITY, detect
 
-    found = detect(store, since=since)
+    found = detect(store, since=since, until=until, min_severity=MIN_SEVERITY if min_severity is None else min_severity)
     out = [plain(asdict(a) if is_dataclass(a) else dict(a)) for a in found]
-    out.sort(key=lambda a: -(a.get("score") or 0))
+    out.sort(key=lambda a: (-(a.get("severity") or 0), a.get("window_end") or ""))
     return out
 
 
-def alerts(found: list[dict], *, actor: str | None = None, limit: int = 50) -> list[dict]:
-    """The alerts of `detect_alerts` involving `actor` (either side), at most `limit`."""
+def alerts(found: list[dict], *, actor: str | None = None, kind: str | None = None, direction: str | None = None, limit: int = 50) -> list[dict]:
+    """The alerts of `detect_alerts` involving `actor` (either side), of `kind`/`direction`, at most `limit`."""
     if actor:
         found = [a for a in found if actor in (a.get("source"), a.get("target"))]
+    if kind:
+        found = [a for a in found if a.get("kind") == kind]
+    if direction:
+        found = [a for a in found if a.get("direction") == direction]
     return found[:limit]
 
 
@@ -199,7 +204,7 @@ def network(store, *, since=None, until=None, min_events: int = 3, limit: int = 
     return {"nodes": nodes, "edges": rows}
 
 
-def forecast(store, a: str, b: str) -> dict:
+def forecast(store, a: str, b: str, asof: str | None = None) -> dict:
     """The forecaster's outlook for the dyad; `available: false` when it cannot say anything."""
     from barograph.errors import BadInput
 
@@ -208,7 +213,7 @@ def forecast(store, a: str, b: str) -> dict:
     except ImportError as e:
         return {"available": False, "detail": f"the forecaster is not installed ({e.name})"}
     try:
-        out = plain(dyad_outlook(store, a, b))
+        out = plain(dyad_outlook(store, a, b, asof=asof) if asof else dyad_outlook(store, a, b))
     except BadInput as e:
         return {"available": False, "detail": str(e.problem)}
     out["available"] = True
@@ -222,9 +227,14 @@ def _event_cols() -> str:
     return ", ".join(f'{expr} AS "{name}"' for expr, name in query.COLUMNS)
 
 
-def actor(store, code: str, edges: list[dict] | None = None) -> dict | None:
-    """`edges`: the whole record's network (`network(min_events=1)["edges"]`) if already at hand."""
-    n = query.count(store, actors=[code])
+def actor(store, code: str, edges: list[dict] | None = None, since=None, until=None) -> dict | None:
+    """`edges`: the whole record's network (`network(min_events=1)["edges"]`) if already at hand;
+    `since`/`until`: the window (counts, partners and latest events within it)."""
+    if since or until:
+        edges = None
+        if query.count(store, actors=[code]) == 0:
+            return None
+    n = query.count(store, actors=[code], since=since, until=until)
     if n == 0:
         return None
     names = store.con.execute(
@@ -235,11 +245,11 @@ def actor(store, code: str, edges: list[dict] | None = None) -> dict | None:
            GROUP BY name ORDER BY n DESC LIMIT 5""",
         [code, code, code, code],
     ).fetchall()
-    recent = events(store, Filters(actors=[code]), limit=50, order="-date")
+    recent = events(store, query.event_filter(actors=[code], since=since, until=until), limit=50, order="-date")
     partners: list[dict] = []
     try:
         if edges is None:
-            edges = network(store, min_events=1, limit=100_000)["edges"]
+            edges = network(store, since=since, until=until, min_events=1, limit=100_000)["edges"]
         partners = [e for e in edges if code in (e["source"], e["target"])]
         partners.sort(key=lambda r: -(r.get("events") or 0))
     except ImportError:
@@ -403,3 +413,58 @@ def _mark_triggers(text: str, triggers: list[str]) -> list[dict]:
     if pos < len(text):
         parts.append({"text": text[pos:], "trigger": False})
     return parts
+
+
+# -- time windows: every page's range control and its "as of" -------------------------------
+
+PRESETS = (("4w", "last 4 weeks", 27), ("3m", "3 months", 91), ("1y", "year", 364), ("all", "all", None))
+
+
+def data_range(store, f: Filters | None = None) -> dict:
+    """`analysis.series.data_range` of the filter's scope (its window left aside)."""
+    from barograph.analysis.series import data_range as _range
+
+    return _range(store, f or Filters())
+
+
+def window(store, f: Filters, *, path: str, keep: dict | None = None) -> dict:
+    """The range control of a page: the chosen window (or the robust default), its "as of"
+    (the window's end), and preset links (last 4 weeks, 3 months, year, all) that keep the
+    page's other query parameters `keep`."""
+    from urllib.parse import urlencode
+
+    keep = {k: v for k, v in (keep or {}).items() if v not in (None, "", False)}
+    r = data_range(store, f)
+    since, until = f.since, f.until
+    chosen = bool(since or until)
+    if not chosen:
+        since, until = r["lo"], r["hi"]
+    end = until or r["hi"]
+    presets = []
+    for key, label, days in PRESETS:
+        if days is None:
+            q = {"since": r["first"], "until": r["last"]} if r["first"] else {}
+        else:
+            if not end:
+                continue
+            q = {"since": (_date.fromisoformat(end) - timedelta(days=days)).isoformat(), "until": end}
+        current = (q.get("since"), q.get("until")) == (since, until)
+        presets.append({"key": key, "label": label, "href": f"{path}?{urlencode({**keep, **q})}", "current": current})
+    return {
+        "since": since,
+        "until": until,
+        "asof": end,
+        "chosen": chosen,
+        "first": r["first"],
+        "last": r["last"],
+        "outside": 0 if chosen else r["outside"],
+        "all_href": f"{path}?{urlencode({**keep, 'since': r['first'], 'until': r['last']})}" if r["first"] else path,
+        "presets": presets,
+        "path": path,
+        "keep": keep,
+    }
+
+
+def windowed(f: Filters, w: dict) -> Filters:
+    """`f` limited to the window `w` (the robust default when none was chosen)."""
+    return Filters(**{**f.values(), "since": w["since"], "until": w["until"]})

@@ -45,10 +45,45 @@
   function actorHref(code) { return "/actor/" + encodeURIComponent(code); }
 
   // ---- overview: the actor network -------------------------------------------------------
-  async function drawNetwork(el) {
+  // the top actors (by events in the window) and the edges among them; top = 0: every actor
+  function topOfNetwork(data, top) {
+    if (!top || data.nodes.length <= top) return { nodes: data.nodes, edges: data.edges };
+    const keep = new Set(data.nodes.slice().sort((a, b) => b.events - a.events).slice(0, top).map(d => d.id));
+    const edges = data.edges.filter(e => keep.has(e.source) && keep.has(e.target));
+    const used = new Set(); edges.forEach(e => { used.add(e.source); used.add(e.target); });
+    return { nodes: data.nodes.filter(d => used.has(d.id)), edges };
+  }
+
+  // labels placed greedily, busiest actor first, at the first of eight spots around its
+  // circle that overlaps no label or circle already placed; an actor with no free spot keeps
+  // its name in the tooltip only, so no two labels ever overlap
+  function placeLabels(nodes, radius, width, height) {
+    const boxes = nodes.map(d => ({ x0: d.x - radius(d.events), y0: d.y - radius(d.events), x1: d.x + radius(d.events), y1: d.y + radius(d.events) }));
+    const hit = (a, b) => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+    const placed = [];
+    nodes.slice().sort((a, b) => b.events - a.events).forEach(d => {
+      const w = 6.6 * String(d.id).length + 4, h = 13, r = radius(d.events) + 3;
+      const spots = [[r, -h / 2], [-r - w, -h / 2], [-w / 2, -r - h], [-w / 2, r], [r, -h], [r, 0], [-r - w, -h], [-r - w, 0]];
+      if (2 * radius(d.events) >= w) spots.unshift([-w / 2, -h / 2]); // a big actor's name sits on its own circle
+      for (const [dx, dy] of spots) {
+        const b = { x0: d.x + dx, y0: d.y + dy, x1: d.x + dx + w, y1: d.y + dy + h };
+        if (b.x0 < 0 || b.y0 < 0 || b.x1 > width || b.y1 > height) continue;
+        if (placed.some(p => hit(p, b)) || boxes.some((c, i) => nodes[i] !== d && hit(c, b))) continue;
+        placed.push(b);
+        d.label = { x: b.x0 + 2, y: b.y0 + h - 3 };
+        return;
+      }
+      d.label = null;
+    });
+    return placed;
+  }
+
+  async function drawNetwork(el, top) {
     let data;
     try { data = await getJSON(el.dataset.src); } catch (e) { note(el, "Network not available: " + e.message); return; }
     if (!data.edges.length) { note(el, "No relations to draw yet."); return; }
+    data = topOfNetwork(data, top);
+    el.textContent = "";
     const width = el.clientWidth || 800, height = Math.max(380, Math.min(560, width * 0.6));
     const nodes = data.nodes.map(d => Object.assign({}, d));
     const links = data.edges.map(d => Object.assign({}, d));
@@ -58,9 +93,10 @@
 
     const sim = d3.forceSimulation(nodes)
       .force("link", d3.forceLink(links).id(d => d.id).distance(70).strength(0.25))
-      .force("charge", d3.forceManyBody().strength(-170))
+      .force("charge", d3.forceManyBody().strength(-260))
       .force("center", d3.forceCenter(width / 2, height / 2))
-      .force("collide", d3.forceCollide().radius(d => r(d.events) + 3))
+      .force("x", d3.forceX(width / 2).strength(0.06)).force("y", d3.forceY(height / 2).strength(0.09)) // keep lone pairs near
+      .force("collide", d3.forceCollide().radius(d => r(d.events) + 10))
       .stop();
     for (let i = 0; i < 300; i++) sim.tick();
     // fit whatever the layout produced into the box
@@ -99,9 +135,10 @@
     node.append("circle").attr("cx", d => d.x).attr("cy", d => d.y).attr("r", d => r(d.events))
       .attr("fill", "#1f2937").attr("fill-opacity", 0.85).attr("stroke", "#fff").attr("stroke-width", 1.5);
     node.append("title").text(d => `${d.id}: ${d.events} events`);
-    const labelled = new Set(nodes.slice().sort((a, b) => b.events - a.events).slice(0, 40).map(d => d.id));
-    node.filter(d => labelled.has(d.id)).append("text").attr("x", d => d.x + r(d.events) + 3).attr("y", d => d.y + 4)
+    placeLabels(nodes, r, width, height);
+    node.filter(d => d.label).append("text").attr("x", d => d.label.x).attr("y", d => d.label.y)
       .attr("class", "node-label").text(d => d.id);
+    el.dataset.drawn = String(nodes.length);
   }
 
   // ---- dyad: timeline by QuadClass, with alerts ----------------------------------------
@@ -136,8 +173,8 @@
       const x1 = x(rows[i1].period) + x.bandwidth();
       const band = ga.append("rect").attr("class", "alert-band " + (a.direction || ""))
         .attr("x", x0 - 1).attr("width", Math.max(3, x1 - x0 + 2)).attr("y", m.top).attr("height", height - m.top - m.bottom);
-      band.append("title").text(`alert: toward ${a.direction} ${a.window_start} – ${a.window_end || ""}` +
-        (a.score != null ? ` (score ${(+a.score).toFixed(1)})` : ""));
+      band.append("title").text(`alert, severity ${(+(a.severity ?? a.score ?? 0)).toFixed(0)}: ` +
+        (a.summary || `toward ${a.direction}`) + ` (${a.window_start} – ${a.window_end || ""})`);
     });
 
     svg.append("g").selectAll("g").data(stack).join("g").attr("fill", (d, i) => QUAD[i + 1].color)
@@ -268,7 +305,11 @@
   document.addEventListener("DOMContentLoaded", () => {
     const data = pageData();
     const net = document.getElementById("network");
-    if (net) drawNetwork(net);
+    if (net) {
+      drawNetwork(net, +(net.dataset.top || 0));
+      const all = document.getElementById("network-all");
+      if (all) all.addEventListener("click", () => { all.disabled = true; drawNetwork(net, 0); });
+    }
     const tl = document.getElementById("timeline");
     if (tl) drawTimeline(tl, data);
     const fc = document.getElementById("forecast");
