@@ -54,6 +54,25 @@ FILLER = [
 ]
 
 
+WORDS = (
+    "harbour council budget railway drought election festival treaty refinery pipeline vaccine tariff bridge "
+    "harvest province strike court ruling airport convoy reservoir cabinet senate mayor river factory grain "
+    "frontier summit corridor embassy"
+).split()
+
+
+def _unique_paragraph(n: int) -> str:
+    """Sentences made of words picked by a small generator seeded with n: stories no near-duplicate check confuses."""
+    import random
+
+    r = random.Random(n)
+    sents = []
+    for _ in range(4):
+        words = [r.choice(WORDS) for _ in range(9)]
+        sents.append(f"Local reports mentioned the {' and the '.join(', '.join(words).rsplit(', ', 1))}.")
+    return " ".join(sents)
+
+
 def article_text(n: int) -> tuple[str, str]:
     """A distinct short news story (title, body) for article number n."""
     i, j = n % len(COUNTRIES), (n * 7 + 3) % len(COUNTRIES)
@@ -62,7 +81,7 @@ def article_text(n: int) -> tuple[str, str]:
     a, b = COUNTRIES[i], COUNTRIES[j]
     day = (dt.date(2014, 6, 2) + dt.timedelta(days=n % 6)).strftime("%A")
     first = ACTIONS[n % len(ACTIONS)].format(a=a[0], b=b[0], A=a[1], B=b[1], cap=b[2], day=day)
-    body = [first[0].upper() + first[1:], f"Report number {n} was filed from {a[2]}.", FILLER[n % 4], FILLER[(n + 1) % 4]]
+    body = [first[0].upper() + first[1:], f"Report number {n} was filed from {a[2]}. {_unique_paragraph(n)}", FILLER[n % 4], FILLER[(n + 1) % 4]]
     return f"{a[1]} and {b[1]}: report {n}", "\n\n".join(body)
 
 

@@ -32,7 +32,7 @@ def follow(
 ) -> None:
     """Follow feeds, sitemaps, sites and folders: store and code new articles as they appear, raise alerts as they happen.
 
-    Stops at a batch boundary on Ctrl-C or SIGTERM; what was read, ETags and back-off live in the
+    Stops at a batch boundary on Ctrl-C or SIGTERM (exit code 0); what was read, ETags and back-off live in the
     store, so a restart (even after kill -9) continues without refetching or double counting.
     """
     from pathlib import Path
@@ -67,5 +67,3 @@ def follow(
         out.print(reports[-1].line(), markup=False)
         if reports[-1].sources_failing:
             raise typer.Exit(1)
-    if reports and reports[-1].stopped:
-        raise typer.Exit(130)
