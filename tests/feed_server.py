@@ -109,6 +109,8 @@ class Feed:
     links: list[str]
     renew: bool = False  # new GUIDs on every read (same links)
     reads: int = 0
+    step: int | None = None  # each read shows this many more links (news arriving); None: all at once
+    window: int = 50  # with `step`: the newest this many links are listed, as real feeds do
 
 
 @dataclass
@@ -122,6 +124,7 @@ class Site:
     conditional: int = 0  # 304 answers given
     user_agents: set[str] = field(default_factory=set)
     robots: str = "User-agent: *\nDisallow: /private/\n"
+    flaky: dict[str, int] = field(default_factory=dict)  # path -> times it still fails (500, then a reset) before it answers
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add_article(self, n: int, path: str | None = None, charset: str = "utf-8", extra: str = "", date: str = "2014-06-03") -> str:
@@ -141,7 +144,11 @@ class Site:
         f.reads += 1
         gen = f"-{f.reads}" if f.renew else ""
         date = email.utils.format_datetime(dt.datetime(2014, 6, 3, 12, tzinfo=dt.timezone.utc))
-        items = [(f"{p}{gen}", base + p, p.rsplit("/", 1)[-1], date) for p in f.links]
+        links = f.links
+        if f.step:
+            shown = min(len(links), f.step * f.reads)
+            links = links[max(0, shown - f.window) : shown]
+        items = [(f"{p}{gen}", base + p, p.rsplit("/", 1)[-1], date) for p in links]
         return rss(items, f"Feed {name}").encode("utf-8")
 
 
@@ -170,6 +177,14 @@ class _Handler(BaseHTTPRequestHandler):
         base = f"http://127.0.0.1:{self.server.server_address[1]}"
         if path == "/robots.txt":
             return self._send(200, site.robots.encode(), "text/plain")
+        with site.lock:
+            left = site.flaky.get(path, 0)
+            if left:
+                site.flaky[path] = left - 1
+        if left % 2 == 1:
+            return self._send(500, b"try again later")
+        if left:
+            path = "/reset"
         if path.startswith("/status/"):
             code = int(path.rsplit("/", 1)[1])
             return self._send(code, f"error {code}".encode())
@@ -231,6 +246,9 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
     site: Site
+
+    def handle_error(self, request, client_address) -> None:
+        pass  # a client that hangs up (a timeout, a cap reached) is part of the test, not news
 
 
 class FeedServer:

@@ -247,10 +247,23 @@ def test_alerts_for_touched_dyads_are_written_and_posted_once(tmp_path):
     with Store(db, read_only=True) as st:
         from barograph.live.state import overview
 
-        dates = st.con.execute("SELECT DISTINCT CAST(date AS VARCHAR) FROM events WHERE origin = 'barograph' AND source_entity = 'RUS' AND target_entity = 'TUR'").fetchall()
+        dates = st.con.execute(
+            "SELECT DISTINCT CAST(date AS VARCHAR) FROM events WHERE origin = 'barograph' AND source_entity = 'RUS' AND target_entity = 'TUR'"
+        ).fetchall()
         assert any(a["window_start"] <= d <= a["window_end"] for (d,) in dates)  # the window holds a new event
         ov = overview(st.con)
         assert ov["alerts"][0]["key"] == a["key"] and ov["sources"][0]["last_read"]
+    # the dashboard: when each source was last read, and the newest alerts
+    from fastapi.testclient import TestClient
+
+    from barograph.interfaces.web.app import create_app
+
+    with TestClient(create_app(db)) as c:
+        j = c.get("/api/follow").json()
+        assert j["sources"][0]["source"] == feed and j["sources"][0]["last_read"] and j["sources"][0]["articles"] == 3
+        assert [x["key"] for x in j["alerts"]] == [a["key"]]
+        page = c.get("/").text
+        assert "Followed sources" in page and feed in page and "RUS → TUR" in page
 
 
 def _events(db) -> tuple[int, set, int, set]:
@@ -280,7 +293,9 @@ def test_kill_9_in_a_cycle_then_restart_stores_everything_once(tmp_path):
         p.wait()
         n_killed, stored_before, _, _ = _events(db)
         assert 0 < n_killed < len(paths)
-        done = subprocess.run(BAROGRAPH + ["follow", *feeds, "--db", str(db), "--log", str(log), *opts], env=env, capture_output=True, text=True, timeout=600)
+        done = subprocess.run(
+            BAROGRAPH + ["follow", *feeds, "--db", str(db), "--log", str(log), *opts], env=env, capture_output=True, text=True, timeout=600
+        )
         assert done.returncode == 0, done.stderr
         # pages stored before the kill are not fetched again; the others (fetched ahead, not yet stored) are
         assert all(site.hits[u[len(base) :]] == 1 for u in stored_before)

@@ -164,7 +164,11 @@ class Follower:
         if self.opt.webhook:
             self.webhook = Webhook(self.opt.webhook, self.log, user_agent=self.opt.limits.user_agent)
         self.log.event(
-            "start", f"following {len(self.sources)} sources into {self.db} (pid {os.getpid()})", sources=len(self.sources), db=str(self.db), pid=os.getpid()
+            "start",
+            f"following {len(self.sources)} sources into {self.db} (pid {os.getpid()})",
+            sources=len(self.sources),
+            db=str(self.db),
+            pid=os.getpid(),
         )
 
     def _finish(self) -> None:
@@ -254,7 +258,11 @@ class Follower:
             for a, p in zip(fresh, payloads):
                 state.save_alert(con, a, p)
         for p in payloads:
-            self.log.event("alert", f"alert: {p['source']} -> {p['target']} {p['direction']} {p['window_start']}..{p['window_end']} score {p['score']}", alert=p["key"])
+            self.log.event(
+                "alert",
+                f"alert: {p['source']} -> {p['target']} {p['direction']} {p['window_start']}..{p['window_end']} score {p['score']}",
+                alert=p["key"],
+            )
             if self.webhook is not None:
                 self.webhook.post(p)
         return len(fresh)
@@ -430,7 +438,9 @@ class _CycleRun:
             p = _Pending(location, item.url, tries=(prev[1] if prev else 0))
             self._submit(self._fetch_page, item, s, found.title, kind=("page", p, item))
             fresh += 1
-        self.log.event("listing", f"{location}: {found.kind}, {len(found.items)} items, {fresh} new", source=location, items=len(found.items), new=fresh)
+        self.log.event(
+            "listing", f"{location}: {found.kind}, {len(found.items)} items, {fresh} new", source=location, items=len(found.items), new=fresh
+        )
 
     def _ok(self, s: FollowSource, st: SourceState, headers: dict) -> None:
         if st.failures:
@@ -447,7 +457,11 @@ class _CycleRun:
         backoff = min(every * 2 ** (st.failures - 1), max(every, MAX_BACKOFF))
         st.next_try = now() + dt.timedelta(seconds=backoff)
         self.log.error(
-            "source", f"{s.location}: {problem} (failure {st.failures}; next try in {backoff:.0f} s)", source=s.location, failures=st.failures, backoff=backoff
+            "source",
+            f"{s.location}: {problem} (failure {st.failures}; next try in {backoff:.0f} s)",
+            source=s.location,
+            failures=st.failures,
+            backoff=backoff,
         )
 
     # -- pages --------------------------------------------------------------------------------

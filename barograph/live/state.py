@@ -74,12 +74,16 @@ def seen(con, items: list[str]) -> dict[str, tuple[str, int, str | None]]:
 def mark(con, rows: list[tuple[str, str, str | None, str, int]]) -> None:
     """(item, source, stamp, status, tries) rows, replacing what was known of those items."""
     if rows:
-        con.executemany("INSERT OR REPLACE INTO follow_seen (item, source, stamp, status, tries, seen_at) VALUES (?, ?, ?, ?, ?, current_timestamp)", rows)
+        con.executemany(
+            "INSERT OR REPLACE INTO follow_seen (item, source, stamp, status, tries, seen_at) VALUES (?, ?, ?, ?, ?, current_timestamp)", rows
+        )
 
 
 def to_retry(con, source: str, max_tries: int) -> list[str]:
     """Article URLs of `source` that failed fewer than `max_tries` times: asked for again even when the listing is unchanged."""
-    rows = con.execute("SELECT item FROM follow_seen WHERE source = ? AND status = 'failed' AND tries < ? ORDER BY seen_at", [source, max_tries]).fetchall()
+    rows = con.execute(
+        "SELECT item FROM follow_seen WHERE source = ? AND status = 'failed' AND tries < ? ORDER BY seen_at", [source, max_tries]
+    ).fetchall()
     return [r[0] for r in rows]
 
 
@@ -108,5 +112,7 @@ def overview(con, alerts: int = 10) -> dict:
                   CAST(next_try AS VARCHAR), articles FROM follow_sources ORDER BY source"""
     ).fetchall()
     names = ("source", "name", "kind", "last_read", "last_ok", "last_error", "failures", "next_try", "articles")
-    al = con.execute("SELECT alert, CAST(raised_at AS VARCHAR) FROM follow_alerts ORDER BY raised_at DESC, alert_key LIMIT ?", [int(alerts)]).fetchall()
+    al = con.execute(
+        "SELECT alert, CAST(raised_at AS VARCHAR) FROM follow_alerts ORDER BY raised_at DESC, alert_key LIMIT ?", [int(alerts)]
+    ).fetchall()
     return {"sources": [dict(zip(names, r)) for r in srcs], "alerts": [{**json.loads(a), "raised_at": t} for a, t in al]}

@@ -70,9 +70,10 @@ def overview(request: Request):
                 "SELECT count(*), count(DISTINCT article_id), CAST(min(date) AS VARCHAR), CAST(max(date) AS VARCHAR) FROM events"
             ).fetchone()
             dyads, dyads_note = _optional(views.top_dyads, store, n=15)
-        return totals, dyads, dyads_note
+            followed = views.follow(store, alerts=5)
+        return totals, dyads, dyads_note, followed
 
-    totals, dyads, dyads_note = cached(request, ("overview",), compute)
+    totals, dyads, dyads_note, followed = cached(request, ("overview",), compute)
     alerts, alerts_note = _optional(lambda: views.alerts(_all_alerts(request, None), limit=10))
     return render(
         request,
@@ -83,6 +84,7 @@ def overview(request: Request):
         dyads_note=dyads_note,
         alerts=alerts or [],
         alerts_note=alerts_note,
+        followed=followed,
         data={"network": "/api/network"},
     )
 

@@ -169,6 +169,13 @@ def detect_alerts(store, *, since=None) -> list[dict]:
     return out
 
 
+def follow(store, *, alerts: int = 10) -> dict:
+    """What `barograph follow` keeps in the store: each source's last read and state, the newest alerts it raised."""
+    from barograph.live.state import overview
+
+    return overview(store.con, alerts=alerts)
+
+
 def alerts(found: list[dict], *, actor: str | None = None, limit: int = 50) -> list[dict]:
     """The alerts of `detect_alerts` involving `actor` (either side), at most `limit`."""
     if actor:
