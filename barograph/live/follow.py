@@ -32,7 +32,7 @@ from barograph.live.sources import FollowSource
 from barograph.live.state import MAX_TRIES, SourceState, now
 from barograph.records import Document
 
-BATCH_DOCS = 50  # pages per ingest transaction: small, so a stop or a crash loses little
+BATCH_DOCS = 100  # pages per ingest transaction: small, so a stop or a crash loses little
 MAX_BACKOFF = 6 * 3600.0  # a failing source is still tried at least this often
 
 
@@ -352,7 +352,9 @@ class _CycleRun:
                 done, _ = wait(list(self.futures), timeout=0.5, return_when=FIRST_COMPLETED)
                 for fut in done:
                     self._done(fut, self.futures.pop(fut))
-                if len(self.ready) >= self.f.opt.batch or (not self.futures and self.ready):
+                while len(self.ready) >= self.f.opt.batch and not stop.is_set():
+                    self._store_ready()
+                if not self.futures and self.ready and not stop.is_set():
                     self._store_ready()
             if stop.is_set():
                 self.rep.stopped = True
@@ -542,7 +544,8 @@ class _CycleRun:
         """One ingest batch (the same calls `barograph ingest` makes), then its items marked read."""
         from barograph.live import state
 
-        batch, self.ready = self.ready, []
+        n = self.f.opt.batch
+        batch, self.ready = self.ready[:n], self.ready[n:]
         docs = [d for d, _ in batch]
         before = self.report.articles
         self.rejected.clear()
