@@ -219,7 +219,7 @@ class Follower:
                     save_sources(con, [st for _, st in due])
             rep.sources_ok = sum(1 for _, st in due if st.failures == 0)
             rep.sources_failing = sum(1 for _, st in due if st.failures > 0)
-            if self.opt.alerts and run.doc_ids and not rep.stopped:
+            if self.opt.alerts and run.doc_ids:  # stopping too: what was stored must not miss its alerts
                 rep.new_alerts = self._alerts(store, run.doc_ids)
         rep.seconds = time.monotonic() - t0
         self.log.event("summary", rep.line(), **rep.to_json())
