@@ -6,6 +6,7 @@ connection reset needs) serving what `Site` holds. Faults, by path:
     /status/500, /status/404       that status
     /reset                          connection reset (RST) before any answer
     /stall                          headers and a little body, then nothing for `stall` seconds
+    /slow/<anything>                a complete page after 0.5 s
     /loop/a -> /loop/b -> /loop/a   a redirect loop
     /huge                           a 50 MB page without Content-Length
     /feeds/<name>.xml               the feeds given to `Site.feed` (a `renew=True` feed issues new GUIDs on every read)
@@ -185,6 +186,9 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(500, b"try again later")
         if left:
             path = "/reset"
+        if path.startswith("/slow/"):  # a full answer after half a second
+            time.sleep(0.5)
+            return self._send(200, b"<html><body><p>slow but complete</p></body></html>")
         if path.startswith("/status/"):
             code = int(path.rsplit("/", 1)[1])
             return self._send(code, f"error {code}".encode())

@@ -145,6 +145,26 @@ def test_faults_are_one_line_each_and_every_good_article_is_stored_once(tmp_path
             assert fails[base + "/status/503"] == 1 and fails[base + feeds["a"]] == 0
 
 
+def test_per_host_limits_hold_across_threads():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from barograph.live.http import Fetcher
+
+    with FeedServer(Site()) as base:
+        two_at_once = Fetcher(Limits(timeout=5, delay=0.0, per_host=2))
+        t0 = time.monotonic()
+        with ThreadPoolExecutor(6) as pool:
+            list(pool.map(lambda i: two_at_once.get(f"{base}/slow/{i}"), range(6)))
+        assert time.monotonic() - t0 >= 1.5  # six half-second answers, two at a time
+        spaced = Fetcher(Limits(timeout=5, delay=0.3, per_host=8))
+        spaced.get(f"{base}/robots.txt")  # robots.txt read (and cached) first
+        t0 = time.monotonic()
+        with ThreadPoolExecutor(5) as pool:
+            list(pool.map(lambda i: spaced.get(f"{base}/robots.txt"), range(5)))
+        assert time.monotonic() - t0 >= 1.2  # five starts 0.3 s apart
+        two_at_once.close(), spaced.close()
+
+
 def test_a_failing_source_backs_off_exponentially(tmp_path):
     db = tmp_path / "b.duckdb"
     with FeedServer(Site()) as base:
@@ -178,6 +198,40 @@ def test_a_folder_source_reads_new_and_changed_files(tmp_path):
     assert r3.new_articles == 1 and r3.duplicates == 0  # a.txt changed: read again
     with Store(db, read_only=True) as st:
         assert st.con.execute("SELECT count(*) FROM articles").fetchall()[0][0] == 3
+
+
+class _StopAfterFirstBatch(Log):
+    """A log that asks the follower to stop when the first batch is stored (as SIGTERM would)."""
+
+    follower: Follower | None = None
+
+    def event(self, kind, message, level="info", **fields):
+        super().event(kind, message, level, **fields)
+        if kind == "batch" and self.follower is not None:
+            self.follower.stop.event.set()
+
+
+def test_a_stop_lands_on_a_batch_boundary_and_the_next_run_finishes(tmp_path):
+    site = Site()
+    paths = [site.add_article(n) for n in range(240)]
+    db = tmp_path / "s.duckdb"
+    with FeedServer(site) as base:
+        feeds = [base + site.feed(f"f{i}", paths[i::3]) for i in range(3)]
+        log = _StopAfterFirstBatch(tmp_path / "follow.jsonl")
+        f = Follower(read_sources(feeds), db, Options(once=True, code=False, alerts=False, limits=FAST, batch=50), log=log)
+        log.follower = f
+        (rep,) = f.run()
+        log.close()
+        assert rep.stopped and rep.new_articles == 50
+        with Store(db, read_only=True) as st:
+            stored = {u for (u,) in st.con.execute("SELECT url FROM articles").fetchall()}
+            marked = {u for (u,) in st.con.execute("SELECT item FROM follow_seen WHERE status = 'stored'").fetchall()}
+        assert stored == marked and len(stored) == 50  # what is stored is marked read, nothing more
+        (rep2,) = follow(feeds, db, tmp_path)
+        assert rep2.new_articles == 190 and not rep2.stopped
+    with Store(db, read_only=True) as st:
+        assert st.con.execute("SELECT count(*), count(DISTINCT url) FROM articles").fetchall() == [(240, 240)]
+    assert all(site.hits[u[len(base) :]] == 1 for u in stored)
 
 
 class _Receiver(BaseHTTPRequestHandler):

@@ -334,6 +334,7 @@ class _CycleRun:
             on_reject=self._rejected,
             report=self.report,
         )
+        self.validators: dict[str, tuple[str | None, str | None]] = {}
         self.state = {s.location: st for s, st in due}
         self.spec = {s.location: s for s, _ in due}
 
@@ -363,6 +364,9 @@ class _CycleRun:
             if self.failed:
                 self._mark_failed()
             self.ingest.finish()
+            if not stop.is_set():
+                for loc, (etag, modified) in self.validators.items():
+                    self.state[loc].etag, self.state[loc].last_modified = etag, modified
         finally:
             self.pool.shutdown(wait=False, cancel_futures=True)
             self.preparer.close()
@@ -448,8 +452,9 @@ class _CycleRun:
         if st.failures:
             self.log.event("recovered", f"{s.location}: reading again after {st.failures} failures", source=s.location)
         st.failures, st.last_error, st.last_ok = 0, None, now()
-        st.etag = headers.get("etag") or None
-        st.last_modified = headers.get("last-modified") or None
+        # kept aside until the cycle ends unstopped: a listing whose articles were not all
+        # fetched must be read in full next time, not answered 304
+        self.validators[s.location] = (headers.get("etag") or None, headers.get("last-modified") or None)
         st.next_try = now() + dt.timedelta(seconds=s.every or self.f.opt.every)
 
     def _failing(self, s: FollowSource, st: SourceState, problem: str) -> None:
