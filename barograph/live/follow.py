@@ -554,6 +554,9 @@ class _CycleRun:
         docs = [d for d, _ in batch]
         before = self.report.articles
         self.rejected.clear()
+        from barograph.store.writer import known_ids
+
+        stored_before = known_ids(self.store.con, "documents", "doc_id", (d.sha256 for d in docs))
         todo, prepared = self.ingest.submit(docs)
         self.ingest.store_batch(todo, prepared)
         self.doc_ids.update(d.sha256 for d in docs)
@@ -573,7 +576,7 @@ class _CycleRun:
             state.mark(con, rows)
         new = self.report.articles - before
         if new:  # articles whose first appearance is one of these documents came from its source
-            for src, n in _new_by_source(self.store.con, batch).items():
+            for src, n in _new_by_source(self.store.con, [(d, p) for d, p in batch if d.sha256 not in stored_before]).items():
                 self.state[src].articles += n
         self.log.event("batch", f"stored {len(docs)} pages: {new} new articles", pages=len(docs), new=new, events=self.report.events)
 
@@ -581,6 +584,8 @@ class _CycleRun:
 def _new_by_source(con, batch: list[tuple[Document, _Pending]]) -> dict[str, int]:
     """Source -> articles first stored from its documents of this batch."""
     src_of = {d.sha256: p.source for d, p in batch}
+    if not src_of:
+        return {}
     marks = ", ".join("?" for _ in src_of)
     rows = con.execute(f"SELECT doc_id, count(*) FROM articles WHERE doc_id IN ({marks}) GROUP BY doc_id", list(src_of)).fetchall()
     out: dict[str, int] = {}
