@@ -164,6 +164,10 @@ def main() -> None:
     print(f"follow while busy     {r['stored'] / sum(c['busy'] for c in cyc):8.1f} articles/s (time in cycles only, without the waits between them)")
     print(f"ingest from files     {base_rate:8.1f} articles/s (baseline, same pages, same run)")
     print(f"peak RSS              {r['peak_mb']:8.0f} MB")
+    if any(c["alerts_s"] for c in cyc):
+        alerts_s = " ".join(f"{c['alerts_s']:.1f}" for c in cyc)
+        busy_s = " ".join(f"{c['busy']:.0f}" for c in cyc)
+        print(f"alerts s per cycle    {alerts_s} (cycle s: {busy_s})")
     rss = [c["rss_mb"] for c in cyc]
     print("RSS after each cycle  " + " ".join(f"{x:.0f}" for x in rss) + " MB")
     if len(rss) >= 4:

@@ -63,6 +63,7 @@ class CycleReport:
     new_events: int = 0
     new_alerts: int = 0
     seconds: float = 0.0
+    alert_seconds: float = 0.0  # of `seconds`, spent computing alerts
     stopped: bool = False
 
     def line(self) -> str:
@@ -220,7 +221,9 @@ class Follower:
             rep.sources_ok = sum(1 for _, st in due if st.failures == 0)
             rep.sources_failing = sum(1 for _, st in due if st.failures > 0)
             if self.opt.alerts and run.doc_ids:  # stopping too: what was stored must not miss its alerts
+                ta = time.monotonic()
                 rep.new_alerts = self._alerts(store, run.doc_ids)
+                rep.alert_seconds = round(time.monotonic() - ta, 2)
         rep.seconds = time.monotonic() - t0
         self.log.event("summary", rep.line(), **rep.to_json())
         return rep
