@@ -114,6 +114,7 @@ def run_follow(base: str, feed_paths: list[str], n: int, tmp: Path, code: bool, 
                         "rss_mb": rss_mb(p.pid)[0],
                         "t": time.monotonic() - t0,
                         "busy": rec["seconds"],
+                        "alerts_s": rec.get("alert_seconds", 0.0),
                     }
                 )
         seen_lines = len(lines)
