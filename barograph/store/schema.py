@@ -146,6 +146,43 @@ MIGRATIONS: list[str] = [
     ALTER TABLE events ADD COLUMN latitude DOUBLE;
     ALTER TABLE events ADD COLUMN longitude DOUBLE;
     """,
+    # 6: what `barograph follow` remembers between cycles and restarts (barograph.live.state):
+    # each source's conditional-request validators and back-off, the items it has read, and the
+    # alerts it has already raised (so each is written and posted once)
+    """
+    CREATE TABLE follow_sources (
+        source        VARCHAR PRIMARY KEY,  -- feed, sitemap or page URL, or a folder, as listed
+        name          VARCHAR,              -- outlet name given in the list
+        kind          VARCHAR,              -- feed | sitemap | page | folder (what it turned out to be)
+        etag          VARCHAR,
+        last_modified VARCHAR,
+        last_read     TIMESTAMP,            -- last time it was asked (ok or not)
+        last_ok       TIMESTAMP,
+        last_error    VARCHAR,
+        failures      INTEGER NOT NULL DEFAULT 0,  -- in a row; sets the back-off
+        next_try      TIMESTAMP,
+        articles      BIGINT NOT NULL DEFAULT 0    -- new articles it brought in
+    );
+    CREATE TABLE follow_seen (
+        item    VARCHAR PRIMARY KEY,        -- article URL, or file path of a folder source
+        source  VARCHAR NOT NULL,
+        stamp   VARCHAR,                    -- a file's size and modification time
+        status  VARCHAR NOT NULL,           -- stored | failed
+        tries   INTEGER NOT NULL DEFAULT 1,
+        seen_at TIMESTAMP DEFAULT current_timestamp
+    );
+    CREATE TABLE follow_alerts (
+        alert_key    VARCHAR PRIMARY KEY,   -- source|target|direction|window_start
+        source       VARCHAR,
+        target       VARCHAR,
+        direction    VARCHAR,
+        window_start DATE,
+        window_end   DATE,
+        score        DOUBLE,
+        alert        VARCHAR,               -- the alert as JSON, as written to --alerts-out
+        raised_at    TIMESTAMP DEFAULT current_timestamp
+    );
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

@@ -1,3 +1,3 @@
 """Command modules, one per area; importing them registers their commands on the app."""
 
-from barograph.interfaces.commands import analysis, code, forecast, ingest, lookup, places, serve, settings  # noqa: F401
+from barograph.interfaces.commands import analysis, code, follow, forecast, ingest, lookup, places, serve, settings  # noqa: F401

@@ -208,6 +208,12 @@ def _all_alerts(request: Request, since: str | None, until: str | None = None, m
     return cached(request, ("alerts", since, until, float(min_severity)), compute)
 
 
+@router.get("/api/follow", tags=["alerts"], response_model=dict)
+def api_follow(request: Request, alerts: int = Query(10, ge=1, le=1000)) -> Response:
+    """Sources `barograph follow` reads (when each was last read, failures, articles) and the newest alerts it raised."""
+    return cached_json(request, ("follow", alerts), views.follow, alerts=alerts)
+
+
 @router.get("/api/network", tags=["actors"], response_model=dict)
 def api_network(
     request: Request, since: str | None = None, until: str | None = None, min_events: int = Query(3, ge=1), limit: int = Query(150, ge=1, le=2000)

@@ -95,9 +95,10 @@ def overview(request: Request, since: str | None = None, until: str | None = Non
                 params,
             ).fetchone()
             dyads, dyads_note = _optional(views.top_dyads, store, n=15, since=w["since"], until=w["until"])
-        return totals, dyads, dyads_note
+            followed = views.follow(store, alerts=5)
+        return totals, dyads, dyads_note, followed
 
-    totals, dyads, dyads_note = cached(request, ("overview", w["since"], w["until"]), compute)
+    totals, dyads, dyads_note, followed = cached(request, ("overview", w["since"], w["until"]), compute)
     recent = w["since"]  # the overview lists the alerts of the window's last four weeks
     if w["asof"]:
         start = (date.fromisoformat(w["asof"]) - timedelta(days=27)).isoformat()
@@ -115,6 +116,7 @@ def overview(request: Request, since: str | None = None, until: str | None = Non
         dyads_note=dyads_note,
         alerts=alerts or [],
         alerts_note=alerts_note,
+        followed=followed,
         recent=recent,
         data={"network": "/api/network?" + q, "top": NETWORK_TOP},
     )

@@ -178,6 +178,13 @@ def detect_alerts(store, *, since=None, until=None, min_severity: float | None =
     return out
 
 
+def follow(store, *, alerts: int = 10) -> dict:
+    """What `barograph follow` keeps in the store: each source's last read and state, the newest alerts it raised."""
+    from barograph.live.state import overview
+
+    return overview(store.con, alerts=alerts)
+
+
 def alerts(found: list[dict], *, actor: str | None = None, kind: str | None = None, direction: str | None = None, limit: int = 50) -> list[dict]:
     """The alerts of `detect_alerts` involving `actor` (either side), of `kind`/`direction`, at most `limit`."""
     if actor:
