@@ -292,3 +292,31 @@ def test_coded_event_on_the_articles_own_weekday_and_undated_text_takes_the_arti
     p.write_text("".join(json.dumps(r) + "\n" for r in recs))
     got = {doc.doc: [e.date for e in evs] for doc, evs in code_documents([str(p)], coder, errors=[])}
     assert got["m"] == ["2016-01-11"] and got["n"] == ["2016-01-11"]
+
+
+def test_new_names_do_not_grow_the_vocabulary():
+    """`follow` codes for days: the words each chunk's parse adds to spaCy's vocabulary are freed
+    with the chunk (a memory zone), so new names do not accumulate."""
+    import random
+    import string
+
+    from barograph.events.coder import Coder
+    from barograph.records import Article, Sentence
+
+    c = Coder(classifier=None, batch_size=8)
+    rng = random.Random(5)
+
+    def items(n):
+        out = []
+        for i in range(n):
+            w = ["".join(rng.choice(string.ascii_lowercase) for _ in range(10)).title() for _ in range(3)]
+            t = f"{w[0]} officials met {w[1]} envoys in {w[2]} on Monday."
+            a = Article(doc="v", index=i, start=0, end=len(t), date="2024-01-02", text=t, id=f"v{i}-{w[0]}")
+            out.append((a, [Sentence(a.id, 0, 0, len(t), t)]))
+        return out
+
+    list(c.code_many(items(40)))
+    before = len(c.nlp.vocab.strings)
+    events = [e for evs in c.code_many(items(40)) for e in evs]
+    assert len(c.nlp.vocab.strings) == before
+    assert all(isinstance(e.source_text, str) for e in events)

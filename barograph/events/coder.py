@@ -80,10 +80,23 @@ class Coder:
             chunk.append(item)
             n += len(item[1])
             if n >= self.batch_size * 4:
-                yield from self._code_chunk(chunk)
+                yield from self._zoned(chunk)
                 chunk, n = [], 0
         if chunk:
+            yield from self._zoned(chunk)
+
+    def _zoned(self, chunk):
+        """A chunk's parses live in a spaCy memory zone: the words and strings the parse adds to
+        the vocabulary are freed when the chunk is done. Without it a process that codes for days
+        (`barograph follow`) grows with every new name it reads; nothing spaCy made outlives the
+        chunk (events carry plain strings)."""
+        zone = getattr(self.nlp, "memory_zone", None)
+        if zone is None:
             yield from self._code_chunk(chunk)
+            return
+        with zone():
+            out = list(self._code_chunk(chunk))
+        yield from out
 
     def _mentions(self, text: str, date: str | None):
         if self._agents:
