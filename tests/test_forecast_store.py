@@ -215,3 +215,26 @@ def test_api_answers_from_the_fitted_model(fitted):
         unknown = c.get("/api/actors/XXX/forecast", params={"plover": "FIGHT"}).json()
         assert unknown["available"] is False and "no asserted events involving XXX" in unknown["detail"]
         assert c.get("/api/actors/RUS/forecast").status_code == 422  # neither root nor plover
+
+
+@pytest.mark.browser
+def test_dyad_page_shows_what_a_will_do_to_b(fitted):
+    from test_browser_pages import ARGS, CHROMIUM, check_clean, visit
+    from test_web_data import LiveServer
+
+    from barograph.interfaces.web.app import create_app
+
+    if not __import__("pathlib").Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    db, _ = fitted
+    with LiveServer(create_app(db)) as s, sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        ctx, page, *problems = visit(b, s.url + "/dyad/UKR/RUS?directed=true", "dyad-fitted", "#forecast-what li")
+        check_clean(*problems)
+        first = page.locator("#forecast-what li").first.inner_text()
+        assert first.startswith("11 Disapprove") and "%" in first and "2020-03-" in first
+        assert "model fitted on this store" in page.locator("#forecast-what h3").inner_text()
+        ctx.close()
+        b.close()

@@ -101,6 +101,7 @@ def dyad(
         "series": f"{base}/series?freq={freq}&directed={'true' if directed else 'false'}",
         "alerts": f"/api/alerts?actor={a}&limit=200",
         "forecast": f"{base}/forecast",
+        "forecast_what": f"{base}/forecast/what",
         "a": a,
         "b": b,
         "directed": directed,
