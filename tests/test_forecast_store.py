@@ -218,7 +218,7 @@ def test_api_answers_from_the_fitted_model(fitted):
 
 
 @pytest.mark.browser
-def test_dyad_page_shows_what_a_will_do_to_b(fitted):
+def test_dyad_and_actor_pages_show_the_fitted_answers(fitted):
     from test_browser_pages import ARGS, CHROMIUM, check_clean, visit
     from test_web_data import LiveServer
 
@@ -236,5 +236,11 @@ def test_dyad_page_shows_what_a_will_do_to_b(fitted):
         first = page.locator("#forecast-what li").first.inner_text()
         assert first.startswith("11 Disapprove") and "%" in first and "2020-03-" in first
         assert "model fitted on this store" in page.locator("#forecast-what h3").inner_text()
+        ctx.close()
+        ctx, page, *problems = visit(b, s.url + "/actor/RUS", "actor-fitted", "#forecast-who li")
+        check_clean(*problems)
+        page.wait_for_function("document.querySelectorAll('#forecast-who li').length >= 4")
+        fight = [t for t in page.locator("#forecast-who li").all_inner_texts() if t.startswith("19 Fight")]
+        assert fight and fight[0].startswith("19 Fight: UKR ")
         ctx.close()
         b.close()

@@ -118,7 +118,14 @@ def actor(request: Request, code: str):
     if found is None:
         raise HTTPException(404, detail=f"actor {code}: no events stored")
     f = Filters(actors=[code])
-    return render(request, "actor.html", title=code, actor=found, f=f, data={"code": code, "partners": found["partners"]})
+    return render(
+        request,
+        "actor.html",
+        title=code,
+        actor=found,
+        f=f,
+        data={"code": code, "partners": found["partners"], "forecast_who": f"/api/actors/{code}/forecast"},
+    )
 
 
 @router.get("/article/{article_id}", response_class=HTMLResponse)

@@ -226,6 +226,34 @@
     el.appendChild(ul);
   }
 
+  // ---- actor: whom it will act on next, by the fitted ranker, for a few CAMEO roots -------
+  async function drawWho(el, url, code) {
+    const hint = document.createElement("p");
+    hint.className = "hint";
+    hint.textContent = `Whom ${code} will act on next, by the model fitted on this store, for each kind of event:`;
+    el.appendChild(hint);
+    const ul = document.createElement("ul");
+    ul.className = "fitted-answers";
+    el.appendChild(ul);
+    for (const root of ["04", "05", "11", "19"]) {
+      let f;
+      try { f = await getJSON(`${url}?root=${root}&top=3`); } catch (e) { return; }
+      if (!f.available) {
+        if (/no fitted forecast model|stale/.test(f.detail || "")) { hint.textContent = f.detail; return; }
+        continue;  // a root this actor's store never saw
+      }
+      if (f.model && f.model.stale && !el.querySelector(".stale")) {
+        const s = document.createElement("p"); s.className = "hint stale"; s.textContent = f.model.message; el.insertBefore(s, ul);
+      }
+      const li = document.createElement("li");
+      const head = document.createElement("strong");
+      head.textContent = `${f.relation} ${f.relation_name}: `;
+      li.appendChild(head);
+      li.appendChild(document.createTextNode((f.answers || []).map(x => `${x.object} ${(x.probability * 100).toFixed(0)}%`).join(", ")));
+      ul.appendChild(li);
+    }
+  }
+
   // ---- actor: partners --------------------------------------------------------------------
   function drawPartners(el, data) {
     const rows = (data.partners || []).map(e => Object.assign({}, e, {
@@ -297,6 +325,8 @@
     if (tl) drawTimeline(tl, data);
     const fc = document.getElementById("forecast");
     if (fc) drawForecast(fc, data.forecast);
+    const fwho = document.getElementById("forecast-who");
+    if (fwho && data.forecast_who) drawWho(fwho, data.forecast_who, data.code);
     const fw = document.getElementById("forecast-what");
     if (fw && data.forecast_what) drawFitted(fw, data.forecast_what, data.a, data.b);
     const pa = document.getElementById("partners");
