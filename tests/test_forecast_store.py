@@ -115,7 +115,12 @@ def test_what_ranks_the_dyads_habit_first(fitted):
 
 def test_cli_answers_are_strict_json_and_tables(fitted):
     db, _ = fitted
-    for args in (["--who", "RUS", "--root", "19"], ["--who", "RUS", "--plover", "FIGHT"], ["--dyad", "UKR", "RUS", "--what"]):
+    for args in (
+        ["--who", "RUS", "--root", "19"],
+        ["--who", "RUS", "--plover", "FIGHT"],
+        ["--dyad", "UKR", "RUS", "--what"],
+        ["--dyad", "UKR", "RUS", "--what", "--relation", "plover"],
+    ):
         res = CliRunner().invoke(app, ["forecast", *args, "--db", str(db), "--format", "json"])
         assert res.exit_code == 0, res.output
         data = json.loads(res.stdout, parse_constant=lambda c: pytest.fail(f"non-JSON constant {c}"))

@@ -194,7 +194,12 @@ def fit_store(store, kinds: tuple[str, ...] = KINDS, evaluate_valid: bool = True
     from barograph.analysis.forecast.features import FEATURES
 
     folder = Path(folder) if folder else model_dir(store.path)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / ".write-test").touch()
+        (folder / ".write-test").unlink()
+    except OSError as e:
+        raise BadInput(str(folder), f"cannot save the forecast model here ({e.strerror or e})") from None
     meta: dict = {
         "format": FORMAT,
         "fitted_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),

@@ -70,7 +70,9 @@ def forecast(
         None, "--plover", help="PLOVER event type (e.g. ASSAULT) for --who, or for --dyad --what.", show_default=False
     ),
     what: bool = typer.Option(False, "--what", help="Fitted model: what will A do to B next (with --dyad A B)."),
-    relation: str = typer.Option("both", "--relation", help="forecast fit: relations to fit, root, plover or both."),
+    relation: str = typer.Option(
+        "both", "--relation", help="forecast fit: relations to fit, root, plover or both; with --what: plover answers in PLOVER types."
+    ),
 ) -> None:
     """Likely next event types from A to B (with the past events behind them) and the
     probability of material conflict between them next week. `forecast fit` fits the
@@ -85,7 +87,7 @@ def forecast(
             raise BadInput("forecast", f"unknown action {action!r} (the only one is: fit)")
         return _fit(db, relation, format)
     if who is not None or what:
-        return _ask(db, who, dyad, root, plover, what, top, format)
+        return _ask(db, who, dyad, root, plover, what, relation, top, format)
     if dyad is None:
         from barograph.errors import BadInput
 
@@ -155,7 +157,7 @@ def _fit(db: Optional[Path], relation: str, format: str) -> None:
         )
 
 
-def _ask(db, who, dyad, root, plover, what, top, format) -> None:
+def _ask(db, who, dyad, root, plover, what, relation, top, format) -> None:
     """Questions to the fitted model: --who A --root R | --plover P, --dyad A B --what."""
     from barograph.analysis.forecast import onstore
     from barograph.errors import BadInput
@@ -172,7 +174,7 @@ def _ask(db, who, dyad, root, plover, what, top, format) -> None:
             if dyad is None:
                 raise BadInput("--what", "--what needs --dyad A B")
             a, b = _named(store, dyad)
-            res = onstore.what(store, a, b, kind="plover" if plover else "root", top=top)
+            res = onstore.what(store, a, b, kind="plover" if plover or relation == "plover" else "root", top=top)
     if format == "json":
         return _print_json(res)
     from barograph.interfaces.app import err
