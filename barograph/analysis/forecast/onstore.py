@@ -189,7 +189,7 @@ def _load_model(folder: Path, kind: str):
     return model
 
 
-def fit_store(store, kinds: tuple[str, ...] = KINDS, evaluate_valid: bool = True, folder: str | Path | None = None) -> dict:
+def fit_store(store, kinds: tuple[str, ...] = KINDS, evaluate_valid: bool = True, folder: str | Path | None = None, say=None) -> dict:
     """Fit the ranker on the store for each relation kind and save it beside the store."""
     from barograph.analysis.forecast.features import FEATURES
 
@@ -210,6 +210,8 @@ def fit_store(store, kinds: tuple[str, ...] = KINDS, evaluate_valid: bool = True
     }
     for kind in kinds:
         g, _ = store_graph(store, kind)
+        if say:
+            say(f"fitting the {kind} model on {len(g.splits['train']):,} events ({g.n_ent:,} entities, {g.n_rel} relations) ...")
         model, info = fit_graph(time_split(g), evaluate_valid=evaluate_valid)
         info.update(entities=g.n_ent, relations=g.n_rel, first_date=g.epoch, last_date=g.date(int(g.splits["train"][:, 3].max())))
         _save_model(model, folder, kind)

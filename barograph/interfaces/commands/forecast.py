@@ -92,9 +92,6 @@ def forecast(
         from barograph.errors import BadInput
 
         raise BadInput("forecast", "say what to forecast: --dyad A B, --who A --root R, or `forecast fit`")
-    from barograph.interfaces.output import check_format
-
-    check_format(format, ("table", "json"))
     from barograph.analysis.forecast.outlook import dyad_outlook
     from barograph.store.db import Store
 
@@ -142,7 +139,9 @@ def _fit(db: Optional[Path], relation: str, format: str) -> None:
         raise BadInput("--relation", f"unknown relation kind {relation!r} (use root, plover or both)")
     kinds = KINDS if relation == "both" else (relation,)
     with Store(db, read_only=True) as store:
-        meta = fit_store(store, kinds)
+        from barograph.interfaces.app import err
+
+        meta = fit_store(store, kinds, say=lambda line: err.print(line, markup=False))
     if format == "json":
         return _print_json(meta)
     fp = meta["fingerprint"]
