@@ -35,9 +35,10 @@ def _fact(g: TKG, row) -> dict:
     return {"subject": g.entities[s], "relation": g.relations[r], "object": g.entities[o], "day": d, "date": g.date(d)}
 
 
-def explain(model, s: int, r: int, day: int, top: int = 5, evidence: int = 3) -> dict:
+def explain(model, s: int, r: int, day: int, top: int = 5, evidence: int = 3, objects: list[int] | None = None) -> dict:
     """Top candidates for (s, r, ?, day) with their scores, probabilities, contributing
-    rule patterns and the past facts behind them."""
+    rule patterns and the past facts behind them; with `objects`, those candidates only
+    (in score order; an object the model does not name is left out)."""
     g = model.g
     d = query_day(g, s, r, day)
     f = model.features(d)
@@ -56,6 +57,9 @@ def explain(model, s: int, r: int, day: int, top: int = 5, evidence: int = 3) ->
     p = np.exp(score - score.max())
     p /= p.sum()
     order = np.argsort(-score)[:top]
+    if objects is not None:
+        order = np.argsort(-score)
+        order = order[np.isin(f.o[order], np.asarray(objects))]
     h = d.history
     inv = (r + g.n_rel) % (2 * g.n_rel)
     out = []

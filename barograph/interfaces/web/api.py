@@ -171,6 +171,36 @@ KINDS = ("material conflict", "verbal conflict", "cooperation")
 MIN_SEVERITY = 40.0  # = analysis.alerts.MIN_SEVERITY (tests/test_alerts.py keeps them equal)
 
 
+def fresh_json(request: Request, view, *args, **kwargs) -> Response:
+    """A JSON answer of `view(store, ...)`, not cached: the fitted model beside the store can
+    change (a refit) while the store file does not."""
+    with read(request) as store:
+        return as_json(view(store, *args, **kwargs))
+
+
+@router.get("/api/forecast/model", tags=["forecast"], response_model=dict)
+def api_forecast_model(request: Request) -> Response:
+    """The ranker fitted on this store (`barograph forecast fit`): validation figures and `stale`."""
+    return fresh_json(request, views.forecast_model)
+
+
+@router.get("/api/actors/{code}/forecast", tags=["forecast"], response_model=dict)
+def api_forecast_who(request: Request, code: str, root: str | None = None, plover: str | None = None, top: int = Query(5, ge=1, le=50)) -> Response:
+    """Whom the actor will act on next with a CAMEO root (`root=19`) or PLOVER type (`plover=ASSAULT`)."""
+    check_actor(code, "code")
+    if (root is None) == (plover is None):
+        raise HTTPException(422, detail="give one of root (CAMEO root 01-20) or plover (a PLOVER type)")
+    kind, rel = ("root", root) if root is not None else ("plover", plover)
+    return fresh_json(request, views.forecast_who, code, rel, kind=kind, top=top)
+
+
+@router.get("/api/dyads/{a}/{b}/forecast/what", tags=["forecast"], response_model=dict)
+def api_forecast_what(request: Request, a: str, b: str, kind: Literal["root", "plover"] = "root", top: int = Query(5, ge=1, le=50)) -> Response:
+    """What a will do to b next, by the ranker fitted on this store, with the evidence."""
+    check_actor(a, "a"), check_actor(b, "b")
+    return fresh_json(request, views.forecast_what, a, b, kind=kind, top=top)
+
+
 @router.get("/api/alerts", tags=["alerts"], response_model=list[dict])
 def api_alerts(
     request: Request,

@@ -187,6 +187,7 @@ def dyad(
         "series": f"{base}/series?freq={freq}&directed={'true' if directed else 'false'}&{wq}" + ("&historical=true" if historical else ""),
         "alerts": f"/api/alerts?actor={quote(a, safe='')}&limit=200&{wq}",
         "forecast": f"{base}/forecast?{wq}",
+        "forecast_what": f"{base}/forecast/what",
         "a": a,
         "b": b,
         "directed": directed,
@@ -208,7 +209,15 @@ def actor(request: Request, code: str, since: str | None = None, until: str | No
     if found is None:
         raise HTTPException(404, detail=f"actor {code}: no events stored")
     f = Filters(actors=[code], since=since, until=until)
-    return render(request, "actor.html", title=code, actor=found, f=f, w=w, data={"code": code, "partners": found["partners"]})
+    return render(
+        request,
+        "actor.html",
+        title=code,
+        actor=found,
+        f=f,
+        w=w,
+        data={"code": code, "partners": found["partners"], "forecast_who": f"/api/actors/{quote(code, safe='')}/forecast"},
+    )
 
 
 @router.get("/article/{article_id}", response_class=HTMLResponse)

@@ -227,6 +227,38 @@ def forecast(store, a: str, b: str, asof: str | None = None) -> dict:
     return out
 
 
+def _fitted(call, store, *args, **kwargs) -> dict:
+    """An answer of the ranker fitted on the store (analysis/forecast/onstore.py), or
+    `available: false` with the one-line reason (no model yet, unknown actor or relation)."""
+    from barograph.errors import BadInput
+
+    try:
+        from barograph.analysis.forecast import onstore
+    except ImportError as e:
+        return {"available": False, "detail": f"the forecaster is not installed ({e.name})"}
+    try:
+        out = plain(getattr(onstore, call)(store, *args, **kwargs))
+    except BadInput as e:
+        return {"available": False, "detail": str(e.problem)}
+    out["available"] = True
+    return out
+
+
+def forecast_model(store) -> dict:
+    """The fitted model beside the store: when, on what, how it validated, and `stale`."""
+    return _fitted("status", store)
+
+
+def forecast_who(store, a: str, relation: str, kind: str = "root", top: int = 5) -> dict:
+    """Whom `a` will act on next with a CAMEO root or PLOVER type, ranked, with evidence."""
+    return _fitted("who", store, a, relation, kind=kind, top=top)
+
+
+def forecast_what(store, a: str, b: str, kind: str = "root", top: int = 5) -> dict:
+    """What `a` will do to `b` next (CAMEO roots or PLOVER types), ranked, with evidence."""
+    return _fitted("what", store, a, b, kind=kind, top=top)
+
+
 # -- pages' own reads ---------------------------------------------------------------------
 
 

@@ -239,6 +239,58 @@
     if (prob === null && !list) note(el, "The forecaster returned nothing to show.");
   }
 
+  // ---- dyad: what A will do to B, by the ranker fitted on this store (`forecast fit`) ------
+  async function drawFitted(el, url, a, b) {
+    let f;
+    try { f = await getJSON(url); } catch (e) { return; }
+    const h = document.createElement("h3");
+    h.textContent = `What ${a} will do to ${b} next (model fitted on this store)`;
+    el.appendChild(h);
+    if (!f.available) { const p = document.createElement("p"); p.className = "muted"; p.textContent = f.detail || "No fitted model."; el.appendChild(p); return; }
+    if (f.model && f.model.stale) { const s = document.createElement("p"); s.className = "hint stale"; s.textContent = f.model.message; el.appendChild(s); }
+    const ul = document.createElement("ul");
+    ul.className = "fitted-answers";
+    for (const x of (f.answers || []).slice(0, 5)) {
+      const li = document.createElement("li");
+      const head = document.createElement("strong");
+      head.textContent = `${x.relation} ${x.relation_name}: ${(x.probability * 100).toFixed(0)}%`;
+      li.appendChild(head);
+      const why = (x.reasons || []).map(r => r.why).join(", ");
+      const ev = (x.evidence || []).slice(0, 2).map(e => `${e.date} ${e.subject} ${e.relation} ${e.object}`).join("; ");
+      if (why || ev) { const s = document.createElement("span"); s.className = "hint"; s.textContent = ` (${[why, ev].filter(Boolean).join(" · ")})`; li.appendChild(s); }
+      ul.appendChild(li);
+    }
+    el.appendChild(ul);
+  }
+
+  // ---- actor: whom it will act on next, by the fitted ranker, for a few CAMEO roots -------
+  async function drawWho(el, url, code) {
+    const hint = document.createElement("p");
+    hint.className = "hint";
+    hint.textContent = `Whom ${code} will act on next, by the model fitted on this store, for each kind of event:`;
+    el.appendChild(hint);
+    const ul = document.createElement("ul");
+    ul.className = "fitted-answers";
+    el.appendChild(ul);
+    for (const root of ["04", "05", "11", "19"]) {
+      let f;
+      try { f = await getJSON(`${url}?root=${root}&top=3`); } catch (e) { return; }
+      if (!f.available) {
+        if (/no fitted forecast model|stale/.test(f.detail || "")) { hint.textContent = f.detail; return; }
+        continue;  // a root this actor's store never saw
+      }
+      if (f.model && f.model.stale && !el.querySelector(".stale")) {
+        const s = document.createElement("p"); s.className = "hint stale"; s.textContent = f.model.message; el.insertBefore(s, ul);
+      }
+      const li = document.createElement("li");
+      const head = document.createElement("strong");
+      head.textContent = `${f.relation} ${f.relation_name}: `;
+      li.appendChild(head);
+      li.appendChild(document.createTextNode((f.answers || []).map(x => `${x.object} ${(x.probability * 100).toFixed(0)}%`).join(", ")));
+      ul.appendChild(li);
+    }
+  }
+
   // ---- actor: partners --------------------------------------------------------------------
   function drawPartners(el, data) {
     const rows = (data.partners || []).map(e => Object.assign({}, e, {
@@ -314,6 +366,10 @@
     if (tl) drawTimeline(tl, data);
     const fc = document.getElementById("forecast");
     if (fc) drawForecast(fc, data.forecast);
+    const fwho = document.getElementById("forecast-who");
+    if (fwho && data.forecast_who) drawWho(fwho, data.forecast_who, data.code);
+    const fw = document.getElementById("forecast-what");
+    if (fw && data.forecast_what) drawFitted(fw, data.forecast_what, data.a, data.b);
     const pa = document.getElementById("partners");
     if (pa) drawPartners(pa, data);
     document.querySelectorAll("input[data-actor-complete]").forEach(actorComplete);
