@@ -27,6 +27,8 @@
     }
     return r.json();
   }
+  // shared with the page scripts that load after this one (map.js)
+  window.barograph = Object.assign(window.barograph || {}, { pageData, getJSON });
 
   function note(el, text) {
     el.textContent = "";

@@ -5,20 +5,8 @@
 (function () {
   "use strict";
 
-  function pageData() {
-    const el = document.getElementById("page-data");
-    return el ? JSON.parse(el.textContent) : {};
-  }
-
-  async function getJSON(url) {
-    const r = await fetch(url, { headers: { Accept: "application/json" } });
-    if (!r.ok) {
-      let detail = r.statusText;
-      try { detail = (await r.json()).detail || detail; } catch (e) { /* not JSON */ }
-      throw new Error(detail);
-    }
-    return r.json();
-  }
+  // app.js (loaded by every page, before this deferred script) lends its two helpers
+  const { pageData, getJSON } = window.barograph;
 
   function fmt(n) { return n === null || n === undefined ? "" : Number(n).toLocaleString("en"); }
 
