@@ -36,3 +36,15 @@ def wait_for_commits(proc, db: Path, timeout: float = 240) -> None:
     while time.time() < deadline and proc.poll() is None and wal.exists() and wal.stat().st_size != size:
         size = wal.stat().st_size
         time.sleep(0.05)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium (Debian's), one per test module, for the dashboard's browser tests."""
+    from playwright.sync_api import sync_playwright
+    from test_browser_pages import ARGS, CHROMIUM
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()

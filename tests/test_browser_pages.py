@@ -36,16 +36,6 @@ def site(tmp_path_factory):
         yield s, facts
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
-
-
 def visit(browser, url: str, shot: str, ready: str | None):
     """Open `url`, wait for `ready`, screenshot; return (page, console errors, foreign requests, failures)."""
     ctx = browser.new_context(viewport={"width": 1360, "height": 900})

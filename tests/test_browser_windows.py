@@ -11,23 +11,13 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from test_analysis import write_icews
-from test_browser_pages import ARGS, CHROMIUM, OUT, check_clean, visit
+from test_browser_pages import CHROMIUM, OUT, check_clean, visit
 from test_web_data import LiveServer, build_db
 from test_web_windows import DATA_LAST, add_strays
 
 from barograph.interfaces.web.app import create_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
