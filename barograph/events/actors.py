@@ -32,13 +32,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import threading
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from barograph.errors import BadInput
+from barograph.events.pickle_cache import load_or_build
 from barograph.events.actor_dictionaries import (
     ActorGroup,
     Role,
@@ -459,27 +459,7 @@ def _cache_path() -> Path | None:
 
 def _load_builtin() -> _Tables:
     """The built-in tables from the pickle cache, rebuilt when any data file changes."""
-    path = _cache_path()
-    if path is not None and path.exists():
-        try:
-            with open(path, "rb") as f:
-                return pickle.load(f)
-        except Exception:
-            pass
-    t = _build_builtin()
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            with open(tmp, "wb") as f:
-                pickle.dump(t, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-            for old in path.parent.glob("actors-*.pickle"):  # tables of older data files
-                if old != path:
-                    old.unlink(missing_ok=True)
-        except OSError:
-            pass
-    return t
+    return load_or_build(_cache_path(), _build_builtin, "actors-*.pickle")
 
 
 def _env_files() -> list[str]:

