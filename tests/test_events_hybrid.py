@@ -122,7 +122,20 @@ def test_no_second_side_no_event(coder_for):
 def test_generic_present_is_no_report(coder_for):
     text = "Moscow attacks Washington's policy in every speech."
     assert model_only(coder_for({}), text, _p(VCONF, 0.99)) == []
+    assert model_only(coder_for({}), text, _p(VCONF, 0.99), headline_present=True) == []
     assert model_only(coder_for({}), text, _p(VCONF, 0.99), present_ok=True)
+
+
+def test_headline_present_is_a_report(coder_for):
+    # headlinese drops the article: "lifts blockade", "rejects demands"
+    text = "Norway lifts embargo on Kenya after talks in Oslo."
+    spans = {"source": [0, 6, 0.9]}
+    assert not counted(model_only(coder_for({}), text, _p(MCOOP, 0.99), spans, need_named=1))
+    evs = counted(model_only(coder_for({}), text, _p(MCOOP, 0.99), spans, need_named=1, headline_present=True))
+    assert evs and evs[0].source_entity == "NOR"
+    # analysis in the present names its object in full
+    analysis = "Norway lifts the embargo on Kenya whenever the market allows it."
+    assert not counted(model_only(coder_for({}), analysis, _p(MCOOP, 0.99), spans, need_named=1, headline_present=True))
 
 
 def test_one_word_source_counts_as_much_as_a_long_one(coder_for):
@@ -187,6 +200,91 @@ def test_will_not_is_a_refusal(coder_for):
     text = "Hungary said it will not release the Ukrainian fishermen."
     evs = counted(code(coder_for({text: (_p(VCONF), {})}), text))
     assert evs and evs[0].cameo[:2] == "12"
+
+
+def test_intended_event_noun_through_its_light_verb(coder_for):
+    # the noun "talks" is intended through "will hold": the intention is the asserted act
+    text = "Norway will hold talks with Kenya's foreign minister in Nairobi next week."
+    evs = code(coder_for({text: (_p(VCOOP), {})}), text)
+    first = counted(evs)[0]
+    assert first.cameo == "036" and first.method == "intent"
+    assert (first.source_entity, first.target_entity) == ("NOR", "KEN")
+
+
+def test_a_name_is_no_word_of_doubt(coder_for):
+    # "May" the name does not put the sentence in doubt, "may" the modal does
+    named = "Theresa May will hold talks with Kenya's foreign minister next week."
+    assert any(e.method == "intent" for e in counted(code(coder_for({named: (_p(VCOOP), {})}), named)))
+    modal = "Norway may hold talks with Kenya's foreign minister next week."
+    assert not any(e.method == "intent" for e in counted(code(coder_for({modal: (_p(VCOOP), {})}), modal)))
+
+
+def test_reported_would_is_an_intention(coder_for):
+    # "said they would release" reports "we will release": an asserted intention (CAMEO 03)
+    text = "The Malian government said it would send troops to Niger."
+    evs = code(coder_for({text: (_p(VCOOP), {})}), text)
+    intent = [e for e in counted(evs) if e.method == "intent"]
+    assert intent and intent[0].cameo[:2] == "03" and intent[0].source_entity == "MLI" and intent[0].target_entity == "NER"
+    # a condition keeps it hypothetical
+    cond = "The Malian government said it would send troops to Niger if the junta fell."
+    assert not any(e.method == "intent" for e in counted(code(coder_for({cond: (_p(VCOOP), {})}), cond)))
+    # a "would" that no speech verb reports is not backshifted
+    plain = "The Malian government would send troops to Niger."
+    assert not any(e.method == "intent" for e in counted(code(coder_for({plain: (_p(VCOOP), {})}), plain)))
+
+
+def test_considering_an_option_is_014(coder_for):
+    text = "Japan is considering sending aid to North Korea after the floods."
+    evs = code(coder_for({text: (_p(STATEMENT), {})}), text)
+    first = counted(evs)[0]
+    assert first.cameo == "014" and (first.source_entity, first.target_entity) == ("JPN", "PRK")
+    assert any(e.modality == "hypothetical" and e.cameo[:2] == "07" for e in evs), "the aid itself stays hypothetical"
+
+
+def test_refusal_read_by_the_classifier_is_asserted(coder_for):
+    # the parse's predicate is negated and the classifier reads conflict: the refusal is the act
+    text = "Bangladesh will not accept the Rohingya refugees from Myanmar."
+    spans = {"source": [0, 10, 0.9]}
+    evs = counted(model_only(coder_for({}), text, _p(VCONF, 0.99), spans, need_named=1, source_named=True))
+    assert evs and evs[0].cameo[:2] == "12" and evs[0].source_entity == "BGD"
+    assert evs[0].method == "model" and evs[0].modality == "asserted"
+    # past tense, no "will": still the refusal, which the intent step alone would not see
+    past = "Bangladesh did not accept the Rohingya refugees from Myanmar."
+    evs = counted(model_only(coder_for({}), past, _p(VCONF, 0.99), spans, need_named=1, source_named=True))
+    assert evs and evs[0].cameo[:2] == "12" and evs[0].modality == "asserted"
+
+
+def test_statement_needs_named_sides_and_one_known(coder_for):
+    text = "Sweden's prime minister urged Osvald Brennick to step down."
+    spans = {"source": [0, 23, 0.9]}
+    kw = dict(need_named=1, source_named=True, gate="any")
+    assert not counted(model_only(coder_for({}), text, _p(STATEMENT, 0.99), spans, statement_resolved=2, **kw))
+    evs = counted(model_only(coder_for({}), text, _p(STATEMENT, 0.99), spans, statement_resolved=1, **kw))
+    assert evs and evs[0].source_entity == "SWE" and evs[0].target_resolved is False
+    # a topic is no side of a statement, whatever the count of known actors
+    topic = "Sweden's prime minister called cyber warfare the battlefield of the future."
+    assert not counted(model_only(coder_for({}), topic, _p(STATEMENT, 0.99), spans, statement_resolved=0, **kw))
+
+
+def test_one_sided_act_has_an_empty_target(coder_for):
+    text = "The Pakistani foreign ministry declined to comment on the report."
+    spans = {"source": [0, 30, 0.9]}
+    kw = dict(need_named=1, source_named=True, gate="dictionary")
+    assert not counted(model_only(coder_for({}), text, _p(STATEMENT, 0.99), spans, **kw))
+    evs = counted(model_only(coder_for({}), text, _p(STATEMENT, 0.99), spans, one_sided=True, **kw))
+    assert evs and evs[0].source_entity == "PAK" and evs[0].target == "" and evs[0].target_text == ""
+    assert evs[0].target_resolved is False
+    # a bare "X said ..." is no one-sided act: every quote would be one
+    quote = "The Pakistani foreign ministry said there is good news from the border."
+    assert not counted(model_only(coder_for({}), quote, _p(STATEMENT, 0.99), spans, one_sided=True, **kw))
+    # a statement whose object is a topic, not an actor, is one-sided too
+    topic = "The Pakistani foreign ministry rejected accusations of torture in its prisons."
+    evs = counted(model_only(coder_for({}), topic, _p(STATEMENT, 0.99), spans, one_sided=True, statement_resolved=1, **kw))
+    assert evs and evs[0].target == "" and evs[0].cameo.startswith("01") and evs[0].cameo != "010"
+    # nor is an unknown source's act
+    unknown = "The Qorvath Brigade declined to comment on the report."
+    spans = {"source": [0, 19, 0.9]}
+    assert not counted(model_only(coder_for({}), unknown, _p(STATEMENT, 0.99), spans, one_sided=True, **kw))
 
 
 def test_agreeing_event_comes_first(coder_for):

@@ -455,3 +455,30 @@ def test_plain_reports_of_rejection_and_demand(coder):
     assert [e for e in evs if e.source == "ITAGOV" and e.target == "EGYGOV" and e.cameo.startswith("12")]
     assert [e for e in evs if e.source == "UGAREB" and e.target_entity == "SDN" and e.cameo.startswith("12")]
     assert [e for e in evs if e.source == "IRQGOV" and e.target == "TUR" and e.cameo.startswith("10")]
+
+
+def test_verb_named_by_patterns_but_unlisted_is_restored():
+    # a dictionary whose patterns are written for PLEAD but lists only BEG: PLEAD is restored
+    # with the root most of its own patterns give, and its patterns are its own, not BEG's
+    text = """####### VERB PATTERNS #######
+---  BEG   [100]  ---
+BEG
+- * MERCY                                   [022]   # PLEAD
+- * (FOR AID)                               [0231]  # PLEAD
+- * (FOR CALM)                              [0256]  # PLEAD
+- * BREAD                                   [100]   # BEG
+- * NOTE                                    [020]   # PLED
+"""
+    d = verbs.parse(text)
+    (plead,) = d.verbs["plead"]
+    assert plead.code == "020"
+    assert sum(p.origin == "plead" for p in plead.patterns) == 3
+    (beg,) = d.verbs["beg"]
+    assert not any(p.origin == "plead" for p in beg.patterns)
+    assert "pled" not in d.verbs, "one comment naming a word is a note, not a missing verb"
+    assert verbs.lookup(d, "beg", {"mercy"})[0] == "100", "PLEAD's patterns no longer code BEG"
+
+
+def test_urge_is_an_appeal(coder):
+    evs = events(coder, "Germany urged Russia to stop the shelling of Ukrainian towns.")
+    assert find(evs, "DEU", "RUS", "02")

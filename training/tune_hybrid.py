@@ -50,6 +50,9 @@ FIXED = {
     "source_named": True,
     "passive_agent": True,
     "target_someone": True,
+    "statement_resolved": 1,
+    "one_sided": True,
+    "headline_present": True,
 }
 SEED_FLOOR = 0.85  # quad-class F1 the seed page's gold must keep (shared/eval/seed-gold.jsonl)
 SHARED = ROOT.parent / "shared"

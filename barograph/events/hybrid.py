@@ -168,6 +168,9 @@ REFUSAL_CODE = {"03": "120", "04": "125", "05": "120", "06": "121", "07": "122",
 REFUSE = {"refuse", "decline", "reject", "rebuff", "spurn"}
 # words that put a whole sentence in doubt: its intentions are not stated as facts
 DOUBT = {"if", "unless", "unlikely", "whether", "would", "could", "might", "may", "perhaps"}
+# "is considering sending aid": weighing an option is an act of its own, CAMEO 014 "consider
+# policy option", whatever is weighed
+CONSIDER = {"consider", "mull", "weigh", "contemplate", "study", "explore", "eye"}
 # "is willing/ready/prepared to" states an intention, as CAMEO 03 codes "express willingness"
 WILLING = {"willing", "ready", "prepared", "eager"}
 # objects that receive what the act gives or aims: "returned X to Y", "sanctions on Y"
@@ -226,6 +229,8 @@ class Settings:
     # dictionary codes include the class the classifier reads ("agree")
     gate: str = "agree"
     present_ok: bool = False  # a simple-present predicate ("Moscow assesses") may carry one
+    # ... in headline style at least ("Saudi Arabia lifts blockade of Qatar")
+    headline_present: bool = False
     # the source must be a named or dictionary actor ("Germany provided ..."), not a phrase
     # the tagger marked ("a car bomb", "Ukrainian sovereignty")
     source_named: bool = False
@@ -237,6 +242,12 @@ class Settings:
     # in a passive clause the source is the "by" agent or no one: its subject is the patient
     # ("Ukrainian sovereignty was endorsed" is no act of Ukraine)
     passive_agent: bool = False
+    # sides of a parse event of class 0 (a statement or appeal) that must be dictionary actors:
+    # a statement is between known actors, not about a topic
+    statement_resolved: int = 2
+    # a parse event may have no target when its source is a dictionary actor and its
+    # predicate a dictionary verb of the class read ("X declined to comment")
+    one_sided: bool = False
     # method -> [[raw scores], [precision]]: maps the classifier's probability of an event's
     # class to the share of such events whose class was right on out-of-fold dev predictions
     calibration: dict | None = None
@@ -261,7 +272,7 @@ def worth_reading(doc, mentions, dic=None, settings: Settings | None = None) -> 
         return True
     actors = ParseActors(doc, 0, mentions, [])
     for v in verbs_:
-        if not settings.present_ok and _bare_present(v):
+        if not settings.present_ok and _bare_present(v, settings.headline_present):
             continue
         subj, _ = _subject(v)
         # a permissive check, model_event applies the exact gates: the tagger may mark a name
@@ -394,12 +405,22 @@ def _lemma_classes(dic, v) -> set[int]:
     return out
 
 
+def _lemma_roots(dic, v) -> list[str]:
+    """The CAMEO roots of the dictionary's codes for this verb, its default first."""
+    roots = []
+    for entry in dic.verbs.get(v.lemma_.lower(), []) if dic is not None else []:
+        for c in [entry.code] + [p.code for p in entry.patterns]:
+            if c and c[:2] not in roots:
+                roots.append(c[:2])
+    return roots
+
+
 def _passes_gate(view, v, cls: int) -> bool:
     """Does predicate ``v`` look like the report of an event of class ``cls``?"""
     s = view.settings
     if v.lemma_.lower() in NON_EVENT_LEMMAS or v.pos_ != "VERB":
         return s.gate == "any"
-    if not s.present_ok and _bare_present(v):
+    if not s.present_ok and _bare_present(v, s.headline_present):
         return False  # generic present: analysis, not a report
     if s.gate == "dictionary":
         return v.lemma_.lower() in view.dic.verbs
@@ -408,9 +429,24 @@ def _passes_gate(view, v, cls: int) -> bool:
     return True
 
 
-def _bare_present(v) -> bool:
-    """A simple present with no auxiliary ("Moscow assesses"): analysis, not a report."""
-    return v.tag_ in ("VBZ", "VBP") and not any(c.dep_ in ("aux", "auxpass") for c in v.children)
+def _bare_present(v, headlines: bool = False) -> bool:
+    """A simple present with no auxiliary ("Moscow assesses"): analysis, not a report. With
+    ``headlines``, not in headline style ("Saudi Arabia lifts blockade of Qatar")."""
+    if not (v.tag_ in ("VBZ", "VBP") and not any(c.dep_ in ("aux", "auxpass") for c in v.children)):
+        return False
+    return not (headlines and _headline(v))
+
+
+def _headline(v) -> bool:
+    """Headlinese: a short sentence whose verb's object is a common noun with no article or
+    possessive ("lifts blockade of Qatar", "rejects demands from rebel group"). Analysis in
+    the present names its objects in full ("Moscow assesses the situation"), or names actors
+    ("Russia supports Assad"), which this does not take as a headline."""
+    words = [t for t in v.doc if not t.is_punct and not t.is_space]
+    if len(words) > 18 or v.dep_ != "ROOT":
+        return False
+    objs = [c for c in v.children if c.dep_ == "dobj"] + [p for c in v.children if c.dep_ == "prt" for p in v.children if p.dep_ == "dobj"]
+    return any(o.pos_ == "NOUN" and o.tag_ in ("NN", "NNS") and not any(c.dep_ in ("det", "poss", "nummod") for c in o.children) for o in objs)
 
 
 def _code_for(dic, v, cls):
@@ -618,6 +654,12 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
         tgt = _best_target(actors, chosen, subj, src)
     if tgt is None and not view.settings.local_targets:
         tgt = actors.nearest_other(src)
+    one_sided = False
+    if tgt is None and view.settings.one_sided and src.resolved and not _passive(chosen) and _specific(chosen, code, from_dictionary):
+        # "Karzai expressed deep concern", "X declined to comment": an act with no one acted on,
+        # kept with an empty target as GDELT keeps a missing Actor2; it joins no dyad. Not a
+        # bare "X said": that every quote would become an event
+        tgt, one_sided = Side("", src.end, src.end), True
     if tgt is None:
         return events
     if int(src.named) + int(tgt.named) < view.settings.need_named:
@@ -630,13 +672,29 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
         and not (marked or tgt.named or _is_someone(view.doc, tgt.start - view.sent.start, tgt.end - view.sent.start))
     ):
         return events
-    if cls == 0 and not (src.resolved and tgt.resolved):
-        return events  # a statement is an event between two known actors, not about a topic
+    if cls == 0 and not one_sided and (int(src.resolved) + int(tgt.resolved) < view.settings.statement_resolved or not (src.named and tgt.named)):
+        if not (view.settings.one_sided and src.resolved and not tgt.named and _specific(chosen, code, from_dictionary)):
+            return events
+        # "X rejected accusations that ...", "X claimed responsibility": the statement's object
+        # is a topic, not an actor, so the statement is one-sided
+        tgt, one_sided = Side("", src.end, src.end), True  # a statement is an event between two known actors, not about a topic
     if src.code and src.code == tgt.code:
         return events
     mod = modality(chosen, view.doc.text.rstrip().endswith("?"))
+    if mod == NEGATED and cls == 3 and not from_dictionary and any(c.dep_ == "neg" for c in chosen.children):
+        # "Bangladesh will not accept refugees", read as conflict: the refusal is the act,
+        # and it is asserted (CAMEO 12, the refusal code of what is withheld)
+        own = _lemma_roots(view.dic, chosen)
+        code, mod = next((REFUSAL_CODE[r] for r in own if r in REFUSAL_CODE), "120"), ASSERTED
     ev = _event(view.article, view.sent, view.version, chosen, src, tgt, code, mod, view.pmax, "model")
     return intent_as_act(view, [ev])
+
+
+def _specific(v, code, from_dictionary: bool) -> bool:
+    """May this predicate carry a one-sided act? Only with a dictionary code that says more
+    than "made a statement" or "appealed" (010, 020), and not as a verb of saying: "X said
+    ...", "X suggested that ..." with no one addressed is every quote in the news."""
+    return from_dictionary and str(code) not in ("010", "020") and v.lemma_.lower() not in SPEECH
 
 
 def _passive(v) -> bool:
@@ -665,6 +723,12 @@ def _governors(tok, limit=4):
     """The trigger's auxiliaries and the chain of words that govern it (xcomp/ccomp/conj)."""
     out = [c for c in tok.children if c.dep_ == "aux"]
     t = tok
+    if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ in ("dobj", "attr", "oprd") and tok.head is not tok:
+        # an event noun is intended through the verb that carries it: "will hold talks",
+        # "will make a visit", "plans to launch an offensive"
+        t = tok.head
+        out.append(t)
+        out += [c for c in t.children if c.dep_ == "aux"]
     for _ in range(limit):
         if t.dep_ not in ("xcomp", "ccomp", "conj", "advcl") or t.head is t:
             break
@@ -672,6 +736,27 @@ def _governors(tok, limit=4):
         out.append(t)
         out += [c for c in t.children if c.dep_ == "aux"]
     return out
+
+
+def _doubted(doc, reported=None) -> bool:
+    """Does a word of doubt stand anywhere in the sentence? Not a name ("Theresa May") nor the
+    "would" of reported speech."""
+    skip = reported.i if reported is not None else -1
+    return any(t.lower_ in DOUBT and t.pos_ != "PROPN" and t.i != skip for t in doc)
+
+
+def _reported_would(trig, govs):
+    """The "would" of reported speech, if that is what makes this event hypothetical: "X said
+    it would release the hostages" reports "we will release", an intention, not a condition.
+    Only in the clause a speech verb reports, and only without "if"/"unless" (the caller
+    still rejects any other word of doubt in the sentence)."""
+    would = next((g for g in govs if g.dep_ == "aux" and g.lower_ == "would"), None)
+    if would is None:
+        return None
+    clause = would.head
+    if clause.dep_ == "ccomp" and clause.head.lemma_.lower() in SPEECH and clause.head.tag_ in ("VBD", "VBN"):
+        return would
+    return None
 
 
 def _conditional(toks) -> bool:
@@ -692,15 +777,22 @@ def intent_as_act(view: SentenceView, events: list[Event]) -> list[Event]:
             lemmas = {g.lemma_.lower() for g in govs} | {g.lower_ for g in govs}
             negated_here = trig is not None and any(c.dep_ == "neg" for c in trig.children)
             future = bool(lemmas & {"will", "shall", "'ll", "wo"})
+            backshift = _reported_would(trig, govs) if e.modality == HYPOTHETICAL and trig is not None else None
+            if backshift is not None:
+                lemmas.add("will")
             code = None
-            if e.modality == NEGATED and (lemmas & REFUSE and not negated_here or negated_here and future):
+            if e.modality == HYPOTHETICAL and trig is not None and lemmas & CONSIDER and trig.tag_ == "VBG":
+                code = "014"  # "is considering sending aid to X": the weighing is asserted
+            elif e.modality == NEGATED and (lemmas & REFUSE and not negated_here or negated_here and future):
                 code = REFUSAL_CODE.get(root)  # "refused to lift", "will not lift"
-            elif e.modality == INTENDED and lemmas & INTEND or (e.modality == HYPOTHETICAL and lemmas & WILLING):
+            elif (e.modality == INTENDED or backshift is not None) and lemmas & INTEND or (e.modality == HYPOTHETICAL and lemmas & WILLING):
                 code = e.cameo if root in ("03", "13") else INTENT_CODE.get(root)
-            if code and (_conditional([trig] + govs) or any(t.lower_ in DOUBT for t in view.doc)):
+            if code and (_conditional([trig] + govs) or _doubted(view.doc, backshift)):
                 code = None  # "if they meet, X will try to ...": a condition, not a statement of intent
             if code:
-                gov = next((g for g in govs if g.lemma_.lower() in REFUSE | INTEND | WILLING and g.dep_ != "aux"), None)
+                gov = next((g for g in govs if g.lemma_.lower() in REFUSE | INTEND | WILLING | CONSIDER and g.dep_ != "aux"), None)
+                if backshift is not None and gov is None:
+                    gov = backshift.head.head  # the speech verb: "X said it would release ..."
                 ptype, pmode = codes.plover(code)
                 said = modality(gov, view.doc.text.rstrip().endswith("?")) if gov is not None else ASSERTED
                 if said not in COUNTED:
@@ -709,7 +801,7 @@ def intent_as_act(view: SentenceView, events: list[Event]) -> list[Event]:
                 new = replace(
                     e, cameo=code, quad_class=codes.quad_class(code), goldstein=codes.goldstein(code), plover=ptype, plover_mode=pmode, modality=said
                 )
-                if gov is not None:
+                if gov is not None and backshift is None:
                     new.trigger = gov.text
                     new.trigger_start = view.sent.start + gov.idx
                     new.trigger_end = new.trigger_start + len(gov)

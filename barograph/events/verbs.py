@@ -92,7 +92,48 @@ def _pattern_slots(body: str, synsets: dict[str, frozenset[str]]) -> tuple[froze
     return tuple(slots)
 
 
+def _unlisted_verbs(text: str) -> set[str]:
+    """Verbs that pattern comments name (``# URGE``) but no verb line lists.
+
+    CAMEO.2.0.txt has 22 patterns written for URGE in the DEMAND block, yet no URGE line, so
+    "X urged Y to ..." (one of the commonest verbs in news) was no event at all; its patterns
+    meanwhile applied to every DEMAND verb. Such a verb is restored by ``_restore``."""
+    listed, section = set(), None
+    named: Counter[str] = Counter()
+    for raw in text.splitlines():
+        if raw.startswith("#######"):
+            section = "verbs" if "VERB PATTERNS" in raw else "other"
+            continue
+        line, _, comment = raw.partition("#")
+        if section != "verbs" or not line.strip() or line.startswith("---"):
+            continue
+        if line.startswith("-"):
+            if comment.split() and comment.split()[0].isalpha():
+                named[comment.split()[0].lower()] += 1
+            continue
+        head = re.sub(r"\{[^}]*\}|\[[^\]]*\]", " ", line).split()
+        if head:
+            word = head[0].lstrip("+").lower()
+            listed.update({word, word.split("_")[0]})
+            irregular = re.search(r"\{([^}]*)\}", line)
+            listed.update(f.lstrip("+").lower() for f in (irregular.group(1).split() if irregular else ()))
+    # three patterns or more: a single comment naming an inflected form ("# PLAYED") or a
+    # noun ("# PULLBACK") is a note, not a missing verb
+    return {w for w, n in named.items() if n >= 3} - listed
+
+
+def _restore(entry: VerbEntry) -> None:
+    """A restored verb's default code: the root most of its own patterns give, at its base
+    level (URGE: 17 of its 22 patterns are appeals, 02x, so 020), as CAMEO codes a verb by the
+    sense its patterns share."""
+    roots = Counter(p.code[:2] for p in entry.patterns if p.code and p.origin == entry.word)
+    if roots:
+        entry.code = roots.most_common(1)[0][0] + "0"
+
+
 def parse(text: str) -> VerbDictionary:
+    unlisted = _unlisted_verbs(text)
+    restored: list[VerbEntry] = []
     synsets: dict[str, set[str]] = {}
     verbs: dict[str, list[VerbEntry]] = {}
     forms: dict[str, str] = {}
@@ -138,6 +179,11 @@ def parse(text: str) -> VerbDictionary:
                 continue
             origin = comment.split()[0].lower() if comment.split() else ""
             pat = Pattern(slots, code, rev, origin)
+            if origin in unlisted and not any(e.word == origin for e in block):
+                entry = VerbEntry(origin, None, word=origin, own_code=True, block=block_name)
+                block.append(entry)
+                verbs.setdefault(origin, []).append(entry)
+                restored.append(entry)
             # the comment names the verb the pattern was written for; it applies to that
             # verb only (a CONVICT pattern is not an ACCUSE pattern), else to the block
             # (but synonyms without a code of their own share it: SEND's patterns fit SHIP)
@@ -167,6 +213,8 @@ def parse(text: str) -> VerbDictionary:
             for f in irregular.group(1).split():
                 forms.setdefault(f.lstrip("+").lower(), lemma)
 
+    for entry in restored:
+        _restore(entry)
     digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
     return VerbDictionary(verbs, forms, digest)
 
