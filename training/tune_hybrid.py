@@ -42,7 +42,7 @@ COUNTED = ("asserted", "claimed")
 GRID = {"min_source_score": [0.5, 1.0, 2.0]}
 FIXED = {
     "gate": "dictionary",
-    "model_min": 0.9,
+    "model_min": 0.5,
     "need_named": 1,
     "recode_min": 1.01,
     "present_ok": False,

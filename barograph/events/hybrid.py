@@ -354,6 +354,12 @@ def _stand_in_owners(words):
     ]
 
 
+def _expletive(tok) -> bool:
+    """An "it" that stands for a clause, not an actor: "made it clear that ...", "found it
+    hard to ..." (the clause or complement follows it under the same verb)."""
+    return tok.lower_ == "it" and any(c.dep_ in ("oprd", "ccomp", "xcomp", "acomp") and c.i > tok.i for c in tok.head.children)
+
+
 def _best_target(actors, v, subj, src):
     """The object that most looks like an actor: named or a dictionary actor first, then any
     noun phrase that is not a time or an amount; the first in order on a tie. An object that
@@ -361,8 +367,11 @@ def _best_target(actors, v, subj, src):
     best, best_score = None, -1
     words = _target_words(v)
     for o in words + _stand_in_owners(words):
-        if o.i == subj.i or o.ent_type_ in NOT_ACTOR or o.pos_ in ("NUM", "ADV"):
+        if o.i == subj.i or o.ent_type_ in NOT_ACTOR or o.pos_ in ("NUM", "ADV") or _expletive(o):
             continue
+        if o.pos_ == "PRON" and o.dep_ in ("nsubj", "nsubjpass") and o.head.i != v.i:
+            continue  # "made it clear that it was ...": a guessed pronoun in a reported clause
+
         cand = actors.side(o)
         if not (cand.start >= src.end or cand.end <= src.start):
             continue
@@ -648,7 +657,12 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
     if "target" in tagged:
         cand = actors.side_of(tagged["target"][0], tagged["target"][1])
         lo, hi = tagged["target"][0], tagged["target"][1]
-        if (cand.start >= src.end or cand.end <= src.start) and any(lo <= view.doc[i].idx < hi for i in own):
+        inside = [t for t in view.doc if lo <= t.idx < hi]
+        if (
+            (cand.start >= src.end or cand.end <= src.start)
+            and any(lo <= view.doc[i].idx < hi for i in own)
+            and not (len(inside) == 1 and _expletive(inside[0]))
+        ):
             tgt, marked = cand, True
     if tgt is None and subj is not None:
         tgt = _best_target(actors, chosen, subj, src)
