@@ -361,3 +361,17 @@ def test_encoder_skips_sentences_no_parse_event_could_come_from(coder_for):
     assert not worth("The recession has left many families in Germany without work.")
     assert not worth("Germany criticises every budget in its speeches.")  # bare present
     assert hybrid.worth_reading(c.nlp("Germany criticises every budget."), c.resolver.mentions("Germany criticises every budget.", None), c.dic, None)
+
+
+def test_expletive_it_and_guessed_pronoun_are_no_targets(coder_for):
+    from barograph.events.hybrid import _expletive
+
+    doc = coder_for({}).nlp("Norway made it clear that Kenya must pay.")
+    it = next(t for t in doc if t.lower_ == "it")
+    assert _expletive(it)
+    doc = coder_for({}).nlp("Norway bought it from Kenya.")
+    assert not _expletive(next(t for t in doc if t.lower_ == "it"))
+    text = "The Norwegian king made it clear that it was only supporting the moves for autonomy."
+    spans = {"source": [0, 20, 0.9]}
+    evs = model_only(coder_for({}), text, _p(VCONF, 0.99), spans, need_named=1, gate="any", present_ok=True)
+    assert not [e for e in evs if e.target_text.lower() == "it"]

@@ -357,7 +357,11 @@ def _stand_in_owners(words):
 def _expletive(tok) -> bool:
     """An "it" that stands for a clause, not an actor: "made it clear that ...", "found it
     hard to ..." (the clause or complement follows it under the same verb)."""
-    return tok.lower_ == "it" and any(c.dep_ in ("oprd", "ccomp", "xcomp", "acomp") and c.i > tok.i for c in tok.head.children)
+    if tok.lower_ != "it":
+        return False
+    if tok.dep_ == "nsubj" and tok.head.pos_ == "ADJ":
+        return True  # parsed as a small clause: "made [it clear]"
+    return any(c.dep_ in ("oprd", "ccomp", "xcomp", "acomp") and c.i > tok.i for c in tok.head.children)
 
 
 def _best_target(actors, v, subj, src):
