@@ -283,7 +283,7 @@ def test_one_sided_act_has_an_empty_target(coder_for):
     assert evs and evs[0].target == "" and evs[0].cameo.startswith("01") and evs[0].cameo != "010"
     # nor is an unknown source's act
     unknown = "The Qorvath Brigade declined to comment on the report."
-    spans = {"source": [0, 19, 0.9]}
+    spans = {"source": [0, 17, 0.9]}
     assert not counted(model_only(coder_for({}), unknown, _p(STATEMENT, 0.99), spans, one_sided=True, **kw))
 
 
@@ -375,3 +375,23 @@ def test_expletive_it_and_guessed_pronoun_are_no_targets(coder_for):
     spans = {"source": [0, 20, 0.9]}
     evs = model_only(coder_for({}), text, _p(VCONF, 0.99), spans, need_named=1, gate="any", present_ok=True)
     assert not [e for e in evs if e.target_text.lower() == "it"]
+
+
+def test_counted_group_is_the_actor(coder_for):
+    text = "Thousands of Peruvian teachers protested in Lima against the education reform."
+    spans = {"source": [0, 30, 0.9]}
+    evs = counted(model_only(coder_for({}), text, _p(MCONF, 0.99), spans, need_named=1, source_named=True))
+    assert evs and evs[0].source_entity == "PER" and evs[0].cameo.startswith("14")
+
+
+def test_protest_aimed_at_no_one_is_aimed_at_its_government(coder_for):
+    text = "Peruvian teachers protested on Monday to demand higher wages."
+    spans = {"source": [0, 17, 0.9]}
+    kw = dict(need_named=1, source_named=True, target_someone=True)
+    assert not counted(model_only(coder_for({}), text, _p(MCONF, 0.99), spans, **kw))
+    evs = counted(model_only(coder_for({}), text, _p(MCONF, 0.99), spans, protest_government=True, **kw))
+    assert evs and (evs[0].source_entity, evs[0].target) == ("PER", "PERGOV") and evs[0].target_text == ""
+    # a government's own protest is aimed at no one in particular: no event
+    gov = "The Peruvian government protested on Monday to demand higher wages."
+    spans = {"source": [0, 24, 0.9]}
+    assert not counted(model_only(coder_for({}), gov, _p(MCONF, 0.99), spans, protest_government=True, **kw))

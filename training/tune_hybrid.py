@@ -53,6 +53,7 @@ FIXED = {
     "statement_resolved": 1,
     "one_sided": True,
     "headline_present": True,
+    "protest_government": True,
 }
 SEED_FLOOR = 0.85  # quad-class F1 the seed page's gold must keep (shared/eval/seed-gold.jsonl)
 SHARED = ROOT.parent / "shared"

@@ -245,6 +245,9 @@ class Settings:
     # sides of a parse event of class 0 (a statement or appeal) that must be dictionary actors:
     # a statement is between known actors, not about a topic
     statement_resolved: int = 2
+    # a protest (CAMEO 14) that names no one it is aimed at is aimed at the protesters' own
+    # government
+    protest_government: bool = False
     # a parse event may have no target when its source is a dictionary actor and its
     # predicate a dictionary verb of the class read ("X declined to comment")
     one_sided: bool = False
@@ -512,6 +515,13 @@ class ParseActors:
         m = self._mention_at(head)
         if m is not None:
             return Side(text, *where, m.code, m.entity or m.code, True, True)
+        if head.lemma_.lower() in wordlists.QUANTITY or head.pos_ == "NUM":
+            # "thousands of Peruvian teachers": the group counted, as the rules read it
+            counted = [p for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
+            if counted:
+                inner = self._actor(counted[0], lo, hi, text)
+                if inner.named:
+                    return inner
         if head.lemma_.lower() in AGENT_HEADS or head.lower_ in AGENT_HEADS:
             owners = [c for c in head.children if c.dep_ in ("compound", "amod", "poss", "nmod")]
             owners += [p for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
@@ -672,6 +682,8 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
         tgt = _best_target(actors, chosen, subj, src)
     if tgt is None and not view.settings.local_targets:
         tgt = actors.nearest_other(src)
+    if view.settings.protest_government and str(code).startswith("14") and (tgt is None or not (marked or tgt.named)):
+        tgt = _own_government(src) or tgt
     one_sided = False
     if tgt is None and view.settings.one_sided and src.resolved and not _passive(chosen) and _specific(chosen, code, from_dictionary):
         # "Karzai expressed deep concern", "X declined to comment": an act with no one acted on,
@@ -706,6 +718,18 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
         code, mod = next((REFUSAL_CODE[r] for r in own if r in REFUSAL_CODE), "120"), ASSERTED
     ev = _event(view.article, view.sent, view.version, chosen, src, tgt, code, mod, view.pmax, "model")
     return intent_as_act(view, [ev])
+
+
+def _own_government(src: Side) -> Side | None:
+    """The government a protest of a state's own people is aimed at when it names no one
+    ("Protesters in Lima went on strike"), as ICEWS codes protests. Not for a government's own
+    protest, nor for a source whose state is unknown. The target has no words in the text."""
+    from barograph.events.actors import _iso3
+
+    state = (src.entity or "")[:3]
+    if len(src.entity or "") != 3 or state not in _iso3() or (src.code or "")[3:6] == "GOV" or src.code == state:
+        return None
+    return Side("", src.end, src.end, state + "GOV", state, True, True)
 
 
 def _specific(v, code, from_dictionary: bool) -> bool:
