@@ -395,3 +395,16 @@ def test_protest_aimed_at_no_one_is_aimed_at_its_government(coder_for):
     gov = "The Peruvian government protested on Monday to demand higher wages."
     spans = {"source": [0, 24, 0.9]}
     assert not counted(model_only(coder_for({}), gov, _p(MCONF, 0.99), spans, protest_government=True, **kw))
+
+
+def test_a_deed_done_to_v_is_v_done(coder_for):
+    text = "The Norwegian government earmarked two million euros in emergency aid to help Kenya."
+    evs = code(coder_for({text: (_p(MCOOP), {})}), text)
+    first = counted(evs)
+    assert not first, "without the step, the aid is only intended"
+    c = coder_for({text: (_p(MCOOP), {})}, purpose_acts=True)
+    first = counted(code(c, text))
+    assert first and first[0].method == "purpose" and (first[0].source_entity, first[0].target_entity) == ("NOR", "KEN")
+    # a deed in doubt is no deed
+    doubt = "The Norwegian government may earmark two million euros in emergency aid to help Kenya."
+    assert not [e for e in code(coder_for({doubt: (_p(MCOOP), {})}, purpose_acts=True), doubt) if e.method == "purpose"]

@@ -54,6 +54,7 @@ FIXED = {
     "one_sided": True,
     "headline_present": True,
     "protest_government": True,
+    "purpose_acts": True,
 }
 SEED_FLOOR = 0.85  # quad-class F1 the seed page's gold must keep (shared/eval/seed-gold.jsonl)
 SHARED = ROOT.parent / "shared"

@@ -245,6 +245,8 @@ class Settings:
     # sides of a parse event of class 0 (a statement or appeal) that must be dictionary actors:
     # a statement is between known actors, not about a topic
     statement_resolved: int = 2
+    # a deed done "to V" that is no event itself is V done ("donated ventilators to assist X")
+    purpose_acts: bool = False
     # a protest (CAMEO 14) that names no one it is aimed at is aimed at the protesters' own
     # government
     protest_government: bool = False
@@ -857,6 +859,46 @@ def intent_as_act(view: SentenceView, events: list[Event]) -> list[Event]:
     return out
 
 
+# verbs whose "to V" is an attempt or a wish, not the means to an end: "tried to arrest X"
+ATTEMPT = {"try", "attempt", "seek", "want", "hope", "wish", "need", "struggle", "fail", "hesitate", "refuse", "ask", "urge", "call"}
+# roots of acts a deed can be the first step of: "sent a team to investigate", "donated
+# ventilators to assist X", "launched operations to detain 110": investigations, aid,
+# protests, coercion, force
+PURPOSE_ROOTS = {"06", "07", "09", "14", "15", "17", "18", "19", "20"}
+
+
+def purpose_as_act(view: SentenceView, events: list[Event]) -> list[Event]:
+    """A deed done to V, when the deed itself is no event, is V done: "The US donated
+    ventilators to assist Ethiopia" is aid to Ethiopia, "launched operations to detain 110
+    people" arrests, as CAMEO coders read such sentences. Only when the sentence has no counted
+    event, the purpose infinitive is governed by an asserted verb that is no attempt, wish or
+    intention ("tried to arrest", "plans to send" stay what they are), and the act is of a
+    material kind or an investigation (``PURPOSE_ROOTS``)."""
+    if not view.settings.purpose_acts or any(e.modality in COUNTED for e in events):
+        return events
+    out = []
+    for e in events:
+        trig = _token_at(view, e.trigger_start) if e.modality == INTENDED else None
+        if trig is not None and str(e.cameo)[:2] in PURPOSE_ROOTS and _purpose_of_a_deed(trig, view):
+            e = replace(e, modality=ASSERTED, method="purpose")
+            e.id = hashlib.sha1(f"{e.id}|purpose".encode()).hexdigest()[:16]
+        out.append(e)
+    return out
+
+
+def _purpose_of_a_deed(trig, view) -> bool:
+    if not (trig.dep_ in ("advcl", "acl", "xcomp") and trig.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in trig.children)):
+        return False
+    gov = trig.head
+    while gov.pos_ not in ("VERB", "AUX") and gov.head is not gov and gov.dep_ not in ("ROOT",):
+        gov = gov.head  # "launched operations to detain": the noun's verb
+    if gov.pos_ not in ("VERB", "AUX") or gov.lemma_.lower() in ATTEMPT | INTEND | WILLING | CONSIDER | REFUSE:
+        return False
+    if trig.dep_ == "xcomp" and gov.lemma_.lower() not in ("help", "move"):
+        return False  # "X agreed to send", "X decided to deploy": an intention, handled above
+    return modality(gov, view.doc.text.rstrip().endswith("?")) == ASSERTED and not _doubted(view.doc)
+
+
 def calibrate(view: SentenceView, events: list[Event]) -> list[Event]:
     """Confidence that means a precision: the classifier's probability of the event's class,
     read through the table measured for events made the same way (method) (``make model``)."""
@@ -877,7 +919,7 @@ def without_rules(view: SentenceView, events: list[Event]) -> list[Event]:
     return events if view.settings.use_rules else []
 
 
-STEPS = (without_rules, intent_as_act, agreeing_first, recode_disagreeing, model_event, calibrate)
+STEPS = (without_rules, intent_as_act, purpose_as_act, agreeing_first, recode_disagreeing, model_event, calibrate)
 
 
 def combine(view: SentenceView, events: list[Event]) -> list[Event]:
