@@ -408,3 +408,14 @@ def test_a_deed_done_to_v_is_v_done(coder_for):
     # a deed in doubt is no deed
     doubt = "The Norwegian government may earmark two million euros in emergency aid to help Kenya."
     assert not [e for e in code(coder_for({doubt: (_p(MCOOP), {})}, purpose_acts=True), doubt) if e.method == "purpose"]
+
+
+def test_stated_willingness_carries_the_act(coder_for):
+    # the root "is" carries no event; the act it is willing to do, read as intent, does
+    text = "Finland is ready to contribute to the peacekeeping mission in Ukraine."
+    spans = {"source": [0, 7, 0.9]}
+    evs = counted(model_only(coder_for({}), text, _p(VCOOP, 0.99), spans, need_named=1, source_named=True, gate="dictionary"))
+    assert evs and evs[0].cameo.startswith("03") and evs[0].method == "intent" and evs[0].source_entity == "FIN"
+    assert any(
+        e.modality == "hypothetical" and e.cameo.startswith("07") for e in model_only(coder_for({}), text, _p(VCOOP, 0.99), spans, need_named=1)
+    )

@@ -316,7 +316,7 @@ def _subject(v, depth=0):
     for c in v.children:
         if c.dep_ in ("nsubj", "csubj"):
             return c, False
-    if depth < 4 and v.dep_ in ("conj", "xcomp", "advcl", "ccomp") and v.head is not v:
+    if depth < 4 and v.dep_ in ("conj", "xcomp", "advcl", "ccomp", "acomp") and v.head is not v:
         return _subject(v.head, depth + 1)
     return None, False
 
@@ -404,7 +404,7 @@ def _predicates(sent_doc):
         seen.add(t.i)
         if t.pos_ in ("VERB", "AUX") or t.dep_ == "ROOT":
             order.append(t)
-        queue.extend(c for c in t.children if c.dep_ in ("ccomp", "xcomp", "conj", "advcl", "relcl", "pcomp", "acl", "parataxis"))
+        queue.extend(c for c in t.children if c.dep_ in ("ccomp", "xcomp", "conj", "advcl", "relcl", "pcomp", "acl", "parataxis", "acomp"))
     return order
 
 
@@ -472,6 +472,22 @@ def _code_for(dic, v, cls):
     frame = {w.lower_ for w in v.subtree} | {w.lemma_.lower() for w in v.subtree}
     code, _, _ = verbs.lookup(dic, v.lemma_.lower(), frame)
     if code and codes.is_valid(code) and class_of(code) == cls:
+        return code
+    return None
+
+
+def _intended_code(dic, v, cls):
+    """The dictionary's own code for an act a sentence states the intention or willingness of
+    ("is willing to withdraw its troops", class read: verbal cooperation), when CAMEO's
+    intent code for it is of the class read; ``intent_as_act`` then makes the intention the
+    act."""
+    gov = v.head if v.dep_ == "xcomp" else None
+    if gov is None or not (gov.lemma_.lower() in INTEND | WILLING or gov.lower_ in WILLING):
+        return None
+    frame = {w.lower_ for w in v.subtree} | {w.lemma_.lower() for w in v.subtree}
+    code, _, _ = verbs.lookup(dic, v.lemma_.lower(), frame)
+    intent = INTENT_CODE.get(str(code or "")[:2])
+    if code and codes.is_valid(code) and intent and class_of(intent) == cls:
         return code
     return None
 
@@ -639,6 +655,8 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
     chosen, code, from_dictionary = None, None, True
     for v in preds:
         c = _code_for(view.dic, v, cls) if v.pos_ == "VERB" else None
+        if c is None and v.pos_ == "VERB":
+            c = _intended_code(view.dic, v, cls)
         if c and _subject(v)[0] is not None:
             chosen, code = v, c
             break
