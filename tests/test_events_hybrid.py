@@ -419,3 +419,13 @@ def test_stated_willingness_carries_the_act(coder_for):
     assert any(
         e.modality == "hypothetical" and e.cameo.startswith("07") for e in model_only(coder_for({}), text, _p(VCOOP, 0.99), spans, need_named=1)
     )
+
+
+def test_a_thing_given_is_no_recipient(coder_for):
+    text = "Norway signed economic and trade agreements on Monday."
+    spans = {"source": [0, 6, 0.9], "target": [text.index("economic"), text.index(" on Monday"), 0.9]}
+    kw = dict(need_named=1, source_named=True, one_sided=True)
+    evs = counted(model_only(coder_for({}), text, _p(VCOOP, 0.99), spans, **kw))
+    assert evs and evs[0].target_text.startswith("economic")
+    evs = counted(model_only(coder_for({}), text, _p(VCOOP, 0.99), spans, things_no_target=True, **kw))
+    assert evs and evs[0].source_entity == "NOR" and evs[0].target == "" and evs[0].target_text == ""

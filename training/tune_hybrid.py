@@ -55,6 +55,7 @@ FIXED = {
     "headline_present": True,
     "protest_government": True,
     "purpose_acts": True,
+    "things_no_target": True,
 }
 SEED_FLOOR = 0.85  # quad-class F1 the seed page's gold must keep (shared/eval/seed-gold.jsonl)
 SHARED = ROOT.parent / "shared"

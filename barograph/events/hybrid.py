@@ -245,6 +245,9 @@ class Settings:
     # sides of a parse event of class 0 (a statement or appeal) that must be dictionary actors:
     # a statement is between known actors, not about a topic
     statement_resolved: int = 2
+    # a target that names no actor and no people, group or organ makes no event, whether or
+    # not the tagger marked it
+    things_no_target: bool = False
     # a deed done "to V" that is no event itself is V done ("donated ventilators to assist X")
     purpose_acts: bool = False
     # a protest (CAMEO 14) that names no one it is aimed at is aimed at the protesters' own
@@ -716,12 +719,16 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
         return events  # "a topic", "the best", "rockets": no actor, no event
     if view.settings.source_named and not src.named:
         return events
-    if (
-        view.settings.target_someone
-        and not from_dictionary
-        and not (marked or tgt.named or _is_someone(view.doc, tgt.start - view.sent.start, tgt.end - view.sent.start))
-    ):
+    someone = tgt.named or _is_someone(view.doc, tgt.start - view.sent.start, tgt.end - view.sent.start)
+    if view.settings.target_someone and not from_dictionary and not (marked or someone):
         return events
+    if view.settings.things_no_target and not someone and cls in (1, 2) and not one_sided:
+        # "send a military force", "signed economic and trade agreements": in cooperation a
+        # thing is what is given or agreed, not who receives it; the act is one-sided when its
+        # source is known, else no event
+        if not (view.settings.one_sided and src.resolved):
+            return events
+        tgt, one_sided = Side("", src.end, src.end), True
     if cls == 0 and not one_sided and (int(src.resolved) + int(tgt.resolved) < view.settings.statement_resolved or not (src.named and tgt.named)):
         if not (view.settings.one_sided and src.resolved and not tgt.named and _specific(chosen, code, from_dictionary)):
             return events
