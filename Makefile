@@ -25,7 +25,8 @@ test: $(STAMP) check
 	$(PY) -m pytest -q -p no:cacheprovider --timeout=900
 
 # The event classifier: a separate training environment (torch stays out of .venv), 5-fold
-# cross-validation on the 80% dev part, a fit on all of it, export to int8 ONNX, and the hybrid's
+# cross-validation on the 80% dev part, a fit on all of it, export to int8 ONNX (then the same
+# weights in a graph with fused attention, training/fuse_onnx.py), and the hybrid's
 # thresholds and calibration chosen on the out-of-fold predictions. About 40 min on 2 cores.
 TRAIN_VENV := .venv-train
 MODEL_OUT  := build/classifier
@@ -36,6 +37,7 @@ model: $(STAMP)
 	$(TRAIN_VENV)/bin/python -u training/finetune.py cv --oof $(MODEL_OUT)/oof.jsonl
 	$(TRAIN_VENV)/bin/python -u training/finetune.py fit --out $(MODEL_OUT)
 	$(TRAIN_VENV)/bin/python training/export_onnx.py --model $(MODEL_OUT) --out barograph/data/classifier
+	$(TRAIN_VENV)/bin/python training/fuse_onnx.py --dir barograph/data/classifier
 	$(TRAIN_VENV)/bin/python training/plover_head.py --model $(MODEL_OUT) --out barograph/data/classifier
 	$(PY) training/tune_hybrid.py --oof $(MODEL_OUT)/oof.jsonl --meta barograph/data/classifier/meta.json
 

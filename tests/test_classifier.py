@@ -1,0 +1,80 @@
+"""The shipped encoder file and the reader around it (``barograph/events/classifier.py``).
+
+What the coder's output relies on: a sentence's reading does not depend on the sentences read
+with it (the activations are quantised per run, so each sentence runs alone), the committed
+model is the one ``meta.json`` describes (``training/fuse_onnx.py`` records the fused file and
+how closely it agrees with the exported one), and the spans decoded from the tagger are the
+runs of word pieces the docstring of ``decode_spans`` promises.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import numpy as np
+import pytest
+
+from barograph.events.classifier import EventClassifier, decode_spans, default_dir
+
+needs_model = pytest.mark.skipif(not EventClassifier.available(), reason="classifier not built (make model)")
+
+SENTENCE = "Rebels shelled the airport in Tripoli on Monday, killing two soldiers."
+NEIGHBOURS = [
+    "The two foreign ministers held talks in Vienna on Tuesday and agreed to meet again in May, "
+    "after a long dispute over fishing rights, trade quotas and the border crossings between them.",
+    "Police arrested protesters.",
+    "",
+    "China's foreign ministry criticised the sanctions announced by Washington as unlawful interference.",
+]
+
+
+@needs_model
+def test_a_sentence_reads_the_same_alone_and_among_others():
+    clf = EventClassifier()
+    alone = clf.read([SENTENCE])
+    mixed = clf.read(NEIGHBOURS[:2] + [SENTENCE] + NEIGHBOURS[2:])
+    at = 2
+    assert np.abs(alone.probs[0] - mixed.probs[at]).max() < 1e-5
+    assert alone.spans[0] == mixed.spans[at] and alone.spans[0].get("source")
+    if alone.types is not None:
+        assert np.abs(alone.types[0] - mixed.types[at]).max() < 1e-5
+    # and again in another order, after the reader has run other lengths
+    again = clf.read(NEIGHBOURS[::-1] + [SENTENCE])
+    assert np.abs(alone.probs[0] - again.probs[-1]).max() < 1e-5
+
+
+@needs_model
+def test_committed_model_is_the_one_meta_describes():
+    d = default_dir()
+    blob = (d / "event-class5.onnx").read_bytes()
+    meta = json.loads((d / "meta.json").read_text(encoding="utf-8"))
+    digest = hashlib.sha256(blob).hexdigest()
+    assert len(blob) < 50e6
+    assert meta["sha256"] == digest
+    fused = meta.get("fused")
+    if fused:  # written by training/fuse_onnx.py: same weights, agreement measured on dev
+        assert fused["sha256"] == digest and fused["from_sha256"] != digest
+        agree = fused["dev_agreement"]
+        assert agree["argmax_agreement"] >= 0.995 and agree["max_abs_dp"] < 0.05 and agree["sentences"] > 1000
+
+
+def test_decode_spans_takes_the_surest_run_of_each_side():
+    #          O    SRC  TGT  BOTH
+    probs = [
+        [0.1, 0.8, 0.05, 0.05],  # "Rebels"      source 0.85
+        [0.2, 0.7, 0.05, 0.05],  # "forces"      source 0.75
+        [0.9, 0.05, 0.03, 0.02],  # "shelled"
+        [0.1, 0.0, 0.5, 0.4],  # "the"         target 0.9
+        [0.5, 0.0, 0.0, 0.0],  # zero-width piece: skipped, does not break the run
+        [0.1, 0.3, 0.3, 0.3],  # "airport"     target 0.6 (and a lone source piece, 0.6)
+        [0.9, 0.05, 0.03, 0.02],  # "."
+        [0.1, 0.0, 0.6, 0.0],  # "Tripoli"     a weaker target run (0.6)
+    ]
+    offsets = [(0, 6), (7, 13), (14, 21), (22, 25), (25, 25), (26, 33), (33, 34), (35, 42)]
+    spans = decode_spans(np.array(probs, dtype=np.float32), offsets)
+    assert spans["source"][:2] == [0, 13] and spans["source"][2] == pytest.approx(1.6, abs=1e-3)
+    assert spans["target"][:2] == [22, 33] and spans["target"][2] == pytest.approx(1.5, abs=1e-3)
+    # a list of lists (as training/finetune.py may pass) decodes the same as an array
+    assert decode_spans(probs, offsets) == spans
+    assert decode_spans(np.zeros((0, 4), dtype=np.float32), []) == {}
