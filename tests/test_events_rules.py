@@ -482,3 +482,12 @@ BEG
 def test_urge_is_an_appeal(coder):
     evs = events(coder, "Germany urged Russia to stop the shelling of Ukrainian towns.")
     assert find(evs, "DEU", "RUS", "02")
+
+
+def test_bare_agent_takes_the_place_named_after_it(coder):
+    # "rebels in Douma" are Syrian, though the sentence's nearest country is the United States
+    evs = events(coder, "Syrian government forces shelled rebels in Douma, the United States said.")
+    assert find(evs, "SYR", "SYR", "19") and not [e for e in evs if e.target.startswith("USA")]
+    # the owner's forces stay the owner's: "its troops in Iraq" are not Iraqi
+    evs = events(coder, "Turkey expanded its military presence in Iraq.")
+    assert find(evs, "TUR", "IRQ", "15")

@@ -119,11 +119,36 @@ def _national(entity) -> bool:
     return bool(entity) and entity in _iso3()
 
 
-def anchor_agents(mentions, ctx: "ArticleContext") -> list:
+def _place_after(doc, m) -> str | None:
+    """The country of the place named right after a bare agent: "rebels in Douma" are Syrian,
+    "protesters in Lima" Peruvian, whatever other country the sentence names ("..., the
+    United States said"). Read with the gazetteer (``places``), only from a named place."""
+    if doc is None:
+        return None
+    head = next((t for t in doc if m.start <= t.idx < m.end and not (m.start <= t.head.idx < m.end)), None)
+    if head is None or head.dep_ in ("amod", "compound", "nmod") or any(c.dep_ == "poss" for c in head.children):
+        return None  # "its military presence in X", "their troops in X": the owner's, not X's
+    after = [t for t in doc if t.idx >= m.end and not t.is_space]
+    if not after or after[0].lower_ not in ("in", "from") or after[0].dep_ != "prep":
+        return None
+    objs = [c for c in after[0].children if c.dep_ == "pobj"]
+    if not objs:
+        return None
+    lo, hi = objs[0].left_edge.i, objs[0].i + 1
+    for e in doc.ents:
+        if e.label_ in ("GPE", "LOC", "FAC") and e.start >= lo and e.end <= hi:
+            where = places.lookup(e.text)
+            if where is not None and _national(where.country):
+                return where.country
+    return None
+
+
+def anchor_agents(mentions, ctx: "ArticleContext", doc=None) -> list:
     """Bare agents ("police", "protesters", "militants") take the country the news is about,
-    as ICEWS codes them by place: the nearest national mention in the sentence, else the last
-    one in the article. Agents with no national reading ("international organisations") and
-    agents in an article that names no country stay out: no actor is better than a guess."""
+    as ICEWS codes them by place: the place named right after them ("rebels in Douma"), else
+    the nearest national mention in the sentence, else the last one in the article. Agents
+    with no national reading ("international organisations") and agents in an article that
+    names no country stay out: no actor is better than a guess."""
     if all(getattr(m, "entity", "x") for m in mentions):
         return mentions
     near = [x for x in mentions if _national(x.entity)]
@@ -134,6 +159,11 @@ def anchor_agents(mentions, ctx: "ArticleContext") -> list:
             out.append(m)
             continue
         if not is_dataclass(m) or m.code[:3] in NATIONLESS_SECTORS:
+            continue
+        there = _place_after(doc, m)
+        if there is not None:
+            # placed by its own words, as "Syrian rebels" would be, not by a guess
+            out.append(replace(m, code=there + m.code, entity=there, sector=m.code[:3], confidence=0.6))
             continue
         ent = min(near, key=lambda x: (abs(x.start - m.start), x.start < m.start)).entity if near else last
         if ent is not None:
@@ -236,7 +266,7 @@ class SentenceCoder:
         self.base = sent.start
         self.tok_mention: dict[int, Mention] = {}
         self.mentions: list[tuple[int, Mention]] = []
-        mentions = anchor_agents(mentions, ctx)
+        mentions = anchor_agents(mentions, ctx, doc)
         for m in mentions:
             span = doc.char_span(m.start, m.end, alignment_mode="expand")
             toks = list(span) if span is not None else [t for t in doc if t.idx < m.end and t.idx + len(t) > m.start]
