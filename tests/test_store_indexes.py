@@ -157,7 +157,9 @@ def test_upgrade_fills_the_tables_from_stored_events(tmp_path):
     build_db(db, articles=20)
     with Store(db) as store:  # back to the schema before migration 7, as an older barograph left it
         v = len([m for m in __import__("barograph.store.schema", fromlist=["MIGRATIONS"]).MIGRATIONS])
-        store.con.execute("DROP TABLE search_words; DROP TABLE search_vocab; DROP TABLE dyad_days; DROP TABLE dyad_series_days; DROP TABLE actor_entities; DROP TABLE index_state")
+        store.con.execute(
+            "DROP TABLE search_words; DROP TABLE search_vocab; DROP TABLE dyad_days; DROP TABLE dyad_series_days; DROP TABLE actor_entities; DROP TABLE index_state"
+        )
         store.con.execute("DELETE FROM schema_version WHERE version = 7")
         assert v >= 7
     with Store(db) as store:  # opening read-write applies migration 7, filling the tables

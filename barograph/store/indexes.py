@@ -156,11 +156,12 @@ def dyad_prefilter(con, f, alias: str = "e", checked: bool = False) -> tuple[str
     a, b = [str(x) for x in f.dyad]
     of = entities_of(con, [a, b])
     ea, eb = (of[a] | of[b], of[a] | of[b]) if f.undirected else (of[a], of[b])
-    parts, params = [], []
+    parts: list[str] = []
+    params: list = []
     for col, ents in ((f"{alias}.source_entity", ea), (f"{alias}.target_entity", eb)):
         if None not in ents:  # a side without an entity may match by its code: no list covers it
             parts.append(f"{col} IN ({', '.join('?' for _ in ents)})")
-            params.extend(sorted(ents))  # type: ignore[arg-type]
+            params.extend(sorted(str(x) for x in ents))
     return (" AND ".join(parts), params) if parts else None
 
 
