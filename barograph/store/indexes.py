@@ -187,6 +187,7 @@ def add_events(con, event_ids: Iterable[str]) -> None:
 
     Their words are appended; the dyad-days groups they fall in (source/target entity and day)
     are computed again from the events, so a group an earlier batch began is merged, not doubled.
+    The recomputation reads only the batch's entities and dates (filters the scans can push down).
     """
     ids = list(event_ids)
     if not ids:
@@ -195,30 +196,36 @@ def add_events(con, event_ids: Iterable[str]) -> None:
 
     con.register("_indexed_ids", pa.table({"event_id": pa.array(ids, pa.string())}))
     try:
-        new = "e.event_id IN (SELECT event_id FROM _indexed_ids)"
-        con.execute("CREATE OR REPLACE TEMP TABLE _new_words AS " + _words_sql(new))
-        con.execute("INSERT INTO search_words SELECT * FROM _new_words")
-        con.execute("INSERT INTO search_vocab SELECT DISTINCT n.word FROM _new_words n WHERE n.word NOT IN (SELECT v.word FROM search_vocab v)")
-        con.execute("DROP TABLE _new_words")
-        con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE _days AS
-                SELECT DISTINCT e.source_entity, e.target_entity, e.date FROM events e WHERE {new} AND e.date IS NOT NULL"""
-        )
-        same = "d.source_entity IS NOT DISTINCT FROM x.source_entity AND d.target_entity IS NOT DISTINCT FROM x.target_entity AND d.date = x.date"
-        con.execute(f"DELETE FROM dyad_days d WHERE EXISTS (SELECT 1 FROM _days x WHERE {same})")
-        in_days = f"EXISTS (SELECT 1 FROM _days x WHERE {same.replace('d.', 'e.')})"
-        con.execute(f"INSERT INTO dyad_days {_days_sql(in_days)}")
-        con.execute(f"DELETE FROM dyad_series_days d WHERE EXISTS (SELECT 1 FROM _days x WHERE {same})")
-        con.execute(f"INSERT INTO dyad_series_days {_series_days_sql(in_days)}")
-        con.execute("DROP TABLE _days")
-        # counts up only from a current state: events written around the writers stay unindexed
-        con.execute("UPDATE index_state SET events = events + ?", [len(ids)])
-        con.execute(
-            f"""INSERT INTO actor_entities SELECT n.code, n.entity FROM ({_actors_sql(new)}) n
-                WHERE NOT EXISTS (SELECT 1 FROM actor_entities x WHERE x.code = n.code AND x.entity IS NOT DISTINCT FROM n.entity)"""
-        )
+        con.execute("CREATE OR REPLACE TEMP TABLE _new AS SELECT * FROM events WHERE event_id IN (SELECT event_id FROM _indexed_ids)")
     finally:
         con.unregister("_indexed_ids")
+    words = _words_sql("TRUE").replace("FROM events e", "FROM _new e")
+    con.execute("CREATE OR REPLACE TEMP TABLE _new_words AS " + words)
+    con.execute("INSERT INTO search_words SELECT * FROM _new_words")
+    con.execute("INSERT INTO search_vocab SELECT DISTINCT n.word FROM _new_words n WHERE n.word NOT IN (SELECT v.word FROM search_vocab v)")
+    con.execute("DROP TABLE _new_words")
+    con.execute("CREATE OR REPLACE TEMP TABLE _days AS SELECT DISTINCT source_entity, target_entity, date FROM _new WHERE date IS NOT NULL")
+    lo, hi = con.execute("SELECT min(date), max(date) FROM _days").fetchone()
+    if lo is not None:
+        ents = [r[0] for r in con.execute("SELECT DISTINCT source_entity FROM _days").fetchall()]
+        known = [x for x in ents if x is not None]
+        narrow, params = "{a}.date BETWEEN ? AND ?", [lo, hi]
+        if known:
+            narrow += f" AND ({{a}}.source_entity IN ({', '.join('?' for _ in known)})" + (" OR {a}.source_entity IS NULL)" if None in ents else ")")
+            params += known
+        same = "d.source_entity IS NOT DISTINCT FROM x.source_entity AND d.target_entity IS NOT DISTINCT FROM x.target_entity AND d.date = x.date"
+        in_days = f"{narrow.format(a='e')} AND EXISTS (SELECT 1 FROM _days x WHERE {same.replace('d.', 'e.')})"
+        for table, fill in (("dyad_days", _days_sql), ("dyad_series_days", _series_days_sql)):
+            con.execute(f"DELETE FROM {table} d WHERE {narrow.format(a='d')} AND EXISTS (SELECT 1 FROM _days x WHERE {same})", params)
+            con.execute(f"INSERT INTO {table} {fill(in_days)}", params)
+    con.execute("DROP TABLE _days")
+    con.execute(
+        f"""INSERT INTO actor_entities SELECT n.code, n.entity FROM ({_actors_sql("TRUE").replace("FROM events e", "FROM _new e")}) n
+            WHERE NOT EXISTS (SELECT 1 FROM actor_entities x WHERE x.code = n.code AND x.entity IS NOT DISTINCT FROM n.entity)"""
+    )
+    con.execute("DROP TABLE _new")
+    # counts up only from a current state: events written around the writers stay unindexed
+    con.execute("UPDATE index_state SET events = events + ?", [len(ids)])
 
 
 # -- reads ---------------------------------------------------------------------------------
