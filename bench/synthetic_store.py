@@ -172,7 +172,7 @@ def main() -> None:
         ckpt = time.perf_counter() - t
         counts = {
             tb: con.execute(f"SELECT count(*) FROM {tb}").fetchone()[0]
-            for tb in ("events", "search_words", "search_vocab", "dyad_days", "actor_entities")
+            for tb in ("events", "search_words", "search_vocab", "dyad_days", "dyad_series_days", "actor_entities")
         }
     total = time.perf_counter() - t0
     size = os.path.getsize(args.db)
