@@ -1,6 +1,7 @@
 """Latency of the dashboard API on a year of ICEWS-scale data, measured from a second process.
 
     .venv/bin/python bench/serve.py [--icews ../shared/bench/icews14] [--quick] [--requests N] [--seconds S]
+    .venv/bin/python bench/serve.py --db big.duckdb --quick     # a store already made (bench/synthetic_store.py)
 
 Imports ICEWS14 (`barograph import icews`, ~90k events of 2014) into a fresh database, starts
 `barograph serve` in its own process, and from this process fires bounded numbers of
@@ -12,6 +13,7 @@ of the server stack) and the same library call made in-process without HTTP.
 The server keeps answers while the database file is unchanged, and the bench's URL lists
 repeat (25 dyads, 15 words), as a dashboard's users do; so the "uncached" rows also ask every
 request something new (a different `since` each time), which measures the queries themselves.
+The windows are the store's last year (2014 on ICEWS14), so any store can be measured.
 
 ICEWS records carry no sentences, so for the search endpoint the bench's copy gives every event
 a stand-in sentence ("<source name> <CAMEO action> <target name>") so the full-text scan has
