@@ -586,6 +586,9 @@ def recode(db: str | os.PathLike | None = None, corpus: str | None = None, coder
                 _set_coder(con, chunk, coder.version)
                 if bar:
                     bar[0].update(bar[1], advance=len(chunk))
+            from barograph.store import indexes
+
+            indexes.rebuild(con)  # the dashboard's word index and dyad days, in the same transaction
         if bar:
             bar[0].stop()
     return rep

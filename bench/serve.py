@@ -1,6 +1,7 @@
 """Latency of the dashboard API on a year of ICEWS-scale data, measured from a second process.
 
     .venv/bin/python bench/serve.py [--icews ../shared/bench/icews14] [--quick] [--requests N] [--seconds S]
+    .venv/bin/python bench/serve.py --db big.duckdb --quick     # a store already made (bench/synthetic_store.py)
 
 Imports ICEWS14 (`barograph import icews`, ~90k events of 2014) into a fresh database, starts
 `barograph serve` in its own process, and from this process fires bounded numbers of
@@ -12,6 +13,7 @@ of the server stack) and the same library call made in-process without HTTP.
 The server keeps answers while the database file is unchanged, and the bench's URL lists
 repeat (25 dyads, 15 words), as a dashboard's users do; so the "uncached" rows also ask every
 request something new (a different `since` each time), which measures the queries themselves.
+The windows are the store's last year (2014 on ICEWS14), so any store can be measured.
 
 ICEWS records carry no sentences, so for the search endpoint the bench's copy gives every event
 a stand-in sentence ("<source name> <CAMEO action> <target name>") so the full-text scan has
@@ -79,6 +81,9 @@ def prepare(db: Path, icews: Path) -> float:
     con.executemany("INSERT INTO n VALUES (?, ?)", list(names.items()))
     con.execute("""UPDATE events SET text = coalesce(source_name, source) || ' ' || lower(n.name) || ' '
                    || coalesce(target_name, target) || '.' FROM n WHERE n.cameo = events.cameo AND events.text IS NULL""")
+    from barograph.store import indexes
+
+    indexes.rebuild(con)  # this bench writes the sentences itself: index them as a writer must
     con.close()
     return time.perf_counter() - t
 
@@ -150,9 +155,20 @@ def summary(lat: list[float], wall: float, errors: int = 0) -> dict:
     }
 
 
-def library_baseline(db: Path, dyads, n: int) -> dict[str, dict]:
+def last_date(db: Path) -> date:
+    """The store's last event date (the bench's windows end there: 2014-12-31 on ICEWS14)."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT max(date) FROM events WHERE date <= current_date").fetchone()[0]
+    finally:
+        con.close()
+
+
+def library_baseline(db: Path, dyads, n: int, last: date) -> dict[str, dict]:
     """The same reads in this process, no HTTP: what the server adds is the ratio."""
-    from barograph.analysis.series import dyad_series
+    from barograph.interfaces.web import views
     from barograph.interfaces.web.views import EVENT_FIELDS
     from barograph.store import query
     from barograph.store.db import Store
@@ -160,9 +176,9 @@ def library_baseline(db: Path, dyads, n: int) -> dict[str, dict]:
     out = {}
     with Store(db, read_only=True) as store:
         calls = {
-            "series": lambda i: dyad_series(store, *dyads[i % len(dyads)], freq="week"),
+            "series": lambda i: views.series(store, *dyads[i % len(dyads)], freq="week"),
             "events": lambda i: query.event_page(
-                store, columns=EVENT_FIELDS, dyad=dyads[i % len(dyads)], since="2014-06-01", limit=100, order="-date"
+                store, columns=EVENT_FIELDS, dyad=dyads[i % len(dyads)], since=last - timedelta(days=213), limit=100, order="-date"
             ),
             "search": lambda i: query.event_page(store, columns=EVENT_FIELDS, text=WORDS[i % len(WORDS)], limit=50, order="-date", total=True),
         }
@@ -201,11 +217,12 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     proc = start_server(db, port)
     try:
+        last = last_date(db)
         dyads = [(d["source"], d["target"]) for d in httpx.get(base + "/api/dyads?n=25", timeout=60).json()]
         n_events = httpx.get(base + "/health").json()["events"]
         rng = random.Random(1)
         series = [f"/api/dyads/{a}/{b}/series?freq=week" for a, b in dyads]
-        events = [f"/api/events?dyad={a},{b}&since=2014-06-01&limit=100" for a, b in dyads]
+        events = [f"/api/events?dyad={a},{b}&since={last - timedelta(days=213)}&limit=100" for a, b in dyads]
         search = [f"/api/search?q={w}&limit=50" for w in rng.sample(WORDS, len(WORDS))]
         endpoints = {"health (floor)": ["/health"], "series": series, "events": events, "search": search}
         for urls in endpoints.values():  # warm the server's caches once, as a user's first clicks would
@@ -213,10 +230,11 @@ def main() -> None:
                 httpx.get(base + u, timeout=60)
         # every request different (and different between the 1- and 16-client runs, by `until`):
         # no answer can come from the server's cache
-        day = [(date(2014, 1, 1) + timedelta(days=k)).isoformat() for k in range(args.requests // 15 + 2)]
+        # (windows of about the store's last year: 2014 on ICEWS14)
+        day = [(last - timedelta(days=364 - k)).isoformat() for k in range(args.requests // 15 + 2)]
 
         def uncached(clients: int) -> dict[str, list[str]]:
-            until = "2014-12-31" if clients == 1 else "2014-12-30"
+            until = str(last) if clients == 1 else str(last - timedelta(days=1))
             pairs = [(i, dyads[i % len(dyads)]) for i in range(args.requests)]
             return {
                 "series uncached": [f"/api/dyads/{a}/{b}/series?freq=week&since={day[i // len(dyads)]}&until={until}" for i, (a, b) in pairs],
@@ -230,7 +248,7 @@ def main() -> None:
             f"server pid {proc.pid} on {base}, {n_events:,} events, {os.cpu_count()} CPUs visible; "
             f"{args.requests} requests or {args.seconds:.0f}s per cell"
         )
-        lib = library_baseline(db, dyads, min(args.requests, 100))
+        lib = library_baseline(db, dyads, min(args.requests, 100), last)
         rows = []
         # answers the cache may hold first; the cells asking new questions every time last, so
         # their misses cannot push the repeated answers out of the cache

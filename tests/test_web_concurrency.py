@@ -136,3 +136,52 @@ def test_reads_during_a_cli_ingest_are_consistent_or_busy(db, tmp_path):
     assert len(final) == 4 + 300
     check_consistent(poller.seen, final)
     assert set(poller.statuses) <= {200, 503} and 200 in poller.statuses
+
+
+def test_steady_readers_step_aside_only_when_a_writer_asks(db, tmp_path):
+    """Under steady reads the shared handle stays open (no reopen, no cold cache every few
+    seconds); a barograph writer waiting for the lock signals, and gets the file within a
+    second or so instead of waiting for the periodic step-aside (60 s by default)."""
+    from barograph.interfaces.web.reader import Reader
+    from barograph.store.db import writer_signal
+
+    reader = Reader(db, linger=5.0)
+    opens = []
+    real_open = reader._open
+    reader._open = lambda: opens.append(time.monotonic()) or real_open()
+    stop = threading.Event()
+    answers = []
+
+    def poll():
+        while not stop.is_set():
+            try:
+                with reader.store() as s:
+                    answers.append(s.con.execute("SELECT count(*) FROM articles").fetchone()[0])
+            except Exception as e:  # Busy while the writer holds the file
+                answers.append(type(e).__name__)
+                time.sleep(0.01)
+
+    threads = [threading.Thread(target=poll, daemon=True) for _ in range(3)]
+    for t in threads:
+        t.start()
+    try:
+        time.sleep(1.5)
+        assert len(opens) == 1 and len(answers) > 50  # no step-aside without a writer
+        code = (
+            "import sys, time; from barograph.store.db import connect; t = time.monotonic(); "
+            "con = connect(sys.argv[1]); waited = time.monotonic() - t; "
+            "con.execute(\"INSERT INTO rejects (path, problem) VALUES ('x', 'written while served')\"); con.close(); print(waited)"
+        )
+        r = subprocess.run(
+            [sys.executable, "-c", code, str(db)], capture_output=True, text=True, timeout=60, env={**os.environ, "BAROGRAPH_LOCK_WAIT": "20"}
+        )
+        assert r.returncode == 0, r.stderr
+        assert float(r.stdout.strip()) < 3.0  # well before the 60 s periodic step-aside
+        assert not writer_signal(db).exists()
+        time.sleep(0.5)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(10)
+        reader.close()
+    assert len(opens) >= 2 and isinstance(answers[-1], int)  # readers came back after the write

@@ -11,6 +11,7 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
+from barograph.store import indexes
 from barograph.store.db import Store
 
 # (source code, source entity, target code, target entity, cameo, quad, goldstein, trigger, sentence)
@@ -127,6 +128,7 @@ def build_db(path: Path, articles: int = 60, seed: int = 7) -> dict:
                 facts["events"] += 1
                 facts["dyads"][(se, te)] = facts["dyads"].get((se, te), 0) + 1
             facts["articles"].append(article_id)
+        indexes.rebuild(con)  # written with plain SQL: index as the store's writers do
     return facts
 
 

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from barograph.errors import BadInput
+from barograph.store import indexes
 
 ACTOR = ["Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode", "Religion1Code", "Religion2Code", "Type1Code", "Type2Code", "Type3Code"]
 GEO = ["Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long", "FeatureID"]
@@ -172,6 +173,7 @@ def import_gdelt(store, paths, *, corpus: str | None = None, progress=None) -> d
                 con.unregister("gdelt_codes")
                 con.unregister("gdelt_fips")
             total += t.num_rows
+        indexes.rebuild(con)  # the dashboard's word index and dyad days, in the same transaction
     return {"events": total, "files": [str(p) for p, _ in tables]}
 
 

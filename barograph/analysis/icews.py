@@ -19,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 
 from barograph.errors import BadInput
+from barograph.store import indexes
 
 SPLITS = ("train", "valid", "test")
 
@@ -401,6 +402,7 @@ def import_icews(
                 """,
                 [corpus, corpus],
             )
+            indexes.rebuild(con)  # the dashboard's word index and dyad days, in the same transaction
         both = con.execute(
             "SELECT count(*) FROM icews_quad q JOIN icews_ent s ON s.eid = q.s JOIN icews_ent o ON o.eid = q.o WHERE s.resolved AND o.resolved"
         ).fetchall()[0][0]

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from barograph.analysis.icews import EntityCode, ImportResult, _resolver, _transaction, countries, resolve_entity, sector_of
 from barograph.errors import BadInput
+from barograph.store import indexes
 
 REQUIRED = ("Event ID", "Event Date", "Source Name", "Source Country", "CAMEO Code", "Target Name", "Target Country")
 OPTIONAL = (
@@ -206,6 +207,7 @@ def import_icews_events(store, paths, *, corpus: str | None = None, progress=Non
                 """,
                 [corpus],
             )
+            indexes.rebuild(con)  # the dashboard's word index and dyad days, in the same transaction
     finally:
         con.unregister("icews_rows")
     both = int((df["source_resolved"] & df["target_resolved"]).sum())

@@ -48,7 +48,7 @@ _AGG = """
     count(*) FILTER (WHERE quad_class = 2) AS quad2,
     count(*) FILTER (WHERE quad_class = 3) AS quad3,
     count(*) FILTER (WHERE quad_class = 4) AS quad4,
-    coalesce(sum(goldstein), 0) AS goldstein_sum,
+    round(coalesce(sum(goldstein), 0), 9) AS goldstein_sum,  -- 9 places: the same sum whatever order it was added in
     count(*) AS events,
     sum(mentions) AS mentions
 """

@@ -47,20 +47,44 @@ def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> d
     from barograph import settings
 
     deadline = time.monotonic() + settings.get("BAROGRAPH_LOCK_WAIT")
-    while True:
-        try:
-            con = duckdb.connect(str(p), read_only=read_only)
-            break
-        except duckdb.IOException as e:
-            msg = str(e).splitlines()[0]
-            if "lock" in msg.lower() and time.monotonic() < deadline:
-                time.sleep(0.05)
-                continue
-            raise StoreError(f"{p}: cannot open the database ({msg})") from None
-        except duckdb.Error as e:
-            raise StoreError(f"{p}: not a barograph database ({str(e).splitlines()[0]})") from None
+    waiting = False
+    try:
+        while True:
+            try:
+                con = duckdb.connect(str(p), read_only=read_only)
+                break
+            except duckdb.IOException as e:
+                msg = str(e).splitlines()[0]
+                if "lock" in msg.lower() and time.monotonic() < deadline:
+                    if not read_only:
+                        waiting = _want_write(p)  # ask a serving reader to step aside (web/reader.py)
+                    time.sleep(0.05)
+                    continue
+                raise StoreError(f"{p}: cannot open the database ({msg})") from None
+            except duckdb.Error as e:
+                raise StoreError(f"{p}: not a barograph database ({str(e).splitlines()[0]})") from None
+    finally:
+        if waiting:
+            try:
+                writer_signal(p).unlink()
+            except OSError:
+                pass
     migrate(con, p, read_only)
     return con
+
+
+def writer_signal(path: Path) -> Path:
+    """The file a writer waiting for the lock touches: `barograph serve` keeps a shared read-only
+    handle open under steady traffic and closes it for a moment when this file is fresh."""
+    return path.with_name(path.name + ".want-write")
+
+
+def _want_write(p: Path) -> bool:
+    try:
+        writer_signal(p).touch()
+        return True
+    except OSError:  # a read-only folder: the reader's periodic step-aside still lets us in
+        return False
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:

@@ -10,6 +10,8 @@ indices into the decoded text of the document named by ``doc_id``.
 
 from __future__ import annotations
 
+from barograph.store import indexes
+
 MIGRATIONS: list[str] = [
     # 1: documents, articles with their appearances, sentences, events
     """
@@ -183,6 +185,9 @@ MIGRATIONS: list[str] = [
         raised_at    TIMESTAMP DEFAULT current_timestamp
     );
     """,
+    # 7: the dashboard's word index over event sentences and its pre-aggregated dyad series
+    # (barograph.store.indexes), filled from the stored events; every writer keeps them in step
+    indexes.TABLES + indexes.fill_sql(),
 ]
 
 LATEST = len(MIGRATIONS)

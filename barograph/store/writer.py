@@ -24,6 +24,7 @@ import pyarrow as pa
 
 from barograph.errors import BadInput
 from barograph.records import Article, Document, Event, Sentence
+from barograph.store import indexes
 from barograph.store.db import Store
 
 
@@ -214,6 +215,7 @@ def _write(con, batch: Sequence[DocBatch], corpus: str) -> WriteResult:
     _insert(con, "sentences", sents.cols)
     _insert(con, "signatures", sigs.cols, binary=("minhash",))
     insert_events(con, evs.cols)
+    indexes.add_events(con, evs.cols["event_id"])
     res.sentences = len(sents)
     res.events = len(evs)
     return res

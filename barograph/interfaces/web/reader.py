@@ -15,6 +15,7 @@ joins, and requests keep reading through cursors of it (see `writing`).
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -24,7 +25,7 @@ from pathlib import Path
 import duckdb
 
 from barograph.errors import StoreError
-from barograph.store.db import migrate
+from barograph.store.db import migrate, writer_signal
 
 
 class Busy(StoreError):
@@ -46,15 +47,22 @@ class ReadStore:
 class Reader:
     """Shared, lazily opened, idle-closed read-only connection with writer-aware retry."""
 
-    def __init__(self, path: str | Path, *, wait: float = 3.0, linger: float = 0.25, hold: float = 5.0, gap: float = 0.1, threads: int | None = None):
+    def __init__(
+        self, path: str | Path, *, wait: float = 3.0, linger: float = 0.25, hold: float = 60.0, gap: float = 0.1, threads: int | None = None
+    ):
         self.path = Path(path)
         self.wait = wait  # seconds a request waits for a writer before 503
         self.linger = linger  # seconds an idle connection stays open (saves re-opening under load)
-        # Under steady traffic the file would never be free: after `hold` seconds the readers
-        # drain and the file stays closed for `gap` seconds, enough for a writer's retry
-        # (store.db.connect retries every 50 ms) to take it.
+        # Under steady traffic the file would never be free. A barograph writer waiting for the
+        # lock touches `store.db.writer_signal(path)`; when that file is fresh the readers drain
+        # and the file stays closed for `gap` seconds, enough for the writer's retry (every
+        # 50 ms) to take it. Other programs do not signal: for them the readers also step aside
+        # every `hold` seconds. (Stepping aside every 5 s whether or not anyone waited cost
+        # every request in flight a reopen and a cold buffer cache: bench/serve.py, web.md.)
         self.hold = hold
         self.gap = gap
+        self.signal = writer_signal(self.path)
+        self._signal_checked = 0.0
         self._opened_at = 0.0
         self._draining = False
         self._reopen_after = 0.0
@@ -94,7 +102,7 @@ class Reader:
         with self._lock:
             while True:
                 now = time.monotonic()
-                if self._con is not None and not self._rw and now - self._opened_at > self.hold:
+                if self._con is not None and not self._rw and not self._draining and (now - self._opened_at > self.hold or self._writer_waits(now)):
                     self._draining = True  # give a waiting writer its turn (see `hold`)
                 if self._draining:
                     if self._users == 0:
@@ -131,6 +139,17 @@ class Reader:
                         self._idle_since = time.monotonic()
                         self._schedule_close()
                     self._lock.notify_all()
+
+    def _writer_waits(self, now: float) -> bool:
+        """A barograph writer touched the signal file within the last second (checked at most
+        every 20 ms: one stat, not one per request under load)."""
+        if now - self._signal_checked < 0.02:
+            return False
+        self._signal_checked = now
+        try:
+            return time.time() - os.stat(self.signal).st_mtime < 1.0
+        except OSError:
+            return False
 
     def _wait_or_busy(self, deadline: float, delay: float, why: str) -> None:
         if time.monotonic() >= deadline:
