@@ -417,13 +417,7 @@ NON_EVENT_LEMMAS = {"be", "have", "do", "become", "remain", "seem", "appear", "l
 
 def _lemma_classes(dic, v) -> set[int]:
     """Every class the dictionary's codes for this verb fall in, whatever the pattern."""
-    out = set()
-    for entry in dic.verbs.get(v.lemma_.lower(), ()):
-        for code in [entry.code] + [p.code for p in entry.patterns]:
-            c = class_of(code) if code else None
-            if c is not None:
-                out.add(c)
-    return out
+    return {c for r in _lemma_roots(dic, v) if (c := class_of(r)) is not None}
 
 
 def _lemma_roots(dic, v) -> list[str]:
@@ -470,13 +464,17 @@ def _headline(v) -> bool:
     return any(o.pos_ == "NOUN" and o.tag_ in ("NN", "NNS") and not any(c.dep_ in ("det", "poss", "nummod") for c in o.children) for o in objs)
 
 
-def _code_for(dic, v, cls):
-    """The dictionary's code for predicate ``v`` when it falls in class ``cls``."""
+def _dictionary_code(dic, v):
+    """The dictionary's code for predicate ``v`` in its frame, if a valid one."""
     frame = {w.lower_ for w in v.subtree} | {w.lemma_.lower() for w in v.subtree}
     code, _, _ = verbs.lookup(dic, v.lemma_.lower(), frame)
-    if code and codes.is_valid(code) and class_of(code) == cls:
-        return code
-    return None
+    return code if code and codes.is_valid(code) else None
+
+
+def _code_for(dic, v, cls):
+    """The dictionary's code for predicate ``v`` when it falls in class ``cls``."""
+    code = _dictionary_code(dic, v)
+    return code if code and class_of(code) == cls else None
 
 
 def _intended_code(dic, v, cls):
@@ -487,12 +485,9 @@ def _intended_code(dic, v, cls):
     gov = v.head if v.dep_ == "xcomp" else None
     if gov is None or not (gov.lemma_.lower() in INTEND | WILLING or gov.lower_ in WILLING):
         return None
-    frame = {w.lower_ for w in v.subtree} | {w.lemma_.lower() for w in v.subtree}
-    code, _, _ = verbs.lookup(dic, v.lemma_.lower(), frame)
+    code = _dictionary_code(dic, v)
     intent = INTENT_CODE.get(str(code or "")[:2])
-    if code and codes.is_valid(code) and intent and class_of(intent) == cls:
-        return code
-    return None
+    return code if code and intent and class_of(intent) == cls else None
 
 
 class ParseActors:
@@ -712,7 +707,7 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
         # "Karzai expressed deep concern", "X declined to comment": an act with no one acted on,
         # kept with an empty target as GDELT keeps a missing Actor2; it joins no dyad. Not a
         # bare "X said": that every quote would become an event
-        tgt, one_sided = Side("", src.end, src.end), True
+        tgt, one_sided = _nobody(src), True
     if tgt is None:
         return events
     if int(src.named) + int(tgt.named) < view.settings.need_named:
@@ -728,13 +723,14 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
         # source is known, else no event
         if not (view.settings.one_sided and src.resolved):
             return events
-        tgt, one_sided = Side("", src.end, src.end), True
+        tgt, one_sided = _nobody(src), True
+    # a statement is an event between named actors, one of them known, not about a topic
     if cls == 0 and not one_sided and (int(src.resolved) + int(tgt.resolved) < view.settings.statement_resolved or not (src.named and tgt.named)):
         if not (view.settings.one_sided and src.resolved and not tgt.named and _specific(chosen, code, from_dictionary)):
             return events
         # "X rejected accusations that ...", "X claimed responsibility": the statement's object
         # is a topic, not an actor, so the statement is one-sided
-        tgt, one_sided = Side("", src.end, src.end), True  # a statement is an event between two known actors, not about a topic
+        tgt, one_sided = _nobody(src), True
     if src.code and src.code == tgt.code:
         return events
     mod = modality(chosen, view.doc.text.rstrip().endswith("?"))
@@ -745,6 +741,11 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
         code, mod = next((REFUSAL_CODE[r] for r in own if r in REFUSAL_CODE), "120"), ASSERTED
     ev = _event(view.article, view.sent, view.version, chosen, src, tgt, code, mod, view.pmax, "model")
     return intent_as_act(view, [ev])
+
+
+def _nobody(src: Side) -> Side:
+    """The empty target of a one-sided act, placed where its source ends."""
+    return Side("", src.end, src.end)
 
 
 def _own_government(src: Side) -> Side | None:
