@@ -36,6 +36,27 @@ class Exported(torch.nn.Module):
         return torch.softmax(logits, -1), torch.softmax(tags, -1), pooled
 
 
+def export_graph(clf, input_ids, attention_mask, path: Path) -> None:
+    """Write the classifier as an fp32 ONNX graph with the coder's inputs and outputs (batch
+    and sequence axes dynamic); ``fuse_onnx.py`` writes its graph the same way."""
+    torch.onnx.export(
+        Exported(clf),
+        (input_ids, attention_mask),
+        str(path),
+        input_names=["input_ids", "attention_mask"],
+        output_names=["probs", "tags", "pooled"],
+        dynamic_axes={
+            "input_ids": {0: "batch", 1: "seq"},
+            "attention_mask": {0: "batch", 1: "seq"},
+            "probs": {0: "batch"},
+            "tags": {0: "batch", 1: "seq"},
+            "pooled": {0: "batch"},
+        },
+        opset_version=17,
+        dynamo=False,
+    )
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", type=Path, required=True)
@@ -49,22 +70,7 @@ def main(argv=None):
     enc = tok(sample[:2], padding=True, return_tensors="pt")
     with tempfile.TemporaryDirectory() as tmp:
         fp32 = Path(tmp) / "fp32.onnx"
-        torch.onnx.export(
-            Exported(clf),
-            (enc["input_ids"], enc["attention_mask"]),
-            str(fp32),
-            input_names=["input_ids", "attention_mask"],
-            output_names=["probs", "tags", "pooled"],
-            dynamic_axes={
-                "input_ids": {0: "batch", 1: "seq"},
-                "attention_mask": {0: "batch", 1: "seq"},
-                "probs": {0: "batch"},
-                "tags": {0: "batch", 1: "seq"},
-                "pooled": {0: "batch"},
-            },
-            opset_version=17,
-            dynamo=False,
-        )
+        export_graph(clf, enc["input_ids"], enc["attention_mask"], fp32)
         args.out.mkdir(parents=True, exist_ok=True)
         target = args.out / "event-class5.onnx"
         quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8)

@@ -96,32 +96,10 @@ def export_fp32(state: dict[str, np.ndarray], out: Path) -> None:
         if hasattr(module, "config"):
             module.config._attn_implementation = "eager"
 
-    class Exported(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.clf = clf
-
-        def forward(self, input_ids, attention_mask):
-            logits, tags, pooled = self.clf.outputs(input_ids, attention_mask)
-            return torch.softmax(logits, -1), torch.softmax(tags, -1), pooled
+    from export_onnx import export_graph
 
     ids = torch.tensor([[101, 2000, 2001, 102], [101, 2000, 102, 0]])
-    torch.onnx.export(
-        Exported(),
-        (ids, (ids > 0).long()),
-        str(out),
-        input_names=["input_ids", "attention_mask"],
-        output_names=["probs", "tags", "pooled"],
-        dynamic_axes={
-            "input_ids": {0: "batch", 1: "seq"},
-            "attention_mask": {0: "batch", 1: "seq"},
-            "probs": {0: "batch"},
-            "tags": {0: "batch", 1: "seq"},
-            "pooled": {0: "batch"},
-        },
-        opset_version=17,
-        dynamo=False,
-    )
+    export_graph(clf, ids, (ids > 0).long(), out)
 
 
 def fuse_and_quantise(fp32: Path, out: Path) -> dict[str, int]:
