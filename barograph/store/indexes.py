@@ -27,6 +27,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 
+from barograph.store.query import _in, _window
+
 # Letters, digits and combining marks make a word; everything else separates words.
 WORD_SPLIT = r"[^\p{L}\p{N}\p{M}]+"
 
@@ -320,11 +322,6 @@ def matching_words(con, w: str) -> list[str]:
     return [r[0] for r in con.execute("SELECT word FROM search_vocab WHERE word LIKE ? ESCAPE '\\'", [like]).fetchall()]
 
 
-def _in_list(col: str, values: list, params: list) -> str:
-    params.extend(values)
-    return f"{col} IN ({', '.join('?' for _ in values)})"
-
-
 def search_page(con, f, *, columns: list[tuple[str, str]], limit: int, offset: int) -> tuple[list[tuple], int] | None:
     """A page (newest first) of events whose sentence contains `f.text`, and how many match, from
     the word index; None when the index cannot answer alone (filters beyond since/until, a
@@ -343,13 +340,7 @@ def search_page(con, f, *, columns: list[tuple[str, str]], limit: int, offset: i
     if not words:
         return [], 0
     params: list = []
-    where = [_in_list("s.word", words, params), "NOT s.hidden"]
-    if f.since:
-        where.append("s.date >= CAST(? AS DATE)")
-        params.append(f.since)
-    if f.until:
-        where.append("s.date <= CAST(? AS DATE)")
-        params.append(f.until)
+    where = [_in("s.word", words, params), "NOT s.hidden", *_window("s.date", f.since, f.until, params)]
     # an event has each word once; several words containing `w` may share an event
     distinct = "DISTINCT " if len(words) > 1 else ""
     hits = f"SELECT {distinct}s.event_id, s.date FROM search_words s WHERE {' AND '.join(where)}"
@@ -365,7 +356,7 @@ def search_page(con, f, *, columns: list[tuple[str, str]], limit: int, offset: i
     ids = [r[0] for r in page]
     dates = [r[1] for r in page if r[1] is not None]
     p2: list = []
-    cond = [_in_list("e.event_id", ids, p2)]
+    cond = [_in("e.event_id", ids, p2)]
     if dates:  # lets the scan skip row groups of other dates (events are mostly stored by date)
         span = "e.date BETWEEN ? AND ?"
         p2 += [min(dates), max(dates)]

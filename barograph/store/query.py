@@ -104,6 +104,18 @@ def _in(col: str, values: list, params: list) -> str:
     return f"{col} IN ({', '.join('?' for _ in values)})"
 
 
+def _window(col: str, since, until, params: list) -> list[str]:
+    """`col` within [since, until] (either may be empty), as conditions to AND."""
+    out = []
+    if since:
+        out.append(f"{col} >= CAST(? AS DATE)")
+        params.append(since)
+    if until:
+        out.append(f"{col} <= CAST(? AS DATE)")
+        params.append(until)
+    return out
+
+
 def _actor_match(side: str, codes: list[str], params: list) -> str:
     """An actor given as an entity (RUS), a full code (RUSGOV) or an ICEWS raw name matches."""
     return f"({_in(f'e.{side}_entity', codes, params)} OR {_in(f'e.{side}', codes, params)})"
@@ -269,12 +281,7 @@ class EventFilter:
                     raise BadInput("--code", f"not a CAMEO code or prefix: {c!r} (two to four digits)")
             where.append("(" + " OR ".join("starts_with(e.cameo, ?)" for _ in codes) + ")")
             params.extend(codes)
-        if self.since:
-            where.append("e.date >= CAST(? AS DATE)")
-            params.append(self.since)
-        if self.until:
-            where.append("e.date <= CAST(? AS DATE)")
-            params.append(self.until)
+        where += _window("e.date", self.since, self.until, params)
         for col, vals in (("outlet", self.outlets), ("modality", self.modality), ("origin", self.origin), ("corpus", self.corpus)):
             if vals:
                 where.append(_in(f"e.{col}", [str(v) for v in vals], params))
