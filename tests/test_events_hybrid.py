@@ -429,3 +429,110 @@ def test_a_thing_given_is_no_recipient(coder_for):
     assert evs and evs[0].target_text.startswith("economic")
     evs = counted(model_only(coder_for({}), text, _p(VCOOP, 0.99), spans, things_no_target=True, **kw))
     assert evs and evs[0].source_entity == "NOR" and evs[0].target == "" and evs[0].target_text == ""
+
+
+def test_refusal_with_a_condition_is_still_a_refusal(coder_for):
+    # "will not ... unless / even if": the refusal is stated now, the condition names its price
+    for text in (
+        "Poland says it will not accept refugees from Belarus unless they are only there temporarily.",
+        "Poland says it will not accept refugees from Belarus even if they are fleeing a war.",
+    ):
+        evs = counted(code(coder_for({text: (_p(VCONF), {})}), text))
+        assert evs and evs[0].cameo[:2] == "12" and evs[0].method == "intent" and evs[0].source_entity == "POL", text
+    # an open auxiliary on the refusal itself leaves it unstated
+    open_ = "Poland might not accept refugees from Belarus."
+    assert not [e for e in counted(code(coder_for({open_: (_p(VCONF), {})}), open_)) if e.method == "intent"]
+
+
+def test_reported_would_not_is_a_refusal(coder_for):
+    text = "Poland said it would not lift its sanctions on Belarus."
+    evs = counted(code(coder_for({text: (_p(VCONF), {})}), text))
+    assert evs and evs[0].cameo[:2] == "12" and (evs[0].source_entity, evs[0].target_entity) == ("POL", "BLR")
+
+
+def test_failed_talks_are_a_rejection_not_failed_deeds(coder_for):
+    text = "Norway and Kenya failed to reach agreement on a new trade deal."
+    evs = counted(code(coder_for({text: (_p(VCONF), {})}), text))
+    assert evs and evs[0].cameo == "120" and {evs[0].source_entity, evs[0].target_entity} == {"NOR", "KEN"}
+    # failing to deliver aid is no refusal of it
+    aid = "Norway failed to deliver aid to Kenya."
+    assert not [e for e in counted(code(coder_for({aid: (_p(MCOOP), {})}), aid)) if e.cameo.startswith("12")]
+
+
+def test_a_would_in_another_clause_puts_no_intention_in_doubt(coder_for):
+    text = "Poland will meet Ukraine's foreign minister next week, because a delay would harm both."
+    evs = counted(code(coder_for({text: (_p(VCOOP), {})}), text))
+    assert evs and evs[0].cameo == "036" and evs[0].method == "intent"
+    # a condition anywhere still does
+    cond = "If the talks go well, Poland will meet Ukraine's foreign minister next week."
+    assert not [e for e in counted(code(coder_for({cond: (_p(VCOOP), {})}), cond)) if e.method == "intent"]
+
+
+def test_an_intention_to_appeal_is_the_appeal(coder_for):
+    text = "The European Union will propose a new peace plan to Israel."
+    evs = counted(code(coder_for({text: (_p(STATEMENT), {})}), text))
+    assert evs and evs[0].cameo.startswith("02") and evs[0].method == "intent" and evs[0].target_entity == "ISR"
+
+
+def test_a_reported_deed_done_to_v_is_claimed(coder_for):
+    text = "Turkish police launched operations to detain Kurdish activists, the prosecutor's office said."
+    evs = counted(code(coder_for({text: (_p(MCONF), {})}, purpose_acts=True), text))
+    assert evs and evs[0].method == "purpose" and evs[0].cameo.startswith("17") and evs[0].modality == "claimed"
+
+
+def test_one_sided_act_of_a_name_the_dictionaries_lack(coder_for):
+    # with one_sided_named, a named but unresolved source may act alone, kept unresolved
+    text = "Governor Osvald Brennick declined to comment on the allegations."
+    spans = {"source": [0, 24, 0.9]}
+    kw = dict(need_named=1, source_named=True, gate="dictionary", one_sided=True)
+    assert not counted(model_only(coder_for({}), text, _p(STATEMENT, 0.99), spans, **kw))
+    evs = counted(model_only(coder_for({}), text, _p(STATEMENT, 0.99), spans, one_sided_named=True, **kw))
+    assert evs and evs[0].cameo == "011" and evs[0].target == "" and evs[0].source_resolved is False
+    assert "Brennick" in evs[0].source_text
+    # an unnamed source still does not
+    vague = "The spokesman declined to comment on the allegations."
+    assert not counted(model_only(coder_for({}), vague, _p(STATEMENT, 0.99), {"source": [0, 13, 0.9]}, one_sided_named=True, **kw))
+
+
+def test_a_speech_verb_with_a_statement_of_its_own_is_one_sided(coder_for):
+    # "claimed responsibility" is 015, not a bare "X claimed that ..."
+    text = "The Pakistani Taliban claimed responsibility for the bombing."
+    spans = {"source": [0, 21, 0.9]}
+    kw = dict(need_named=1, source_named=True, gate="dictionary", one_sided=True, statement_resolved=1)
+    evs = counted(model_only(coder_for({}), text, _p(STATEMENT, 0.99), spans, **kw))
+    assert evs and evs[0].cameo == "015" and evs[0].target == ""
+    quote = "The Pakistani Taliban claimed that the police had lied about the bombing."
+    assert not counted(model_only(coder_for({}), quote, _p(STATEMENT, 0.99), spans, **kw))
+
+
+def test_an_adjective_of_stance_is_a_statement(coder_for):
+    text = "Pakistan's foreign ministry said it is skeptical of the new agreement."
+    spans = {"source": [0, 26, 0.9]}
+    kw = dict(need_named=1, source_named=True, gate="dictionary", one_sided=True)
+    evs = counted(model_only(coder_for({}), text, _p(STATEMENT, 0.99), spans, **kw))
+    assert evs and evs[0].cameo == "012" and evs[0].trigger == "skeptical" and evs[0].source_entity == "PAK"
+    hope = "Pakistan's foreign ministry said it is optimistic about the new agreement."
+    assert [e.cameo for e in counted(model_only(coder_for({}), hope, _p(STATEMENT, 0.99), spans, **kw))][:1] == ["013"]
+    # read as another class, the adjective gives nothing
+    assert not [e for e in model_only(coder_for({}), text, _p(VCONF, 0.99), spans, **kw) if e.trigger == "skeptical"]
+
+
+def test_a_future_refusal_read_as_conflict_is_the_rejection(coder_for):
+    text = "Poland will not lift the ban on imports from Belarus."
+    spans = {"source": [0, 6, 0.9]}
+    kw = dict(need_named=1, source_named=True, gate="dictionary", one_sided=True, target_someone=True)
+    evs = counted(model_only(coder_for({}), text, _p(VCONF, 0.99), spans, **kw))
+    assert evs and evs[0].cameo.startswith("12") and evs[0].modality == "asserted" and evs[0].source_entity == "POL"
+    assert evs[0].target_text != "the ban", "what is withheld is no target"
+    # denying an aim is no refusal
+    aim = "Poland was not seeking new territory in Belarus."
+    assert not [e for e in counted(model_only(coder_for({}), aim, _p(VCONF, 0.99), spans, **kw)) if e.cameo.startswith("12")]
+
+
+def test_a_tagged_span_is_widened_to_whole_words(coder_for):
+    text = "Sri Lanka will not lift the ban on the LTTE rebels next year."
+    lo = text.index("LTTE")
+    spans = {"source": [0, 9, 0.9], "target": [lo, lo + 2, 0.9]}
+    kw = dict(need_named=1, source_named=True, gate="dictionary", one_sided=True)
+    evs = model_only(coder_for({}), text, _p(VCONF, 0.99), spans, **kw)
+    assert evs and all("LT" not in e.target_text or "LTTE" in e.target_text for e in evs)

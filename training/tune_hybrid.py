@@ -52,6 +52,7 @@ FIXED = {
     "target_someone": True,
     "statement_resolved": 1,
     "one_sided": True,
+    "one_sided_named": True,
     "headline_present": True,
     "protest_government": True,
     "purpose_acts": True,

@@ -150,6 +150,9 @@ MIN_TOKENS, MAX_TOKENS = 4, 150
 # CAMEO codes a stated intention as an act of its own (03 "express intent to cooperate", 13
 # "threaten") and a refusal as a rejection (12): "X will meet Y" is 036, "X threatened to
 # strike Y" 138, "X refused to lift sanctions on Y" 124. Keys: the root of the intended act.
+# a stated intention to say or appeal is itself the statement ("X will propose a plan", "X
+# said it would call on the Council to ..."), and an intent code is its own intention
+KEEP_OWN_CODE = {"01", "02", "03", "13"}
 INTENT_CODE = {
     "04": "036",
     "05": "032",
@@ -166,8 +169,16 @@ INTENT_CODE = {
 }
 REFUSAL_CODE = {"03": "120", "04": "125", "05": "120", "06": "121", "07": "122", "08": "124"}
 REFUSE = {"refuse", "decline", "reject", "rebuff", "spurn"}
+# "failed to reach agreement", "failed to agree on talks": talks that fail are a rejection
+# (12) of the agreement sought; only for agreements and talks (03-05), since "failed to
+# deliver aid" or "failed to capture the town" is no refusal
+FAIL = {"fail"}
+FAILED_ROOTS = {"03", "04", "05"}
+# auxiliaries that leave an act open ("could lift", "might accept")
+OPEN_AUX = {"could", "might", "may", "would"}
 # words that put a whole sentence in doubt: its intentions are not stated as facts
 DOUBT = {"if", "unless", "unlikely", "whether", "would", "could", "might", "may", "perhaps"}
+CONDITION = {"if", "unless", "whether"}
 # "is considering sending aid": weighing an option is an act of its own, CAMEO 014 "consider
 # policy option", whatever is weighed
 CONSIDER = {"consider", "mull", "weigh", "contemplate", "study", "explore", "eye"}
@@ -256,6 +267,8 @@ class Settings:
     # a parse event may have no target when its source is a dictionary actor and its
     # predicate a dictionary verb of the class read ("X declined to comment")
     one_sided: bool = False
+    # ... and also when its source is a name the dictionaries lack (kept unresolved)
+    one_sided_named: bool = False
     # method -> [[raw scores], [precision]]: maps the classifier's probability of an event's
     # class to the share of such events whose class was right on out-of-fold dev predictions
     calibration: dict | None = None
@@ -405,7 +418,7 @@ def _predicates(sent_doc):
         if t.i in seen:
             continue
         seen.add(t.i)
-        if t.pos_ in ("VERB", "AUX") or t.dep_ == "ROOT":
+        if t.pos_ in ("VERB", "AUX") or t.dep_ == "ROOT" or t.dep_ == "acomp" and t.lower_ in wordlists.STANCE_ADJECTIVES:
             order.append(t)
         queue.extend(c for c in t.children if c.dep_ in ("ccomp", "xcomp", "conj", "advcl", "relcl", "pcomp", "acl", "parataxis", "acomp"))
     return order
@@ -433,6 +446,8 @@ def _lemma_roots(dic, v) -> list[str]:
 def _passes_gate(view, v, cls: int) -> bool:
     """Does predicate ``v`` look like the report of an event of class ``cls``?"""
     s = view.settings
+    if _stance_code(v, cls):
+        return True
     if v.lemma_.lower() in NON_EVENT_LEMMAS or v.pos_ != "VERB":
         return s.gate == "any"
     if not s.present_ok and _bare_present(v, s.headline_present):
@@ -465,10 +480,38 @@ def _headline(v) -> bool:
 
 
 def _dictionary_code(dic, v):
-    """The dictionary's code for predicate ``v`` in its frame, if a valid one."""
-    frame = {w.lower_ for w in v.subtree} | {w.lemma_.lower() for w in v.subtree}
+    """The dictionary's code for predicate ``v`` in its frame, if a valid one. A verb of
+    saying's frame leaves out the clause it reports: "claimed responsibility for the bombing"
+    is 015, "claimed that the police lied about the bombing" is not."""
+    words = list(v.subtree)
+    if v.lemma_.lower() in SPEECH:
+        reported = {w.i for c in v.children if c.dep_ in ("ccomp", "parataxis") for w in c.subtree}
+        words = [w for w in words if w.i not in reported]
+    frame = {w.lower_ for w in words} | {w.lemma_.lower() for w in words}
     code, _, _ = verbs.lookup(dic, v.lemma_.lower(), frame)
     return code if code and codes.is_valid(code) else None
+
+
+def _refusal_code(view, v, cls):
+    """The rejection a predicate negated in the future states when the classifier reads verbal
+    conflict: "will not lift the ban on ZTE" withholds 081 and so is 124 (``REFUSAL_CODE`` of
+    the root the dictionary gives the predicate in its frame). Not when the refusal is left
+    open ("could not accept") or the act withheld is no cooperation."""
+    if cls != 3 or v.pos_ != "VERB" or not any(c.dep_ == "neg" for c in v.children):
+        return None
+    govs = _governors(v)
+    will = {g.lower_ for g in govs if g.dep_ == "aux"} & {"will", "shall", "'ll", "wo"} or _reported_would(v, govs) is not None
+    if not will or _left_open(v, govs):
+        return None  # "was not seeking territory" denies an aim; only "will not" refuses
+    return REFUSAL_CODE.get(str(_dictionary_code(view.dic, v) or "")[:2])
+
+
+def _stance_code(v, cls):
+    """The statement an adjective of stance makes ("X is skeptical of Y": 012), when the
+    classifier reads a statement (``@stance-adjectives`` in the word lists)."""
+    if cls != 0 or v.dep_ != "acomp":
+        return None
+    return wordlists.STANCE_ADJECTIVES.get(v.lower_)
 
 
 def _code_for(dic, v, cls):
@@ -508,7 +551,11 @@ class ParseActors:
         return self.side_of(span.start_char, span.end_char, tok)
 
     def side_of(self, lo: int, hi: int, tok=None) -> Side:
-        """The side named by characters lo:hi of the sentence (a phrase the tagger marked)."""
+        """The side named by characters lo:hi of the sentence (a phrase the tagger marked),
+        widened to whole words: the tagger marks word pieces, and "LTTE" cut to "LT" is no name."""
+        for t in self.doc:
+            if t.idx < hi and t.idx + len(t) > lo:
+                lo, hi = min(lo, t.idx), max(hi, t.idx + len(t))
         text = self.doc.text[lo:hi]
         if tok is None:
             inside = [t for t in self.doc if t.idx >= lo and t.idx + len(t) <= hi]
@@ -651,13 +698,22 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
     if not preds:
         return events
     chosen, code, from_dictionary = None, None, True
+    said = None  # "X said ..." (010): the statement, unless what is said is an act of its own
+    refused = False  # the code is the refusal of the act the negated predicate withholds
     for v in preds:
         c = _code_for(view.dic, v, cls) if v.pos_ == "VERB" else None
         if c is None and v.pos_ == "VERB":
             c = _intended_code(view.dic, v, cls)
+        refusal = c is None and _refusal_code(view, v, cls)
+        c = c or refusal or _stance_code(v, cls)
         if c and _subject(v)[0] is not None:
-            chosen, code = v, c
+            if c == "010" and v.lemma_.lower() in SPEECH and said is None:
+                said = (v, c)
+                continue
+            chosen, code, refused = v, c, bool(refusal)
             break
+    if chosen is None and said is not None:
+        chosen, code = said
     if chosen is None:
         root = preds[0]
         chosen = root
@@ -703,7 +759,7 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
     if view.settings.protest_government and str(code).startswith("14") and (tgt is None or not (marked or tgt.named)):
         tgt = _own_government(src) or tgt
     one_sided = False
-    if tgt is None and view.settings.one_sided and src.resolved and not _passive(chosen) and _specific(chosen, code, from_dictionary):
+    if tgt is None and _alone(view, src) and not _passive(chosen) and _specific(chosen, code, from_dictionary):
         # "Karzai expressed deep concern", "X declined to comment": an act with no one acted on,
         # kept with an empty target as GDELT keeps a missing Actor2; it joins no dyad. Not a
         # bare "X said": that every quote would become an event
@@ -717,16 +773,21 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
     someone = tgt.named or _is_someone(view.doc, tgt.start - view.sent.start, tgt.end - view.sent.start)
     if view.settings.target_someone and not from_dictionary and not (marked or someone):
         return events
+    if refused and not someone and not one_sided:
+        # "will not end the strike", "will not lift the ban": what is withheld is no target
+        if not _alone(view, src):
+            return events
+        tgt, one_sided = _nobody(src), True
     if view.settings.things_no_target and not someone and cls in (1, 2) and not one_sided:
         # "send a military force", "signed economic and trade agreements": in cooperation a
         # thing is what is given or agreed, not who receives it; the act is one-sided when its
         # source is known, else no event
-        if not (view.settings.one_sided and src.resolved):
+        if not _alone(view, src):
             return events
         tgt, one_sided = _nobody(src), True
     # a statement is an event between named actors, one of them known, not about a topic
     if cls == 0 and not one_sided and (int(src.resolved) + int(tgt.resolved) < view.settings.statement_resolved or not (src.named and tgt.named)):
-        if not (view.settings.one_sided and src.resolved and not tgt.named and _specific(chosen, code, from_dictionary)):
+        if not (_alone(view, src) and not tgt.named and _specific(chosen, code, from_dictionary)):
             return events
         # "X rejected accusations that ...", "X claimed responsibility": the statement's object
         # is a topic, not an actor, so the statement is one-sided
@@ -734,13 +795,23 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
     if src.code and src.code == tgt.code:
         return events
     mod = modality(chosen, view.doc.text.rstrip().endswith("?"))
-    if mod == NEGATED and cls == 3 and not from_dictionary and any(c.dep_ == "neg" for c in chosen.children):
+    if refused:
+        mod = ASSERTED  # the refusal the dictionary's code of the withheld act gives
+    elif mod == NEGATED and cls == 3 and not from_dictionary and chosen.tag_ != "VBG" and any(c.dep_ == "neg" for c in chosen.children):
         # "Bangladesh will not accept refugees", read as conflict: the refusal is the act,
-        # and it is asserted (CAMEO 12, the refusal code of what is withheld)
+        # and it is asserted (CAMEO 12, the refusal code of what is withheld); "was not
+        # seeking territory" denies an aim and refuses nothing
         own = _lemma_roots(view.dic, chosen)
         code, mod = next((REFUSAL_CODE[r] for r in own if r in REFUSAL_CODE), "120"), ASSERTED
     ev = _event(view.article, view.sent, view.version, chosen, src, tgt, code, mod, view.pmax, "model")
-    return intent_as_act(view, [ev])
+    return purpose_as_act(view, intent_as_act(view, [ev]))
+
+
+def _alone(view: SentenceView, src: Side) -> bool:
+    """May this source act with no one acted on? With ``one_sided``, when it is a known actor;
+    with ``one_sided_named`` too, when it is a name the dictionaries lack ("Gov. Phil Murphy
+    declined to comment"), kept unresolved as GDELT and ICEWS keep actor names."""
+    return view.settings.one_sided and (src.resolved or view.settings.one_sided_named and src.named)
 
 
 def _nobody(src: Side) -> Side:
@@ -763,8 +834,12 @@ def _own_government(src: Side) -> Side | None:
 def _specific(v, code, from_dictionary: bool) -> bool:
     """May this predicate carry a one-sided act? Only with a dictionary code that says more
     than "made a statement" or "appealed" (010, 020), and not as a verb of saying: "X said
-    ...", "X suggested that ..." with no one addressed is every quote in the news."""
-    return from_dictionary and str(code) not in ("010", "020") and v.lemma_.lower() not in SPEECH
+    ...", "X suggested that ..." with no one addressed is every quote in the news. A verb of
+    saying whose words the dictionary reads as a specific statement of its own (01x: "claimed
+    responsibility" 015, "declared a day of mourning" 018) is that statement."""
+    if not from_dictionary or str(code) in ("010", "020"):
+        return False
+    return v.lemma_.lower() not in SPEECH or str(code)[:2] == "01"
 
 
 def _passive(v) -> bool:
@@ -815,6 +890,26 @@ def _doubted(doc, reported=None) -> bool:
     return any(t.lower_ in DOUBT and t.pos_ != "PROPN" and t.i != skip for t in doc)
 
 
+def _doubted_near(trig, reported=None) -> bool:
+    """Does a word of doubt bear on this trigger: a condition anywhere in the sentence ("if",
+    "unless", "whether"), or an auxiliary, marker or adverb ("may", "perhaps") on it or on a word that governs it, up to the sentence's root, or an
+    adjective that governs it ("is unlikely to meet")? A "would" in a clause of its own ("a
+    deal that would provide ...", "because they would not feel at home") says nothing of the
+    intention reported in the main clause."""
+    skip = reported.i if reported is not None else -1
+    if any(t.lower_ in CONDITION for t in trig.doc):
+        return True  # a condition anywhere: the parse of what it governs is too unsure to trust
+    t = trig
+    for _ in range(12):
+        words = [t] + [c for c in t.children if c.dep_ in ("aux", "auxpass", "mark", "advmod", "acomp")]
+        if any(w.lower_ in DOUBT and w.pos_ != "PROPN" and w.i != skip for w in words):
+            return True
+        if t.head is t or t.dep_ in ("relcl", "appos", "parataxis"):
+            return False
+        t = t.head
+    return False
+
+
 def _reported_would(trig, govs):
     """The "would" of reported speech, if that is what makes this event hypothetical: "X said
     it would release the hostages" reports "we will release", an intention, not a condition.
@@ -829,6 +924,16 @@ def _reported_would(trig, govs):
     return None
 
 
+def _left_open(trig, govs) -> bool:
+    """Is a refusal only possible ("could not accept", "might refuse to")? A refusal with a
+    condition is still stated: "will not release the soldiers unless Israel releases ...",
+    "will not accept refugees even if ..." refuse now and name the price, as CAMEO codes them
+    (12); only an open auxiliary on the refusal itself, other than the "would" of reported
+    speech ("said it would not lift"), leaves it unstated."""
+    backshift = _reported_would(trig, govs)
+    return any(g.dep_ == "aux" and g.lower_ in OPEN_AUX and g is not backshift for g in govs)
+
+
 def _conditional(toks) -> bool:
     """Is any of these words the head of an "if/unless" clause's consequence?"""
     return any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children) for t in toks for c in t.children)
@@ -841,26 +946,31 @@ def intent_as_act(view: SentenceView, events: list[Event]) -> list[Event]:
     for e in events:
         new = None
         root = str(e.cameo)[:2]
-        if e.modality in (INTENDED, NEGATED, HYPOTHETICAL) and (root in INTENT_CODE or root in REFUSAL_CODE or root in ("03", "13")):
+        if e.modality in (INTENDED, NEGATED, HYPOTHETICAL) and (root in INTENT_CODE or root in REFUSAL_CODE or root in KEEP_OWN_CODE):
             trig = _token_at(view, e.trigger_start)
             govs = _governors(trig) if trig is not None else []
             lemmas = {g.lemma_.lower() for g in govs} | {g.lower_ for g in govs}
             negated_here = trig is not None and any(c.dep_ == "neg" for c in trig.children)
-            future = bool(lemmas & {"will", "shall", "'ll", "wo"})
-            backshift = _reported_would(trig, govs) if e.modality == HYPOTHETICAL and trig is not None else None
+            backshift = _reported_would(trig, govs) if e.modality in (HYPOTHETICAL, NEGATED) and trig is not None else None
             if backshift is not None:
                 lemmas.add("will")
+            future = bool(lemmas & {"will", "shall", "'ll", "wo"})
             code = None
+            refusal = e.modality == NEGATED and (
+                lemmas & REFUSE and not negated_here or negated_here and future or bool(lemmas & FAIL) and not negated_here and root in FAILED_ROOTS
+            )
             if e.modality == HYPOTHETICAL and trig is not None and lemmas & CONSIDER and trig.tag_ == "VBG":
                 code = "014"  # "is considering sending aid to X": the weighing is asserted
-            elif e.modality == NEGATED and (lemmas & REFUSE and not negated_here or negated_here and future):
-                code = REFUSAL_CODE.get(root)  # "refused to lift", "will not lift"
+            elif refusal:
+                code = REFUSAL_CODE.get(root)  # "refused to lift", "will not lift", "failed to agree"
             elif (e.modality == INTENDED or backshift is not None) and lemmas & INTEND or (e.modality == HYPOTHETICAL and lemmas & WILLING):
-                code = e.cameo if root in ("03", "13") else INTENT_CODE.get(root)
-            if code and (_conditional([trig] + govs) or _doubted(view.doc, backshift)):
+                code = e.cameo if root in KEEP_OWN_CODE else INTENT_CODE.get(root)
+            if code and refusal and _left_open(trig, govs):
+                code = None  # "could not accept", "might refuse to": no refusal stated
+            elif code and not refusal and (_conditional([trig] + govs) or _doubted_near(trig, backshift)):
                 code = None  # "if they meet, X will try to ...": a condition, not a statement of intent
             if code:
-                gov = next((g for g in govs if g.lemma_.lower() in REFUSE | INTEND | WILLING | CONSIDER and g.dep_ != "aux"), None)
+                gov = next((g for g in govs if g.lemma_.lower() in REFUSE | FAIL | INTEND | WILLING | CONSIDER and g.dep_ != "aux"), None)
                 if backshift is not None and gov is None:
                     gov = backshift.head.head  # the speech verb: "X said it would release ..."
                 ptype, pmode = codes.plover(code)
@@ -905,24 +1015,29 @@ def purpose_as_act(view: SentenceView, events: list[Event]) -> list[Event]:
     out = []
     for e in events:
         trig = _token_at(view, e.trigger_start) if e.modality == INTENDED else None
-        if trig is not None and str(e.cameo)[:2] in PURPOSE_ROOTS and _purpose_of_a_deed(trig, view):
-            e = replace(e, modality=ASSERTED, method="purpose")
+        said = _purpose_of_a_deed(trig, view) if trig is not None and str(e.cameo)[:2] in PURPOSE_ROOTS else None
+        if said is not None:
+            e = replace(e, modality=said, method="purpose")
             e.id = hashlib.sha1(f"{e.id}|purpose".encode()).hexdigest()[:16]
         out.append(e)
     return out
 
 
-def _purpose_of_a_deed(trig, view) -> bool:
+def _purpose_of_a_deed(trig, view) -> str | None:
+    """The modality of the deed whose purpose ``trig`` is, when the purpose counts as done:
+    asserted, or claimed when the deed is reported ("the office said police launched
+    operations to detain ..."); None when it does not count."""
     if not (trig.dep_ in ("advcl", "acl", "xcomp") and trig.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in trig.children)):
-        return False
+        return None
     gov = trig.head
     while gov.pos_ not in ("VERB", "AUX") and gov.head is not gov and gov.dep_ not in ("ROOT",):
         gov = gov.head  # "launched operations to detain": the noun's verb
     if gov.pos_ not in ("VERB", "AUX") or gov.lemma_.lower() in ATTEMPT | INTEND | WILLING | CONSIDER | REFUSE:
-        return False
+        return None
     if trig.dep_ == "xcomp" and gov.lemma_.lower() not in ("help", "move"):
-        return False  # "X agreed to send", "X decided to deploy": an intention, handled above
-    return modality(gov, view.doc.text.rstrip().endswith("?")) == ASSERTED and not _doubted(view.doc)
+        return None  # "X agreed to send", "X decided to deploy": an intention, handled above
+    said = modality(gov, view.doc.text.rstrip().endswith("?"))
+    return said if said in COUNTED and not _doubted(view.doc) else None
 
 
 def calibrate(view: SentenceView, events: list[Event]) -> list[Event]:
