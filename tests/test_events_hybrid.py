@@ -536,3 +536,21 @@ def test_a_tagged_span_is_widened_to_whole_words(coder_for):
     kw = dict(need_named=1, source_named=True, gate="dictionary", one_sided=True)
     evs = model_only(coder_for({}), text, _p(VCONF, 0.99), spans, **kw)
     assert evs and all("LT" not in e.target_text or "LTTE" in e.target_text for e in evs)
+
+
+def test_a_light_verb_carries_its_event_noun(coder_for):
+    text = "Police in Poland have launched an investigation into the crash of the airliner."
+    spans = {"source": [0, 16, 0.9]}
+    kw = dict(need_named=1, source_named=True, gate="dictionary", one_sided=True, target_someone=True)
+    evs = counted(model_only(coder_for({}), text, _p(VCONF, 0.99), spans, **kw))
+    assert evs and evs[0].cameo == "090" and evs[0].target == "" and evs[0].source_entity == "POL"
+    # the noun's class must be the one read
+    assert not [e for e in counted(model_only(coder_for({}), text, _p(MCOOP, 0.99), spans, **kw)) if e.cameo == "090"]
+
+
+def test_weighing_an_option_is_014_in_parse_events(coder_for):
+    text = "The Government of Austria is considering the possibility of sending experts."
+    spans = {"source": [0, 24, 0.9]}
+    kw = dict(need_named=1, source_named=True, gate="dictionary", one_sided=True, target_someone=True)
+    evs = counted(model_only(coder_for({}), text, _p(STATEMENT, 0.99), spans, **kw))
+    assert evs and evs[0].cameo == "014" and evs[0].source_entity == "AUT" and evs[0].target == ""

@@ -506,12 +506,29 @@ def _refusal_code(view, v, cls):
     return REFUSAL_CODE.get(str(_dictionary_code(view.dic, v) or "")[:2])
 
 
+def _event_noun_code(v, cls):
+    """The code of the event noun a light verb carries, when of the class read: "launched an
+    investigation into X" is 090, "carried out air strikes" 195 (``@light`` and
+    ``event-nouns.txt``, the lists the rules read the same phrases with)."""
+    if v.pos_ != "VERB" or v.lemma_.lower() not in wordlists.LIGHT:
+        return None
+    nouns = wordlists.event_nouns()
+    for o in v.children:
+        if o.dep_ == "dobj" and o.lemma_.lower() in nouns:
+            code = nouns[o.lemma_.lower()][0]
+            return code if class_of(code) == cls else None
+    return None
+
+
 def _stance_code(v, cls):
     """The statement an adjective of stance makes ("X is skeptical of Y": 012), when the
-    classifier reads a statement (``@stance-adjectives`` in the word lists)."""
-    if cls != 0 or v.dep_ != "acomp":
+    classifier reads a statement (``@stance-adjectives`` in the word lists); weighing an option
+    ("is considering the possibility of ...", "is exploring ways to ...") is 014."""
+    if cls != 0:
         return None
-    return wordlists.STANCE_ADJECTIVES.get(v.lower_)
+    if v.pos_ == "VERB" and v.tag_ == "VBG" and v.lemma_.lower() in CONSIDER:
+        return "014"
+    return wordlists.STANCE_ADJECTIVES.get(v.lower_) if v.dep_ == "acomp" else None
 
 
 def _code_for(dic, v, cls):
@@ -700,17 +717,19 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
     chosen, code, from_dictionary = None, None, True
     said = None  # "X said ..." (010): the statement, unless what is said is an act of its own
     refused = False  # the code is the refusal of the act the negated predicate withholds
+    by_noun = False  # the code is the event noun's a light verb carries ("launched an investigation")
     for v in preds:
         c = _code_for(view.dic, v, cls) if v.pos_ == "VERB" else None
         if c is None and v.pos_ == "VERB":
             c = _intended_code(view.dic, v, cls)
         refusal = c is None and _refusal_code(view, v, cls)
-        c = c or refusal or _stance_code(v, cls)
+        noun = None if c or refusal else _event_noun_code(v, cls)
+        c = c or refusal or noun or _stance_code(v, cls)
         if c and _subject(v)[0] is not None:
             if c == "010" and v.lemma_.lower() in SPEECH and said is None:
                 said = (v, c)
                 continue
-            chosen, code, refused = v, c, bool(refusal)
+            chosen, code, refused, by_noun = v, c, bool(refusal), bool(noun)
             break
     if chosen is None and said is not None:
         chosen, code = said
@@ -773,8 +792,9 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
     someone = tgt.named or _is_someone(view.doc, tgt.start - view.sent.start, tgt.end - view.sent.start)
     if view.settings.target_someone and not from_dictionary and not (marked or someone):
         return events
-    if refused and not someone and not one_sided:
-        # "will not end the strike", "will not lift the ban": what is withheld is no target
+    if (refused or by_noun) and not someone and not one_sided:
+        # "will not end the strike", "will not lift the ban": what is withheld is no target;
+        # nor is what is investigated when it is no one ("launched an investigation into the crash")
         if not _alone(view, src):
             return events
         tgt, one_sided = _nobody(src), True
