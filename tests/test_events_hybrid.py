@@ -554,3 +554,23 @@ def test_weighing_an_option_is_014_in_parse_events(coder_for):
     kw = dict(need_named=1, source_named=True, gate="dictionary", one_sided=True, target_someone=True)
     evs = counted(model_only(coder_for({}), text, _p(STATEMENT, 0.99), spans, **kw))
     assert evs and evs[0].cameo == "014" and evs[0].source_entity == "AUT" and evs[0].target == ""
+
+
+def test_a_verb_of_stance_is_a_statement(coder_for):
+    # the parser lemmatises "hoped" as "hop": the word itself is matched too
+    text = "Pakistan's foreign ministry said it hoped for more talks with the rebels."
+    spans = {"source": [0, 26, 0.9]}
+    kw = dict(need_named=1, source_named=True, gate="dictionary", one_sided=True)
+    evs = counted(model_only(coder_for({}), text, _p(STATEMENT, 0.99), spans, **kw))
+    assert evs and evs[0].cameo == "013" and evs[0].trigger == "hoped" and evs[0].source_entity == "PAK"
+
+
+def test_claiming_ones_own_attack_is_claiming_responsibility(coder_for):
+    text = "The Pakistani Taliban claimed that they had attacked the school."
+    spans = {"source": [0, 21, 0.9]}
+    kw = dict(need_named=1, source_named=True, gate="dictionary", one_sided=True)
+    evs = counted(model_only(coder_for({}), text, _p(STATEMENT, 0.99), spans, **kw))
+    assert evs and evs[0].cameo == "015" and evs[0].trigger == "claimed"
+    # someone else's deed is no claim of responsibility
+    other = "The Pakistani Taliban claimed that the army had attacked the school."
+    assert not [e for e in counted(model_only(coder_for({}), other, _p(STATEMENT, 0.99), spans, **kw)) if e.cameo == "015"]

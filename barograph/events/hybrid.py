@@ -520,6 +520,21 @@ def _event_noun_code(v, cls):
     return None
 
 
+def _claimed_deed(view, v, cls):
+    """A claim of one's own deed, read as a statement, is a claim of responsibility (015): "the
+    Houthis claimed that they had attacked the airport". Only for a deed of force or coercion
+    (CAMEO 14-20) whose doer is the claimant, named again by a pronoun."""
+    if cls != 0 or v.lemma_.lower() != "claim":
+        return None
+    for c in v.children:
+        if c.dep_ == "ccomp" and c.pos_ == "VERB":
+            subj, _ = _subject(c)
+            code = _dictionary_code(view.dic, c)
+            if subj is not None and subj.lower_ in PRONOUNS and code and class_of(code) == 4:
+                return "015"
+    return None
+
+
 def _stance_code(v, cls):
     """The statement an adjective of stance makes ("X is skeptical of Y": 012), when the
     classifier reads a statement (``@stance-adjectives`` in the word lists); weighing an option
@@ -528,6 +543,10 @@ def _stance_code(v, cls):
         return None
     if v.pos_ == "VERB" and v.tag_ == "VBG" and v.lemma_.lower() in CONSIDER:
         return "014"
+    if v.pos_ == "VERB":
+        word = next((w for w in (v.lemma_.lower(), v.lower_) if w in wordlists.STANCE_VERBS), None)
+        if word:
+            return wordlists.STANCE_VERBS[word]
     return wordlists.STANCE_ADJECTIVES.get(v.lower_) if v.dep_ == "acomp" else None
 
 
@@ -724,7 +743,7 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
             c = _intended_code(view.dic, v, cls)
         refusal = c is None and _refusal_code(view, v, cls)
         noun = None if c or refusal else _event_noun_code(v, cls)
-        c = c or refusal or noun or _stance_code(v, cls)
+        c = c or refusal or noun or _stance_code(v, cls) or _claimed_deed(view, v, cls)
         if c and _subject(v)[0] is not None:
             if c == "010" and v.lemma_.lower() in SPEECH and said is None:
                 said = (v, c)
