@@ -574,3 +574,17 @@ def test_claiming_ones_own_attack_is_claiming_responsibility(coder_for):
     # someone else's deed is no claim of responsibility
     other = "The Pakistani Taliban claimed that the army had attacked the school."
     assert not [e for e in counted(model_only(coder_for({}), other, _p(STATEMENT, 0.99), spans, **kw)) if e.cameo == "015"]
+
+
+def test_will_refuse_states_the_refusal(coder_for):
+    text = "Poland will refuse to comply with the demands of Belarus."
+    spans = {"source": [0, 6, 0.9]}
+    kw = dict(need_named=1, source_named=True, gate="dictionary", one_sided=True)
+    evs = counted(model_only(coder_for({}), text, _p(VCONF, 0.99), spans, **kw))
+    assert evs and evs[0].cameo[:2] == "12" and evs[0].method == "intent" and evs[0].modality in ("asserted", "claimed")
+
+
+def test_an_announced_investigation_is_the_investigation(coder_for):
+    text = "The Polish government will investigate Belarus over the border incidents."
+    evs = counted(code(coder_for({text: (_p(VCONF), {})}), text))
+    assert evs and evs[0].cameo == "090" and evs[0].method == "intent" and evs[0].target_entity == "BLR"

@@ -151,8 +151,11 @@ MIN_TOKENS, MAX_TOKENS = 4, 150
 # "threaten") and a refusal as a rejection (12): "X will meet Y" is 036, "X threatened to
 # strike Y" 138, "X refused to lift sanctions on Y" 124. Keys: the root of the intended act.
 # a stated intention to say or appeal is itself the statement ("X will propose a plan", "X
-# said it would call on the Council to ..."), and an intent code is its own intention
-KEEP_OWN_CODE = {"01", "02", "03", "13"}
+# said it would call on the Council to ..."), an announced investigation the investigation
+# ("the Department will investigate Yale", as news and ICEWS report it), a refusal to come the
+# refusal ("will refuse to comply"), and an intent code
+# is its own intention
+KEEP_OWN_CODE = {"01", "02", "03", "09", "12", "13"}
 INTENT_CODE = {
     "04": "036",
     "05": "032",
@@ -1014,6 +1017,8 @@ def intent_as_act(view: SentenceView, events: list[Event]) -> list[Event]:
                     gov = backshift.head.head  # the speech verb: "X said it would release ..."
                 ptype, pmode = codes.plover(code)
                 said = modality(gov, view.doc.text.rstrip().endswith("?")) if gov is not None else ASSERTED
+                if refusal and said == INTENDED:
+                    said = ASSERTED  # "will refuse to comply" states the refusal now, as "will not comply" does
                 if said not in COUNTED:
                     out.append(e)
                     continue  # the intention itself is hypothetical, denied or asked about
