@@ -577,6 +577,7 @@ class ParseActors:
 
     def __init__(self, doc, base: int, mentions, history):
         self.doc, self.base = doc, base
+        self.text = doc.text  # spaCy joins the tokens again at every .text: read it once
         self.mentions = []
         for m in mentions:
             ent = getattr(m, "entity", "") or ""
@@ -595,7 +596,7 @@ class ParseActors:
         for t in self.doc:
             if t.idx < hi and t.idx + len(t) > lo:
                 lo, hi = min(lo, t.idx), max(hi, t.idx + len(t))
-        text = self.doc.text[lo:hi]
+        text = self.text[lo:hi]
         if tok is None:
             inside = [t for t in self.doc if t.idx >= lo and t.idx + len(t) <= hi]
             if not inside:
@@ -646,7 +647,7 @@ class ParseActors:
         """A named actor of the sentence other than the source: the target when the parse gives none."""
         for m in self.mentions:
             if m.end + self.base <= src.start or m.start + self.base >= src.end:
-                return Side(self.doc.text[m.start : m.end], self.base + m.start, self.base + m.end, m.code, m.entity or m.code, True, True)
+                return Side(self.text[m.start : m.end], self.base + m.start, self.base + m.end, m.code, m.entity or m.code, True, True)
         for e in self.doc.ents:
             if e.label_ in NAMED and (e.end_char + self.base <= src.start or e.start_char + self.base >= src.end):
                 return Side(e.text, self.base + e.start_char, self.base + e.end_char, "", "", False, True)
