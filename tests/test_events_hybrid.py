@@ -65,6 +65,16 @@ def counted(events):
     return [e for e in events if e.modality in ("asserted", "claimed")]
 
 
+# the shipped gates for a parse event, as meta.json sets them (one at a time overridden below)
+PARSE = dict(need_named=1, source_named=True, gate="dictionary", one_sided=True)
+
+
+def parse_events(coder_for, text: str, cls: int, source_end: int, **settings):
+    """Counted parse events of a sentence the rules found nothing in, read as class ``cls``,
+    the tagger marking its first ``source_end`` characters as the source."""
+    return counted(model_only(coder_for({}), text, _p(cls, 0.99), {"source": [0, source_end, 0.9]}, **{**PARSE, **settings}))
+
+
 def test_model_event_when_rules_are_silent(coder_for):
     text = "Lisbon rejected a proposal by Morocco's government for a new fishing quota."
     evs = counted(model_only(coder_for({}), text, _p(VCONF)))
@@ -550,37 +560,29 @@ def test_a_light_verb_carries_its_event_noun(coder_for):
 
 def test_weighing_an_option_is_014_in_parse_events(coder_for):
     text = "The Government of Austria is considering the possibility of sending experts."
-    spans = {"source": [0, 24, 0.9]}
-    kw = dict(need_named=1, source_named=True, gate="dictionary", one_sided=True, target_someone=True)
-    evs = counted(model_only(coder_for({}), text, _p(STATEMENT, 0.99), spans, **kw))
+    evs = parse_events(coder_for, text, STATEMENT, 24, target_someone=True)
     assert evs and evs[0].cameo == "014" and evs[0].source_entity == "AUT" and evs[0].target == ""
 
 
 def test_a_verb_of_stance_is_a_statement(coder_for):
     # the parser lemmatises "hoped" as "hop": the word itself is matched too
     text = "Pakistan's foreign ministry said it hoped for more talks with the rebels."
-    spans = {"source": [0, 26, 0.9]}
-    kw = dict(need_named=1, source_named=True, gate="dictionary", one_sided=True)
-    evs = counted(model_only(coder_for({}), text, _p(STATEMENT, 0.99), spans, **kw))
+    evs = parse_events(coder_for, text, STATEMENT, 26)
     assert evs and evs[0].cameo == "013" and evs[0].trigger == "hoped" and evs[0].source_entity == "PAK"
 
 
 def test_claiming_ones_own_attack_is_claiming_responsibility(coder_for):
     text = "The Pakistani Taliban claimed that they had attacked the school."
-    spans = {"source": [0, 21, 0.9]}
-    kw = dict(need_named=1, source_named=True, gate="dictionary", one_sided=True)
-    evs = counted(model_only(coder_for({}), text, _p(STATEMENT, 0.99), spans, **kw))
+    evs = parse_events(coder_for, text, STATEMENT, 21)
     assert evs and evs[0].cameo == "015" and evs[0].trigger == "claimed"
     # someone else's deed is no claim of responsibility
     other = "The Pakistani Taliban claimed that the army had attacked the school."
-    assert not [e for e in counted(model_only(coder_for({}), other, _p(STATEMENT, 0.99), spans, **kw)) if e.cameo == "015"]
+    assert not [e for e in parse_events(coder_for, other, STATEMENT, 21) if e.cameo == "015"]
 
 
 def test_will_refuse_states_the_refusal(coder_for):
     text = "Poland will refuse to comply with the demands of Belarus."
-    spans = {"source": [0, 6, 0.9]}
-    kw = dict(need_named=1, source_named=True, gate="dictionary", one_sided=True)
-    evs = counted(model_only(coder_for({}), text, _p(VCONF, 0.99), spans, **kw))
+    evs = parse_events(coder_for, text, VCONF, 6)
     assert evs and evs[0].cameo[:2] == "12" and evs[0].method == "intent" and evs[0].modality in ("asserted", "claimed")
 
 

@@ -150,11 +150,10 @@ MIN_TOKENS, MAX_TOKENS = 4, 150
 # CAMEO codes a stated intention as an act of its own (03 "express intent to cooperate", 13
 # "threaten") and a refusal as a rejection (12): "X will meet Y" is 036, "X threatened to
 # strike Y" 138, "X refused to lift sanctions on Y" 124. Keys: the root of the intended act.
-# a stated intention to say or appeal is itself the statement ("X will propose a plan", "X
-# said it would call on the Council to ..."), an announced investigation the investigation
-# ("the Department will investigate Yale", as news and ICEWS report it), a refusal to come the
-# refusal ("will refuse to comply"), and an intent code
-# is its own intention
+# roots whose stated intention is the act itself: a statement or appeal ("X will propose a
+# plan", "X said it would call on the Council to ..."), an investigation ("the Department will
+# investigate Yale", as news and ICEWS report it), a refusal ("will refuse to comply"), and the
+# intent codes (03, 13), which are intentions already
 KEEP_OWN_CODE = {"01", "02", "03", "09", "12", "13"}
 INTENT_CODE = {
     "04": "036",
@@ -177,8 +176,9 @@ REFUSE = {"refuse", "decline", "reject", "rebuff", "spurn"}
 # deliver aid" or "failed to capture the town" is no refusal
 FAIL = {"fail"}
 FAILED_ROOTS = {"03", "04", "05"}
-# auxiliaries that leave an act open ("could lift", "might accept")
+# auxiliaries that leave an act open ("could lift", "might accept"), and those of the future
 OPEN_AUX = {"could", "might", "may", "would"}
+FUTURE = {"will", "shall", "'ll", "wo"}
 # words that put a whole sentence in doubt: its intentions are not stated as facts
 DOUBT = {"if", "unless", "unlikely", "whether", "would", "could", "might", "may", "perhaps"}
 CONDITION = {"if", "unless", "whether"}
@@ -503,7 +503,7 @@ def _refusal_code(view, v, cls):
     if cls != 3 or v.pos_ != "VERB" or not any(c.dep_ == "neg" for c in v.children):
         return None
     govs = _governors(v)
-    will = {g.lower_ for g in govs if g.dep_ == "aux"} & {"will", "shall", "'ll", "wo"} or _reported_would(v, govs) is not None
+    will = {g.lower_ for g in govs if g.dep_ == "aux"} & FUTURE or _reported_would(v, govs) is not None
     if not will or _left_open(v, govs):
         return None  # "was not seeking territory" denies an aim; only "will not" refuses
     return REFUSAL_CODE.get(str(_dictionary_code(view.dic, v) or "")[:2])
@@ -935,10 +935,10 @@ def _doubted(doc, reported=None) -> bool:
 
 def _doubted_near(trig, reported=None) -> bool:
     """Does a word of doubt bear on this trigger: a condition anywhere in the sentence ("if",
-    "unless", "whether"), or an auxiliary, marker or adverb ("may", "perhaps") on it or on a word that governs it, up to the sentence's root, or an
-    adjective that governs it ("is unlikely to meet")? A "would" in a clause of its own ("a
-    deal that would provide ...", "because they would not feel at home") says nothing of the
-    intention reported in the main clause."""
+    "unless", "whether"), or an auxiliary, marker, adverb or adjective ("may", "perhaps", "is
+    unlikely to") on it or on a word that governs it, up to the sentence's root? A "would" in
+    a clause of its own ("a deal that would provide ...", "because they would not feel at
+    home") says nothing of the intention reported in the main clause."""
     skip = reported.i if reported is not None else -1
     if any(t.lower_ in CONDITION for t in trig.doc):
         return True  # a condition anywhere: the parse of what it governs is too unsure to trust
@@ -997,7 +997,7 @@ def intent_as_act(view: SentenceView, events: list[Event]) -> list[Event]:
             backshift = _reported_would(trig, govs) if e.modality in (HYPOTHETICAL, NEGATED) and trig is not None else None
             if backshift is not None:
                 lemmas.add("will")
-            future = bool(lemmas & {"will", "shall", "'ll", "wo"})
+            future = bool(lemmas & FUTURE)
             code = None
             refusal = e.modality == NEGATED and (
                 lemmas & REFUSE and not negated_here or negated_here and future or bool(lemmas & FAIL) and not negated_here and root in FAILED_ROOTS
