@@ -503,8 +503,9 @@ def _refusal_code(view, v, cls):
     if cls != 3 or v.pos_ != "VERB" or not any(c.dep_ == "neg" for c in v.children):
         return None
     govs = _governors(v)
-    will = {g.lower_ for g in govs if g.dep_ == "aux"} & FUTURE or _reported_would(v, govs) is not None
-    if not will or _left_open(v, govs):
+    backshift = _reported_would(v, govs)
+    will = {g.lower_ for g in govs if g.dep_ == "aux"} & FUTURE or backshift is not None
+    if not will or _left_open(govs, backshift):
         return None  # "was not seeking territory" denies an aim; only "will not" refuses
     return REFUSAL_CODE.get(str(_dictionary_code(view.dic, v) or "")[:2])
 
@@ -929,8 +930,13 @@ def _governors(tok, limit=4):
 def _doubted(doc, reported=None) -> bool:
     """Does a word of doubt stand anywhere in the sentence? Not a name ("Theresa May") nor the
     "would" of reported speech."""
-    skip = reported.i if reported is not None else -1
-    return any(t.lower_ in DOUBT and t.pos_ != "PROPN" and t.i != skip for t in doc)
+    return any(_doubt_word(t, reported) for t in doc)
+
+
+def _doubt_word(w, reported=None) -> bool:
+    """Is ``w`` a word of doubt? Not a name ("Theresa May") nor ``reported``, the "would" of
+    reported speech."""
+    return w.lower_ in DOUBT and w.pos_ != "PROPN" and (reported is None or w.i != reported.i)
 
 
 def _doubted_near(trig, reported=None) -> bool:
@@ -939,13 +945,12 @@ def _doubted_near(trig, reported=None) -> bool:
     unlikely to") on it or on a word that governs it, up to the sentence's root? A "would" in
     a clause of its own ("a deal that would provide ...", "because they would not feel at
     home") says nothing of the intention reported in the main clause."""
-    skip = reported.i if reported is not None else -1
     if any(t.lower_ in CONDITION for t in trig.doc):
         return True  # a condition anywhere: the parse of what it governs is too unsure to trust
     t = trig
     for _ in range(12):
         words = [t] + [c for c in t.children if c.dep_ in ("aux", "auxpass", "mark", "advmod", "acomp")]
-        if any(w.lower_ in DOUBT and w.pos_ != "PROPN" and w.i != skip for w in words):
+        if any(_doubt_word(w, reported) for w in words):
             return True
         if t.head is t or t.dep_ in ("relcl", "appos", "parataxis"):
             return False
@@ -967,13 +972,12 @@ def _reported_would(trig, govs):
     return None
 
 
-def _left_open(trig, govs) -> bool:
+def _left_open(govs, backshift) -> bool:
     """Is a refusal only possible ("could not accept", "might refuse to")? A refusal with a
     condition is still stated: "will not release the soldiers unless Israel releases ...",
     "will not accept refugees even if ..." refuse now and name the price, as CAMEO codes them
     (12); only an open auxiliary on the refusal itself, other than the "would" of reported
-    speech ("said it would not lift"), leaves it unstated."""
-    backshift = _reported_would(trig, govs)
+    speech (``backshift``: "said it would not lift"), leaves it unstated."""
     return any(g.dep_ == "aux" and g.lower_ in OPEN_AUX and g is not backshift for g in govs)
 
 
@@ -1008,7 +1012,7 @@ def intent_as_act(view: SentenceView, events: list[Event]) -> list[Event]:
                 code = REFUSAL_CODE.get(root)  # "refused to lift", "will not lift", "failed to agree"
             elif (e.modality == INTENDED or backshift is not None) and lemmas & INTEND or (e.modality == HYPOTHETICAL and lemmas & WILLING):
                 code = e.cameo if root in KEEP_OWN_CODE else INTENT_CODE.get(root)
-            if code and refusal and _left_open(trig, govs):
+            if code and refusal and _left_open(govs, backshift):
                 code = None  # "could not accept", "might refuse to": no refusal stated
             elif code and not refusal and (_conditional([trig] + govs) or _doubted_near(trig, backshift)):
                 code = None  # "if they meet, X will try to ...": a condition, not a statement of intent
