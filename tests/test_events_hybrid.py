@@ -590,3 +590,71 @@ def test_an_announced_investigation_is_the_investigation(coder_for):
     text = "The Polish government will investigate Belarus over the border incidents."
     evs = counted(code(coder_for({text: (_p(VCONF), {})}), text))
     assert evs and evs[0].cameo == "090" and evs[0].method == "intent" and evs[0].target_entity == "BLR"
+
+
+def test_a_group_or_organ_owned_by_a_name_is_that_actor(coder_for):
+    from barograph.events.hybrid import ParseActors
+
+    coder = coder_for({})
+
+    def side(text, word):
+        doc = coder.nlp(text)
+        tok = next(t for t in doc if t.text == word)
+        return ParseActors(doc, 0, coder.resolver.mentions(text, "2024-03-04"), []).side(tok)
+
+    # a group noun owned by a name: the name's actor (before, only organ words like "army")
+    assert side("Chinese peacekeepers arrived in the capital.", "peacekeepers").entity == "CHN"
+    assert side("Members of the Kenyan parliament walked out.", "Members").entity.startswith("KEN")
+    # an apposition names the holder of a title
+    assert side("The then president, Goodluck Jonathan, rejected the plan.", "president").named
+    # a noun that is no group keeps its owner's name to itself
+    assert not side("Europe's exhaustion grew.", "exhaustion").named
+
+
+def test_a_name_inside_the_act_is_its_target(coder_for):
+    text = "China agreed to lift a ban on imports of British beef."
+    kw = dict(one_sided_named=True, things_no_target=True)
+    alone = parse_events(coder_for, text, VCOOP, 5, **kw)
+    assert alone and alone[0].target_text == ""  # a thing agreed is no recipient
+    evs = parse_events(coder_for, text, VCOOP, 5, inner_targets=True, **kw)
+    assert evs and evs[0].source_entity == "CHN" and evs[0].target_entity == "GBR"
+    # where and when the act took place, and who reports it, are no target
+    for text in (
+        "China agreed to lift the ban at a meeting in Geneva.",
+        "China agreed to lift the ban, according to British officials.",
+    ):
+        evs = parse_events(coder_for, text, VCOOP, 5, inner_targets=True, **kw)
+        assert evs and evs[0].target_text == "", text
+
+
+def test_beside_the_rules_uncounted_events_the_parse_finds_the_act(coder_for):
+    text = "Ankara has rejected appeals to free the Greek soldiers held in Edirne."
+    rules = code(coder_for({}), text)
+    assert rules and not counted(rules)  # only the release the calls intend
+    kw = dict(PARSE, min_source_score=0.0, one_sided_named=True)
+    reading = {text: (_p(VCONF, 0.99), {"source": [0, 6, 0.9]})}
+    assert not counted(code(coder_for(reading, **kw), text))
+    evs = counted(code(coder_for(reading, beside_uncounted=True, **kw), text))
+    assert evs and evs[0].source_entity == "TUR" and evs[0].cameo.startswith("12")
+    assert len(code(coder_for(reading, beside_uncounted=True, **kw), text)) == len(rules) + 1
+
+
+def test_a_sure_reading_with_a_thing_for_target_is_one_sided(coder_for):
+    # no dictionary code for "made available": the class's code, and a thing as the object
+    text = "Germany made available ambulances and medical supplies."
+    kw = dict(target_someone=True, one_sided_named=True)
+    assert not parse_events(coder_for, text, MCOOP, 7, **kw)
+    evs = parse_events(coder_for, text, MCOOP, 7, one_sided_generic=0.97, **kw)
+    assert evs and evs[0].source_entity == "DEU" and evs[0].target_text == "" and class_of(evs[0].cameo) == MCOOP
+    # not below the threshold
+    evs = counted(model_only(coder_for({}), text, _p(MCOOP, 0.9), {"source": [0, 7, 0.9]}, **{**PARSE, **kw, "one_sided_generic": 0.97}))
+    assert not evs
+
+
+def test_a_one_sided_appeal_must_be_stated_as_one(coder_for):
+    kw = dict(one_sided_named=True, statement_resolved=0)
+    for text, n in (("The Kenyan Red Cross launched an appeal for five million dollars.", 20), ("Raila Odinga called for reform of the electoral law.", 12)):
+        evs = parse_events(coder_for, text, STATEMENT, n, **kw)
+        assert evs and evs[0].cameo == "020" and evs[0].target_text == "", text
+    # a suggestion the dictionary reads as an appeal, addressed to no one, is a remark
+    assert not parse_events(coder_for, "Raila Odinga suggested a review of the electoral law.", STATEMENT, 12, **kw)

@@ -39,20 +39,21 @@ COUNTED = ("asserted", "claimed")
 # (the tagger's source score is summed over word pieces, so a gate above 1 only passes sources
 # of two pieces or more: "Germany" never; 0.5 means "the tagger marks a source"; the structural
 # gates below took the place of that length effect, see docs/coding.md)
-GRID = {"min_source_score": [0.5, 1.0, 2.0]}
+GRID = {"recode_min": [0.95, 0.97, 0.99, 1.01], "one_sided_generic": [0.97, 0.99, 1.01], "statement_resolved": [0, 1]}
 FIXED = {
     "gate": "dictionary",
     "model_min": 0.5,
     "need_named": 1,
-    "recode_min": 1.01,
     "present_ok": False,
     "local_targets": True,
     "source_named": True,
     "passive_agent": True,
     "target_someone": True,
-    "statement_resolved": 1,
+    "min_source_score": 0.5,
     "one_sided": True,
     "one_sided_named": True,
+    "inner_targets": True,
+    "beside_uncounted": True,
     "headline_present": True,
     "protest_government": True,
     "purpose_acts": True,

@@ -147,6 +147,8 @@ AGENT_HEADS = {
     "forces",
 }
 MIN_TOKENS, MAX_TOKENS = 4, 150
+SOMEONE = AGENT_HEADS | wordlists.AGENT_NOUNS | wordlists.PERSON_AGENTS | wordlists.PROTEST_CROWDS | wordlists.CAPTIVES | wordlists.GROUP_NOUNS
+OWNED_HEADS = SOMEONE
 # CAMEO codes a stated intention as an act of its own (03 "express intent to cooperate", 13
 # "threaten") and a refusal as a rejection (12): "X will meet Y" is 036, "X threatened to
 # strike Y" 138, "X refused to lift sanctions on Y" 124. Keys: the root of the intended act.
@@ -272,6 +274,15 @@ class Settings:
     one_sided: bool = False
     # ... and also when its source is a name the dictionaries lack (kept unresolved)
     one_sided_named: bool = False
+    # a parse event whose objects name no one targets the first named actor inside the act
+    # itself ("lifted a ban on imports of British beef"): _actor_in_the_act
+    inner_targets: bool = False
+    # the rules' events are all uncounted (hypothetical, intended, negated: "rejected appeals
+    # to release X" gives only the intended release): the parse may still find the act
+    beside_uncounted: bool = False
+    # classifier probability at which a parse event with no dictionary code whose object is a
+    # thing may be one-sided, its source named ("Kuwait launched a mediation effort")
+    one_sided_generic: float = 1.01
     # method -> [[raw scores], [precision]]: maps the classifier's probability of an event's
     # class to the share of such events whose class was right on out-of-fold dev predictions
     calibration: dict | None = None
@@ -626,8 +637,8 @@ class ParseActors:
                 inner = self._actor(counted[0], lo, hi, text)
                 if inner.named:
                     return inner
-        if head.lemma_.lower() in AGENT_HEADS or head.lower_ in AGENT_HEADS:
-            owners = [c for c in head.children if c.dep_ in ("compound", "amod", "poss", "nmod")]
+        if head.lemma_.lower() in OWNED_HEADS or head.lower_ in OWNED_HEADS:
+            owners = [c for c in head.children if c.dep_ in ("compound", "amod", "poss", "nmod", "appos")]
             owners += [p for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
             for o in owners:
                 m = next((self._mention_at(t) for t in o.subtree if self._mention_at(t) is not None), None)
@@ -727,7 +738,9 @@ def recode_disagreeing(view: SentenceView, events: list[Event]) -> list[Event]:
 
 def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
     """No event from the rules: the classifier's class on the parse's predicate and actors."""
-    if events or view.pmax < view.settings.model_min:
+    if view.pmax < view.settings.model_min:
+        return events
+    if events and not (view.settings.beside_uncounted and not any(e.modality in COUNTED for e in events)):
         return events
     if (view.spans or {}).get("source", [0, 0, 0.0])[2] < view.settings.min_source_score:
         return events  # the tagger sees no one acting: commentary, not a report
@@ -799,6 +812,8 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
         tgt = _best_target(actors, chosen, subj, src)
     if tgt is None and not view.settings.local_targets:
         tgt = actors.nearest_other(src)
+    if view.settings.inner_targets and (tgt is None or not (marked or tgt.named or _is_someone(view.doc, tgt.start - view.sent.start, tgt.end - view.sent.start))):
+        tgt = _actor_in_the_act(actors, chosen, src) or tgt
     if view.settings.protest_government and str(code).startswith("14") and (tgt is None or not (marked or tgt.named)):
         tgt = _own_government(src) or tgt
     one_sided = False
@@ -815,7 +830,11 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
         return events
     someone = tgt.named or _is_someone(view.doc, tgt.start - view.sent.start, tgt.end - view.sent.start)
     if view.settings.target_someone and not from_dictionary and not (marked or someone):
-        return events
+        if not (view.pmax >= view.settings.one_sided_generic and _alone(view, src) and not _passive(chosen) and chosen.lemma_.lower() not in SPEECH):
+            return events
+        # "30,000 workers went on strike for better wages": the class read, done by a named
+        # source to no one named; what it is done to is a thing
+        tgt, one_sided = _nobody(src), True
     if (refused or by_noun) and not someone and not one_sided:
         # "will not end the strike", "will not lift the ban": what is withheld is no target;
         # nor is what is investigated when it is no one ("launched an investigation into the crash")
@@ -848,7 +867,56 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
         own = _lemma_roots(view.dic, chosen)
         code, mod = next((REFUSAL_CODE[r] for r in own if r in REFUSAL_CODE), "120"), ASSERTED
     ev = _event(view.article, view.sent, view.version, chosen, src, tgt, code, mod, view.pmax, "model")
-    return purpose_as_act(view, intent_as_act(view, [ev]))
+    if events and chosen.lemma_.lower() in SPEECH:
+        return events  # beside the rules' uncounted events, what is said is theirs, not an act
+    return purpose_as_act(view, intent_as_act(view, [ev])) + events
+
+
+# clauses below a predicate that are not its own act: what is reported or said (ccomp,
+# parataxis), other acts (conj, advcl), background (relcl, acl), and its subject or agent
+NOT_THE_ACT = {"nsubj", "nsubjpass", "csubj", "agent", "ccomp", "parataxis", "conj", "advcl", "relcl", "acl", "cc", "punct", "mark", "appos"}
+
+
+# prepositions of a verb's own place and time: "said at a forum in San Francisco" is where it
+# was said, not to whom (under a noun they may name the target: "a ceasefire in Hodeidah")
+WHERE_WHEN = {"at", "in", "on", "during", "after", "before", "since", "until", "near", "inside", "outside", "across", "throughout"}
+# prepositions, anywhere in the act, whose object is no one acted on: who says so ("according
+# to officials"), who gave ("thanks to Islamic Relief"), the circumstances ("despite X's
+# request", "amid", "as part of X's programme")
+ASIDE = {"according", "thanks", "due", "despite", "amid", "amidst", "like", "unlike", "following"}
+
+
+def _actor_in_the_act(actors: ParseActors, v, src: Side) -> Side | None:
+    """The first named actor inside the act itself when its objects name no one: "lifted a ban
+    on imports of British beef", "resigned as president of Indonesia", "launched an effort to
+    resolve the rift between Qatar and ...". CAMEO's target is who the act bears on, and a
+    name in the predicate's own phrase (objects, their prepositions, its "to" clause) is that;
+    a name in a clause it reports, another act or a relative clause is not. Dictionary actors
+    first, then named entities; the first after the predicate in word order."""
+    words, stack = [], [c for c in v.children if c.dep_ not in NOT_THE_ACT]
+    while stack:
+        t = stack.pop()
+        if t.dep_ == "prep" and (
+            t.lower_ in ASIDE or (t.lower_ == "as" and any(c.lemma_ == "part" for c in t.children)) or (t.lower_ in WHERE_WHEN and t.head.pos_ in ("VERB", "AUX"))
+        ):
+            continue
+        words.append(t)
+        stack.extend(c for c in t.children if c.dep_ not in NOT_THE_ACT)
+    words.sort(key=lambda t: (t.i < v.i, t.i))
+
+    def outside(lo, hi):
+        return actors.base + hi <= src.start or actors.base + lo >= src.end
+
+    for t in words:
+        m = actors._mention_at(t)
+        if m is not None and m.code and outside(m.start, m.end):
+            return actors.side_of(m.start, m.end)
+    for t in words:
+        if t.ent_type_ in NAMED and t.ent_iob_ == "B":
+            ent = next((e for e in t.doc.ents if e.start == t.i), None)
+            if ent is not None and outside(ent.start_char, ent.end_char):
+                return actors.side_of(ent.start_char, ent.end_char)
+    return None
 
 
 def _alone(view: SentenceView, src: Side) -> bool:
@@ -881,17 +949,18 @@ def _specific(v, code, from_dictionary: bool) -> bool:
     ...", "X suggested that ..." with no one addressed is every quote in the news. A verb of
     saying whose words the dictionary reads as a specific statement of its own (01x: "claimed
     responsibility" 015, "declared a day of mourning" 018) is that statement."""
-    if not from_dictionary or str(code) in ("010", "020"):
+    if not from_dictionary or str(code) == "010":
         return False
+    if str(code) == "020":
+        # an appeal stated as one ("called for reform", "launched an appeal for $80 million"),
+        # not a suggestion or a remark the dictionary reads as one
+        return v.lemma_.lower() in wordlists.APPEALS or any(c.dep_ == "dobj" and c.lemma_.lower() in wordlists.APPEALS for c in v.children)
     return v.lemma_.lower() not in SPEECH or str(code)[:2] == "01"
 
 
 def _passive(v) -> bool:
     """Is predicate ``v`` in the passive voice ("was endorsed", "is purchased by")?"""
     return any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children)
-
-
-SOMEONE = AGENT_HEADS | wordlists.AGENT_NOUNS | wordlists.PERSON_AGENTS | wordlists.PROTEST_CROWDS | wordlists.CAPTIVES | wordlists.GROUP_NOUNS
 
 
 def _is_someone(doc, lo: int, hi: int) -> bool:
