@@ -619,10 +619,7 @@ def test_a_name_inside_the_act_is_its_target(coder_for):
     evs = parse_events(coder_for, text, VCOOP, 5, inner_targets=True, **kw)
     assert evs and evs[0].source_entity == "CHN" and evs[0].target_entity == "GBR"
     # where and when the act took place, and who reports it, are no target
-    for text in (
-        "China agreed to lift the ban at a meeting in Geneva.",
-        "China agreed to lift the ban, according to British officials.",
-    ):
+    for text in ("China agreed to lift the ban at a meeting in Geneva.", "China agreed to lift the ban, according to British officials."):
         evs = parse_events(coder_for, text, VCOOP, 5, inner_targets=True, **kw)
         assert evs and evs[0].target_text == "", text
 
@@ -653,7 +650,10 @@ def test_a_sure_reading_with_a_thing_for_target_is_one_sided(coder_for):
 
 def test_a_one_sided_appeal_must_be_stated_as_one(coder_for):
     kw = dict(one_sided_named=True, statement_resolved=0)
-    for text, n in (("The Kenyan Red Cross launched an appeal for five million dollars.", 20), ("Raila Odinga called for reform of the electoral law.", 12)):
+    for text, n in (
+        ("The Kenyan Red Cross launched an appeal for five million dollars.", 20),
+        ("Raila Odinga called for reform of the electoral law.", 12),
+    ):
         evs = parse_events(coder_for, text, STATEMENT, n, **kw)
         assert evs and evs[0].cameo == "020" and evs[0].target_text == "", text
     # a suggestion the dictionary reads as an appeal, addressed to no one, is a remark

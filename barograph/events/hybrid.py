@@ -812,7 +812,9 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
         tgt = _best_target(actors, chosen, subj, src)
     if tgt is None and not view.settings.local_targets:
         tgt = actors.nearest_other(src)
-    if view.settings.inner_targets and (tgt is None or not (marked or tgt.named or _is_someone(view.doc, tgt.start - view.sent.start, tgt.end - view.sent.start))):
+    if view.settings.inner_targets and (
+        tgt is None or not (marked or tgt.named or _is_someone(view.doc, tgt.start - view.sent.start, tgt.end - view.sent.start))
+    ):
         tgt = _actor_in_the_act(actors, chosen, src) or tgt
     if view.settings.protest_government and str(code).startswith("14") and (tgt is None or not (marked or tgt.named)):
         tgt = _own_government(src) or tgt
@@ -897,7 +899,9 @@ def _actor_in_the_act(actors: ParseActors, v, src: Side) -> Side | None:
     while stack:
         t = stack.pop()
         if t.dep_ == "prep" and (
-            t.lower_ in ASIDE or (t.lower_ == "as" and any(c.lemma_ == "part" for c in t.children)) or (t.lower_ in WHERE_WHEN and t.head.pos_ in ("VERB", "AUX"))
+            t.lower_ in ASIDE
+            or (t.lower_ == "as" and any(c.lemma_ == "part" for c in t.children))
+            or (t.lower_ in WHERE_WHEN and t.head.pos_ in ("VERB", "AUX"))
         ):
             continue
         words.append(t)
