@@ -68,6 +68,23 @@ def span_scores(gold: list[dict], firsts: dict[str, dict]) -> tuple[float, float
     return src / n, tgt / n, len(rows)
 
 
+def span_scores_by_side(gold: list[dict], firsts: dict[str, dict]) -> dict[str, tuple[float, int]]:
+    """Per side, the share of the sentences with a gold span on that side (or a reciprocal
+    "both" span) whose first event's side text overlaps it. ``span_scores`` divides both sides
+    by the sentences with any span, so the 15% of sentences whose gold marks no target count as
+    a target missed; this reads each side over the sentences where it can be found."""
+    out = {}
+    for side in ("source", "target"):
+        rows = [g for g in gold if g.get(side) or g.get("both")]
+        hit = 0
+        for g in rows:
+            e = firsts.get(g["id"])
+            if e is not None:
+                hit += _overlaps(g["text"], e.get(side + "_text", ""), (g.get(side) or []) + (g.get("both") or []))
+        out[side] = (hit / max(1, len(rows)), len(rows))
+    return out
+
+
 def precision_at(gold: list[dict], firsts: dict[str, dict]) -> list[tuple[float, float, int]]:
     from barograph.events.classifier import class_of
 
@@ -131,6 +148,11 @@ def main(argv=None):
     firsts = first_events(events)
     s, t, n = span_scores(gold, firsts)
     print(f"spans: source found {s:.3f}, target found {t:.3f} (of {n} sentences with gold spans)")
+    by = span_scores_by_side(gold, firsts)
+    print(
+        f"spans by side: source found {by['source'][0]:.3f} (of {by['source'][1]} with a gold source), "
+        f"target found {by['target'][0]:.3f} (of {by['target'][1]} with a gold target)"
+    )
     for thr, p, k in precision_at(gold, firsts):
         print(f"confidence >= {thr}: class precision {p:.3f} over {k} sentences")
     print(f"{label} on {args.part}: {len(gold)} sentences, {len(events)} events, {len(gold) / secs:.1f} sentences/s (coder {coder.version})")

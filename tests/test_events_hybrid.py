@@ -658,3 +658,23 @@ def test_a_one_sided_appeal_must_be_stated_as_one(coder_for):
         assert evs and evs[0].cameo == "020" and evs[0].target_text == "", text
     # a suggestion the dictionary reads as an appeal, addressed to no one, is a remark
     assert not parse_events(coder_for, "Raila Odinga suggested a review of the electoral law.", STATEMENT, 12, **kw)
+
+
+def test_a_standing_on_alert_or_on_strike_is_the_act(coder_for):
+    kw = dict(one_sided_named=True)
+    evs = parse_events(coder_for, "Indian troops remained on alert along the border.", MCONF, 13, **kw)
+    assert evs and evs[0].source_entity == "IND" and evs[0].cameo[:2] == "15" and evs[0].target_text == ""
+    evs = parse_events(coder_for, "Kenyan doctors went on strike for better pay.", MCONF, 14, **kw)
+    assert evs and evs[0].cameo == "143"
+    evs = parse_events(coder_for, "Kenyan doctors went on hunger strike in Nairobi.", MCONF, 14, **kw)
+    assert evs and evs[0].cameo == "142"
+    # only as the class read: "remained" alone says nothing
+    assert not parse_events(coder_for, "Indian troops remained on alert along the border.", VCONF, 13, **kw)
+
+
+def test_a_refusal_read_as_verbal_conflict_is_a_rejection_whatever_is_refused(coder_for):
+    # the dictionary reads "remove" as expel (17), which has no refusal code of its own
+    text = "Pakistan refuses to remove the ban on Indian television channels."
+    first = counted(code(coder_for({text: (_p(VCONF, 0.99), {})}), text))
+    assert first and first[0].cameo == "120" and first[0].method == "intent" and first[0].source_entity == "PAK"
+    assert not counted(code(coder_for({text: (_p(VCOOP, 0.99), {})}), text))

@@ -460,7 +460,7 @@ def _lemma_roots(dic, v) -> list[str]:
 def _passes_gate(view, v, cls: int) -> bool:
     """Does predicate ``v`` look like the report of an event of class ``cls``?"""
     s = view.settings
-    if _stance_code(v, cls):
+    if _stance_code(v, cls) or _posture_code(v, cls):
         return True
     if v.lemma_.lower() in NON_EVENT_LEMMAS or v.pos_ != "VERB":
         return s.gate == "any"
@@ -565,6 +565,22 @@ def _stance_code(v, cls):
     return wordlists.STANCE_ADJECTIVES.get(v.lower_) if v.dep_ == "acomp" else None
 
 
+def _posture_code(v, cls):
+    """A standing the predicate puts its subject in ("troops remained on alert": 152, "workers
+    went on strike": 143, "on hunger strike": 142), when of the class read (``@postures``: the
+    noun after "on" and its code). The verb is mostly "be", "remain" or "go", which say nothing."""
+    if v.pos_ not in ("VERB", "AUX"):
+        return None
+    for c in v.children:
+        if c.dep_ == "prep" and c.lower_ == "on":
+            for p in c.children:
+                if p.dep_ == "pobj" and p.lemma_.lower() in wordlists.POSTURES:
+                    word = "hunger-" + p.lemma_.lower() if any(m.lower_ == "hunger" for m in p.children) else p.lemma_.lower()
+                    code = wordlists.POSTURES.get(word, wordlists.POSTURES[p.lemma_.lower()])
+                    return code if class_of(code) == cls else None
+    return None
+
+
 def _code_for(dic, v, cls):
     """The dictionary's code for predicate ``v`` when it falls in class ``cls``."""
     code = _dictionary_code(dic, v)
@@ -582,6 +598,16 @@ def _intended_code(dic, v, cls):
     code = _dictionary_code(dic, v)
     intent = INTENT_CODE.get(str(code or "")[:2])
     return code if code and intent and class_of(intent) == cls else None
+
+
+def _acronym(tok) -> bool:
+    """An organisation's initials the tagger did not mark ("ICE returned ...", "CLO has
+    demanded ..."): a word of two to six capitals, however the tagger read it ("ICE" as ice),
+    in a sentence not set in capitals."""
+    if not (tok.is_upper and tok.is_alpha and 2 <= len(tok) <= 6):
+        return False
+    words = [t for t in tok.sent if t.is_alpha]
+    return sum(t.is_upper for t in words) * 2 < len(words)
 
 
 class ParseActors:
@@ -646,7 +672,7 @@ class ParseActors:
                     return Side(text, *where, m.code, m.entity or m.code, True, True)
             if any(t.ent_type_ in NAMED for o in owners for t in o.subtree):
                 return Side(text, *where, "", "", False, True)
-        if head.ent_type_ in NAMED:
+        if head.ent_type_ in NAMED or _acronym(head):
             return Side(text, *where, "", "", False, True)
         if head.lower_ in PRONOUNS and self.history and (head.lower_ != "it" or head.dep_.startswith("nsubj")):
             # an object "it" is mostly a thing or an expletive ("made it clear")
@@ -754,19 +780,21 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
     chosen, code, from_dictionary = None, None, True
     said = None  # "X said ..." (010): the statement, unless what is said is an act of its own
     refused = False  # the code is the refusal of the act the negated predicate withholds
-    by_noun = False  # the code is the event noun's a light verb carries ("launched an investigation")
+    # the code is the event noun's a light verb carries ("launched an investigation"), or the
+    # standing the predicate puts its subject in ("remained on alert")
+    by_noun = False
     for v in preds:
         c = _code_for(view.dic, v, cls) if v.pos_ == "VERB" else None
         if c is None and v.pos_ == "VERB":
             c = _intended_code(view.dic, v, cls)
         refusal = c is None and _refusal_code(view, v, cls)
         noun = None if c or refusal else _event_noun_code(v, cls)
-        c = c or refusal or noun or _stance_code(v, cls) or _claimed_deed(view, v, cls)
+        c = c or refusal or noun or _stance_code(v, cls) or _posture_code(v, cls) or _claimed_deed(view, v, cls)
         if c and _subject(v)[0] is not None:
             if c == "010" and v.lemma_.lower() in SPEECH and said is None:
                 said = (v, c)
                 continue
-            chosen, code, refused, by_noun = v, c, bool(refusal), bool(noun)
+            chosen, code, refused, by_noun = v, c, bool(refusal), bool(noun) or bool(_posture_code(v, cls))
             break
     if chosen is None and said is not None:
         chosen, code = said
@@ -839,7 +867,8 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
         tgt, one_sided = _nobody(src), True
     if (refused or by_noun) and not someone and not one_sided:
         # "will not end the strike", "will not lift the ban": what is withheld is no target;
-        # nor is what is investigated when it is no one ("launched an investigation into the crash")
+        # nor is what is investigated when it is no one ("launched an investigation into the
+        # crash"), nor the standing itself ("remained on alert")
         if not _alone(view, src):
             return events
         tgt, one_sided = _nobody(src), True
@@ -1083,6 +1112,10 @@ def intent_as_act(view: SentenceView, events: list[Event]) -> list[Event]:
                 code = "014"  # "is considering sending aid to X": the weighing is asserted
             elif refusal:
                 code = REFUSAL_CODE.get(root)  # "refused to lift", "will not lift", "failed to agree"
+                if code is None and view.pmax > 0 and view.cls == 3 and not (lemmas & FAIL):
+                    # "refuses to remove the ban": whatever the dictionary makes of the refused
+                    # act ("remove" as expel), read as verbal conflict the refusal is a rejection
+                    code = "120"
             elif (e.modality == INTENDED or backshift is not None) and lemmas & INTEND or (e.modality == HYPOTHETICAL and lemmas & WILLING):
                 code = e.cameo if root in KEEP_OWN_CODE else INTENT_CODE.get(root)
             if code and refusal and _left_open(govs, backshift):
