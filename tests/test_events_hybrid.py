@@ -678,3 +678,19 @@ def test_a_refusal_read_as_verbal_conflict_is_a_rejection_whatever_is_refused(co
     first = counted(code(coder_for({text: (_p(VCONF, 0.99), {})}), text))
     assert first and first[0].cameo == "120" and first[0].method == "intent" and first[0].source_entity == "PAK"
     assert not counted(code(coder_for({text: (_p(VCOOP, 0.99), {})}), text))
+
+
+def test_what_a_speaker_says_someone_must_do_is_a_demand(coder_for):
+    text = "Senator Maria Lopez said that the government must protect the church leaders."
+    evs = parse_events(coder_for, text, VCONF, 19, one_sided_named=True)
+    assert evs and evs[0].cameo == "100" and evs[0].trigger == "said" and evs[0].target_text == "the government"
+    assert evs[0].modality == "asserted"
+    # "must be avoided": who is asked is not said, no demand of anyone
+    passive = "Senator Maria Lopez said that a military intervention must be avoided."
+    assert not [e for e in parse_events(coder_for, passive, VCONF, 19, one_sided_named=True) if e.cameo == "100"]
+
+
+def test_a_counted_group_is_a_target(coder_for):
+    text = "Colombia's rebels said they would release three of the hostages."
+    evs = parse_events(coder_for, text, MCOOP, 17, one_sided_named=True)
+    assert evs and "three of the hostages" in evs[0].target_text

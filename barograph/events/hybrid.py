@@ -406,8 +406,9 @@ def _best_target(actors, v, subj, src):
     best, best_score = None, -1
     words = _target_words(v)
     for o in words + _stand_in_owners(words):
-        if o.i == subj.i or o.ent_type_ in NOT_ACTOR or o.pos_ in ("NUM", "ADV") or _expletive(o):
-            continue
+        counted = o.pos_ == "NUM" and any(c.dep_ == "prep" and c.lower_ == "of" for c in o.children)
+        if o.i == subj.i or (o.ent_type_ in NOT_ACTOR and not counted) or (o.pos_ in ("NUM", "ADV") and not counted) or _expletive(o):
+            continue  # a time, an amount, a bare number; not "three of the hostages"
         if o.pos_ == "PRON" and o.dep_ in ("nsubj", "nsubjpass") and o.head.i != v.i:
             continue  # "made it clear that it was ...": a guessed pronoun in a reported clause
 
@@ -490,7 +491,7 @@ def _headline(v) -> bool:
     if len(words) > 18 or v.dep_ != "ROOT":
         return False
     objs = [c for c in v.children if c.dep_ == "dobj"] + [p for c in v.children if c.dep_ == "prt" for p in v.children if p.dep_ == "dobj"]
-    return any(o.pos_ == "NOUN" and o.tag_ in ("NN", "NNS") and not any(c.dep_ in ("det", "poss", "nummod") for c in o.children) for o in objs)
+    return any(o.pos_ == "NOUN" and o.tag_ in ("NN", "NNS") and not any(c.dep_ in ("det", "poss") for c in o.children) for o in objs)
 
 
 def _dictionary_code(dic, v):
@@ -897,8 +898,23 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
         # seeking territory" denies an aim and refuses nothing
         own = _lemma_roots(view.dic, chosen)
         code, mod = next((REFUSAL_CODE[r] for r in own if r in REFUSAL_CODE), "120"), ASSERTED
-    ev = _event(view.article, view.sent, view.version, chosen, src, tgt, code, mod, view.pmax, "model")
-    if events and chosen.lemma_.lower() in SPEECH:
+    trigger = chosen
+    demand = _demanded(chosen) if cls == 3 else None
+    if demand is not None:
+        # "X said that the government must ensure security": X demands it of the government
+        # (CAMEO 10), asserted, whatever the clause asks for
+        speech, who = demand
+        if who is not None:
+            cand = actors.side(who)
+            if (cand.named or _is_someone(view.doc, cand.start - view.sent.start, cand.end - view.sent.start)) and (
+                cand.start >= src.end or cand.end <= src.start
+            ):
+                tgt = cand
+        code, mod, trigger = "100", modality(speech, view.doc.text.rstrip().endswith("?")), speech
+        if mod not in COUNTED:
+            return events
+    ev = _event(view.article, view.sent, view.version, trigger, src, tgt, code, mod, view.pmax, "model")
+    if events and trigger.lemma_.lower() in SPEECH:
         return events  # beside the rules' uncounted events, what is said is theirs, not an act
     return purpose_as_act(view, intent_as_act(view, [ev])) + events
 
@@ -950,6 +966,17 @@ def _actor_in_the_act(actors: ParseActors, v, src: Side) -> Side | None:
             if ent is not None and outside(ent.start_char, ent.end_char):
                 return actors.side_of(ent.start_char, ent.end_char)
     return None
+
+
+def _demanded(v):
+    """Is predicate ``v`` what a speaker says someone must do ("said that the government must
+    ensure security", ``@demand-aux``)? Then (the verb of saying, the subject of the demand).
+    Not a passive ("must be avoided"): who is asked is not said."""
+    if v.dep_ != "ccomp" or v.head.lemma_.lower() not in SPEECH or _passive(v):
+        return None
+    if not any(c.dep_ == "aux" and c.lower_ in wordlists.DEMAND_AUX for c in v.children):
+        return None
+    return v.head, next((c for c in v.children if c.dep_ == "nsubj"), None)
 
 
 def _alone(view: SentenceView, src: Side) -> bool:
