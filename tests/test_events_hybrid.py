@@ -694,3 +694,13 @@ def test_a_counted_group_is_a_target(coder_for):
     text = "Colombia's rebels said they would release three of the hostages."
     evs = parse_events(coder_for, text, MCOOP, 17, one_sided_named=True)
     assert evs and "three of the hostages" in evs[0].target_text
+
+
+def test_joint_sources_of_a_cooperative_act_act_with_each_other(coder_for):
+    text = "Kenyan and Ugandan negotiators agreed a new trade agreement on Friday."
+    evs = parse_events(coder_for, text, VCOOP, 30, one_sided_named=True)
+    pairs = {(e.source_entity, e.target_entity) for e in evs}
+    assert pairs == {("KEN", "UGA"), ("UGA", "KEN")}, pairs
+    # one named actor: one-sided as before
+    evs = parse_events(coder_for, "Kenyan negotiators agreed a new trade agreement on Friday.", VCOOP, 18, one_sided_named=True)
+    assert len(evs) == 1 and evs[0].target_entity == ""

@@ -913,10 +913,15 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
         code, mod, trigger = "100", modality(speech, view.doc.text.rstrip().endswith("?")), speech
         if mod not in COUNTED:
             return events
-    ev = _event(view.article, view.sent, view.version, trigger, src, tgt, code, mod, view.pmax, "model")
     if events and trigger.lemma_.lower() in SPEECH:
         return events  # beside the rules' uncounted events, what is said is theirs, not an act
-    return purpose_as_act(view, intent_as_act(view, [ev])) + events
+    joint = _joint_sources(actors, src) if codes.root(code) in wordlists.RECIPROCAL_ROOTS and not tgt.named else []
+    if joint:
+        # "UK and EU negotiators have agreed a trade deal": each acts with the other
+        made = [_event(view.article, view.sent, view.version, trigger, a, b, code, mod, view.pmax, "model") for a, b in joint]
+    else:
+        made = [_event(view.article, view.sent, view.version, trigger, src, tgt, code, mod, view.pmax, "model")]
+    return purpose_as_act(view, intent_as_act(view, made)) + events
 
 
 # clauses below a predicate that are not its own act: what is reported or said (ccomp,
@@ -966,6 +971,22 @@ def _actor_in_the_act(actors: ParseActors, v, src: Side) -> Side | None:
             if ent is not None and outside(ent.start_char, ent.end_char):
                 return actors.side_of(ent.start_char, ent.end_char)
     return None
+
+
+def _joint_sources(actors: ParseActors, src: Side) -> list[tuple[Side, Side]]:
+    """Pairs (a, b) of the distinct dictionary actors a source phrase joins ("UK and EU
+    negotiators", "Russia and China"), each with the other, as the rules pair joint subjects of
+    a cooperative act (``@reciprocal-roots``); none unless the phrase names two or more."""
+    inside = [m for m in actors.mentions if m.code and actors.base + m.start >= src.start and actors.base + m.end <= src.end]
+    sides, seen = [], set()
+    for m in inside:
+        key = m.entity or m.code
+        if key not in seen:
+            seen.add(key)
+            sides.append(actors.side_of(m.start, m.end))
+    if len(sides) < 2:
+        return []
+    return [(a, b) for a in sides for b in sides if a is not b]
 
 
 def _demanded(v):
