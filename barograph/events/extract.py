@@ -125,13 +125,17 @@ def _place_after(doc, m) -> str | None:
     United States said"). Read with the gazetteer (``places``), only from a named place."""
     if doc is None:
         return None
-    head = next((t for t in doc if m.start <= t.idx < m.end and not (m.start <= t.head.idx < m.end)), None)
+    # the agent's words, found by offset (a span, not a walk over the sentence: this runs for
+    # every bare agent of every sentence)
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    toks = list(span) if span is not None else []
+    head = next((t for t in toks if m.start <= t.idx < m.end and not (m.start <= t.head.idx < m.end)), None)
     if head is None or head.dep_ in ("amod", "compound", "nmod") or any(c.dep_ == "poss" for c in head.children):
         return None  # "its military presence in X", "their troops in X": the owner's, not X's
-    after = [t for t in doc if t.idx >= m.end and not t.is_space]
-    if not after or after[0].lower_ not in ("in", "from") or after[0].dep_ != "prep":
+    nxt = next((doc[i] for i in range(toks[-1].i + 1, len(doc)) if not doc[i].is_space), None)
+    if nxt is None or nxt.idx < m.end or nxt.lower_ not in ("in", "from") or nxt.dep_ != "prep":
         return None
-    objs = [c for c in after[0].children if c.dep_ == "pobj"]
+    objs = [c for c in nxt.children if c.dep_ == "pobj"]
     if not objs:
         return None
     lo, hi = objs[0].left_edge.i, objs[0].i + 1
