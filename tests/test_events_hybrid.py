@@ -704,3 +704,15 @@ def test_joint_sources_of_a_cooperative_act_act_with_each_other(coder_for):
     # one named actor: one-sided as before
     evs = parse_events(coder_for, "Kenyan negotiators agreed a new trade agreement on Friday.", VCOOP, 18, one_sided_named=True)
     assert len(evs) == 1 and evs[0].target_entity == ""
+
+
+def test_a_decision_is_the_act_decided(coder_for):
+    text = "Japan has decided to lift the sanctions on India."
+    first = counted(code(coder_for({text: (_p(MCOOP, 0.99), {})}), text))[0]
+    assert (first.cameo, first.modality, first.method) == ("085", "asserted", "intent")
+    assert (first.source_entity, first.target_entity) == ("JPN", "IND")
+    # a promise is still an intention (03)
+    text = "Japan has promised to lift the sanctions on India."
+    evs = code(coder_for({text: (_p(VCOOP, 0.99), {})}), text)
+    assert any(e.cameo.startswith("03") and e.modality == "asserted" for e in evs)
+    assert not any(e.cameo == "085" and e.modality == "asserted" for e in evs)

@@ -212,6 +212,9 @@ INTEND = {
     "commit",
     "resolve",
 }
+# a decision is the act decided, not an intention: "Japan has decided to lift sanctions on
+# India" is the easing (08), asserted, as a government's decision takes effect by being taken
+DECIDE = {"decide", "resolve"}
 # words that are no actor however a parse places them: times, amounts, places of measure
 NOT_ACTOR = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"}
 
@@ -1165,7 +1168,7 @@ def intent_as_act(view: SentenceView, events: list[Event]) -> list[Event]:
                     # act ("remove" as expel), read as verbal conflict the refusal is a rejection
                     code = "120"
             elif (e.modality == INTENDED or backshift is not None) and lemmas & INTEND or (e.modality == HYPOTHETICAL and lemmas & WILLING):
-                code = e.cameo if root in KEEP_OWN_CODE else INTENT_CODE.get(root)
+                code = e.cameo if root in KEEP_OWN_CODE or lemmas & DECIDE else INTENT_CODE.get(root)
             if code and refusal and _left_open(govs, backshift):
                 code = None  # "could not accept", "might refuse to": no refusal stated
             elif code and not refusal and (_conditional([trig] + govs) or _doubted_near(trig, backshift)):
