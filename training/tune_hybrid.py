@@ -39,7 +39,7 @@ COUNTED = ("asserted", "claimed")
 # (the tagger's source score is summed over word pieces, so a gate above 1 only passes sources
 # of two pieces or more: "Germany" never; 0.5 means "the tagger marks a source"; the structural
 # gates below took the place of that length effect, see docs/coding.md)
-GRID = {"recode_min": [0.95, 0.97, 0.99, 1.01], "one_sided_generic": [0.97, 0.99, 1.01], "statement_resolved": [0, 1]}
+GRID = {"recode_min": [0.97, 0.98, 0.99, 1.01], "one_sided_generic": [0.97, 0.99, 1.01], "statement_resolved": [0, 1]}
 FIXED = {
     "gate": "dictionary",
     "model_min": 0.5,
@@ -60,6 +60,9 @@ FIXED = {
     "things_no_target": True,
 }
 SEED_FLOOR = 0.85  # quad-class F1 the seed page's gold must keep (shared/eval/seed-gold.jsonl)
+# ... and its CAMEO root F1 (coder 1.0.3 scored 0.824; the rules alone 0.82): a setting that
+# re-codes the seed page's events into other roots is not chosen, whatever it gains on dev
+SEED_ROOT_FLOOR = 0.80
 SHARED = ROOT.parent / "shared"
 
 
@@ -72,8 +75,11 @@ def code_dev(coder, gold) -> list[dict]:
         return [e.to_json() for _, evs in code_documents([str(src)], coder, errors=[]) for e in evs]
 
 
-def seed_f1(settings) -> float:
-    """Quad-class F1 on the seed page with the shipped model (it never saw that page)."""
+def seed_scores(settings) -> tuple[float, float]:
+    """Quad-class and CAMEO root F1 on the seed page with the shipped model (it never saw
+    that page). The root F1 guards the codes themselves: re-coding a rules' event into the
+    class the classifier reads may keep its quad class and still lose its root ("X called Y"
+    is 041, not the 010 of a statement)."""
     import subprocess
 
     from barograph.events.coder import Coder
@@ -91,8 +97,17 @@ def seed_f1(settings) -> float:
             text=True,
             check=True,
         ).stdout
-    line = next(x for x in text.splitlines() if x.startswith("quad-class"))
-    return float(line.split("F1=")[1].split()[0])
+
+    def f1(prefix: str) -> float:
+        line = next(x for x in text.splitlines() if x.startswith(prefix))
+        return float(line.split("F1=")[1].split()[0])
+
+    return f1("quad-class"), f1("root-code")
+
+
+def seed_f1(settings) -> float:
+    """Quad-class F1 on the seed page (``seed_scores``)."""
+    return seed_scores(settings)[0]
 
 
 def strict_macro_f1(gold, events) -> tuple[float, float]:
@@ -172,15 +187,15 @@ def main(argv=None):
         coder.settings = s
         events = code_dev(coder, gold)
         f1, none = strict_macro_f1(gold, events)
-        seed = seed_f1(s)
-        results.append((seed >= SEED_FLOOR, f1, -none, s, events, seed))
-        print(f"{dict(zip(GRID, values))}: strict macro-F1 {f1:.3f}, no event {none:.3f}, seed quad F1 {seed:.3f}", flush=True)
-    ok, f1, neg_none, best, events, seed = max(results, key=lambda r: r[:3])
+        seed, root = seed_scores(s)
+        results.append((seed >= SEED_FLOOR and root >= SEED_ROOT_FLOOR, f1, -none, s, events, seed, root))
+        print(f"{dict(zip(GRID, values))}: strict macro-F1 {f1:.3f}, no event {none:.3f}, seed quad F1 {seed:.3f}, root F1 {root:.3f}", flush=True)
+    ok, f1, neg_none, best, events, seed, root = max(results, key=lambda r: r[:3])
     calib = calibration(gold, events, {k: v["p"] for k, v in oof.items()})
     meta = json.loads(args.meta.read_text())
     meta["hybrid"] = {k: v for k, v in asdict(best).items() if k != "calibration"}
     meta["calibration"] = calib
-    meta["dev_oof"] = {"strict_macro_f1": round(f1, 4), "no_event": round(-neg_none, 4), "sentences": len(gold), "seed_quad_f1": seed}
+    meta["dev_oof"] = {"strict_macro_f1": round(f1, 4), "no_event": round(-neg_none, 4), "sentences": len(gold), "seed_quad_f1": seed, "seed_root_f1": root}
     args.meta.write_text(json.dumps(meta, indent=1) + "\n")
     print(f"chosen {meta['hybrid']}: strict macro-F1 {f1:.3f} on dev (out of fold); calibration for {sorted(calib)} written to {args.meta}")
 
