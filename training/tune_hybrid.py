@@ -198,7 +198,13 @@ def main(argv=None):
     meta = json.loads(args.meta.read_text())
     meta["hybrid"] = {k: v for k, v in asdict(best).items() if k != "calibration"}
     meta["calibration"] = calib
-    meta["dev_oof"] = {"strict_macro_f1": round(f1, 4), "no_event": round(-neg_none, 4), "sentences": len(gold), "seed_quad_f1": seed, "seed_root_f1": root}
+    meta["dev_oof"] = {
+        "strict_macro_f1": round(f1, 4),
+        "no_event": round(-neg_none, 4),
+        "sentences": len(gold),
+        "seed_quad_f1": seed,
+        "seed_root_f1": root,
+    }
     args.meta.write_text(json.dumps(meta, indent=1) + "\n")
     print(f"chosen {meta['hybrid']}: strict macro-F1 {f1:.3f} on dev (out of fold); calibration for {sorted(calib)} written to {args.meta}")
 

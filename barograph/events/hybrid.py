@@ -844,8 +844,10 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
         tgt = _best_target(actors, chosen, subj, src)
     if tgt is None and not view.settings.local_targets:
         tgt = actors.nearest_other(src)
-    if view.settings.inner_targets and (
-        tgt is None or not (marked or tgt.named or _is_someone(view.doc, tgt.start - view.sent.start, tgt.end - view.sent.start))
+    if (
+        view.settings.inner_targets
+        and chosen.lemma_.lower() not in SPEECH  # a quote's topic is no target ("said ... in Guinea")
+        and (tgt is None or not (marked or tgt.named or _is_someone(view.doc, tgt.start - view.sent.start, tgt.end - view.sent.start)))
     ):
         tgt = _actor_in_the_act(actors, chosen, src) or tgt
     if view.settings.protest_government and str(code).startswith("14") and (tgt is None or not (marked or tgt.named)):
@@ -936,9 +938,25 @@ NOT_THE_ACT = {"nsubj", "nsubjpass", "csubj", "agent", "ccomp", "parataxis", "co
 # was said, not to whom (under a noun they may name the target: "a ceasefire in Hodeidah")
 WHERE_WHEN = {"at", "in", "on", "during", "after", "before", "since", "until", "near", "inside", "outside", "across", "throughout"}
 # prepositions, anywhere in the act, whose object is no one acted on: who says so ("according
-# to officials"), who gave ("thanks to Islamic Relief"), the circumstances ("despite X's
-# request", "amid", "as part of X's programme")
-ASIDE = {"according", "thanks", "due", "despite", "amid", "amidst", "like", "unlike", "following"}
+# to officials"), who gave ("thanks to Islamic Relief"), who acts too ("fought alongside X",
+# "along with X"), the circumstances ("despite X's request", "amid", "as part of X's programme")
+ASIDE = {
+    "according",
+    "thanks",
+    "due",
+    "despite",
+    "amid",
+    "amidst",
+    "like",
+    "unlike",
+    "following",
+    "alongside",
+    "along",
+    "besides",
+    "beside",
+    "including",
+    "except",
+}
 
 
 def _actor_in_the_act(actors: ParseActors, v, src: Side) -> Side | None:
