@@ -634,6 +634,13 @@ def test_beside_the_rules_uncounted_events_the_parse_finds_the_act(coder_for):
     evs = counted(code(coder_for(reading, beside_uncounted=True, **kw), text))
     assert evs and evs[0].source_entity == "TUR" and evs[0].cameo.startswith("12")
     assert len(code(coder_for(reading, beside_uncounted=True, **kw), text)) == len(rules) + 1
+    # the parse reading the same hypothetical the rules read adds nothing (no event twice)
+    text = "It is possible that Kenya could eventually open peace talks with Somalia."
+    reading = {text: (_p(VCOOP, 0.99), {"source": [20, 25, 0.9]})}
+    evs = code(coder_for(reading, beside_uncounted=True, **kw), text)
+    assert evs and not counted(evs)
+    keys = [(e.trigger_start, e.cameo, e.source, e.target) for e in evs]
+    assert len(keys) == len(set(keys)), keys
 
 
 def test_a_sure_reading_with_a_thing_for_target_is_one_sided(coder_for):

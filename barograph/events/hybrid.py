@@ -926,7 +926,13 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
         made = [_event(view.article, view.sent, view.version, trigger, a, b, code, mod, view.pmax, "model") for a, b in joint]
     else:
         made = [_event(view.article, view.sent, view.version, trigger, src, tgt, code, mod, view.pmax, "model")]
-    return purpose_as_act(view, intent_as_act(view, made)) + events
+    new = purpose_as_act(view, intent_as_act(view, made))
+    if events:
+        # beside the rules' uncounted events only an asserted or claimed act of its own: the
+        # parse may read the same hypothetical the rules read ("could eventually open talks")
+        seen = {(e.trigger_start, e.cameo) for e in events}
+        new = [e for e in new if e.modality in COUNTED and (e.trigger_start, e.cameo) not in seen]
+    return new + events
 
 
 # clauses below a predicate that are not its own act: what is reported or said (ccomp,
