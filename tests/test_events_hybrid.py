@@ -723,3 +723,14 @@ def test_a_decision_is_the_act_decided(coder_for):
     evs = code(coder_for({text: (_p(VCOOP, 0.99), {})}), text)
     assert any(e.cameo.startswith("03") and e.modality == "asserted" for e in evs)
     assert not any(e.cameo == "085" and e.modality == "asserted" for e in evs)
+
+
+def test_an_act_inside_a_report_is_done_by_its_own_subject(coder_for):
+    # the tagger marks the speaker; the act the report names is the troops'
+    text = "The Kenyan foreign ministry said that Ugandan troops had shelled the border town of Busia."
+    evs = parse_events(coder_for, text, MCONF, 27, one_sided_named=True)
+    assert evs and evs[0].source_entity == "UGA", [(e.source_text, e.cameo) for e in evs]
+    # a pronoun in the report is the speaker, as the tagger marks it
+    text = "The Kenyan foreign ministry said that it had shelled the border town of Busia."
+    evs = parse_events(coder_for, text, MCONF, 27, one_sided_named=True)
+    assert evs and evs[0].source_entity == "KEN"

@@ -819,7 +819,9 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
         if not passive_by:
             return events
         src = actors.side(subj)
-    elif "source" in tagged:
+    elif "source" in tagged and not (
+        _own_subject_elsewhere(chosen, subj, passive_by, tagged["source"]) and (cls in (2, 4) or actors.side(subj).named)
+    ):
         src = actors.side_of(tagged["source"][0], tagged["source"][1])
     elif subj is not None:
         src = actors.side(subj)
@@ -998,6 +1000,19 @@ def _actor_in_the_act(actors: ParseActors, v, src: Side) -> Side | None:
             if ent is not None and outside(ent.start_char, ent.end_char):
                 return actors.side_of(ent.start_char, ent.end_char)
     return None
+
+
+def _own_subject_elsewhere(v, subj, by_agent: bool, span) -> bool:
+    """Does predicate ``v`` name its own doer apart from the source the tagger marked? "The
+    Observatory said security forces had fired on protesters": the tagger marks the sentence's
+    speaker, the act inside the report is the forces'. Only a subject of ``v`` itself that is
+    a noun (a pronoun in a report is mostly the speaker: "X said it would ..."). The caller
+    takes that subject when it is named, or when the act is material (a speaker may speak for
+    "the government", not fire for "security forces")."""
+    if subj is None or by_agent or subj.head.i != v.i or subj.pos_ not in ("NOUN", "PROPN"):
+        return False
+    lo, hi = span[0], span[1]
+    return not any(lo <= t.idx < hi for t in subj.subtree)
 
 
 def _joint_sources(actors: ParseActors, src: Side) -> list[tuple[Side, Side]]:
