@@ -491,3 +491,14 @@ def test_bare_agent_takes_the_place_named_after_it(coder):
     # the owner's forces stay the owner's: "its troops in Iraq" are not Iraqi
     evs = events(coder, "Turkey expanded its military presence in Iraq.")
     assert find(evs, "TUR", "IRQ", "15")
+
+
+def test_quoting_or_citing_someone_is_sourcing_not_a_statement(coder):
+    for text in (
+        "The Kenyan broadcaster KBC quoted President Ruto as saying the border would stay open.",
+        "Al Jazeera cited Qatar's foreign minister as saying talks would resume.",
+    ):
+        assert not [e for e in events(coder, text) if e.trigger in ("quoted", "cited")], text
+    # what the quoted person says to someone stays an event of its own
+    evs = events(coder, "Kenya accused Uganda of shelling the border, the Kenyan broadcaster KBC quoted officials as saying.")
+    assert find(evs, "KEN", "UGA", "11")

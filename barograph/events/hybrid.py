@@ -466,6 +466,8 @@ def _passes_gate(view, v, cls: int) -> bool:
     s = view.settings
     if _stance_code(v, cls) or _posture_code(v, cls):
         return True
+    if v.lemma_.lower() in wordlists.ATTRIBUTION:
+        return False  # "Reuters quoted X as saying": sourcing, no act
     if v.lemma_.lower() in NON_EVENT_LEMMAS or v.pos_ != "VERB":
         return s.gate == "any"
     if not s.present_ok and _bare_present(v, s.headline_present):

@@ -33,6 +33,7 @@ from barograph.events.wordlists import (
     PERSON_AGENTS,
     event_nouns,
     ACCUSE,
+    ATTRIBUTION,
     ACT_GOVERNORS,
     AID_OBJECTS,
     ASPECT_GOVERNORS,
@@ -227,6 +228,14 @@ def aspect_verb_leaves_the_act_to_its_complement(sc, f: VerbFrame):
 def joining_is_no_meeting(sc, f: VerbFrame):
     """Joining a group or alliance is membership, not a meeting (the dictionary's JOIN is 04x)."""
     if not f.matched and f.lemma == "join":
+        return NO_EVENT
+
+
+def attribution_is_no_act(sc, f: VerbFrame):
+    """ "Reuters quoted the spokesman as saying ...", "dpa cited the mayor": saying who said
+    something is the news's sourcing, not a statement of the outlet to the person (data:
+    attribution)."""
+    if f.lemma in ATTRIBUTION:
         return NO_EVENT
 
 
@@ -652,6 +661,7 @@ VERB_RULES = (
     stopping_a_fight_de_escalates,
     aspect_verb_leaves_the_act_to_its_complement,
     joining_is_no_meeting,
+    attribution_is_no_act,
     giving_needs_something_material,
     subject_is_the_source,
     voice_decides_the_roles,

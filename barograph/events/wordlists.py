@@ -115,3 +115,4 @@ STANCE_ADJECTIVES: dict[str, str] = _L["STANCE_ADJECTIVES"]  # type: ignore[assi
 STANCE_VERBS: dict[str, str] = _L["STANCE_VERBS"]  # type: ignore[assignment]
 APPEALS = _L["APPEALS"]
 POSTURES: dict[str, str] = _L["POSTURES"]  # type: ignore[assignment]
+ATTRIBUTION = _L["ATTRIBUTION"]
