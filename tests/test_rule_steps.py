@@ -81,6 +81,11 @@ CASES = [
         ["Dozens of Belgian volunteers joined the Kurdish militias."],
         lambda evs: not [e for e in evs if e.cameo.startswith("04")],
     ),
+    (
+        "attribution_is_no_act",
+        ["Al Jazeera cited Qatar's foreign minister as saying talks would resume."],
+        lambda evs: not [e for e in evs if e.trigger == "cited"],
+    ),
     ("owner_stands_for_its_act", ["Denmark criticised Norway's fishing policy."], lambda evs: has(evs, "DNK", "NOR", "11")),
     ("force_aims_where_it_is", ["Iran boosted its military presence in Yemen."], lambda evs: has(evs, "IRN", "YEM", "15")),
     (
