@@ -148,6 +148,8 @@ AGENT_HEADS = {
 }
 MIN_TOKENS, MAX_TOKENS = 4, 150
 SOMEONE = AGENT_HEADS | wordlists.AGENT_NOUNS | wordlists.PERSON_AGENTS | wordlists.PROTEST_CROWDS | wordlists.CAPTIVES | wordlists.GROUP_NOUNS
+# nouns that are the actor of the name that owns them ("Chinese peacekeepers", "members of the
+# Security Council", "Iraq's army"): people, groups and organs
 OWNED_HEADS = SOMEONE
 # CAMEO codes a stated intention as an act of its own (03 "express intent to cooperate", 13
 # "threaten") and a refusal as a rejection (12): "X will meet Y" is 036, "X threatened to
@@ -872,8 +874,9 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
     if view.settings.target_someone and not from_dictionary and not (marked or someone):
         if not (view.pmax >= view.settings.one_sided_generic and _alone(view, src) and not _passive(chosen) and chosen.lemma_.lower() not in SPEECH):
             return events
-        # "30,000 workers went on strike for better wages": the class read, done by a named
-        # source to no one named; what it is done to is a thing
+        # "Germany made available ambulances": the class read, done by a named source to no
+        # one named; what it is done to is a thing (off: the classifier's sureness is about the
+        # class, not about there being an event, docs/coding.md "Coder 1.0.4")
         tgt, one_sided = _nobody(src), True
     if (refused or by_noun) and not someone and not one_sided:
         # "will not end the strike", "will not lift the ban": what is withheld is no target;
