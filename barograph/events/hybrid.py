@@ -797,12 +797,13 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
             c = _intended_code(view.dic, v, cls)
         refusal = c is None and _refusal_code(view, v, cls)
         noun = None if c or refusal else _event_noun_code(v, cls)
-        c = c or refusal or noun or _stance_code(v, cls) or _posture_code(v, cls) or _claimed_deed(view, v, cls)
+        posture = _posture_code(v, cls)  # also when the dictionary gives the code: the standing is no target
+        c = c or refusal or noun or _stance_code(v, cls) or posture or _claimed_deed(view, v, cls)
         if c and _subject(v)[0] is not None:
             if c == "010" and v.lemma_.lower() in SPEECH and said is None:
                 said = (v, c)
                 continue
-            chosen, code, refused, by_noun = v, c, bool(refusal), bool(noun) or bool(_posture_code(v, cls))
+            chosen, code, refused, by_noun = v, c, bool(refusal), bool(noun or posture)
             break
     if chosen is None and said is not None:
         chosen, code = said
@@ -823,10 +824,12 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
         if not passive_by:
             return events
         src = actors.side(subj)
-    elif "source" in tagged and not (
-        _own_subject_elsewhere(chosen, subj, passive_by, tagged["source"]) and (cls in (2, 4) or actors.side(subj).named)
-    ):
+    elif "source" in tagged:
         src = actors.side_of(tagged["source"][0], tagged["source"][1])
+        if _own_subject_elsewhere(chosen, subj, passive_by, tagged["source"]):
+            doer = actors.side(subj)
+            if cls in (2, 4) or doer.named:
+                src = doer
     elif subj is not None:
         src = actors.side(subj)
     else:
