@@ -45,6 +45,7 @@ def code(r, phrase, date=None):
         ("the Israeli Defense Forces", None, ("ISRMIL", "ISR")),
         ("Iranian Revolutionary Guards", None, ("IRNMIL", "IRN")),
         ("Saudi-led coalition", None, ("SAU", "SAU")),
+        ("U.S.-led coalition", None, ("USA", "USA")),
         ("the president of Russia", None, ("RUSGOV", "RUS")),
         ("rebels in Syria", None, ("SYRREB", "SYR")),
         ("the Syrian opposition", None, ("SYROPP", "SYR")),
@@ -121,6 +122,8 @@ def test_no_date_takes_the_incumbent_or_general_role(r):
         "the turkey",
         "china plates",
         "the Russian-backed rebels",
+        "U.S.-backed rebels",  # a dotted abbreviation in a compound, as "US-backed"
+        "U.N.-funded militia fighters",
         "Kurdish-held towns",
         "Manchester United",
     ],

@@ -199,12 +199,22 @@ def test_unresolved_actors_give_no_event(coder):
         ("China reportedly attacked Taiwan.", "claimed"),
         ("China denied attacking Taiwan.", "negated"),
         ("Instead of attacking Taiwan, China attacked India.", "negated"),
+        ("China has to attack Taiwan.", "hypothetical"),  # an obligation, like "must"
+        ("China had to attack Taiwan.", "asserted"),  # a past obligation reports the deed
     ],
 )
 def test_modality_from_the_tree(coder, sentence, expected):
     evs = find(events(coder, sentence), "CHN", "TWN", "19")
     assert evs, sentence
     assert evs[0].modality == expected
+
+
+def test_an_infinitive_completing_a_noun_is_an_aim(coder):
+    # "in a bid to bolster contacts": the contacts are aimed at, not made
+    evs = find(events(coder, "Spain hosted the talks in a bid to bolster contacts between China and Taiwan."), "CHN", "TWN", "04")
+    assert evs and evs[0].modality == "intended"
+    evs = find(events(coder, "Spain hosted the talks and bolstered contacts between China and Taiwan."), "CHN", "TWN", "04")
+    assert evs and evs[0].modality == "asserted"
 
 
 def test_modality_is_per_event_not_per_sentence(coder):

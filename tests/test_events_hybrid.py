@@ -734,3 +734,51 @@ def test_an_act_inside_a_report_is_done_by_its_own_subject(coder_for):
     text = "The Kenyan foreign ministry said that it had shelled the border town of Busia."
     evs = parse_events(coder_for, text, MCONF, 27, one_sided_named=True)
     assert evs and evs[0].source_entity == "KEN"
+
+
+def test_a_denied_deed_is_no_refusal(coder_for):
+    # "will not" withholds an act: a refusal (12), as does "did not" when what is withheld is
+    # cooperation (test_refusal_read_by_the_classifier_is_asserted); "did not" and "have not"
+    # before a hostile deed deny it, which is no event at all
+    kw = dict(one_sided_named=True, target_someone=False)
+    evs = parse_events(coder_for, "Kenya will not welcome the Somali delegation.", VCONF, 5, **kw)
+    assert evs and evs[0].cameo[:2] == "12" and evs[0].modality == "asserted"
+    for text in ("Kenya did not shell the Somali border town.", "Kenya has not shelled the Somali border town."):
+        assert not parse_events(coder_for, text, VCONF, 5, **kw), text
+
+
+def test_a_group_nothing_places_may_act_under_its_sector(coder_for):
+    def coded(text, n, **kw):
+        reading = {text: (_p(MCONF, 0.99), {"source": [0, n, 0.9]})}
+        return counted(code(coder_for(reading, **{**PARSE, "one_sided_named": True, "min_source_score": 0.5, **kw}), text))
+
+    text = "Teachers went on strike for better pay."
+    assert not coded(text, 8)
+    evs = coded(text, 8, bare_agents=True)
+    assert evs and evs[0].cameo == "143" and evs[0].source == "EDU" and evs[0].source_entity == ""
+    assert evs[0].source_resolved is False
+    # one person left unnamed is no actor ("the president" of which country?)
+    assert not coded("The teacher went on strike for better pay.", 11, bare_agents=True)
+    # nor does such a group act on a thing
+    assert not coded("Teachers have broken the law.", 8, bare_agents=True)
+
+
+def test_a_passive_act_only_a_state_does_is_the_state_of_its_place(coder_for):
+    text = "The journalist Ali Musa was arrested on Monday in Niger."
+    kw = dict(one_sided_named=True, passive_agent=True)
+    assert not parse_events(coder_for, text, MCONF, 0, **kw)
+    evs = parse_events(coder_for, text, MCONF, 0, passive_place=True, **kw)
+    assert evs and evs[0].source_entity == "NER" and evs[0].cameo[:2] == "17" and "journalist" in evs[0].target_text
+    # who kills where is not known from the place
+    assert not parse_events(coder_for, "Four villagers were killed on Monday in Niger.", MCONF, 0, passive_place=True, **kw)
+
+
+def test_a_reported_will_is_the_intention_stated(coder_for):
+    # "release" is material cooperation in the dictionary; read as verbal cooperation, what the
+    # rebels said they will do is their stated intention (03), asserted
+    text = "Colombian rebels said on Thursday that they will release the mayor of Cali."
+    evs = parse_events(coder_for, text, VCOOP, 16, one_sided_named=True)
+    assert evs and evs[0].cameo[:2] == "03" and evs[0].modality == "asserted" and evs[0].source_entity == "COL"
+    # "will not release" states no intention to cooperate (a refusal, if anything)
+    evs = parse_events(coder_for, "Colombian rebels said on Thursday that they will not release the mayor of Cali.", VCOOP, 16, one_sided_named=True)
+    assert not [e for e in evs if e.cameo[:2] == "03"]

@@ -502,3 +502,23 @@ def test_quoting_or_citing_someone_is_sourcing_not_a_statement(coder):
     # what the quoted person says to someone stays an event of its own
     evs = events(coder, "Kenya accused Uganda of shelling the border, the Kenyan broadcaster KBC quoted officials as saying.")
     assert find(evs, "KEN", "UGA", "11")
+
+
+def test_barograph_verb_patterns_extend_the_dictionary(coder):
+    # "hand over" and "let free" are not verbs of CAMEO.2.0.txt; data/barograph/verb-patterns.txt
+    # adds them in its syntax, with the dictionary's synonym sets
+    evs = [e for e in events(coder, "Germany handed over medical supplies to Kenya.") if e.modality == "asserted"]
+    assert evs and evs[0].cameo == "070" and (evs[0].source_entity, evs[0].target_entity) == ("DEU", "KEN")
+    evs = [e for e in events(coder, "Turkey handed over the suspects to Iraq.") if e.modality == "asserted"]
+    assert evs and evs[0].cameo == "063"
+    # like "give", with nothing material handed over it is no aid
+    assert not [e for e in events(coder, "Germany handed over the letter to Kenya.") if e.cameo.startswith("07")]
+
+
+def test_joint_offerers_do_not_offer_to_each_other(coder):
+    # co-subjects of an offer aimed at a third party ("to help Syria") act on that party only;
+    # co-subjects of an agreement still act with each other (test_rule_steps)
+    evs = events(coder, "Kenya and Uganda offered millions in relief aid to help Somalia's flood victims.")
+    assert not find(evs, "KEN", "UGA") and not find(evs, "UGA", "KEN")
+    evs = events(coder, "Kenya and Uganda signed a trade agreement on Tuesday.")
+    assert find(evs, "KEN", "UGA") and find(evs, "UGA", "KEN")

@@ -108,6 +108,31 @@ def tokenize(text: str) -> list[tuple[str, int, int]]:
             out.append((pm.group(2), s + n, e))
             continue
         out.append((tok, s, e))
+    return _join_dotted_compounds(out)
+
+
+def _join_dotted_compounds(toks: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """ "U.S.-backed" is one word, as "US-backed" is: the token pattern ends an abbreviation at
+    its last full stop, which left "U.S." to be read as an actor of its own ("U.S.-backed
+    rebels" as the United States). Joined, the compound is read like any other ("-led" names
+    its leader, other compounds no actor)."""
+    out: list[tuple[str, int, int]] = []
+    i = 0
+    while i < len(toks):
+        tok, s, e = toks[i]
+        if (
+            tok.endswith(".")
+            and i + 2 < len(toks)
+            and toks[i + 1][0] == "-"
+            and toks[i + 1][1] == e
+            and toks[i + 2][1] == e + 1
+            and toks[i + 2][0][:1].isalpha()
+        ):
+            out.append((tok + "-" + toks[i + 2][0], s, toks[i + 2][2]))
+            i += 3
+            continue
+        out.append((tok, s, e))
+        i += 1
     return out
 
 

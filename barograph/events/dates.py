@@ -132,7 +132,7 @@ def _date_holders(tok):
     yield tok
     cur = tok
     for _ in range(4):
-        if cur.dep_ in ("xcomp", "conj") and cur.head is not cur:
+        if cur.dep_ in ("xcomp", "conj") and cur.head != cur:
             cur = cur.head
             yield cur
         else:

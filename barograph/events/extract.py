@@ -189,7 +189,7 @@ def _mention_kind(match, toks) -> str:
     kind = str(getattr(match, "kind", "") or "").lower()
     inside = {t.i for t in toks}
     # the phrase's head decides number: "jihadists in Syria" is plural
-    last = next((t for t in toks if t.head.i not in inside or t.head is t), toks[-1]) if toks else None
+    last = next((t for t in toks if t.head.i not in inside or t.head == t), toks[-1]) if toks else None
     if kind in ("person", "leader", "individual") or (last is not None and last.ent_type_ == "PERSON"):
         return "person"
     if kind == "agent" and last is not None and last.tag_ == "NN" and last.lemma_.lower() in PERSON_AGENTS:
@@ -505,7 +505,7 @@ class SentenceCoder:
                         if a:
                             a.via = "speaker"
                             return a
-            if cur.head is cur:
+            if cur.head == cur:
                 break
             cur = cur.head
         if self.ctx.speaker is not None and any(q in self.sent.text for q in "\"“”"):
@@ -552,7 +552,7 @@ class SentenceCoder:
                 objs = [c for c in gov.children if c.dep_ in ("dobj", "nsubjpass")]
                 if objs:
                     return self._conj(objs[0]), False
-            if gov is not v and gov.pos_ in ("VERB", "AUX"):
+            if gov != v and gov.pos_ in ("VERB", "AUX"):
                 subs, passive = self.subjects(gov, depth + 1)
                 return (subs, False) if not passive else ([], False)
         return [], False

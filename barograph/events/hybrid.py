@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from barograph.events import codes, verbs, wordlists
-from barograph.events.extract import build_event
+from barograph.events.extract import _national, build_event
 from barograph.events.classifier import class_of
 from barograph.events.modality import ASSERTED, CLAIMED, HYPOTHETICAL, INTENDED, NEGATED, modality
 from barograph.records import Event
@@ -232,6 +232,7 @@ class Side:
     entity: str = ""
     resolved: bool = False
     named: bool = False  # a named entity or a dictionary actor: evidence of a political actor
+    group: bool = False  # a group no one places, named only by its sector ("teachers"): group_source
 
 
 @dataclass
@@ -288,6 +289,12 @@ class Settings:
     # classifier probability at which a parse event with no dictionary code whose object is a
     # thing may be one-sided, its source named ("Kuwait launched a mediation effort")
     one_sided_generic: float = 1.01
+    # a passive act no "by" names the doer of is the state's whose country its "in/from X"
+    # names, when only a state does such a thing ("was arrested in Niger"): _state_of_place
+    passive_place: bool = False
+    # a group the agents dictionary knows but nothing places ("teachers", "hackers") may be a
+    # side, with its sector code and no country, as CAMEO codes an agent alone
+    bare_agents: bool = False
     # method -> [[raw scores], [precision]]: maps the classifier's probability of an event's
     # class to the share of such events whose class was right on out-of-fold dev predictions
     calibration: dict | None = None
@@ -310,7 +317,7 @@ def worth_reading(doc, mentions, dic=None, settings: Settings | None = None) -> 
         return False
     if settings is None or not settings.source_named:
         return True
-    actors = ParseActors(doc, 0, mentions, [])
+    actors = ParseActors(doc, 0, mentions, [], settings.bare_agents)
     for v in verbs_:
         if not settings.present_ok and _bare_present(v, settings.headline_present):
             continue
@@ -321,7 +328,7 @@ def worth_reading(doc, mentions, dic=None, settings: Settings | None = None) -> 
         if subj is None:
             if any(t.i < v.i and (t.ent_type_ in NAMED or actors._mention_at(t) is not None) for t in doc):
                 return True
-        elif subj.lower_ in PRONOUNS or actors.side(subj).named or any(t.ent_type_ in NAMED for t in subj.subtree):
+        elif subj.lower_ in PRONOUNS or actors.group_source(actors.side(subj)).named or any(t.ent_type_ in NAMED for t in subj.subtree):
             return True
     return False
 
@@ -351,7 +358,7 @@ def _subject(v, depth=0):
     for c in v.children:
         if c.dep_ in ("nsubj", "csubj"):
             return c, False
-    if depth < 4 and v.dep_ in ("conj", "xcomp", "advcl", "ccomp", "acomp") and v.head is not v:
+    if depth < 4 and v.dep_ in ("conj", "xcomp", "advcl", "ccomp", "acomp") and v.head != v:
         return _subject(v.head, depth + 1)
     return None, False
 
@@ -601,7 +608,13 @@ def _intended_code(dic, v, cls):
     intent code for it is of the class read; ``intent_as_act`` then makes the intention the
     act."""
     gov = v.head if v.dep_ == "xcomp" else None
-    if gov is None or not (gov.lemma_.lower() in INTEND | WILLING or gov.lower_ in WILLING):
+    stated = gov is not None and (gov.lemma_.lower() in INTEND | WILLING or gov.lower_ in WILLING)
+    if not stated and v.dep_ == "ccomp" and v.head.lemma_.lower() in SPEECH and not any(c.dep_ == "neg" for c in v.children):
+        # "the rebels said they will release the hostages", "... said it would withdraw": a
+        # reported will, the intention the speaker states (intent_as_act reads it the same way)
+        aux = {c.lower_ for c in v.children if c.dep_ == "aux"}
+        stated = bool(aux & FUTURE) or "would" in aux and v.head.tag_ in ("VBD", "VBN")
+    if not stated:
         return None
     code = _dictionary_code(dic, v)
     intent = INTENT_CODE.get(str(code or "")[:2])
@@ -621,13 +634,16 @@ def _acronym(tok) -> bool:
 class ParseActors:
     """Sides of a parse event: resolver mentions first, then named entities, then words."""
 
-    def __init__(self, doc, base: int, mentions, history):
+    def __init__(self, doc, base: int, mentions, history, bare_agents: bool = False):
         self.doc, self.base = doc, base
+        self.bare: list = []  # bare agents, a source only when plural: ``group_source``
         self.text = doc.text  # spaCy joins the tokens again at every .text: read it once
         self.mentions = []
         for m in mentions:
             ent = getattr(m, "entity", "") or ""
             if not ent and getattr(m, "kind", "") == "agent":
+                if bare_agents:
+                    self.bare.append(m)
                 continue  # a bare agent the rules could not place
             self.mentions.append(m)
         self.history = history
@@ -648,7 +664,7 @@ class ParseActors:
             if not inside:
                 return Side(text, self.base + lo, self.base + hi)
             # the phrase's head: the word whose own head lies outside the phrase
-            tok = next((t for t in inside if not (lo <= t.head.idx < hi) or t.head is t), inside[-1])
+            tok = next((t for t in inside if not (lo <= t.head.idx < hi) or t.head == t), inside[-1])
         return self._actor(tok, lo, hi, text)
 
     def _mention_at(self, tok):
@@ -688,6 +704,23 @@ class ParseActors:
             match = getattr(prev, "match", prev)
             return Side(text, *where, match.code, match.entity or match.code, True, True)
         return Side(text, *where, "", "", False, False)
+
+    def group_source(self, side: Side) -> Side:
+        """A source no one places may be a group the agents dictionary knows ("teachers went on
+        strike", "hackers launched attacks"): kept with the group's sector code and no country,
+        as CAMEO codes an agent alone. Only a plural head: a group acts as one; "the president"
+        or "his old boss" with no name is someone the sentence leaves unsaid."""
+        if side.named or not self.bare:
+            return side
+        lo, hi = side.start - self.base, side.end - self.base
+        inside = [t for t in self.doc if lo <= t.idx < hi]
+        head = next((t for t in inside if not (lo <= t.head.idx < hi) or t.head == t), None)
+        if head is None or head.tag_ not in ("NNS", "NNPS"):
+            return side
+        m = next((m for m in self.bare if m.start <= head.idx < m.end), None)
+        if m is None:
+            return side
+        return Side(side.text, side.start, side.end, m.code, "", False, True, True)
 
     def nearest_other(self, src: Side) -> Side | None:
         """A named actor of the sentence other than the source: the target when the parse gives none."""
@@ -799,7 +832,7 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
         noun = None if c or refusal else _event_noun_code(v, cls)
         posture = _posture_code(v, cls)  # also when the dictionary gives the code: the standing is no target
         c = c or refusal or noun or _stance_code(v, cls) or posture or _claimed_deed(view, v, cls)
-        if c and _subject(v)[0] is not None:
+        if c and (_subject(v)[0] is not None or view.settings.passive_place and _passive(v) and _placed_by(view, v, c)):
             if c == "010" and v.lemma_.lower() in SPEECH and said is None:
                 said = (v, c)
                 continue
@@ -817,13 +850,17 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
         code, from_dictionary = view.class_code(cls), False
     if not _passes_gate(view, chosen, cls):
         return events
-    actors = ParseActors(view.doc, view.sent.start, view.mentions, view.history)
+    actors = ParseActors(view.doc, view.sent.start, view.mentions, view.history, view.settings.bare_agents)
     tagged = view.spans or {}
     subj, passive_by = _subject(chosen)
     if view.settings.passive_agent and _passive(chosen):
         if not passive_by:
-            return events
-        src = actors.side(subj)
+            placed = _state_of_place(actors, view.dic, chosen, code) if view.settings.passive_place else None
+            if placed is None:
+                return events
+            src, subj = placed
+        else:
+            src = actors.side(subj)
     elif "source" in tagged:
         src = actors.side_of(tagged["source"][0], tagged["source"][1])
         if _own_subject_elsewhere(chosen, subj, passive_by, tagged["source"]):
@@ -834,6 +871,7 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
         src = actors.side(subj)
     else:
         return events
+    src = actors.group_source(src)
     # the target is an object of the predicate itself ("X attacked Y", "sanctions on Y"); the
     # tagger's span gives its extent. A name in a clause the predicate reports ("said the
     # White House appears ...") is a topic, not a target.
@@ -904,13 +942,24 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
         tgt, one_sided = _nobody(src), True
     if src.code and src.code == tgt.code:
         return events
+    if src.group and not (tgt.named or one_sided or _is_someone(view.doc, tgt.start - view.sent.start, tgt.end - view.sent.start)):
+        return events  # "people have broken the law", "authorities took the weapons": a group no
+        # one places needs someone it acts on, or an act of its own with no one acted on
     mod = modality(chosen, view.doc.text.rstrip().endswith("?"))
     if refused:
         mod = ASSERTED  # the refusal the dictionary's code of the withheld act gives
-    elif mod == NEGATED and cls == 3 and not from_dictionary and chosen.tag_ != "VBG" and any(c.dep_ == "neg" for c in chosen.children):
+    elif (
+        mod == NEGATED
+        and cls == 3
+        and not from_dictionary
+        and chosen.tag_ != "VBG"
+        and any(c.dep_ == "neg" for c in chosen.children)
+        and _refusing(chosen)
+    ):
         # "Bangladesh will not accept refugees", read as conflict: the refusal is the act,
         # and it is asserted (CAMEO 12, the refusal code of what is withheld); "was not
-        # seeking territory" denies an aim and refuses nothing
+        # seeking territory" denies an aim and refuses nothing, "did not attack" or "have not
+        # planned" deny a deed
         own = _lemma_roots(view.dic, chosen)
         code, mod = next((REFUSAL_CODE[r] for r in own if r in REFUSAL_CODE), "120"), ASSERTED
     trigger = chosen
@@ -1089,6 +1138,36 @@ def _specific(v, code, from_dictionary: bool) -> bool:
     return v.lemma_.lower() not in SPEECH or str(code)[:2] == "01"
 
 
+# CAMEO roots of what only a state does to people in its territory: yield (08: "the curfew was
+# eased in Amman", "were released in Tripoli"), reduce relations (16: "were expelled from
+# North Korea"), coerce (17: "was arrested in Niger", "were deported from the US")
+STATE_ROOTS = {"08", "16", "17"}
+
+
+def _state_of_place(actors, dic, v, code):
+    """The state a passive act with no "by" agent is done by, when only a state does such a
+    thing and the act's own "in X" or "from X" names a country: "the journalist was arrested in
+    Niger" is Niger's act, as ICEWS codes it (police of the country). Not for killings or
+    attacks (18-20): who kills where is not known from the place."""
+    own = _dictionary_code(dic, v) if v.pos_ == "VERB" else None
+    if str(code)[:2] not in STATE_ROOTS and str(own)[:2] not in STATE_ROOTS:
+        return None  # "arrested for spying" read as an accusation is still an arrest
+    for c in v.children:
+        if c.dep_ == "prep" and c.lower_ in ("in", "from"):
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    side = actors.side(p)
+                    if side.resolved and _national(side.entity) and side.code == side.entity:
+                        return side, p
+    return None
+
+
+def _placed_by(view, v, code) -> bool:
+    """Would ``_state_of_place`` name the doer of passive predicate ``v``?"""
+    actors = ParseActors(view.doc, view.sent.start, view.mentions, view.history)
+    return _state_of_place(actors, view.dic, v, code) is not None
+
+
 def _passive(v) -> bool:
     """Is predicate ``v`` in the passive voice ("was endorsed", "is purchased by")?"""
     return any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children)
@@ -1100,7 +1179,7 @@ def _is_someone(doc, lo: int, hi: int) -> bool:
     inside = [t for t in doc if t.idx >= lo and t.idx + len(t) <= hi]
     if not inside:
         return False
-    head = next((t for t in inside if not (lo <= t.head.idx < hi) or t.head is t), inside[-1])
+    head = next((t for t in inside if not (lo <= t.head.idx < hi) or t.head == t), inside[-1])
     return head.lower_ in SOMEONE or head.lemma_.lower() in SOMEONE
 
 
@@ -1112,14 +1191,14 @@ def _governors(tok, limit=4):
     """The trigger's auxiliaries and the chain of words that govern it (xcomp/ccomp/conj)."""
     out = [c for c in tok.children if c.dep_ == "aux"]
     t = tok
-    if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ in ("dobj", "attr", "oprd") and tok.head is not tok:
+    if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ in ("dobj", "attr", "oprd") and tok.head != tok:
         # an event noun is intended through the verb that carries it: "will hold talks",
         # "will make a visit", "plans to launch an offensive"
         t = tok.head
         out.append(t)
         out += [c for c in t.children if c.dep_ == "aux"]
     for _ in range(limit):
-        if t.dep_ not in ("xcomp", "ccomp", "conj", "advcl") or t.head is t:
+        if t.dep_ not in ("xcomp", "ccomp", "conj", "advcl") or t.head == t:
             break
         t = t.head
         out.append(t)
@@ -1152,7 +1231,7 @@ def _doubted_near(trig, reported=None) -> bool:
         words = [t] + [c for c in t.children if c.dep_ in ("aux", "auxpass", "mark", "advmod", "acomp")]
         if any(_doubt_word(w, reported) for w in words):
             return True
-        if t.head is t or t.dep_ in ("relcl", "appos", "parataxis"):
+        if t.head == t or t.dep_ in ("relcl", "appos", "parataxis"):
             return False
         t = t.head
     return False
@@ -1179,6 +1258,22 @@ def _left_open(govs, backshift) -> bool:
     (12); only an open auxiliary on the refusal itself, other than the "would" of reported
     speech (``backshift``: "said it would not lift"), leaves it unstated."""
     return any(g.dep_ == "aux" and g.lower_ in OPEN_AUX and g is not backshift for g in govs)
+
+
+# auxiliaries of a negation that withholds an act now or from now on ("will not accept",
+# "cannot accept", "does not accept"), unlike the denial of a deed ("did not", "has not")
+REFUSING_AUX = {"will", "wo", "would", "shall", "can", "ca", "do", "does"}
+
+
+def _refusing(v) -> bool:
+    """Does this negated verb refuse rather than deny? "will not", "cannot", "does not"
+    refuse; "did not" or "has not" refuse only consent (``@consent``: "did not accept the
+    refugees", a rejection, CAMEO 12), and otherwise deny a deed ("did not attack", "have not
+    planned", "has not received a single migrant")."""
+    aux = [c for c in v.children if c.dep_ in ("aux", "auxpass")]
+    if aux and all(a.lower_ in REFUSING_AUX for a in aux):
+        return True
+    return v.lemma_.lower() in wordlists.CONSENT
 
 
 def _conditional(toks) -> bool:
@@ -1283,7 +1378,7 @@ def _purpose_of_a_deed(trig, view) -> str | None:
     if not (trig.dep_ in ("advcl", "acl", "xcomp") and trig.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in trig.children)):
         return None
     gov = trig.head
-    while gov.pos_ not in ("VERB", "AUX") and gov.head is not gov and gov.dep_ not in ("ROOT",):
+    while gov.pos_ not in ("VERB", "AUX") and gov.head != gov and gov.dep_ not in ("ROOT",):
         gov = gov.head  # "launched operations to detain": the noun's verb
     if gov.pos_ not in ("VERB", "AUX") or gov.lemma_.lower() in ATTEMPT | INTEND | WILLING | CONSIDER | REFUSE:
         return None

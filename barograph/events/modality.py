@@ -132,6 +132,7 @@ GOVERNOR_MODALITY = {
 }
 CLAIM_ADVERBS = {"reportedly", "allegedly", "purportedly", "supposedly", "apparently", "ostensibly"}
 HYPO_ADVERBS = {"perhaps", "maybe", "possibly", "probably"}
+OBLIGATION = {"have"}  # "has to V" in the present says what is due, not what was done
 _RANK = {ASSERTED: 0, CLAIMED: 1, INTENDED: 2, HYPOTHETICAL: 3, QUESTION: 4, NEGATED: 5}
 
 
@@ -156,6 +157,10 @@ def _own(tok) -> str | None:
     # a purpose infinitive states an aim, not a deed: "bombed Belgrade to force a transfer"
     if tok.dep_ == "advcl" and tok.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
         found = found or INTENDED
+    # so does an infinitive that completes a noun: "in a bid to bolster contacts", "an effort
+    # to end the war", "the decision to withdraw" (the bid, effort or decision is the deed)
+    if tok.dep_ == "acl" and tok.tag_ == "VB" and tok.head.pos_ == "NOUN" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+        found = found or INTENDED
     # "be going to V": intended
     if tok.dep_ == "xcomp" and tok.head.lemma_ == "go" and tok.head.tag_ == "VBG":
         found = found or INTENDED
@@ -177,7 +182,7 @@ def modality(tok, question: bool = False) -> str:
     cur = tok
     for _ in range(12):
         dep, head = cur.dep_, cur.head
-        if head is cur or dep == "ROOT":
+        if head == cur or dep == "ROOT":
             break
         if dep in ("relcl", "appos", "parataxis"):
             # a relative clause presupposes its content; a parenthetical stands alone
@@ -200,7 +205,7 @@ def modality(tok, question: bool = False) -> str:
             # "accused of shipping", "refrained from attacking": ask the governing verb
             gov = head
             for _ in range(6):
-                if gov.pos_ == "VERB" or gov.dep_ == "ROOT" or gov.head is gov:
+                if gov.pos_ == "VERB" or gov.dep_ == "ROOT" or gov.head == gov:
                     break
                 gov = gov.head
             lem = gov.lemma_.lower()
@@ -232,6 +237,10 @@ def modality(tok, question: bool = False) -> str:
         if dep in ("xcomp", "ccomp", "advcl", "acl", "csubj", "dobj", "nsubj", "nsubjpass", "attr", "oprd"):
             gov = head
             lem = gov.lemma_.lower()
+            if dep == "xcomp" and lem in OBLIGATION and gov.tag_ in ("VB", "VBP", "VBZ"):
+                # "the leaders have to respect the decision": an obligation, like "must"; a past
+                # "had to withdraw" reports what was done
+                result = _stronger(result, HYPOTHETICAL)
             if dep in ("xcomp", "ccomp", "advcl", "acl", "dobj", "oprd"):
                 for kind in (NEGATED, INTENDED, HYPOTHETICAL, CLAIMED):
                     if lem in GOVERNOR_MODALITY[kind]:
@@ -259,7 +268,7 @@ def modality(tok, question: bool = False) -> str:
 def _in_main_clause(tok) -> bool:
     cur = tok
     for _ in range(12):
-        if cur.dep_ == "ROOT" or cur.head is cur:
+        if cur.dep_ == "ROOT" or cur.head == cur:
             return True
         if cur.dep_ in ("relcl", "parataxis"):
             return False

@@ -401,10 +401,21 @@ def joint_subjects_act_on_each_other(sc, f: VerbFrame):
     """ "Ukraine and Russia agreed on a cease-fire": with no target, cooperative subjects (data:
     reciprocal-roots) act each with the others."""
     if not f.tgts and not f.passive and len(f.srcs) >= 2 and codes.root(f.code) in RECIPROCAL_ROOTS:
+        if codes.root(f.code) == "03" and _aimed_elsewhere(sc, f.v):
+            return None  # "X and Y offered aid to help Syria": an offer to Syria, not to each other
         v, out = f.v, []
         for a in f.srcs:
             out += sc._emit(v, v.text, v.idx, v.idx + len(v), [a], [b for b in f.srcs if b is not a], f.code, modality(v, sc.question), 0.55)
         return out
+
+
+def _aimed_elsewhere(sc, v) -> bool:
+    """Does a purpose of the verb ("to help Syria's peace process") name an actor?"""
+    for c in v.children:
+        if c.dep_ in ("advcl", "xcomp") and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
+            if any(sc.actor(t) for t in c.subtree if t.pos_ in ("PROPN", "NOUN", "ADJ")):
+                return True
+    return False
 
 
 def reversed_code_swaps_the_roles(sc, f: VerbFrame):

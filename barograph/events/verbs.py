@@ -221,7 +221,11 @@ def parse(text: str) -> VerbDictionary:
 
 @lru_cache(maxsize=1)
 def default_dictionary() -> VerbDictionary:
-    text = resources.files("barograph").joinpath("data", "petrarch2", "CAMEO.2.0.txt").read_text(encoding="utf-8")
+    """PETRARCH2's dictionary with barograph's own additions (``verb-patterns.txt``) after it:
+    one text, so the additions use the dictionary's synonym sets and share its digest."""
+    data = resources.files("barograph").joinpath("data")
+    text = data.joinpath("petrarch2", "CAMEO.2.0.txt").read_text(encoding="utf-8")
+    text += "\n" + data.joinpath("barograph", "verb-patterns.txt").read_text(encoding="utf-8")
     return parse(text)
 
 
