@@ -621,6 +621,12 @@ def _intended_code(dic, v, cls):
     return code if code and intent and class_of(intent) == cls else None
 
 
+def _phrase_head(inside, lo: int, hi: int):
+    """The head of the phrase at characters lo:hi, among its words ``inside``: the word whose
+    own head lies outside the phrase (or that is the sentence's root)."""
+    return next((t for t in inside if not (lo <= t.head.idx < hi) or t.head == t), None)
+
+
 def _acronym(tok) -> bool:
     """An organisation's initials the tagger did not mark ("ICE returned ...", "CLO has
     demanded ..."): a word of two to six capitals, however the tagger read it ("ICE" as ice),
@@ -664,7 +670,7 @@ class ParseActors:
             if not inside:
                 return Side(text, self.base + lo, self.base + hi)
             # the phrase's head: the word whose own head lies outside the phrase
-            tok = next((t for t in inside if not (lo <= t.head.idx < hi) or t.head == t), inside[-1])
+            tok = _phrase_head(inside, lo, hi) or inside[-1]
         return self._actor(tok, lo, hi, text)
 
     def _mention_at(self, tok):
@@ -714,7 +720,7 @@ class ParseActors:
             return side
         lo, hi = side.start - self.base, side.end - self.base
         inside = [t for t in self.doc if lo <= t.idx < hi]
-        head = next((t for t in inside if not (lo <= t.head.idx < hi) or t.head == t), None)
+        head = _phrase_head(inside, lo, hi)
         if head is None or head.tag_ not in ("NNS", "NNPS"):
             return side
         m = next((m for m in self.bare if m.start <= head.idx < m.end), None)
@@ -824,6 +830,7 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
     # the code is the event noun's a light verb carries ("launched an investigation"), or the
     # standing the predicate puts its subject in ("remained on alert")
     by_noun = False
+    actors = ParseActors(view.doc, view.sent.start, view.mentions, view.history, view.settings.bare_agents)
     for v in preds:
         c = _code_for(view.dic, v, cls) if v.pos_ == "VERB" else None
         if c is None and v.pos_ == "VERB":
@@ -832,7 +839,7 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
         noun = None if c or refusal else _event_noun_code(v, cls)
         posture = _posture_code(v, cls)  # also when the dictionary gives the code: the standing is no target
         c = c or refusal or noun or _stance_code(v, cls) or posture or _claimed_deed(view, v, cls)
-        if c and (_subject(v)[0] is not None or view.settings.passive_place and _passive(v) and _placed_by(view, v, c)):
+        if c and (_subject(v)[0] is not None or view.settings.passive_place and _passive(v) and _state_of_place(actors, view.dic, v, c)):
             if c == "010" and v.lemma_.lower() in SPEECH and said is None:
                 said = (v, c)
                 continue
@@ -850,7 +857,6 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
         code, from_dictionary = view.class_code(cls), False
     if not _passes_gate(view, chosen, cls):
         return events
-    actors = ParseActors(view.doc, view.sent.start, view.mentions, view.history, view.settings.bare_agents)
     tagged = view.spans or {}
     subj, passive_by = _subject(chosen)
     if view.settings.passive_agent and _passive(chosen):
@@ -1162,12 +1168,6 @@ def _state_of_place(actors, dic, v, code):
     return None
 
 
-def _placed_by(view, v, code) -> bool:
-    """Would ``_state_of_place`` name the doer of passive predicate ``v``?"""
-    actors = ParseActors(view.doc, view.sent.start, view.mentions, view.history)
-    return _state_of_place(actors, view.dic, v, code) is not None
-
-
 def _passive(v) -> bool:
     """Is predicate ``v`` in the passive voice ("was endorsed", "is purchased by")?"""
     return any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children)
@@ -1179,7 +1179,7 @@ def _is_someone(doc, lo: int, hi: int) -> bool:
     inside = [t for t in doc if t.idx >= lo and t.idx + len(t) <= hi]
     if not inside:
         return False
-    head = next((t for t in inside if not (lo <= t.head.idx < hi) or t.head == t), inside[-1])
+    head = _phrase_head(inside, lo, hi) or inside[-1]
     return head.lower_ in SOMEONE or head.lemma_.lower() in SOMEONE
 
 
@@ -1262,7 +1262,7 @@ def _left_open(govs, backshift) -> bool:
 
 # auxiliaries of a negation that withholds an act now or from now on ("will not accept",
 # "cannot accept", "does not accept"), unlike the denial of a deed ("did not", "has not")
-REFUSING_AUX = {"will", "wo", "would", "shall", "can", "ca", "do", "does"}
+REFUSING_AUX = FUTURE | {"would", "can", "ca", "do", "does"}
 
 
 def _refusing(v) -> bool:
