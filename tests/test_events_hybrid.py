@@ -757,8 +757,17 @@ def test_a_group_nothing_places_may_act_under_its_sector(coder_for):
     evs = coded(text, 8, bare_agents=True)
     assert evs and evs[0].cameo == "143" and evs[0].source == "EDU" and evs[0].source_entity == ""
     assert evs[0].source_resolved is False
-    # one person left unnamed is no actor ("the president" of which country?)
+
+    # one person left unnamed is no actor ("the president" of which country?), one organ is
+    def accused(text, n, **kw):
+        reading = {text: (_p(VCONF, 0.99), {"source": [0, n, 0.9]})}
+        return counted(code(coder_for(reading, **{**PARSE, "one_sided_named": True, "min_source_score": 0.5, **kw}), text))
+
     assert not coded("The teacher went on strike for better pay.", 11, bare_agents=True)
+    assert not accused("The president accused Kenyan officials of fraud.", 13, bare_agents=True)
+    evs = accused("The ministry accused Kenyan officials of fraud.", 12, bare_agents=True)
+    assert evs and evs[0].source == "GOV" and evs[0].target_entity == "KEN" and evs[0].cameo[:2] == "11"
+    assert not accused("The ministry accused Kenyan officials of fraud.", 12)
     # nor does such a group act on a thing
     assert not coded("Teachers have broken the law.", 8, bare_agents=True)
 
@@ -771,6 +780,14 @@ def test_a_passive_act_only_a_state_does_is_the_state_of_its_place(coder_for):
     assert evs and evs[0].source_entity == "NER" and evs[0].cameo[:2] == "17" and "journalist" in evs[0].target_text
     # who kills where is not known from the place
     assert not parse_events(coder_for, "Four villagers were killed on Monday in Niger.", MCONF, 0, passive_place=True, **kw)
+    # the tagger marks no one acting in such a sentence; the sentence is still read, and the
+    # place's state still acts
+    text = "Hundreds of political prisoners have been released in Libya."
+    reading = {text: (_p(MCOOP, 0.99), {})}
+    shipped = {**PARSE, "one_sided_named": True, "passive_agent": True, "min_source_score": 0.5}
+    assert not counted(code(coder_for(reading, **shipped), text))
+    evs = counted(code(coder_for(reading, passive_place=True, **shipped), text))
+    assert evs and evs[0].source_entity == "LBY" and evs[0].cameo[:2] == "08"
 
 
 def test_a_reported_will_is_the_intention_stated(coder_for):

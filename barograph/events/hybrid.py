@@ -321,6 +321,8 @@ def worth_reading(doc, mentions, dic=None, settings: Settings | None = None) -> 
     for v in verbs_:
         if not settings.present_ok and _bare_present(v, settings.headline_present):
             continue
+        if settings.passive_place and _passive(v) and _state_of_place(actors, dic, v, None):
+            return True  # "were released in Tripoli": the state of the place acts
         subj, _ = _subject(v)
         # a permissive check, model_event applies the exact gates: the tagger may mark a name
         # anywhere in the subject ("the country's largest party, the LSSR, ..."), or before a
@@ -642,7 +644,7 @@ class ParseActors:
 
     def __init__(self, doc, base: int, mentions, history, bare_agents: bool = False):
         self.doc, self.base = doc, base
-        self.bare: list = []  # bare agents, a source only when plural: ``group_source``
+        self.bare: list = []  # bare agents, sources of their own: ``group_source``
         self.text = doc.text  # spaCy joins the tokens again at every .text: read it once
         self.mentions = []
         for m in mentions:
@@ -714,14 +716,18 @@ class ParseActors:
     def group_source(self, side: Side) -> Side:
         """A source no one places may be a group the agents dictionary knows ("teachers went on
         strike", "hackers launched attacks"): kept with the group's sector code and no country,
-        as CAMEO codes an agent alone. Only a plural head: a group acts as one; "the president"
+        as CAMEO codes an agent alone. Only a plural head or a singular organ (``@organs``: "the
+        ministry declined to comment"): a group or an institution acts as one; "the president"
         or "his old boss" with no name is someone the sentence leaves unsaid."""
         if side.named or not self.bare:
             return side
         lo, hi = side.start - self.base, side.end - self.base
         inside = [t for t in self.doc if lo <= t.idx < hi]
         head = _phrase_head(inside, lo, hi)
-        if head is None or head.tag_ not in ("NNS", "NNPS"):
+        if head is None:
+            return side
+        organ = head.lemma_.lower() in wordlists.ORGANS and not any(c.dep_ == "poss" for c in head.children)
+        if head.tag_ not in ("NNS", "NNPS") and not organ:
             return side
         m = next((m for m in self.bare if m.start <= head.idx < m.end), None)
         if m is None:
@@ -815,8 +821,11 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
         return events
     if events and not (view.settings.beside_uncounted and not any(e.modality in COUNTED for e in events)):
         return events
-    if (view.spans or {}).get("source", [0, 0, 0.0])[2] < view.settings.min_source_score:
-        return events  # the tagger sees no one acting: commentary, not a report
+    # the tagger sees no one acting: commentary, not a report (unless a passive act's place
+    # names the state that does it, checked once the predicate is chosen)
+    unmarked = (view.spans or {}).get("source", [0, 0, 0.0])[2] < view.settings.min_source_score
+    if unmarked and not view.settings.passive_place:
+        return events
     toks = [t for t in view.doc if not t.is_space]
     if not (MIN_TOKENS <= len(toks) <= MAX_TOKENS):
         return events
@@ -856,6 +865,8 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
                 chosen = inner[0]
         code, from_dictionary = view.class_code(cls), False
     if not _passes_gate(view, chosen, cls):
+        return events
+    if unmarked and not (_passive(chosen) and not _subject(chosen)[1] and _state_of_place(actors, view.dic, chosen, code)):
         return events
     tagged = view.spans or {}
     subj, passive_by = _subject(chosen)
