@@ -799,3 +799,15 @@ def test_a_reported_will_is_the_intention_stated(coder_for):
     # "will not release" states no intention to cooperate (a refusal, if anything)
     evs = parse_events(coder_for, "Colombian rebels said on Thursday that they will not release the mayor of Cali.", VCOOP, 16, one_sided_named=True)
     assert not [e for e in evs if e.cameo[:2] == "03"]
+
+
+def test_a_thing_acted_on_is_its_nations(coder_for):
+    # the tagger marks "Ukrainian positions": a thing, whose nation's adjective names the target
+    # (the parse alone: the rules read this sentence themselves)
+    text = "Kenyan troops shelled Ukrainian positions near the border."
+    spans = {"source": [0, 13, 0.9], "target": [22, 41, 0.9]}
+    kw = {**PARSE, "one_sided_named": True, "target_someone": True}
+    evs = counted(model_only(coder_for({}), text, _p(MCONF, 0.99), spans, nation_things=True, **kw))
+    assert evs and (evs[0].source_entity, evs[0].target_entity) == ("KEN", "UKR")
+    evs = counted(model_only(coder_for({}), text, _p(MCONF, 0.99), spans, **kw))
+    assert not [e for e in evs if e.target_entity == "UKR"]

@@ -63,6 +63,7 @@ FIXED = {
     "things_no_target": True,
     "bare_agents": True,
     "passive_place": True,
+    "nation_things": True,
 }
 SEED_FLOOR = 0.85  # quad-class F1 the seed page's gold must keep (shared/eval/seed-gold.jsonl)
 # ... and its CAMEO root F1 (coder 1.0.3 scored 0.824; the rules alone 0.82): a setting that

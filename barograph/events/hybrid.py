@@ -295,6 +295,9 @@ class Settings:
     # a group the agents dictionary knows but nothing places ("teachers", "hackers") may be a
     # side, with its sector code and no country, as CAMEO codes an agent alone
     bare_agents: bool = False
+    # a thing acted on is its nation's when an adjective names the nation ("shelled Ukrainian
+    # positions"): ParseActors.nation_of
+    nation_things: bool = False
     # method -> [[raw scores], [precision]]: maps the classifier's probability of an event's
     # class to the share of such events whose class was right on out-of-fold dev predictions
     calibration: dict | None = None
@@ -734,6 +737,23 @@ class ParseActors:
             return side
         return Side(side.text, side.start, side.end, m.code, "", False, True, True)
 
+    def nation_of(self, side: Side) -> Side | None:
+        """The state a thing acted on belongs to, by the nation's adjective on it: "shelled
+        Ukrainian positions", "tariffs on Chinese goods" (Ukraine, China), as CAMEO codes the
+        target of an act on a state's things. Only a thing (a person or group is owned already,
+        ``_actor``) and only a state."""
+        lo, hi = side.start - self.base, side.end - self.base
+        inside = [t for t in self.doc if t.idx >= lo and t.idx + len(t) <= hi]
+        head = _phrase_head(inside, lo, hi)
+        if head is None or head.pos_ != "NOUN" or head.lower_ in SOMEONE or head.lemma_.lower() in SOMEONE:
+            return None
+        for c in head.children:
+            if c.dep_ in ("amod", "compound") and c.ent_type_ in ("NORP", "GPE"):
+                m = self._mention_at(c)
+                if m is not None and _national(m.entity) and m.code == m.entity:
+                    return Side(side.text, side.start, side.end, m.code, m.entity, True, True)
+        return None
+
     def nearest_other(self, src: Side) -> Side | None:
         """A named actor of the sentence other than the source: the target when the parse gives none."""
         for m in self.mentions:
@@ -924,6 +944,8 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
         tgt, one_sided = _nobody(src), True
     if tgt is None:
         return events
+    if view.settings.nation_things and not tgt.named and not one_sided:
+        tgt = actors.nation_of(tgt) or tgt
     if int(src.named) + int(tgt.named) < view.settings.need_named:
         return events  # "a topic", "the best", "rockets": no actor, no event
     if view.settings.source_named and not src.named:
