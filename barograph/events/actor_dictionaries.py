@@ -108,7 +108,7 @@ def tokenize(text: str) -> list[tuple[str, int, int]]:
             out.append((pm.group(2), s + n, e))
             continue
         out.append((tok, s, e))
-    return _join_dotted_compounds(out)
+    return _join_dotted_compounds(out) if ".-" in text else out
 
 
 def _join_dotted_compounds(toks: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
