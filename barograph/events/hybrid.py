@@ -886,13 +886,14 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
         code, from_dictionary = view.class_code(cls), False
     if not _passes_gate(view, chosen, cls):
         return events
-    if unmarked and not (_passive(chosen) and not _subject(chosen)[1] and _state_of_place(actors, view.dic, chosen, code)):
+    subj, passive_by = _subject(chosen)
+    # the state a passive act with no "by" doer is done by, read once for both uses below
+    placed = _state_of_place(actors, view.dic, chosen, code) if view.settings.passive_place and _passive(chosen) and not passive_by else None
+    if unmarked and placed is None:
         return events
     tagged = view.spans or {}
-    subj, passive_by = _subject(chosen)
     if view.settings.passive_agent and _passive(chosen):
         if not passive_by:
-            placed = _state_of_place(actors, view.dic, chosen, code) if view.settings.passive_place else None
             if placed is None:
                 return events
             src, subj = placed
@@ -981,7 +982,7 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
         tgt, one_sided = _nobody(src), True
     if src.code and src.code == tgt.code:
         return events
-    if src.group and not (tgt.named or one_sided or _is_someone(view.doc, tgt.start - view.sent.start, tgt.end - view.sent.start)):
+    if src.group and not (one_sided or someone):  # every change of tgt above makes it one-sided
         return events  # "people have broken the law", "authorities took the weapons": a group no
         # one places needs someone it acts on, or an act of its own with no one acted on
     mod = modality(chosen, view.doc.text.rstrip().endswith("?"))
