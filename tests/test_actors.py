@@ -312,3 +312,12 @@ def test_the_coder_version_changes_with_an_actor_file(tmp_path, monkeypatch):
     assert mine != Coder(ActorResolver()).version
     f.write_text("@kind person\nJane Roe = GBRMIL\n", encoding="utf-8")
     assert Coder(ActorResolver(extra_files=[f])).version != mine
+
+
+def test_a_one_word_name_that_goes_on_is_someone_else(r):
+    # "Abdullah Al Taweel" is not King Abdullah; a title, a dictionary word, a weekday or a
+    # headline's capitals do not make a name go on
+    assert not [m for m in r.mentions("Kuwait's trade minister Abdullah Al Taweel signed the deal.") if m.entity == "SAU"]
+    assert [m.entity for m in r.mentions("King Abdullah met Obama.")] == ["JOR", "USA"]
+    assert [m.entity for m in r.mentions("Obama Monday said the talks would resume.")][:1] == ["USA"]
+    assert [m.entity for m in r.mentions("Obama Increases Number Of Syrian Refugees")][:1] == ["USA"]

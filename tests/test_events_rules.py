@@ -522,3 +522,70 @@ def test_joint_offerers_do_not_offer_to_each_other(coder):
     assert not find(evs, "KEN", "UGA") and not find(evs, "UGA", "KEN")
     evs = events(coder, "Kenya and Uganda signed a trade agreement on Tuesday.")
     assert find(evs, "KEN", "UGA") and find(evs, "UGA", "KEN")
+
+
+def test_a_place_naming_a_treaty_or_meeting_is_no_actor(coder):
+    # "the Algiers Agreement" names where it was signed: Algeria is not acted on
+    evs = events(coder, "Ethiopia has violated the Algiers Agreement, Eritrea said.")
+    assert not [e for e in evs if "DZA" in (e.source_entity, e.target_entity)], [(e.source_text, e.target_text) for e in evs]
+    evs = events(coder, "Kenya walked out of the Geneva talks on Somalia.")
+    assert not [e for e in evs if "CHE" in (e.source_entity, e.target_entity)]
+    # a place that acts is still its state
+    evs = events(coder, "Nairobi accused Uganda of shelling the border.")
+    assert find(evs, "KEN", "UGA", "11")
+
+
+def test_names_a_thing_keeps_parties_joined_by_a_hyphen(coder):
+    from barograph.events.extract import names_a_thing
+
+    def word(text, w):
+        return next(t for t in coder.nlp(text) if t.text == w)
+
+    assert names_a_thing(word("Kenya and Somalia discussed the Arusha Accords.", "Arusha"))
+    assert not names_a_thing(word("Kenya and Somalia discussed the Arusha Accords.", "Kenya"))
+    assert not names_a_thing(word("The US-Taliban agreement was signed in Doha.", "US"))
+
+
+def test_an_organ_named_alike_on_both_sides_is_no_dyad(coder):
+    evs = events(coder, "Reports said the FBI was evacuating an FBI office in Dallas.")
+    assert not [e for e in evs if e.source == e.target and e.source], [(e.source, e.target, e.cameo) for e in evs]
+
+
+def test_four_or_more_joint_subjects_are_a_gathering_not_pairs(coder):
+    evs = events(coder, "Kenya, Uganda and Tanzania signed a trade agreement on Tuesday.")
+    assert find(evs, "KEN", "UGA") and find(evs, "TZA", "KEN")
+    evs = events(coder, "Kenya, Uganda, Tanzania and Rwanda signed a trade agreement on Tuesday.")
+    assert not find(evs, "KEN", "UGA") and not find(evs, "RWA", "TZA"), [(e.source_entity, e.target_entity) for e in evs]
+
+
+def test_asking_whether_is_a_question_not_a_request(coder):
+    evs = events(coder, "Kenyan diplomats asked the Ugandan embassy whether the border would reopen.")
+    assert not [e for e in evs if e.cameo.startswith("02")], [(e.cameo, e.trigger) for e in evs]
+    evs = events(coder, "Kenya asked Uganda to reopen the border.")
+    assert find(evs, "KEN", "UGA", "02")
+
+
+def test_codebook_objects_the_dictionary_lacked(coder):
+    # data/barograph/verb-patterns.txt: reduce aid (162x), expel inspectors (1662), declare a
+    # state of emergency (1724), remove sanctions (085), violate a ceasefire (196)
+    for text, code in (
+        ("Kenya reduced military aid to Uganda.", "1622"),
+        ("Sudan expelled the UN weapons inspectors.", "1662"),
+        ("Kenya removed sanctions on Somali traders.", "085"),
+        ("Eritrean troops violated the ceasefire with Ethiopia.", "196"),
+        ("Uganda halted negotiations with Kenya.", "164"),
+    ):
+        evs = [e for e in events(coder, text) if e.modality == "asserted"]
+        assert evs and evs[0].cameo == code, (text, [(e.cameo, e.source_text, e.target_text) for e in evs])
+    from barograph.events import verbs as v
+
+    assert v.lookup(v.default_dictionary(), "declare", {"state", "of", "emergency"})[0] == "1724"
+
+
+def test_an_event_noun_a_coded_verb_acts_on_is_no_event_of_its_own(coder):
+    # "lifted its sanctions": the lifting (085), not also the imposing of sanctions (163)
+    evs = [e for e in events(coder, "Kenya lifted its sanctions on Uganda.") if e.modality == "asserted"]
+    assert [e.cameo for e in evs] == ["085"], [(e.cameo, e.trigger) for e in evs]
+    # an event noun the verb does not act on in the same dyad stays ("condemned the attack")
+    evs = events(coder, "Kenya condemned the Ugandan attack on Somalia.")
+    assert find(evs, "KEN", "UGA", "11") or find(evs, "KEN", "SOM", "11")

@@ -530,7 +530,8 @@ class ActorResolver:
             m = self._match_at(keys, toks, i)
             if m is not None:
                 j, entry = m
-                pieces.append((i, j, entry, toks[i][1], toks[j - 1][2], False))
+                if not self._name_goes_on(entry, i, j, keys, toks):
+                    pieces.append((i, j, entry, toks[i][1], toks[j - 1][2], False))
                 i = j
                 continue
             tok = toks[i][0]
@@ -545,6 +546,19 @@ class ActorResolver:
                     pieces.append((i, i + 1, entry, s, e, True))
             i += 1
         return pieces
+
+    def _name_goes_on(self, entry, i: int, j: int, keys: list[str], toks: list) -> bool:
+        """Is a one-word person's name the start of a longer name no dictionary knows? "Abdullah
+        Al Taweel", Kuwait's minister, is not King Abdullah; "Trump Tower" is no one. A next word
+        the dictionaries know ("Obama Administration") continues the mention instead, and in a
+        headline ("Obama Increases Number of Refugees") every word is capitalised."""
+        if j != i + 1 or j >= len(toks) or self._kind(entry) != "person":
+            return False
+        nxt = toks[j][0]
+        if not (nxt[:1].isupper() and nxt.isalpha() and keys[j] not in _CALENDAR and self._match_at(keys, toks, j) is None):
+            return False
+        words = [t[0] for t in toks if t[0].isalpha()]
+        return sum(w[:1].isupper() for w in words) < 0.6 * len(words)  # a headline capitalises every word
 
     def _single(self, word: str) -> tuple | None:
         """The actor entry of one capitalised word, for parts of hyphenated compounds."""

@@ -16,7 +16,7 @@ from barograph.events.classifier import EventClassifier
 from barograph.events.nlp import load, model_version
 from barograph.records import Article, Event, Sentence
 
-__version__ = "1.0.5"
+__version__ = "1.0.6"
 DEFAULT = object()
 
 
@@ -107,6 +107,7 @@ class Coder:
         texts = [s.text for _, sents in chunk for s in sents]
         docs = list(self.nlp.pipe(texts, batch_size=self.batch_size))
         mentions = [self._mentions(s.text, article.date) for article, sents in chunk for s in sents]
+        mentions = [extract.places_naming_things(d, m) for d, m in zip(docs, mentions)]
         # the rules first, article by article (pronouns look back), then the classifier on the
         # sentences where a step of the hybrid can act, then the hybrid
         found, histories = [], []

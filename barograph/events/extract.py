@@ -41,6 +41,7 @@ from barograph.events.wordlists import (
     FIRST_PERSON,
     HOSTILE_LABELS,
     LEADERSHIP_CHANGE,
+    NAMED_FOR_PLACES,
     NATIONLESS_SECTORS,
     PERSON_AGENTS,
     PERSONAL,
@@ -147,6 +148,39 @@ def _place_after(doc, m) -> str | None:
     return None
 
 
+def thing_name(head) -> bool:
+    """Is the name whose head word is ``head`` a thing's: a treaty or a meeting by its own last
+    word ("the Camp David Accords", "the Munich Security Conference"), or a place naming one
+    (``names_a_thing``)?"""
+    return head.lower_ in NAMED_FOR_PLACES or names_a_thing(head)
+
+
+def places_naming_things(doc, mentions) -> list:
+    """Mentions of a state less those whose name only names a thing (``names_a_thing``)."""
+    out = []
+    for m in mentions:
+        span = doc.char_span(m.start, m.end, alignment_mode="expand") if _national(getattr(m, "entity", "")) and m.code == m.entity else None
+        if span is not None and len(span) and names_a_thing(span.root):
+            continue
+        out.append(m)
+    return out
+
+
+def names_a_thing(tok) -> bool:
+    """Is ``tok`` a word of a name set before a noun the name names ("the Paris Agreement",
+    "the Minsk agreements", "the Vienna talks", "the Mexico City policy"; data
+    @named-for-places)? Such a name is the place where a thing was made or met, not a state
+    or a group acting or acted on: "ratified the Paris Agreement" is no act on France. A name
+    joined to another by a hyphen ("the US-Taliban agreement") names the parties instead."""
+    top = tok
+    while top.dep_ == "compound" and top.head.i != top.i:
+        top = top.head
+    if top.i == tok.i or top.lower_ not in NAMED_FOR_PLACES:
+        return False
+    lo, hi = sorted((tok.i, top.i))
+    return not any(t.text == "-" for t in tok.doc[lo:hi])
+
+
 def anchor_agents(mentions, ctx: "ArticleContext", doc=None) -> list:
     """Bare agents ("police", "protesters", "militants") take the country the news is about,
     as ICEWS codes them by place: the place named right after them ("rebels in Douma"), else
@@ -197,6 +231,15 @@ def _mention_kind(match, toks) -> str:
     if last is not None and (last.tag_ in ("NNS", "NNPS") or (last.ent_type_ == "NORP" and last.lower_.endswith("s"))):
         return "plural"
     return "thing"
+
+
+def _acted_on_by_its_verb(noun, ev: Event, by_verb: dict) -> bool:
+    """Is an event noun the object of a verb coded in the same dyad? Then it names what the
+    verb acts on, not an event of its own: "China lifted its sanctions on Japan" is the lifting
+    (085), not also the imposing of sanctions (163); "extended its sanctions" is one act."""
+    if noun.dep_ not in ("dobj", "nsubjpass") or noun.head.i not in by_verb:
+        return False
+    return any((e.source_entity, e.target_entity) == (ev.source_entity, ev.target_entity) for e in by_verb[noun.head.i])
 
 
 def build_event(
@@ -297,7 +340,7 @@ class SentenceCoder:
 
         added = []
         for ent in self.doc.ents:
-            if ent.label_ not in UNKNOWN_NAME_LABELS or any(t.i in self.tok_mention for t in ent):
+            if ent.label_ not in UNKNOWN_NAME_LABELS or any(t.i in self.tok_mention for t in ent) or thing_name(ent.root):
                 continue
             toks = [t for t in ent if t.pos_ != "DET" and t.tag_ != "POS"]
             if not toks or not any(t.pos_ in ("PROPN", "NOUN", "ADJ") for t in toks):
@@ -608,6 +651,7 @@ class SentenceCoder:
         out: list[Event] = []
         seen = set()
         nouns = event_nouns()
+        by_verb: dict[int, list[Event]] = {}
         for t in self.doc:
             if t.pos_ == "VERB":
                 for ev in self.verb_events(t):
@@ -615,15 +659,17 @@ class SentenceCoder:
                     if key not in seen:
                         seen.add(key)
                         out.append(ev)
-            elif t.pos_ in ("NOUN", "PROPN") and t.dep_ != "compound":
+                        by_verb.setdefault(t.i, []).append(ev)
+        for t in self.doc:
+            if t.pos_ in ("NOUN", "PROPN") and t.dep_ != "compound":
                 key_ = self._noun_key(t)
                 if key_:
                     for ev in self.noun_events(t, *nouns[key_]):
                         key = (ev.source, ev.target, ev.cameo, ev.trigger_start)
-                        if key not in seen:
+                        if key not in seen and not _acted_on_by_its_verb(t, ev, by_verb):
                             seen.add(key)
                             out.append(ev)
-        return out
+        return sorted(out, key=lambda e: e.trigger_start)
 
     def _statement_target(self, v):
         """'X argues that Y has lost legitimacy' -> Y; only for demand/disapprove verbs."""

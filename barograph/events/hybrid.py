@@ -26,14 +26,16 @@ named steps applied in order (``STEPS``), each a small function with its reason:
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from barograph.events import codes, verbs, wordlists
-from barograph.events.extract import _national, build_event
+from barograph.events.extract import _national, build_event, thing_name
 from barograph.events.classifier import class_of
-from barograph.events.modality import ASSERTED, CLAIMED, HYPOTHETICAL, INTENDED, NEGATED, modality
+from barograph.events.rules import MAX_JOINT
+from barograph.events.modality import ASSERTED, CLAIMED, HYPOTHETICAL, INTENDED, NEGATED, asks_a_question, modality
 from barograph.records import Event
 
 COUNTED = (ASSERTED, CLAIMED)
@@ -475,13 +477,36 @@ def _lemma_roots(dic, v) -> list[str]:
     return roots
 
 
+def _verb_class_code(dic, v, cls: int) -> str | None:
+    """The dictionary's own code for this verb in class ``cls`` where no pattern matches the
+    sentence's words: the verb's default code when it is of that class ("arrested a
+    politician": 173), else the code most of the verb's patterns of that class give, if at
+    least half do ("returned six artifacts to Iraq": RETURN's material-cooperation patterns
+    are mostly 0842, return property, where the class alone would give 060). Patterns written
+    for other objects disagree among themselves ("strengthen": 150, 153, 154, 172): then the
+    class's own code is the better guess. Reversed codes are left out: their roles differ."""
+    if dic is None or v.pos_ != "VERB":
+        return None
+    votes: Counter[str] = Counter()
+    for entry in dic.verbs.get(v.lemma_.lower(), []):
+        if entry.code and not entry.reverse and class_of(entry.code) == cls and not entry.particles:
+            return entry.code
+        for p in entry.patterns:
+            if p.code and not p.reverse and class_of(p.code) == cls:
+                votes[p.code] += 1
+    if not votes:
+        return None
+    code, n = votes.most_common(1)[0]
+    return code if 2 * n >= sum(votes.values()) else None
+
+
 def _passes_gate(view, v, cls: int) -> bool:
     """Does predicate ``v`` look like the report of an event of class ``cls``?"""
     s = view.settings
     if _stance_code(v, cls) or _posture_code(v, cls):
         return True
-    if v.lemma_.lower() in wordlists.ATTRIBUTION:
-        return False  # "Reuters quoted X as saying": sourcing, no act
+    if v.lemma_.lower() in wordlists.ATTRIBUTION or asks_a_question(v):
+        return False  # "Reuters quoted X as saying": sourcing, no act; "asked whether": a question
     if v.lemma_.lower() in NON_EVENT_LEMMAS or v.pos_ != "VERB":
         return s.gate == "any"
     if not s.present_ok and _bare_present(v, s.headline_present):
@@ -707,7 +732,7 @@ class ParseActors:
                     return Side(text, *where, m.code, m.entity or m.code, True, True)
             if any(t.ent_type_ in NAMED for o in owners for t in o.subtree):
                 return Side(text, *where, "", "", False, True)
-        if head.ent_type_ in NAMED or _acronym(head):
+        if (head.ent_type_ in NAMED or _acronym(head)) and not thing_name(head):
             return Side(text, *where, "", "", False, True)
         if head.lower_ in PRONOUNS and self.history and (head.lower_ != "it" or head.dep_.startswith("nsubj")):
             # an object "it" is mostly a thing or an expletive ("made it clear")
@@ -760,7 +785,7 @@ class ParseActors:
             if m.end + self.base <= src.start or m.start + self.base >= src.end:
                 return Side(self.text[m.start : m.end], self.base + m.start, self.base + m.end, m.code, m.entity or m.code, True, True)
         for e in self.doc.ents:
-            if e.label_ in NAMED and (e.end_char + self.base <= src.start or e.start_char + self.base >= src.end):
+            if e.label_ in NAMED and not thing_name(e.root) and (e.end_char + self.base <= src.start or e.start_char + self.base >= src.end):
                 return Side(e.text, self.base + e.start_char, self.base + e.end_char, "", "", False, True)
         return None
 
@@ -827,7 +852,7 @@ def recode_disagreeing(view: SentenceView, events: list[Event]) -> list[Event]:
     first = counted[0]
     trig = next((t for t in view.doc if view.sent.start + t.idx == first.trigger_start), None)
     code = _code_for(view.dic, trig, view.cls) if trig is not None and trig.pos_ == "VERB" else None
-    code = code or view.class_code(view.cls)
+    code = code or (_verb_class_code(view.dic, trig, view.cls) if trig is not None else None) or view.class_code(view.cls)
     ptype, pmode = codes.plover(code)
     new = replace(first, cameo=code, quad_class=codes.quad_class(code), goldstein=codes.goldstein(code), plover=ptype, plover_mode=pmode)
     new.method = "recoded"
@@ -883,7 +908,7 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
             inner = [c for c in root.children if c.dep_ in ("ccomp", "xcomp")]
             if inner:
                 chosen = inner[0]
-        code, from_dictionary = view.class_code(cls), False
+        code, from_dictionary = _verb_class_code(view.dic, chosen, cls) or view.class_code(cls), False
     if not _passes_gate(view, chosen, cls):
         return events
     subj, passive_by = _subject(chosen)
@@ -935,6 +960,8 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
         and (tgt is None or not (marked or tgt.named or _is_someone(view.doc, tgt.start - view.sent.start, tgt.end - view.sent.start)))
     ):
         tgt = _actor_in_the_act(actors, chosen, src) or tgt
+    if tgt is not None and str(code).startswith("01") and chosen.lemma_.lower() in SPEECH and tgt.code[-3:] == "MED":
+        tgt = None  # "told The Associated Press": speaking to the press is reporting (the rules' the_press_is_no_target_of_statements)
     if view.settings.protest_government and str(code).startswith("14") and (tgt is None or not (marked or tgt.named)):
         tgt = _own_government(src) or tgt
     one_sided = False
@@ -1020,6 +1047,8 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
     if events and trigger.lemma_.lower() in SPEECH:
         return events  # beside the rules' uncounted events, what is said is theirs, not an act
     joint = _joint_sources(actors, src) if codes.root(code) in wordlists.RECIPROCAL_ROOTS and not tgt.named else []
+    if not joint and not tgt.named and len(_joined(actors, src)) > MAX_JOINT:
+        return events  # many-sided ("Bolivia, Ecuador, Russia and Mexico are preparing to attend"): no dyad
     if joint:
         # "UK and EU negotiators have agreed a trade deal": each acts with the other
         made = [_event(view.article, view.sent, view.version, trigger, a, b, code, mod, view.pmax, "model") for a, b in joint]
@@ -1112,20 +1141,48 @@ def _own_subject_elsewhere(v, subj, by_agent: bool, span) -> bool:
     return not any(lo <= t.idx < hi for t in subj.subtree)
 
 
+def _same_event(a: Event, b: Event) -> bool:
+    def key(e: Event) -> tuple:
+        return (e.source, e.target, e.source_text, e.target_text, e.cameo, e.modality)
+
+    return key(a) == key(b)
+
+
+def _same_act(a: Event, b: Event) -> bool:
+    """Two counted events of one word between the same actors: "agreed" coded by the rules
+    (050, for "agreed to coordinate") and again as the intention the agreement states."""
+    return a.modality in COUNTED and b.modality in COUNTED and (a.trigger_start, a.source, a.target) == (b.trigger_start, b.source, b.target)
+
+
 def _joint_sources(actors: ParseActors, src: Side) -> list[tuple[Side, Side]]:
     """Pairs (a, b) of the distinct dictionary actors a source phrase joins ("UK and EU
     negotiators", "Russia and China"), each with the other, as the rules pair joint subjects of
-    a cooperative act (``@reciprocal-roots``); none unless the phrase names two or more."""
-    inside = [m for m in actors.mentions if m.code and actors.base + m.start >= src.start and actors.base + m.end <= src.end]
+    a cooperative act (``@reciprocal-roots``); none unless the phrase joins two or up to
+    ``MAX_JOINT`` (more are a gathering, ``joint_subjects_act_on_each_other``)."""
+    sides = _joined(actors, src)
+    if not 2 <= len(sides) <= MAX_JOINT:
+        return []
+    return [(a, b) for a in sides for b in sides if a is not b]
+
+
+def _joined(actors: ParseActors, src: Side) -> list[Side]:
+    """The distinct dictionary actors a source phrase joins ("Russia and China", "UK and EU
+    negotiators"), one side each; none when its names are not joined by "and", "&" or a comma:
+    "Nicaragua's U.N. Ambassador" is one person, not Nicaragua and the UN."""
+    inside = sorted(
+        (m for m in actors.mentions if m.code and actors.base + m.start >= src.start and actors.base + m.end <= src.end), key=lambda m: m.start
+    )
+    for a, b in zip(inside, inside[1:]):
+        gap = actors.text[a.end : b.start]
+        if not ("," in gap or "&" in gap or " and " in f" {gap.lower()} "):
+            return []
     sides, seen = [], set()
     for m in inside:
         key = m.entity or m.code
         if key not in seen:
             seen.add(key)
             sides.append(actors.side_of(m.start, m.end))
-    if len(sides) < 2:
-        return []
-    return [(a, b) for a in sides for b in sides if a is not b]
+    return sides
 
 
 def _demanded(v):
@@ -1319,6 +1376,7 @@ def intent_as_act(view: SentenceView, events: list[Event]) -> list[Event]:
     """A stated intention or refusal is itself an act, as CAMEO codes it: before each intended
     or refused event comes the asserted 03/13/12 event of its speaker."""
     out = []
+    dropped: set[int] = set()
     for e in events:
         new = None
         root = str(e.cameo)[:2]
@@ -1370,11 +1428,16 @@ def intent_as_act(view: SentenceView, events: list[Event]) -> list[Event]:
                 new.id = hashlib.sha1(f"{e.id}|{code}".encode()).hexdigest()[:16]
                 new.method = "intent"
         if new is not None:
-            out.append(new)
+            others = [x for x in events + out if x is not e]
+            if not any(_same_event(x, new) for x in others):  # "are preparing to attend": coded already
+                out.append(new)
+                # "agreed to open its borders": the rules' code for the agreeing word itself
+                # (AGREE's default, 050) gives way to the intention it states (035)
+                dropped.update(id(x) for x in others if _same_act(x, new))
             if new.cameo == e.cameo:
                 continue  # already an intent code (03, 13): the statement replaces it
         out.append(e)
-    return out
+    return [x for x in out if id(x) not in dropped]
 
 
 # verbs whose "to V" is an attempt or a wish, not the means to an end: "tried to arrest X"

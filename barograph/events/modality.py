@@ -278,3 +278,14 @@ def _in_main_clause(tok) -> bool:
 
 def is_question(sent_text: str) -> bool:
     return sent_text.rstrip().rstrip("\"'”’)»").endswith("?")
+
+
+def asks_a_question(v) -> bool:
+    """ "asked the State Department whether Kerry had discussed it", "asked Putin why troops
+    moved": a verb of asking whose clause "whether", "if" or a wh-word opens asks an indirect
+    question. That is no request (CAMEO 02 needs something asked for), as a question mark
+    makes a sentence a question."""
+    return v.lemma_.lower() in ("ask", "wonder", "inquire", "enquire", "question") and any(
+        c.dep_ in ("ccomp", "advcl") and any(m.lower_ in ("whether", "if") or m.tag_ in ("WDT", "WP", "WRB") for m in c.children if m.i < c.i)
+        for c in v.children
+    )

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 
 from barograph.events import codes, verbs
 from barograph.events.actors import is_capital
-from barograph.events.modality import INTENDED, modality
+from barograph.events.modality import INTENDED, asks_a_question, modality
 from barograph.events.wordlists import (
     BACKGROUND_ROOTS,
     CAPTIVES,
@@ -60,6 +60,7 @@ from barograph.events.wordlists import (
     YIELD_FROM,
 )
 
+MAX_JOINT = 3  # joint subjects beyond this many are a gathering, not pairs (joint_subjects_act_on_each_other)
 NO_EVENT: tuple = ()  # a rule's answer "this verb, noun or pair gives no event"
 ANCHORED = "anchored"  # the kind of a bare agent placed by extract.anchor_agents
 UNRESOLVED = "unresolved"  # the kind of a named entity no dictionary knows (code "")
@@ -239,6 +240,13 @@ def attribution_is_no_act(sc, f: VerbFrame):
         return NO_EVENT
 
 
+def asking_whether_is_a_question(sc, f: VerbFrame):
+    """ "asked the State Department whether ...": an indirect question is no request
+    (``modality.asks_a_question``)."""
+    if asks_a_question(f.v):
+        return NO_EVENT
+
+
 def giving_needs_something_material(sc, f: VerbFrame):
     """ "gave X credit/time/a chance" is no aid: "give" codes aid (07) by default only when its
     object is something material (data: aid-objects)."""
@@ -399,8 +407,13 @@ def partner_met_carries_to_a_conjoined_act(sc, f: VerbFrame):
 
 def joint_subjects_act_on_each_other(sc, f: VerbFrame):
     """ "Ukraine and Russia agreed on a cease-fire": with no target, cooperative subjects (data:
-    reciprocal-roots) act each with the others."""
+    reciprocal-roots) act each with the others, up to three states or groups ("Russia, China
+    and Iran held joint drills": six events). Four or more ("Bolivia, Ecuador, Russia and
+    Mexico are preparing to attend the talks") are a gathering: every pair of them would count
+    one report twelve times or more, so they make no dyad (``MAX_JOINT``)."""
     if not f.tgts and not f.passive and len(f.srcs) >= 2 and codes.root(f.code) in RECIPROCAL_ROOTS:
+        if len({a.entity for a in f.srcs if a.entity}) > MAX_JOINT:
+            return None
         if codes.root(f.code) == "03" and _aimed_elsewhere(sc, f.v):
             return None  # "X and Y offered aid to help Syria": an offer to Syria, not to each other
         v, out = f.v, []
@@ -616,9 +629,16 @@ def one_mention_is_no_dyad(sc, p: Pair):
 
 
 def a_state_on_itself_is_no_dyad(sc, p: Pair):
-    """ "US sanctions ban U.S. persons": a bare state acting on itself names no dyad."""
-    if p.s.code == p.t.code and len(p.s.code) == 3:
+    """ "US sanctions ban U.S. persons": a bare state acting on itself names no dyad; nor does
+    an organ named alike on both sides ("the FBI was evacuating an FBI office"). Two actors
+    that share a code under different names ("the European Parliament called on the EU") stay."""
+    if p.s.code == p.t.code and (len(p.s.code) == 3 or p.s.code and _name(p.s.text) == _name(p.t.text)):
         return NO_EVENT
+
+
+def _name(text: str) -> str:
+    words = text.lower().split()
+    return " ".join(words[1:] if words and words[0] in ("the", "a", "an") else words)
 
 
 def placed_agent_needs_a_partner_of_its_kind(sc, p: Pair):
@@ -673,6 +693,7 @@ VERB_RULES = (
     aspect_verb_leaves_the_act_to_its_complement,
     joining_is_no_meeting,
     attribution_is_no_act,
+    asking_whether_is_a_question,
     giving_needs_something_material,
     subject_is_the_source,
     voice_decides_the_roles,
