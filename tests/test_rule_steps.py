@@ -86,6 +86,11 @@ CASES = [
         ["Al Jazeera cited Qatar's foreign minister as saying talks would resume."],
         lambda evs: not [e for e in evs if e.trigger == "cited"],
     ),
+    (
+        "asking_whether_is_a_question",
+        ["Egypt asked Sudan whether the talks on the dam would resume."],
+        lambda evs: not [e for e in evs if e.cameo.startswith("02")],
+    ),
     ("owner_stands_for_its_act", ["Denmark criticised Norway's fishing policy."], lambda evs: has(evs, "DNK", "NOR", "11")),
     ("force_aims_where_it_is", ["Iran boosted its military presence in Yemen."], lambda evs: has(evs, "IRN", "YEM", "15")),
     (

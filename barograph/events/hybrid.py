@@ -26,7 +26,6 @@ named steps applied in order (``STEPS``), each a small function with its reason:
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -477,29 +476,6 @@ def _lemma_roots(dic, v) -> list[str]:
     return roots
 
 
-def _verb_class_code(dic, v, cls: int) -> str | None:
-    """The dictionary's own code for this verb in class ``cls`` where no pattern matches the
-    sentence's words: the verb's default code when it is of that class ("arrested a
-    politician": 173), else the code most of the verb's patterns of that class give, if at
-    least half do ("returned six artifacts to Iraq": RETURN's material-cooperation patterns
-    are mostly 0842, return property, where the class alone would give 060). Patterns written
-    for other objects disagree among themselves ("strengthen": 150, 153, 154, 172): then the
-    class's own code is the better guess. Reversed codes are left out: their roles differ."""
-    if dic is None or v.pos_ != "VERB":
-        return None
-    votes: Counter[str] = Counter()
-    for entry in dic.verbs.get(v.lemma_.lower(), []):
-        if entry.code and not entry.reverse and class_of(entry.code) == cls and not entry.particles:
-            return entry.code
-        for p in entry.patterns:
-            if p.code and not p.reverse and class_of(p.code) == cls:
-                votes[p.code] += 1
-    if not votes:
-        return None
-    code, n = votes.most_common(1)[0]
-    return code if 2 * n >= sum(votes.values()) else None
-
-
 def _passes_gate(view, v, cls: int) -> bool:
     """Does predicate ``v`` look like the report of an event of class ``cls``?"""
     s = view.settings
@@ -852,7 +828,7 @@ def recode_disagreeing(view: SentenceView, events: list[Event]) -> list[Event]:
     first = counted[0]
     trig = next((t for t in view.doc if view.sent.start + t.idx == first.trigger_start), None)
     code = _code_for(view.dic, trig, view.cls) if trig is not None and trig.pos_ == "VERB" else None
-    code = code or (_verb_class_code(view.dic, trig, view.cls) if trig is not None else None) or view.class_code(view.cls)
+    code = code or view.class_code(view.cls)
     ptype, pmode = codes.plover(code)
     new = replace(first, cameo=code, quad_class=codes.quad_class(code), goldstein=codes.goldstein(code), plover=ptype, plover_mode=pmode)
     new.method = "recoded"
@@ -908,7 +884,7 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
             inner = [c for c in root.children if c.dep_ in ("ccomp", "xcomp")]
             if inner:
                 chosen = inner[0]
-        code, from_dictionary = _verb_class_code(view.dic, chosen, cls) or view.class_code(cls), False
+        code, from_dictionary = view.class_code(cls), False
     if not _passes_gate(view, chosen, cls):
         return events
     subj, passive_by = _subject(chosen)
