@@ -1022,9 +1022,14 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
             return events
     if events and trigger.lemma_.lower() in SPEECH:
         return events  # beside the rules' uncounted events, what is said is theirs, not an act
-    joint = _joint_sources(actors, src) if codes.root(code) in wordlists.RECIPROCAL_ROOTS and not tgt.named else []
-    if not joint and not tgt.named and len(_joined(actors, src)) > MAX_JOINT:
-        return events  # many-sided ("Bolivia, Ecuador, Russia and Mexico are preparing to attend"): no dyad
+    # "UK and EU negotiators", "Russia and China": joint sources of a cooperative act act each
+    # with the others, as the rules pair joint subjects (@reciprocal-roots), up to MAX_JOINT;
+    # more are a gathering ("Bolivia, Ecuador, Russia and Mexico are preparing to attend"): no dyad
+    sides = _joined(actors, src) if not tgt.named else []
+    if len(sides) > MAX_JOINT:
+        return events
+    reciprocal = len(sides) >= 2 and codes.root(code) in wordlists.RECIPROCAL_ROOTS
+    joint = [(a, b) for a in sides for b in sides if a is not b] if reciprocal else []
     if joint:
         # "UK and EU negotiators have agreed a trade deal": each acts with the other
         made = [_event(view.article, view.sent, view.version, trigger, a, b, code, mod, view.pmax, "model") for a, b in joint]
@@ -1128,17 +1133,6 @@ def _same_act(a: Event, b: Event) -> bool:
     """Two counted events of one word between the same actors: "agreed" coded by the rules
     (050, for "agreed to coordinate") and again as the intention the agreement states."""
     return a.modality in COUNTED and b.modality in COUNTED and (a.trigger_start, a.source, a.target) == (b.trigger_start, b.source, b.target)
-
-
-def _joint_sources(actors: ParseActors, src: Side) -> list[tuple[Side, Side]]:
-    """Pairs (a, b) of the distinct dictionary actors a source phrase joins ("UK and EU
-    negotiators", "Russia and China"), each with the other, as the rules pair joint subjects of
-    a cooperative act (``@reciprocal-roots``); none unless the phrase joins two or up to
-    ``MAX_JOINT`` (more are a gathering, ``joint_subjects_act_on_each_other``)."""
-    sides = _joined(actors, src)
-    if not 2 <= len(sides) <= MAX_JOINT:
-        return []
-    return [(a, b) for a in sides for b in sides if a is not b]
 
 
 def _joined(actors: ParseActors, src: Side) -> list[Side]:
