@@ -79,12 +79,16 @@ def int8_state(path: Path) -> dict[str, np.ndarray]:
     return state
 
 
+def layer_count(state: dict[str, np.ndarray]) -> int:
+    """How many encoder layers the weights hold (6, or fewer with ``finetune.py --layers``)."""
+    return 1 + max(int(k.split(".")[3]) for k in state if k.startswith("encoder.encoder.layer."))
+
+
 def export_fp32(state: dict[str, np.ndarray], out: Path) -> None:
     import finetune
     import torch
 
-    layers = 1 + max(int(k.split(".")[3]) for k in state if k.startswith("encoder.encoder.layer."))
-    clf = finetune.Classifier(finetune.encoder_dir(), layers=layers)
+    clf = finetune.Classifier(finetune.encoder_dir(), layers=layer_count(state))
     own = clf.state_dict()
     lost = sorted(k for k in own if k not in state and not k.startswith("encoder.pooler."))
     if lost:
@@ -172,8 +176,7 @@ def main(argv=None) -> int:
         shutil.copy(target, old_dir / MODEL)
         state = int8_state(target)
         export_fp32(state, tmp_dir / "fp32.onnx")
-        layers = 1 + max(int(k.split(".")[3]) for k in state if k.startswith("encoder.encoder.layer."))
-        fused = fuse_and_quantise(tmp_dir / "fp32.onnx", new_dir / MODEL, layers)
+        fused = fuse_and_quantise(tmp_dir / "fp32.onnx", new_dir / MODEL, layer_count(state))
         agree = agreement(old_dir, new_dir, texts)
         print(f"fused {fused}; against the exported int8 model on {len(texts)} dev sentences: {agree}")
         if agree["argmax_agreement"] < 0.995:
