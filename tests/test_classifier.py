@@ -78,3 +78,21 @@ def test_decode_spans_takes_the_surest_run_of_each_side():
     # a list of lists (as training/finetune.py may pass) decodes the same as an array
     assert decode_spans(probs, offsets) == spans
     assert decode_spans(np.zeros((0, 4), dtype=np.float32), []) == {}
+
+
+def test_the_tuner_breaks_near_ties_toward_fewer_silent_sentences():
+    """training/tune_hybrid.py: strict F1 within F1_TIE ties; the tie goes to fewer sentences
+    with no event; settings that break the seed page's floors are not chosen while any keeps them."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "training"))
+    import tune_hybrid as th
+
+    row = lambda ok, f1, none, name: (ok, f1, -none, name, None, 0.86, 0.82)  # noqa: E731
+    results = [row(True, 0.873, 0.092, "sure"), row(True, 0.872, 0.083, "more"), row(True, 0.860, 0.050, "far"), row(False, 0.95, 0.01, "seed")]
+    assert th.choose(results)[3] == "more"
+    # outside the tie the better F1 wins
+    assert th.choose([row(True, 0.873, 0.092, "sure"), row(True, 0.860, 0.050, "far")])[3] == "sure"
+    # no setting keeps the floors: the best of all
+    assert th.choose([row(False, 0.80, 0.1, "a"), row(False, 0.90, 0.2, "b")])[3] == "b"

@@ -849,3 +849,117 @@ def test_an_agreement_to_act_is_coded_once_as_the_intention(coder_for):
     evs = counted(code(coder_for({text: (_p(VCOOP, 0.99), {})}), text))
     on_agree = [e for e in evs if e.trigger == "agreed" and (e.source_entity, e.target_entity) == ("KEN", "UGA")]
     assert len(on_agree) == 1 and on_agree[0].cameo.startswith("03"), [(e.cameo, e.trigger, e.method) for e in evs]
+
+
+def lead_only(coder, text: str, probs, spans, index: int = 0, alone: bool = False, **settings):
+    """What the hybrid makes of sentence ``index`` of a story, the rules having found nothing
+    (``alone``: what lead_event alone makes of it)."""
+    from barograph.events import hybrid
+
+    art = Article(doc="t", index=0, start=0, end=len(text), date="2024-03-04", text=text, id="a1")
+    view = hybrid.SentenceView(
+        coder.nlp(text),
+        Sentence("a1", index, 0, len(text), text),
+        art,
+        coder.resolver.mentions(text, "2024-03-04"),
+        [],
+        coder.dic,
+        "test",
+        np.array(probs, dtype=np.float32),
+        Settings(**{**PARSE, "min_source_score": 0.5, **settings}),
+        spans,
+    )
+    return counted(hybrid.lead_event(view, []) if alone else hybrid.combine(view, []))
+
+
+UNIONS = "Student unions in the capital condemned the new tuition law."
+
+
+def test_a_lead_the_classifier_reads_surely_gives_the_taggers_event(coder_for):
+    c = coder_for({})
+    spans = {"source": [0, 14, 1.8]}
+    # the parse event needs a named source: "student unions" is no name
+    assert not lead_only(c, UNIONS, _p(VCONF, 0.95), spans)
+    evs = lead_only(c, UNIONS, _p(VCONF, 0.95), spans, lead_min=0.9)
+    assert len(evs) == 1
+    e = evs[0]
+    assert e.method == "lead" and e.source_text == "Student unions" and e.target_text == "" and e.trigger == "condemned"
+    assert e.cameo[:2] == "11"  # the dictionary's code of the class read, not a generic one
+    # only the story's first sentence, only when the classifier is sure, only where the tagger marks a source
+    assert not lead_only(c, UNIONS, _p(VCONF, 0.95), spans, index=1, lead_min=0.9)
+    assert not lead_only(c, UNIONS, _p(VCONF, 0.8), spans, lead_min=0.9)
+    assert not lead_only(c, UNIONS, _p(VCONF, 0.95), {}, lead_min=0.9)
+
+
+def test_a_lead_event_needs_a_predicate_of_the_class_read_that_its_source_heads(coder_for):
+    c = coder_for({})
+    kw = dict(lead_min=0.9)
+    # "visit" has no material-conflict code in the dictionary
+    text = "Student unions in the capital visited the ministry on Monday."
+    assert lead_only(c, text, _p(VCOOP, 0.95), {"source": [0, 14, 1.8]}, **kw)
+    assert not lead_only(c, text, _p(MCONF, 0.95), {"source": [0, 14, 1.8]}, **kw)
+    # what a speaker reports is not the speaker's act; as a statement it is one
+    text = "Opposition lawmakers said soldiers had shelled three villages near the border."
+    spans = {"source": [0, 19, 1.8]}
+    assert not lead_only(c, text, _p(MCONF, 0.95), spans, **kw)
+    evs = lead_only(c, text, _p(STATEMENT, 0.95), spans, **kw)
+    assert evs and evs[0].cameo == "010" and evs[0].source_text == "Opposition lawmakers"
+    # the tagger's span inside the subject is not its head: the attempt failed, not the envoys
+    text = "The envoys' attempt to broker a truce collapsed on Sunday."
+    assert not lead_only(c, text, _p(VCONF, 0.95), {"source": [0, 10, 1.8]}, **kw)
+
+
+def test_a_lead_event_is_asserted_active_and_no_gathering(coder_for):
+    c = coder_for({})
+    kw = dict(lead_min=0.9)
+    assert lead_only(c, UNIONS, _p(VCONF, 0.95), {"source": [0, 14, 1.8]}, **kw)  # the control
+    assert not lead_only(c, "Student unions in the capital may condemn the new tuition law.", _p(VCONF, 0.95), {"source": [0, 14, 1.8]}, **kw)
+    # the subject of a passive is acted on: the tagger may mark the victims
+    assert not lead_only(c, "Dozens of students were beaten in the capital on Friday.", _p(MCONF, 0.95), {"source": [0, 18, 1.8]}, **kw)
+    # more than MAX_JOINT joined names are a gathering, as in the parse event
+    text = "Ministers of Peru, Chile, Bolivia, Ecuador and Colombia condemned the new tariff."
+    assert not lead_only(c, text, _p(VCONF, 0.95), {"source": [0, 55, 3.0]}, alone=True, **kw)
+    text = "Ministers of Peru and Chile condemned the new tariff."
+    assert lead_only(c, text, _p(VCONF, 0.95), {"source": [0, 27, 3.0]}, alone=True, **kw)
+
+
+def test_a_lead_event_targets_someone_the_tagger_marks(coder_for):
+    c = coder_for({})
+    text = "Student unions in the capital condemned the Kenyan government over the new land tax."
+    src = {"source": [0, 14, 1.8]}
+
+    def marked(words):
+        lo = text.index(words)
+        return {**src, "target": [lo, lo + len(words), 1.5]}
+
+    evs = lead_only(c, text, _p(VCONF, 0.95), marked("the Kenyan government"), lead_min=0.9)
+    assert evs and evs[0].method == "lead" and evs[0].target_entity == "KEN" and evs[0].target_text == "the Kenyan government"
+    # a thing the tagger marks is no target: the act is one-sided
+    evs = lead_only(c, text, _p(VCONF, 0.95), marked("the new land tax"), lead_min=0.9)
+    assert evs and evs[0].method == "lead" and evs[0].target_text == ""
+
+
+def test_coder_reads_every_lead(coder_for):
+    """The classifier must read a lead even when no gate of the parse event would pass it."""
+    text = "Student unions in the capital condemned the new tuition law."
+    c = coder_for({text: (_p(VCONF, 0.95), {"source": [0, 14, 1.8]})}, **{**PARSE, "min_source_score": 0.5, "lead_min": 0.9})
+    evs = counted(code(c, text))
+    assert evs and evs[0].method == "lead"
+
+
+def test_a_lead_event_with_no_code_of_its_own_needs_someone_acted_on(coder_for):
+    """With no dictionary code of the class read in the predicate's frame ("launch" has codes of
+    every class, none of material conflict for a campus), the class's guessed code is kept only
+    for an act on someone."""
+    from barograph.events import hybrid
+
+    c = coder_for({})
+    text = "Student unions in the capital launched a new campus."
+    doc = c.nlp(text)
+    verb = next(t for t in doc if t.lemma_ == "launch")
+    assert MCONF in hybrid._lemma_classes(c.dic, verb) and hybrid._code_for(c.dic, verb, MCONF) is None
+    assert not lead_only(c, text, _p(MCONF, 0.95), {"source": [0, 14, 1.8]}, lead_min=0.9, alone=True)
+    text = "Student unions in the capital launched a new campus with the Kenyan government."
+    lo = text.index("the Kenyan")
+    evs = lead_only(c, text, _p(MCONF, 0.95), {"source": [0, 14, 1.8], "target": [lo, len(text) - 1, 1.5]}, lead_min=0.9, alone=True)
+    assert evs and evs[0].target_entity == "KEN" and class_of(evs[0].cameo) == MCONF

@@ -16,7 +16,7 @@ from barograph.events.classifier import EventClassifier
 from barograph.events.nlp import load, model_version
 from barograph.records import Article, Event, Sentence
 
-__version__ = "1.0.6"
+__version__ = "1.0.7"
 DEFAULT = object()
 
 
@@ -118,7 +118,8 @@ class Coder:
                 histories.append(list(ctx.history))
                 found.append(extract.code_sentence(docs[k], sent, ctx, mentions[k], self.dic, self.version))
                 k += 1
-        readings = self._read(texts, docs, mentions, found)
+        leads = [hybrid.is_lead(s, self.settings) for _, sents in chunk for s in sents]
+        readings = self._read(texts, docs, mentions, found, leads)
         k = 0
         for article, sentences in chunk:
             events: list[Event] = []
@@ -144,12 +145,12 @@ class Coder:
                 k += 1
             yield events
 
-    def _read(self, texts, docs, mentions, found):
+    def _read(self, texts, docs, mentions, found, leads):
         """The classifier's reading of the sentences a step of the hybrid can act on: those
         with the rules' events, and those that could carry a parse event (hybrid.worth_reading).
         The others are not worth the encoder's time, which is most of the coder's."""
         if self.classifier is None:
             return None
         dic = self.dic if self.settings.gate != "any" else None
-        want = [i for i in range(len(texts)) if found[i] or hybrid.worth_reading(docs[i], mentions[i], dic, self.settings)]
+        want = [i for i in range(len(texts)) if found[i] or leads[i] or hybrid.worth_reading(docs[i], mentions[i], dic, self.settings)]
         return self.classifier.read([texts[i] for i in want]).take(want, len(texts))

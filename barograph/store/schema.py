@@ -130,7 +130,7 @@ MIGRATIONS: list[str] = [
         article_id VARCHAR NOT NULL
     );
     """,
-    # 4: how coder 1.0 made each event (rules | model | recoded | intent) and whether each side
+    # 4: how coder 1.0 made each event (rules | model | recoded | intent | purpose | lead) and whether each side
     # resolved to a dictionary actor; an unresolved side keeps its words in source_name or
     # target_name, as GDELT and ICEWS keep actor names. NULL for events of earlier coders and
     # imports.
