@@ -963,3 +963,11 @@ def test_a_lead_event_with_no_code_of_its_own_needs_someone_acted_on(coder_for):
     lo = text.index("the Kenyan")
     evs = lead_only(c, text, _p(MCONF, 0.95), {"source": [0, 14, 1.8], "target": [lo, len(text) - 1, 1.5]}, lead_min=0.9, alone=True)
     assert evs and evs[0].target_entity == "KEN" and class_of(evs[0].cameo) == MCONF
+
+
+def test_a_lead_spoken_to_the_press_has_no_target(coder_for):
+    c = coder_for({})
+    text = "Student unions in the capital spoke to Reuters on Monday."
+    lo = text.index("Reuters")
+    evs = lead_only(c, text, _p(STATEMENT, 0.95), {"source": [0, 14, 1.8], "target": [lo, lo + 7, 1.5]}, lead_min=0.9, alone=True)
+    assert evs and evs[0].cameo[:2] == "01" and evs[0].target_text == ""

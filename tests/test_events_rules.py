@@ -166,6 +166,11 @@ def test_event_noun_after_with_takes_the_verbs_roles(coder):
 def test_statements_to_the_press_and_self_dyads_are_no_events(coder):
     evs = events(coder, "The Kenyan foreign minister told Reuters that talks would resume.")
     assert not [e for e in evs if e.target.endswith("MED")]
+    # speaking to the press is reporting too (@to-the-press); speaking with a leader is not
+    evs = events(coder, "The Kenyan foreign minister spoke to Reuters on Monday about the talks.")
+    assert not [e for e in evs if e.target.endswith("MED")]
+    evs = events(coder, "The Kenyan president spoke with the Ethiopian prime minister on Monday.")
+    assert [e for e in evs if e.source_entity == "KEN" and e.target_entity == "ETH"]
     evs = events(coder, "Iran said Iran would never surrender.", "Russia warned Russia.")
     assert not [e for e in evs if e.source == e.target]
     evs = events(coder, "Thousands of Syrians fled to Turkey.", "Afghans went to Pakistan.")

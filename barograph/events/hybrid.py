@@ -33,7 +33,7 @@ import numpy as np
 from barograph.events import codes, verbs, wordlists
 from barograph.events.extract import _national, build_event, thing_name
 from barograph.events.classifier import class_of
-from barograph.events.rules import MAX_JOINT
+from barograph.events.rules import MAX_JOINT, speaks_to_the_press
 from barograph.events.modality import ASSERTED, CLAIMED, HYPOTHETICAL, INTENDED, NEGATED, asks_a_question, modality
 from barograph.records import Event
 
@@ -939,8 +939,8 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
         and (tgt is None or not (marked or tgt.named or _is_someone(view.doc, tgt.start - view.sent.start, tgt.end - view.sent.start)))
     ):
         tgt = _actor_in_the_act(actors, chosen, src) or tgt
-    if tgt is not None and str(code).startswith("01") and chosen.lemma_.lower() in SPEECH and tgt.code[-3:] == "MED":
-        tgt = None  # "told The Associated Press": speaking to the press is reporting (the rules' the_press_is_no_target_of_statements)
+    if tgt is not None and speaks_to_the_press(code, chosen.lemma_.lower(), tgt):
+        tgt = None  # "told The Associated Press": speaking to the press is reporting
     if view.settings.protest_government and str(code).startswith("14") and (tgt is None or not (marked or tgt.named)):
         tgt = _own_government(src) or tgt
     one_sided = False
@@ -1530,9 +1530,11 @@ def lead_event(view: SentenceView, events: list[Event]) -> list[Event]:
         apart = cand.start >= src.end or cand.end <= src.start
         if apart and (cand.named or _is_someone(view.doc, cand.start - view.sent.start, cand.end - view.sent.start)):
             tgt = cand
+    code = _code_for(view.dic, chosen, cls)
+    if tgt is not None and speaks_to_the_press(code or view.class_code(cls), lemma, tgt):
+        tgt = None  # "spoke to Reuters": reporting, as in model_event
     if tgt is None or (src.code and src.code == tgt.code):
         tgt = _nobody(src)
-    code = _code_for(view.dic, chosen, cls)
     if code is None and not tgt.text:
         return events  # no code of its own and no one acted on: "broke ground" read as coercion
     code = code or view.class_code(cls)

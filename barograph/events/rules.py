@@ -55,6 +55,7 @@ from barograph.events.wordlists import (
     RIOT_EXCLUDED,
     SPEECH,
     TARGET_PREPS,
+    TO_THE_PRESS,
     TRANSFER,
     WITH_IS_ALONGSIDE,
     YIELD_FROM,
@@ -385,10 +386,19 @@ def migrants_are_no_visitors(sc, f: VerbFrame):
         f.srcs = [a for a in f.srcs if (a.sector or "") not in CIVILIAN_SECTORS and a.kind != "demonym"]
 
 
+def speaks_to_the_press(code, lemma: str, target) -> bool:
+    """Is a statement (CAMEO 01) made by speaking to the press ("told Reuters that ...", "spoke
+    to the BBC")? That is reporting, not a statement to the press, which is then no target.
+    One check for the rules (``the_press_is_no_target_of_statements``) and the parse paths
+    (``hybrid``); ``target`` is an Actor or a hybrid Side (either has a ``code``)."""
+    if codes.root(code) != "01" or not (lemma in SPEECH or lemma in TO_THE_PRESS):
+        return False
+    return getattr(target, "sector", "") == "MED" or str(getattr(target, "code", ""))[-3:] == "MED"
+
+
 def the_press_is_no_target_of_statements(sc, f: VerbFrame):
     """ "told Reuters that ...": speaking to the media is reporting, not a statement to them."""
-    if codes.root(f.code) == "01" and f.lemma in SPEECH:
-        f.tgts = [t for t in f.tgts if t.sector != "MED" and t.code[-3:] != "MED"]
+    f.tgts = [t for t in f.tgts if not speaks_to_the_press(f.code, f.lemma, t)]
 
 
 def partner_met_carries_to_a_conjoined_act(sc, f: VerbFrame):
