@@ -314,8 +314,7 @@ def worth_reading(doc, mentions, dic=None, settings: Settings | None = None) -> 
     present unless ``present_ok``) has a subject that names someone, since a parse event's
     source must. The classifier is not run on the others: the encoder is most of the coder's
     time, and on news most sentences without a rule event fail these checks anyway."""
-    n = sum(1 for t in doc if not t.is_space)
-    if not (MIN_TOKENS <= n <= MAX_TOKENS and (bool(mentions) or any(e.label_ in NAMED for e in doc.ents))):
+    if not (_of_a_size(doc) and (bool(mentions) or any(e.label_ in NAMED for e in doc.ents))):
         return False
     if dic is None:
         return True
@@ -343,6 +342,11 @@ def worth_reading(doc, mentions, dic=None, settings: Settings | None = None) -> 
 
 
 # ---- the parse side ------------------------------------------------------------------------
+def _of_a_size(doc) -> bool:
+    """Is the sentence of a size to hold an event (``MIN_TOKENS`` to ``MAX_TOKENS`` words)?"""
+    return MIN_TOKENS <= sum(1 for t in doc if not t.is_space) <= MAX_TOKENS
+
+
 def _span(tok):
     """The noun phrase a head word stands for, without its clauses and appositions."""
     keep = [tok]
@@ -850,8 +854,7 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
     unmarked = (view.spans or {}).get("source", [0, 0, 0.0])[2] < view.settings.min_source_score
     if unmarked and not view.settings.passive_place:
         return events
-    toks = [t for t in view.doc if not t.is_space]
-    if not (MIN_TOKENS <= len(toks) <= MAX_TOKENS):
+    if not _of_a_size(view.doc):
         return events
     cls = view.cls
     preds = _predicates(view.doc)
@@ -1494,29 +1497,26 @@ def lead_event(view: SentenceView, events: list[Event]) -> list[Event]:
     event takes the dictionary's code of that class in the predicate's frame; with none, the
     class's code, and only when someone is acted on (one-sided with a guessed code, half were
     wrong on dev: "launched a mediation effort" as 110). "X said ..." read as conflict is the
-    conflict X reports, not X's act. Not a passive predicate ("26 people were killed": the tagger may mark
-    the victims), a bare present (analysis), nor an act the predicate does not assert."""
+    conflict X reports, not X's act. Not a passive predicate ("26 people were killed": the
+    tagger may mark the victims), nor one ``model_event``'s gate refuses (``_passes_gate``: a
+    bare present is analysis), nor an act the predicate does not assert."""
     if events or not is_lead(view.sent, view.settings) or view.pmax < view.settings.lead_min:
         return events
     tagged = view.spans or {}
     if tagged.get("source", [0, 0, 0.0])[2] < view.settings.min_source_score:
         return events
-    if not (MIN_TOKENS <= sum(1 for t in view.doc if not t.is_space) <= MAX_TOKENS):
+    if not _of_a_size(view.doc):
         return events
     lo, hi = tagged["source"][0], tagged["source"][1]
     cls = view.cls
     chosen = next((v for v in _predicates(view.doc) if _heads_the_subject(v, lo, hi)), None)
-    if chosen is None or chosen.pos_ != "VERB" or _passive(chosen):
-        return events
+    if chosen is None or _passive(chosen) or not _passes_gate(view, chosen, cls):
+        return events  # the parse event's gate: no be/have, sourcing, question or bare present
     lemma = chosen.lemma_.lower()
-    if lemma in NON_EVENT_LEMMAS or lemma in wordlists.ATTRIBUTION or (lemma in SPEECH and cls != 0):
+    if chosen.pos_ != "VERB" or (lemma in SPEECH and cls != 0) or cls not in _lemma_classes(view.dic, chosen):
         return events
-    if cls not in _lemma_classes(view.dic, chosen):
-        return events
-    if not view.settings.present_ok and _bare_present(chosen, view.settings.headline_present):
-        return events  # "X describes the real scandal": analysis, as in model_event's gate
     mod = modality(chosen, view.doc.text.rstrip().endswith("?"))
-    if mod not in COUNTED or asks_a_question(chosen):
+    if mod not in COUNTED:
         return events
     actors = ParseActors(view.doc, view.sent.start, view.mentions, view.history, view.settings.bare_agents)
     src = actors.group_source(actors.side_of(lo, hi))
@@ -1530,14 +1530,14 @@ def lead_event(view: SentenceView, events: list[Event]) -> list[Event]:
         apart = cand.start >= src.end or cand.end <= src.start
         if apart and (cand.named or _is_someone(view.doc, cand.start - view.sent.start, cand.end - view.sent.start)):
             tgt = cand
-    code = _code_for(view.dic, chosen, cls)
-    if tgt is not None and speaks_to_the_press(code or view.class_code(cls), lemma, tgt):
+    own = _code_for(view.dic, chosen, cls)
+    code = own or view.class_code(cls)
+    if tgt is not None and speaks_to_the_press(code, lemma, tgt):
         tgt = None  # "spoke to Reuters": reporting, as in model_event
     if tgt is None or (src.code and src.code == tgt.code):
         tgt = _nobody(src)
-    if code is None and not tgt.text:
+    if own is None and not tgt.text:
         return events  # no code of its own and no one acted on: "broke ground" read as coercion
-    code = code or view.class_code(cls)
     return [_event(view.article, view.sent, view.version, chosen, src, tgt, code, mod, view.pmax, "lead")]
 
 
