@@ -594,3 +594,18 @@ def test_an_event_noun_a_coded_verb_acts_on_is_no_event_of_its_own(coder):
     # an event noun the verb does not act on in the same dyad stays ("condemned the attack")
     evs = events(coder, "Kenya condemned the Ugandan attack on Somalia.")
     assert find(evs, "KEN", "UGA", "11") or find(evs, "KEN", "SOM", "11")
+
+
+def test_hostility_exchanged_is_mutual_and_hostile(coder):
+    """verb-patterns.txt (EXCHANGE blows, insults, threats) and @mutual-verbs: joint subjects of
+    "exchanged" act on each other whatever the code; before, TRADE's default 060 was taken and
+    only cooperative roots paired."""
+    evs = events(coder, "India and Pakistan exchanged threats over the disputed border.")
+    pairs = {(e.source_entity, e.target_entity, e.cameo) for e in evs}
+    assert ("IND", "PAK", "130") in pairs and ("PAK", "IND", "130") in pairs
+    evs = events(coder, "Police and protesters exchanged blows near the parliament in Dhaka on Saturday.")
+    assert evs and not [e for e in evs if e.cameo.startswith("06")]
+    assert {e.cameo[:2] for e in evs} <= {"14", "17", "18"}
+    # a cooperative exchange pairs as before
+    evs = events(coder, "India and Pakistan exchanged prisoners on Monday.")
+    assert {(e.source_entity, e.target_entity) for e in evs} >= {("IND", "PAK"), ("PAK", "IND")}

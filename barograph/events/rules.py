@@ -48,6 +48,7 @@ from barograph.events.wordlists import (
     LIGHT,
     MATERIAL_GIVE,
     MOVEMENT,
+    MUTUAL_VERBS,
     NEUTRAL_REPORT,
     NOUN_TARGET_PREPS,
     PROTEST_CROWDS,
@@ -417,11 +418,12 @@ def partner_met_carries_to_a_conjoined_act(sc, f: VerbFrame):
 
 def joint_subjects_act_on_each_other(sc, f: VerbFrame):
     """ "Ukraine and Russia agreed on a cease-fire": with no target, cooperative subjects (data:
-    reciprocal-roots) act each with the others, up to three states or groups ("Russia, China
+    reciprocal-roots), and the subjects of a mutual verb whatever its code ("exchanged
+    threats", data: mutual-verbs), act each with the others, up to three states or groups ("Russia, China
     and Iran held joint drills": six events). Four or more ("Bolivia, Ecuador, Russia and
     Mexico are preparing to attend the talks") are a gathering: every pair of them would count
     one report twelve times or more, so they make no dyad (``MAX_JOINT``)."""
-    if not f.tgts and not f.passive and len(f.srcs) >= 2 and codes.root(f.code) in RECIPROCAL_ROOTS:
+    if not f.tgts and not f.passive and len(f.srcs) >= 2 and (codes.root(f.code) in RECIPROCAL_ROOTS or f.lemma in MUTUAL_VERBS):
         if len({a.entity for a in f.srcs if a.entity}) > MAX_JOINT:
             return None
         if codes.root(f.code) == "03" and _aimed_elsewhere(sc, f.v):
