@@ -114,7 +114,8 @@ class Event:
     id: str = ""
     # which part of the coder made it: rules (dictionary patterns), model (classifier class on
     # the parse's actors), recoded (rules' actors, classifier's class), intent (a stated
-    # intention or refusal coded as the CAMEO act it is)
+    # intention or refusal coded as the CAMEO act it is), purpose (a deed's stated purpose, the
+    # act done), lead (a story's first sentence, the tagger's actors: hybrid.lead_event)
     method: str = "rules"
     # False: a named actor no dictionary knows, kept with its name (source_text/target_text)
     # and an empty code, as GDELT and ICEWS keep actor names
