@@ -939,7 +939,7 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
     if (
         view.settings.inner_targets
         and chosen.lemma_.lower() not in SPEECH  # a quote's topic is no target ("said ... in Guinea")
-        and (tgt is None or not (marked or tgt.named or _is_someone(view.doc, tgt.start - view.sent.start, tgt.end - view.sent.start)))
+        and (tgt is None or not (marked or _named_or_someone(view, tgt)))
     ):
         tgt = _actor_in_the_act(actors, chosen, src) or tgt
     if tgt is not None and speaks_to_the_press(code, chosen.lemma_.lower(), tgt):
@@ -960,7 +960,7 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
         return events  # "a topic", "the best", "rockets": no actor, no event
     if view.settings.source_named and not src.named:
         return events
-    someone = tgt.named or _is_someone(view.doc, tgt.start - view.sent.start, tgt.end - view.sent.start)
+    someone = _named_or_someone(view, tgt)
     if view.settings.target_someone and not from_dictionary and not (marked or someone):
         if not (view.pmax >= view.settings.one_sided_generic and _alone(view, src) and not _passive(chosen) and chosen.lemma_.lower() not in SPEECH):
             return events
@@ -1019,9 +1019,7 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
         speech, who = demand
         if who is not None:
             cand = actors.side(who)
-            if (cand.named or _is_someone(view.doc, cand.start - view.sent.start, cand.end - view.sent.start)) and (
-                cand.start >= src.end or cand.end <= src.start
-            ):
+            if _named_or_someone(view, cand) and (cand.start >= src.end or cand.end <= src.start):
                 tgt = cand
         code, mod, trigger = "100", modality(speech, view.doc.text.rstrip().endswith("?")), speech
         if mod not in COUNTED:
@@ -1248,6 +1246,11 @@ def _is_someone(doc, lo: int, hi: int) -> bool:
         return False
     head = _phrase_head(inside, lo, hi) or inside[-1]
     return head.lower_ in SOMEONE or head.lemma_.lower() in SOMEONE
+
+
+def _named_or_someone(view: SentenceView, side: Side) -> bool:
+    """Does a side name an actor, or people, a group or an organ (``_is_someone``)?"""
+    return side.named or _is_someone(view.doc, side.start - view.sent.start, side.end - view.sent.start)
 
 
 def _token_at(view: SentenceView, offset: int):
@@ -1520,7 +1523,7 @@ def lead_event(view: SentenceView, events: list[Event]) -> list[Event]:
         return events
     actors = ParseActors(view.doc, view.sent.start, view.mentions, view.history, view.settings.bare_agents)
     src = actors.group_source(actors.side_of(lo, hi))
-    if not (src.named or src.group or _is_someone(view.doc, src.start - view.sent.start, src.end - view.sent.start)):
+    if not (src.group or _named_or_someone(view, src)):
         return events
     if len(_joined(actors, src)) > MAX_JOINT:
         return events  # a gathering ("the governments of Bolivia, Ecuador, Russia, ... are to attend")
@@ -1528,7 +1531,7 @@ def lead_event(view: SentenceView, events: list[Event]) -> list[Event]:
     if "target" in tagged:
         cand = actors.side_of(tagged["target"][0], tagged["target"][1])
         apart = cand.start >= src.end or cand.end <= src.start
-        if apart and (cand.named or _is_someone(view.doc, cand.start - view.sent.start, cand.end - view.sent.start)):
+        if apart and _named_or_someone(view, cand):
             tgt = cand
     own = _code_for(view.dic, chosen, cls)
     code = own or view.class_code(cls)
