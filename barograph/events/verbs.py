@@ -55,6 +55,27 @@ class VerbDictionary:
     verbs: dict[str, list[VerbEntry]]  # lemma -> entries (plain verb and multi-word forms)
     forms: dict[str, str]  # irregular surface form -> lemma
     digest: str
+    # lemma -> its patterns in lookup order and, per word of a pattern's first slot, where
+    # they stand in that order (built on first use by ``_pattern_index``)
+    _index: dict[str, tuple[list[tuple[VerbEntry, Pattern]], dict[str, list[int]]]] = field(default_factory=dict, repr=False, compare=False)
+
+
+def _pattern_index(dic: VerbDictionary, lemma: str, entries: list[VerbEntry]):
+    """A verb's (entry, pattern) pairs in the order ``lookup`` weighs them, and for each word
+    of a pattern's first slot the positions of the patterns that word can start.
+
+    Why: SAY, MAKE or ACCUSE carry hundreds of patterns, and a pattern can match only if a
+    word of its first slot is in the frame; looking up those words first skips the rest
+    (the coder looks up every verb of every sentence)."""
+    got = dic._index.get(lemma)
+    if got is None:
+        pairs = [(e, p) for e in entries for p in e.patterns]
+        by_word: dict[str, list[int]] = {}
+        for i, (_, p) in enumerate(pairs):
+            for w in p.words[0]:
+                by_word.setdefault(w, []).append(i)
+        got = dic._index[lemma] = (pairs, by_word)
+    return got
 
 
 def _parse_code(text: str) -> tuple[str | None, bool]:
@@ -252,20 +273,26 @@ def lookup(dic: VerbDictionary, lemma: str, frame: set[str]) -> tuple[str | None
     seen: set[int] = set()
     block_head = entries[0].block if entries else ""
     stems = _prefixes(frame)
+    usable = set()
     for entry in entries:
         if entry.particles and not all(p in frame for p in entry.particles):
             continue
+        usable.add(id(entry))
         if entry.code and (default is None or len(entry.particles) > len(default.particles)):
             default = entry
-        for pat in entry.patterns:
-            if id(pat) in seen:
-                continue
-            seen.add(id(pat))
-            rank = (len(pat.words), pat.origin in (lemma, entry.word, block_head))
-            if rank >= best_rank and all(not s.isdisjoint(stems) for s in pat.words):
-                if rank > best_rank:
-                    best_rank, tied = rank, []
-                tied.append(pat)
+    pairs, by_word = _pattern_index(dic, lemma, entries)
+    # only patterns whose first slot the frame fills, in the order the entries hold them
+    # (a pattern shared by several entries counts once, under the first usable one)
+    for i in sorted({i for w in stems for i in by_word.get(w, ())}):
+        entry, pat = pairs[i]
+        if id(entry) not in usable or id(pat) in seen:
+            continue
+        seen.add(id(pat))
+        rank = (len(pat.words), pat.origin in (lemma, entry.word, block_head))
+        if rank >= best_rank and all(not s.isdisjoint(stems) for s in pat.words[1:]):
+            if rank > best_rank:
+                best_rank, tied = rank, []
+            tied.append(pat)
     if tied:
         votes = Counter((p.code, p.reverse) for p in tied)
         code, reverse = max(votes, key=lambda k: (votes[k], -next(i for i, p in enumerate(tied) if (p.code, p.reverse) == k)))
