@@ -33,6 +33,7 @@ from importlib import resources
 
 from barograph.events import codes, dates, places, rules, wordlists
 from barograph.events.modality import is_question, modality
+from barograph.events.nlp import text_of
 from barograph.events.actors import is_capital
 from barograph.events.rules import ANCHORED, UNRESOLVED
 from barograph.events.wordlists import (
@@ -310,6 +311,7 @@ class SentenceCoder:
 
     def __init__(self, doc, sent: Sentence, ctx: ArticleContext, mentions, dic, version: str):
         self.doc, self.sent, self.ctx, self.dic, self.version = doc, sent, ctx, dic, version
+        self.text = text_of(doc)
         self.base = sent.start
         self.tok_mention: dict[int, Mention] = {}
         self.mentions: list[tuple[int, Mention]] = []
@@ -346,7 +348,7 @@ class SentenceCoder:
             if not toks or not any(t.pos_ in ("PROPN", "NOUN", "ADJ") for t in toks):
                 continue
             start, end = toks[0].idx, toks[-1].idx + len(toks[-1])
-            m = ActorMatch("", "", None, self.doc.text[start:end], start, end, UNRESOLVED, 0.3)
+            m = ActorMatch("", "", None, self.text[start:end], start, end, UNRESOLVED, 0.3)
             men = Mention(m, self.base + start, self.base + end, _mention_kind(m, toks))
             added.append((toks[0].i, men))
             for t in toks:
@@ -360,7 +362,7 @@ class SentenceCoder:
         return Arg(
             men.match.code,
             men.match.entity or men.match.code,
-            self.doc.text[men.start - self.base : men.end - self.base],
+            self.text[men.start - self.base : men.end - self.base],
             men.start,
             men.end,
             tok.i,
@@ -400,7 +402,7 @@ class SentenceCoder:
             # "Jane Roe, a Kenyan activist,": an unknown name takes what its apposition says
             for c in h.children:
                 if c.dep_ == "appos" and (a := self.actor(c)) is not None and a.resolved:
-                    return replace(a, text=self.doc.text[men.start - self.base : c.idx + len(c)], start=men.start, end=self.base + c.idx + len(c))
+                    return replace(a, text=self.text[men.start - self.base : c.idx + len(c)], start=men.start, end=self.base + c.idx + len(c))
         if men:
             return self._arg_from_mention(men, h)
         if h.lemma_.lower() in QUANTITY or h.pos_ == "NUM":

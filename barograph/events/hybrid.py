@@ -32,6 +32,7 @@ import numpy as np
 
 from barograph.events import codes, verbs, wordlists
 from barograph.events.extract import _national, build_event, thing_name
+from barograph.events.nlp import text_of
 from barograph.events.classifier import class_of
 from barograph.events.rules import MAX_JOINT, speaks_to_the_press
 from barograph.events.modality import ASSERTED, CLAIMED, HYPOTHETICAL, INTENDED, NEGATED, asks_a_question, modality
@@ -656,7 +657,9 @@ class ParseActors:
     def __init__(self, doc, base: int, mentions, history, bare_agents: bool = False):
         self.doc, self.base = doc, base
         self.bare: list = []  # bare agents, sources of their own: ``group_source``
-        self.text = doc.text  # spaCy joins the tokens again at every .text: read it once
+        self.text = text_of(doc)
+        # each token with its characters, read once: the sides are cut out by characters
+        self.tokens = [(t, t.idx, t.idx + len(t)) for t in doc]
         self.mentions = []
         for m in mentions:
             ent = getattr(m, "entity", "") or ""
@@ -674,12 +677,12 @@ class ParseActors:
     def side_of(self, lo: int, hi: int, tok=None) -> Side:
         """The side named by characters lo:hi of the sentence (a phrase the tagger marked),
         widened to whole words: the tagger marks word pieces, and "LTTE" cut to "LT" is no name."""
-        for t in self.doc:
-            if t.idx < hi and t.idx + len(t) > lo:
-                lo, hi = min(lo, t.idx), max(hi, t.idx + len(t))
+        for _, a, b in self.tokens:
+            if a < hi and b > lo:
+                lo, hi = min(lo, a), max(hi, b)
         text = self.text[lo:hi]
         if tok is None:
-            inside = [t for t in self.doc if t.idx >= lo and t.idx + len(t) <= hi]
+            inside = [t for t, a, b in self.tokens if a >= lo and b <= hi]
             if not inside:
                 return Side(text, self.base + lo, self.base + hi)
             # the phrase's head: the word whose own head lies outside the phrase
@@ -733,7 +736,7 @@ class ParseActors:
         if side.named or not self.bare:
             return side
         lo, hi = side.start - self.base, side.end - self.base
-        inside = [t for t in self.doc if lo <= t.idx < hi]
+        inside = [t for t, a, _ in self.tokens if lo <= a < hi]
         head = _phrase_head(inside, lo, hi)
         if head is None:
             return side
@@ -751,7 +754,7 @@ class ParseActors:
         target of an act on a state's things. Only a thing (a person or group is owned already,
         ``_actor``) and only a state."""
         lo, hi = side.start - self.base, side.end - self.base
-        inside = [t for t in self.doc if t.idx >= lo and t.idx + len(t) <= hi]
+        inside = [t for t, a, b in self.tokens if a >= lo and b <= hi]
         head = _phrase_head(inside, lo, hi)
         if head is None or head.pos_ != "NOUN" or head.lower_ in SOMEONE or head.lemma_.lower() in SOMEONE:
             return None
@@ -994,7 +997,7 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
     if src.group and not (one_sided or someone):  # every change of tgt above makes it one-sided
         return events  # "people have broken the law", "authorities took the weapons": a group no
         # one places needs someone it acts on, or an act of its own with no one acted on
-    mod = modality(chosen, view.doc.text.rstrip().endswith("?"))
+    mod = modality(chosen, text_of(view.doc).rstrip().endswith("?"))
     if refused:
         mod = ASSERTED  # the refusal the dictionary's code of the withheld act gives
     elif (
@@ -1021,7 +1024,7 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
             cand = actors.side(who)
             if _named_or_someone(view, cand) and (cand.start >= src.end or cand.end <= src.start):
                 tgt = cand
-        code, mod, trigger = "100", modality(speech, view.doc.text.rstrip().endswith("?")), speech
+        code, mod, trigger = "100", modality(speech, text_of(view.doc).rstrip().endswith("?")), speech
         if mod not in COUNTED:
             return events
     if events and trigger.lemma_.lower() in SPEECH:
@@ -1391,7 +1394,7 @@ def intent_as_act(view: SentenceView, events: list[Event]) -> list[Event]:
                 if backshift is not None and gov is None:
                     gov = backshift.head.head  # the speech verb: "X said it would release ..."
                 ptype, pmode = codes.plover(code)
-                said = modality(gov, view.doc.text.rstrip().endswith("?")) if gov is not None else ASSERTED
+                said = modality(gov, text_of(view.doc).rstrip().endswith("?")) if gov is not None else ASSERTED
                 if refusal and said == INTENDED:
                     said = ASSERTED  # "will refuse to comply" states the refusal now, as "will not comply" does
                 if said not in COUNTED:
@@ -1460,7 +1463,7 @@ def _purpose_of_a_deed(trig, view) -> str | None:
         return None
     if trig.dep_ == "xcomp" and gov.lemma_.lower() not in ("help", "move"):
         return None  # "X agreed to send", "X decided to deploy": an intention, handled above
-    said = modality(gov, view.doc.text.rstrip().endswith("?"))
+    said = modality(gov, text_of(view.doc).rstrip().endswith("?"))
     return said if said in COUNTED and not _doubted(view.doc) else None
 
 
@@ -1518,7 +1521,7 @@ def lead_event(view: SentenceView, events: list[Event]) -> list[Event]:
     lemma = chosen.lemma_.lower()
     if chosen.pos_ != "VERB" or (lemma in SPEECH and cls != 0) or cls not in _lemma_classes(view.dic, chosen):
         return events
-    mod = modality(chosen, view.doc.text.rstrip().endswith("?"))
+    mod = modality(chosen, text_of(view.doc).rstrip().endswith("?"))
     if mod not in COUNTED:
         return events
     actors = ParseActors(view.doc, view.sent.start, view.mentions, view.history, view.settings.bare_agents)
