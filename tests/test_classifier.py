@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -96,3 +97,29 @@ def test_the_tuner_breaks_near_ties_toward_fewer_silent_sentences():
     assert th.choose([row(True, 0.873, 0.092, "sure"), row(True, 0.860, 0.050, "far")])[3] == "sure"
     # no setting keeps the floors: the best of all
     assert th.choose([row(False, 0.80, 0.1, "a"), row(False, 0.90, 0.2, "b")])[3] == "b"
+
+
+SHARED_STORIES = Path(__file__).resolve().parents[2] / "shared" / "train" / "ngec-synthetic-events.csv"
+
+
+@pytest.mark.skipif(not SHARED_STORIES.exists(), reason="../shared not beside the repository")
+def test_the_distillation_pool_leaves_out_every_story_an_ngec_measure_reads():
+    """training/distill.py: the teacher's readings the student learns from come from NGEC
+    stories no measure in the repository reads, so those measures stay on unseen text."""
+    import csv
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "training"))
+    import distill
+    import ngec_leads
+
+    csv.field_size_limit(10**7)
+    with open(SHARED_STORIES, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    skip = distill.measured_stories(rows)
+    assert set(range(1200, 1400)) <= skip
+    measured = [rows[i]["text"] for i in skip]
+    # the lead bench's sentences are first sentences of left-out stories
+    for lead in ngec_leads.leads(600):
+        assert any(lead["text"] in story for story in measured), lead["text"]
+    assert 3000 < len(rows) - len(skip) < len(rows)

@@ -2,15 +2,22 @@
 
 Why a classifier beside the dictionary: the PETRARCH2 patterns are precise where they match,
 but on unseen news they matched in only a third of the sentences that report an event. A
-fine-tuned sentence encoder (all-MiniLM-L6-v2, trained by ``training/finetune.py`` on the 80%
-development part of the ConfliBERT CAMEO sentences) reads the class of almost every sentence;
-``hybrid.py`` decides, per sentence, what each of the two says.
+fine-tuned sentence encoder reads the class of almost every sentence; ``hybrid.py`` decides,
+per sentence, what each of the two says.
+
+The shipped encoder is a student of two layers (the bottom two of all-MiniLM-L6-v2), trained
+by ``training/distill.py`` on the 80% development part of the ConfliBERT CAMEO sentences and on
+a 6-layer teacher's readings of 16,000 unlabelled news sentences. Why two layers: a read costs
+about a third of the six layers', which brings the coder to the speed the issue asks; why
+distilled: two layers fine-tuned on 1,059 sentences alone were sure of wrong readings on prose
+unlike them, and learning how the teacher reads thousands of other sentences fixed that
+(``docs/coding.md``, coder 1.0.8).
 
 Inference needs only onnxruntime and the ``tokenizers`` library: the model is an int8 ONNX
-file of ~23 MB committed in ``barograph/data/classifier`` with its tokenizer, its training
+file of ~16 MB committed in ``barograph/data/classifier`` with its tokenizer, its training
 arguments, its calibration table and its SHA-256 (``meta.json``), all written by
-``make model`` (``training/export_onnx.py``, then ``training/fuse_onnx.py`` for a graph with
-fused attention). Nothing is fetched at run time. Sentences are truncated to the model's window
+``make model`` / ``make student`` (``training/export_onnx.py``, then ``training/fuse_onnx.py``
+for a graph with fused attention). Nothing is fetched at run time. Sentences are truncated to the model's window
 (128 word pieces) and run one a run (``batch_size`` 1) on one thread, as each coding process
 owns one core: the activations are quantised per run, so only a sentence run alone reads the
 same whatever its neighbours.
