@@ -7,13 +7,13 @@ from the dictionary's own patterns, so that an index that drops or reorders a pa
 from __future__ import annotations
 
 import random
-from collections import Counter
 
 from barograph.events import verbs
 
 
 def every_pattern(dic, lemma, frame):
-    """The lookup written out plainly: every pattern of every usable entry, in order."""
+    """The lookup written out plainly: every pattern of every usable entry, in order (the
+    verdict among the patterns that matched is ``lookup``'s own)."""
     entries = dic.verbs.get(lemma)
     if not entries:
         return None, False, 0
@@ -34,13 +34,7 @@ def every_pattern(dic, lemma, frame):
                 if rank > best_rank:
                     best_rank, tied = rank, []
                 tied.append(pat)
-    if tied:
-        votes = Counter((p.code, p.reverse) for p in tied)
-        code, reverse = max(votes, key=lambda k: (votes[k], -next(i for i, p in enumerate(tied) if (p.code, p.reverse) == k)))
-        return code, reverse, best_rank[0]
-    if default is not None:
-        return default.code, default.reverse, 0
-    return None, False, 0
+    return verbs._verdict(tied, best_rank[0], default)
 
 
 def test_indexed_lookup_is_the_plain_lookup_on_the_dictionarys_own_patterns():

@@ -293,10 +293,17 @@ def lookup(dic: VerbDictionary, lemma: str, frame: set[str]) -> tuple[str | None
             if rank > best_rank:
                 best_rank, tied = rank, []
             tied.append(pat)
+    return _verdict(tied, best_rank[0], default)
+
+
+def _verdict(tied: list[Pattern], words: int, default: VerbEntry | None) -> tuple[str | None, bool, int]:
+    """``lookup``'s answer from the most specific patterns that matched (``tied``, of ``words``
+    words each): the code most of them give, the first given on a tie; with none, the verb's
+    default code."""
     if tied:
         votes = Counter((p.code, p.reverse) for p in tied)
         code, reverse = max(votes, key=lambda k: (votes[k], -next(i for i, p in enumerate(tied) if (p.code, p.reverse) == k)))
-        return code, reverse, best_rank[0]
+        return code, reverse, words
     if default is not None:
         return default.code, default.reverse, 0
     return None, False, 0
