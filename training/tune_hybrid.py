@@ -223,6 +223,8 @@ def main(argv=None):
         "sentences": len(gold),
         "seed_quad_f1": seed,
         "seed_root_f1": root,
+        # whose out-of-fold readings: the teacher's, since coder 1.0.8 (training/distill.py says why)
+        "readings": str(args.oof),
     }
     args.meta.write_text(json.dumps(meta, indent=1) + "\n")
     print(f"chosen {meta['hybrid']}: strict macro-F1 {f1:.3f} on dev (out of fold); calibration for {sorted(calib)} written to {args.meta}")
