@@ -8,7 +8,7 @@ per sentence, what each of the two says.
 The shipped encoder is a student of two layers (the bottom two of all-MiniLM-L6-v2), trained
 by ``training/distill.py`` on the 80% development part of the ConfliBERT CAMEO sentences and on
 a 6-layer teacher's readings of 16,000 unlabelled news sentences. Why two layers: a read costs
-about a third of the six layers', which brings the coder to the speed the issue asks; why
+under half of the six layers', which brings the coder near the speed the issue asks; why
 distilled: two layers fine-tuned on 1,059 sentences alone were sure of wrong readings on prose
 unlike them, and learning how the teacher reads thousands of other sentences fixed that
 (``docs/coding.md``, coder 1.0.8).
