@@ -115,20 +115,14 @@ def train(gold_texts, gold_labels, gold_rows, pool, args, log=print):
     import finetune
     import torch
     from torch import nn
-    from transformers import AutoTokenizer, get_linear_schedule_with_warmup
+    from transformers import get_linear_schedule_with_warmup
 
     from barograph.events.classifier import TAGS
 
     torch.manual_seed(args.seed)
     rng = random.Random(args.seed)
-    tok = AutoTokenizer.from_pretrained(str(finetune.encoder_dir()))
-    model = finetune.Classifier(finetune.encoder_dir(), layers=args.layers)
-    for p in model.encoder.embeddings.parameters():
-        p.requires_grad = False
-    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=0.01)
-    counts = np.bincount(gold_labels, minlength=5).astype(float)
-    weight = torch.tensor(counts.sum() / (5 * np.maximum(counts, 1)), dtype=torch.float32)
-    ce = nn.CrossEntropyLoss(weight=weight)
+    tok, model, opt = finetune.fresh_model(args)
+    ce = finetune.class_loss(gold_labels)
     n_pool = min(len(pool["texts"]), args.pool_size) if args.pool_size else len(pool["texts"])
     pool_idx = list(range(n_pool))
     gold_idx = list(range(len(gold_texts)))
@@ -148,21 +142,7 @@ def train(gold_texts, gold_labels, gold_rows, pool, args, log=print):
         t0, tot = time.time(), {"gold": 0.0, "pool": 0.0}
         for kind, sel in batches:
             if kind == "gold":
-                enc = tok(
-                    [gold_texts[i] for i in sel],
-                    padding=True,
-                    truncation=True,
-                    max_length=args.max_len,
-                    return_tensors="pt",
-                    return_offsets_mapping=True,
-                )
-                logits, tag_logits = model.both(enc["input_ids"], enc["attention_mask"])
-                loss = ce(logits, torch.tensor([gold_labels[i] for i in sel]))
-                tags = finetune.tag_targets(enc, [gold_rows[i] for i in sel])
-                if (tags >= 0).any():
-                    loss = loss + args.tag_weight * nn.functional.cross_entropy(
-                        tag_logits.reshape(-1, len(TAGS)), tags.reshape(-1), ignore_index=-100
-                    )
+                loss = finetune.gold_loss(tok, model, ce, gold_texts, gold_labels, gold_rows, sel, args)
             else:
                 width = min(args.max_len, max(len(pool["ids"][i]) for i in sel))
                 ids = torch.zeros((len(sel), width), dtype=torch.long)

@@ -158,11 +158,12 @@ def tag_targets(enc, rows) -> torch.Tensor:
     return out
 
 
-def train(texts, labels, args, log=print, rows=None):
-    from transformers import AutoTokenizer, get_linear_schedule_with_warmup
+def fresh_model(args):
+    """The tokenizer, a classifier on the encoder's bottom ``args.layers`` layers (all by
+    default) and its optimiser: where every training run here (the teacher, the distilled
+    student) starts."""
+    from transformers import AutoTokenizer
 
-    torch.manual_seed(args.seed)
-    random.seed(args.seed)
     tok = AutoTokenizer.from_pretrained(str(encoder_dir()))
     model = Classifier(encoder_dir(), layers=args.layers)
     # the word-piece embeddings stay as pretrained: they are half the parameters, their dense
@@ -170,11 +171,39 @@ def train(texts, labels, args, log=print, rows=None):
     for p in model.encoder.embeddings.parameters():
         p.requires_grad = False
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=0.01)
-    steps = args.epochs * math.ceil(len(texts) / args.batch)
-    sched = get_linear_schedule_with_warmup(opt, int(0.1 * steps), steps)
+    return tok, model, opt
+
+
+def class_loss(labels, smoothing: float = 0.0):
+    """Cross-entropy weighted against the classes' frequencies in ``labels``."""
     counts = np.bincount(labels, minlength=5).astype(float)
     weight = torch.tensor(counts.sum() / (5 * np.maximum(counts, 1)), dtype=torch.float32)
-    loss_fn = nn.CrossEntropyLoss(weight=weight, label_smoothing=args.smoothing)
+    return nn.CrossEntropyLoss(weight=weight, label_smoothing=smoothing)
+
+
+def gold_loss(tok, model, loss_fn, texts, labels, rows, sel, args):
+    """The loss of one batch of gold sentences (rows ``sel``): their class, plus
+    ``args.tag_weight`` times the span tagging loss where a row has spans (``rows`` may be
+    None, or shorter than ``texts`` when sentences without spans were added)."""
+    enc = tok([texts[i] for i in sel], padding=True, truncation=True, max_length=args.max_len, return_tensors="pt", return_offsets_mapping=True)
+    logits, tag_logits = model.both(enc["input_ids"], enc["attention_mask"])
+    loss = loss_fn(logits, torch.tensor([labels[i] for i in sel]))
+    if rows is not None and args.tag_weight > 0:
+        tags = tag_targets(enc, [rows[i] if i < len(rows) else None for i in sel])
+        if (tags >= 0).any():
+            loss = loss + args.tag_weight * nn.functional.cross_entropy(tag_logits.reshape(-1, len(TAGS)), tags.reshape(-1), ignore_index=-100)
+    return loss
+
+
+def train(texts, labels, args, log=print, rows=None):
+    from transformers import get_linear_schedule_with_warmup
+
+    torch.manual_seed(args.seed)
+    random.seed(args.seed)
+    tok, model, opt = fresh_model(args)
+    steps = args.epochs * math.ceil(len(texts) / args.batch)
+    sched = get_linear_schedule_with_warmup(opt, int(0.1 * steps), steps)
+    loss_fn = class_loss(labels, args.smoothing)
     idx = list(range(len(texts)))
     for ep in range(args.epochs):
         model.train()
@@ -182,18 +211,7 @@ def train(texts, labels, args, log=print, rows=None):
         t0, total = time.time(), 0.0
         for b in range(0, len(idx), args.batch):
             sel = idx[b : b + args.batch]
-            enc = tok(
-                [texts[i] for i in sel], padding=True, truncation=True, max_length=args.max_len, return_tensors="pt", return_offsets_mapping=True
-            )
-            y = torch.tensor([labels[i] for i in sel])
-            logits, tag_logits = model.both(enc["input_ids"], enc["attention_mask"])
-            loss = loss_fn(logits, y)
-            if rows is not None and args.tag_weight > 0:
-                tags = tag_targets(enc, [rows[i] if i < len(rows) else None for i in sel])
-                if (tags >= 0).any():
-                    loss = loss + args.tag_weight * nn.functional.cross_entropy(
-                        tag_logits.reshape(-1, len(TAGS)), tags.reshape(-1), ignore_index=-100
-                    )
+            loss = gold_loss(tok, model, loss_fn, texts, labels, rows, sel, args)
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
