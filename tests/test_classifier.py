@@ -2,9 +2,10 @@
 
 What the coder's output relies on: a sentence's reading does not depend on the sentences read
 with it (the activations are quantised per run, so each sentence runs alone), the committed
-model is the one ``meta.json`` describes (``training/fuse_onnx.py`` records the fused file and
-how closely it agrees with the exported one), and the spans decoded from the tagger are the
-runs of word pieces the docstring of ``decode_spans`` promises.
+model is the one ``meta.json`` describes (``training/fuse_onnx.py`` records the fused file, how
+closely it agrees with the exported one, and that its plain attention reads as the fused kernel
+did), and the spans decoded from the tagger are the runs of word pieces the docstring of
+``decode_spans`` promises.
 """
 
 from __future__ import annotations
@@ -58,6 +59,9 @@ def test_committed_model_is_the_one_meta_describes():
         assert fused["sha256"] == digest and fused["from_sha256"] != digest
         agree = fused["dev_agreement"]
         assert agree["argmax_agreement"] >= 0.995 and agree["max_abs_dp"] < 0.05 and agree["sentences"] > 1000
+        unfused = fused.get("unfused")
+        if unfused:  # the attention written out in plain operators read every dev sentence the same
+            assert unfused["plain_attention"] >= 1 and unfused["same_dev_readings"] == agree["sentences"]
 
 
 def test_decode_spans_takes_the_surest_run_of_each_side():

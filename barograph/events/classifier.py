@@ -17,7 +17,7 @@ Inference needs only onnxruntime and the ``tokenizers`` library: the model is an
 file of ~16 MB committed in ``barograph/data/classifier`` with its tokenizer, its training
 arguments, its calibration table and its SHA-256 (``meta.json``), all written by
 ``make model`` / ``make student`` (``training/export_onnx.py``, then ``training/fuse_onnx.py``
-for a graph with fused attention). Nothing is fetched at run time. Sentences are truncated to the model's window
+for a graph with fewer, cheaper nodes that reads the same). Nothing is fetched at run time. Sentences are truncated to the model's window
 (128 word pieces) and run one a run (``batch_size`` 1) on one thread, as each coding process
 owns one core: the activations are quantised per run, so only a sentence run alone reads the
 same whatever its neighbours.
@@ -157,16 +157,16 @@ class EventClassifier:
         if not idx:
             return Readings(out, spans, types, self.types)
         encs = self._tokenizer.encode_batch([texts[i] for i in idx])
-        order = sorted(range(len(idx)), key=lambda k: len(encs[k].ids))
+        pieces = [e.ids for e in encs]  # each ``.ids`` builds a new list: read it once
+        order = sorted(range(len(idx)), key=lambda k: len(pieces[k]))
         for b in range(0, len(order), self.batch_size):
             part = order[b : b + self.batch_size]
-            width = max(len(encs[k].ids) for k in part)
+            width = max(len(pieces[k]) for k in part)
             ids = np.zeros((len(part), width), dtype=np.int64)
             mask = np.zeros((len(part), width), dtype=np.int64)
             for row, k in enumerate(part):
-                e = encs[k].ids
-                ids[row, : len(e)] = e
-                mask[row, : len(e)] = 1
+                ids[row, : len(pieces[k])] = pieces[k]
+                mask[row, : len(pieces[k])] = 1
             probs, tags, pooled = self._session.run(None, {"input_ids": ids, "attention_mask": mask})
             if head is not None:
                 z = pooled @ head[0].T + head[1]
@@ -174,8 +174,7 @@ class EventClassifier:
                 tp = z / z.sum(1, keepdims=True)
             for row, k in enumerate(part):
                 out[idx[k]] = probs[row]
-                n = len(encs[k].ids)
-                spans[idx[k]] = decode_spans(tags[row, :n], encs[k].offsets)
+                spans[idx[k]] = decode_spans(tags[row, : len(pieces[k])], encs[k].offsets)
                 if head is not None:
                     types[idx[k]] = tp[row]
         return Readings(out, spans, types, self.types)
