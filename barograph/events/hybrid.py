@@ -344,8 +344,12 @@ def worth_reading(doc, mentions, dic=None, settings: Settings | None = None) -> 
 
 # ---- the parse side ------------------------------------------------------------------------
 def _of_a_size(doc) -> bool:
-    """Is the sentence of a size to hold an event (``MIN_TOKENS`` to ``MAX_TOKENS`` words)?"""
-    return MIN_TOKENS <= sum(1 for t in doc if not t.is_space) <= MAX_TOKENS
+    """Is the sentence of a size to hold an event (``MIN_TOKENS`` to ``MAX_TOKENS`` words)?
+    Counted once per doc: the gate and three steps ask."""
+    words = doc.user_data.get("barograph.words")
+    if words is None:
+        words = doc.user_data["barograph.words"] = sum(1 for t in doc if not t.is_space)
+    return MIN_TOKENS <= words <= MAX_TOKENS
 
 
 def _span(tok):
@@ -525,7 +529,19 @@ def _headline(v) -> bool:
 def _dictionary_code(dic, v):
     """The dictionary's code for predicate ``v`` in its frame, if a valid one. A verb of
     saying's frame leaves out the clause it reports: "claimed responsibility for the bombing"
-    is 015, "claimed that the police lied about the bombing" is not."""
+    is 015, "claimed that the police lied about the bombing" is not.
+
+    Kept on the doc per verb and dictionary: the steps ask it again for the same predicate
+    (``model_event``'s loop, refusals, intentions, claims), and the frame is the verb's whole
+    subtree."""
+    seen = v.doc.user_data.setdefault("barograph.dictionary_code", {})
+    at = (id(dic), v.i)
+    if at not in seen:
+        seen[at] = _frame_code(dic, v)
+    return seen[at]
+
+
+def _frame_code(dic, v):
     words = list(v.subtree)
     if v.lemma_.lower() in SPEECH:
         reported = {w.i for c in v.children if c.dep_ in ("ccomp", "parataxis") for w in c.subtree}
