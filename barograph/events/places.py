@@ -335,7 +335,15 @@ def _resolve_phrase(head, context: tuple[str, ...]) -> Place | None:
 
 
 def places_in(doc, context: tuple[str, ...] = ()) -> list[tuple[object, Place]]:
-    """Every locative place of a parsed sentence: (preposition token, Place), in order."""
+    """Every locative place of a parsed sentence: (preposition token, Place), in order. Kept on
+    the doc per context: ``place_of`` asks for each event of the sentence."""
+    kept = doc.user_data.setdefault("barograph.places_in", {})
+    if context not in kept:
+        kept[context] = _places_in(doc, context)
+    return list(kept[context])
+
+
+def _places_in(doc, context: tuple[str, ...]) -> list[tuple[object, Place]]:
     preps, movement = words()["prepositions"], words()["movement"]
     out = []
     for t in doc:
