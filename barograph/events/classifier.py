@@ -17,10 +17,10 @@ Inference needs only onnxruntime and the ``tokenizers`` library: the model is an
 file of ~16 MB committed in ``barograph/data/classifier`` with its tokenizer, its training
 arguments, its calibration table and its SHA-256 (``meta.json``), all written by
 ``make model`` / ``make student`` (``training/export_onnx.py``, then ``training/fuse_onnx.py``
-for a graph with fewer, cheaper nodes that reads the same). Nothing is fetched at run time. Sentences are truncated to the model's window
-(128 word pieces) and run one a run (``batch_size`` 1) on one thread, as each coding process
-owns one core: the activations are quantised per run, so only a sentence run alone reads the
-same whatever its neighbours.
+for a graph with fewer, cheaper nodes that reads the same). Nothing is fetched at run time.
+Sentences are truncated to the model's window (128 word pieces) and run one a run
+(``batch_size`` 1) on one thread, as each coding process owns one core: the activations are
+quantised per run, so only a sentence run alone reads the same whatever its neighbours.
 """
 
 from __future__ import annotations
