@@ -16,7 +16,7 @@ from barograph.events.classifier import EventClassifier
 from barograph.events.nlp import load, model_version
 from barograph.records import Article, Event, Sentence
 
-__version__ = "1.0.9"
+__version__ = "1.0.10"
 DEFAULT = object()
 
 

@@ -82,6 +82,8 @@ SPEECH = {
     "quote",
 }
 OBJECTS = ("dobj", "dative", "attr", "oprd")
+# the words a name is built on: a person's title before it ("Saudi Foreign Minister Prince Saud")
+TITLE_DEPS = ("compound", "amod", "poss", "nmod", "flat")
 TARGET_PREPS = {"with", "against", "to", "on", "at", "toward", "towards", "into", "upon", "over", "from", "for", "in", "of", "by"}
 NAMED = {"GPE", "NORP", "ORG", "PERSON", "FAC", "LOC"}
 # third-person pronouns stand for the article's last actor; "I", "we", "you" are no actor here
@@ -379,13 +381,46 @@ def _subject(v, depth=0):
     return None, False
 
 
+def _where_it_happened(v, prep) -> bool:
+    """Does the preposition say where the act happened, not whom it was done to? After a verb
+    that only reports words (``@said-where``), "in X" and "at X" are where it was said: "said in
+    Dubai", "told a press conference at the ministry in Kabul", "said in a statement that ...".
+    Other acts keep them: a protest "in London" is against the government there, "announced a
+    ceasefire in Idlib" bears on Idlib. Who it was said to may still be named inside
+    (``_met_with``)."""
+    return prep.lower_ in ("in", "at") and v.lemma_.lower() in wordlists.SAID_WHERE
+
+
+def _met_with(prep) -> list:
+    """The "with X" of the occasion a place preposition names: "said in a meeting with X"."""
+    return [
+        x
+        for p in prep.children
+        if p.dep_ == "pobj"
+        for w in p.children
+        if w.dep_ == "prep" and w.lower_ == "with"
+        for x in w.children
+        if x.dep_ == "pobj"
+    ]
+
+
+def _place_words(v) -> set[int]:
+    """Positions of the words that say where the act of ``v`` happened (``_where_it_happened``),
+    on the predicate or on its objects, less who it was done with: no target is taken from
+    among them."""
+    heads = [v, *(c for c in v.children if c.dep_ in OBJECTS)]
+    preps = [c for h in heads for c in h.children if c.dep_ == "prep" and _where_it_happened(v, c)]
+    return {t.i for c in preps for t in c.subtree} - {t.i for c in preps for x in _met_with(c) for t in x.subtree}
+
+
 def _objects(v):
-    """Candidate targets of a predicate in order of preference."""
+    """Candidate targets of a predicate in order of preference; of a place it was said in, only
+    who it was said with (``_where_it_happened``)."""
     out = [c for c in v.children if c.dep_ == "nsubjpass"]
     out += [c for c in v.children if c.dep_ in OBJECTS]
     for c in v.children:
         if c.dep_ in ("prep", "dative") and c.lower_ in TARGET_PREPS:
-            out += [p for p in c.children if p.dep_ == "pobj"]
+            out += _met_with(c) if _where_it_happened(v, c) else [p for p in c.children if p.dep_ == "pobj"]
     if v.lemma_.lower() not in SPEECH:  # "urged X to": X; "said X did": a topic
         for c in v.children:
             if c.dep_ in ("xcomp", "ccomp"):
@@ -702,6 +737,22 @@ class ParseActors:
     def _mention_at(self, tok):
         return next((m for m in self.mentions if m.start <= tok.idx < m.end), None)
 
+    def _title_of(self, head, lo: int, hi: int):
+        """The dictionary actor of a person's title before the name, inside the phrase: "Saudi
+        Foreign Minister Prince Saud al-Faisal" is Saudi Arabia's government, as the rules read
+        "Saudi Foreign Minister" (a name the dictionaries do not know would leave the person
+        unplaced). Only the words the name is built on (compounds, adjectives, owners), the
+        nearest first: "the envoy of ..." or a clause about the person is no title."""
+        if head.ent_type_ != "PERSON":
+            return None
+        stack = [c for c in head.children if c.i < head.i and c.dep_ in TITLE_DEPS]
+        while stack:
+            t = stack.pop()
+            if lo <= t.idx < hi and (m := self._mention_at(t)) is not None:
+                return m
+            stack.extend(c for c in t.children if c.i < t.i and c.dep_ in TITLE_DEPS)
+        return None
+
     def _actor(self, head, lo: int, hi: int, text: str) -> Side:
         """Who the phrase lo:hi names, read from its head word: a dictionary mention or named
         entity at the head; an organ or agent noun ("officials", "the government") owned by one
@@ -709,7 +760,7 @@ class ParseActors:
         standing for the article's last actor. A name elsewhere in the phrase ("the collapse of
         regimes in Ukraine", "Europe's exhaustion") does not make the phrase that actor."""
         where = (self.base + lo, self.base + hi)
-        m = self._mention_at(head)
+        m = self._mention_at(head) or self._title_of(head, lo, hi)
         if m is not None:
             return Side(text, *where, m.code, m.entity or m.code, True, True)
         if head.lemma_.lower() in wordlists.QUANTITY or head.pos_ == "NUM":
@@ -933,7 +984,7 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
     # the target is an object of the predicate itself ("X attacked Y", "sanctions on Y"); the
     # tagger's span gives its extent. A name in a clause the predicate reports ("said the
     # White House appears ...") is a topic, not a target.
-    own = {t.i for o in _target_words(chosen) for t in o.subtree}
+    own = {t.i for o in _target_words(chosen) for t in o.subtree} - _place_words(chosen)
     tgt, marked = None, False
     if "target" in tagged:
         cand = actors.side_of(tagged["target"][0], tagged["target"][1])
@@ -1540,14 +1591,16 @@ def lead_event(view: SentenceView, events: list[Event]) -> list[Event]:
         return events
     if len(_joined(actors, src)) > MAX_JOINT:
         return events  # a gathering ("the governments of Bolivia, Ecuador, Russia, ... are to attend")
+    own = _code_for(view.dic, chosen, cls)
+    code = own or view.class_code(cls)
     tgt = None
     if "target" in tagged:
         cand = actors.side_of(tagged["target"][0], tagged["target"][1])
         apart = cand.start >= src.end or cand.end <= src.start
-        if apart and _named_or_someone(view, cand):
-            tgt = cand
-    own = _code_for(view.dic, chosen, cls)
-    code = own or view.class_code(cls)
+        places = _place_words(chosen)
+        where = bool(places) and all(t.i in places for t in view.doc if cand.start <= view.sent.start + t.idx < cand.end)
+        if apart and not where and _named_or_someone(view, cand):
+            tgt = cand  # not where it happened: "said in Dubai" names no one spoken to
     if tgt is not None and speaks_to_the_press(code, lemma, tgt):
         tgt = None  # "spoke to Reuters": reporting, as in model_event
     if tgt is None or (src.code and src.code == tgt.code):
