@@ -430,13 +430,18 @@ def _objects(v):
 
 def _target_words(v):
     """Objects of the predicate and the "to/against/on/with X" of its object ("issued an
-    ultimatum to X", "imposed sanctions on X"), in order."""
+    ultimatum to X", "imposed sanctions on X"), in order; not where it was said ("told a news
+    conference at the ministry", ``_where_it_happened``)."""
     out = []
     for o in _objects(v):
         out.append(o)
         if o.dep_ in OBJECTS:
             out += [
-                p for c in o.children if c.dep_ == "prep" and c.lower_ in TARGET_PREPS - {"of", "in", "by"} for p in c.children if p.dep_ == "pobj"
+                p
+                for c in o.children
+                if c.dep_ == "prep" and c.lower_ in TARGET_PREPS - {"of", "in", "by"} and not _where_it_happened(v, c)
+                for p in c.children
+                if p.dep_ == "pobj"
             ]
     return out
 
