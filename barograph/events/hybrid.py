@@ -1596,8 +1596,6 @@ def lead_event(view: SentenceView, events: list[Event]) -> list[Event]:
         return events
     if len(_joined(actors, src)) > MAX_JOINT:
         return events  # a gathering ("the governments of Bolivia, Ecuador, Russia, ... are to attend")
-    own = _code_for(view.dic, chosen, cls)
-    code = own or view.class_code(cls)
     tgt = None
     if "target" in tagged:
         cand = actors.side_of(tagged["target"][0], tagged["target"][1])
@@ -1606,6 +1604,8 @@ def lead_event(view: SentenceView, events: list[Event]) -> list[Event]:
         where = bool(places) and all(t.i in places for t in view.doc if cand.start <= view.sent.start + t.idx < cand.end)
         if apart and not where and _named_or_someone(view, cand):
             tgt = cand  # not where it happened: "said in Dubai" names no one spoken to
+    own = _code_for(view.dic, chosen, cls)
+    code = own or view.class_code(cls)
     if tgt is not None and speaks_to_the_press(code, lemma, tgt):
         tgt = None  # "spoke to Reuters": reporting, as in model_event
     if tgt is None or (src.code and src.code == tgt.code):
