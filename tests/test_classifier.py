@@ -127,3 +127,23 @@ def test_the_distillation_pool_leaves_out_every_story_an_ngec_measure_reads():
     for lead in ngec_leads.leads(600):
         assert any(lead["text"] in story for story in measured), lead["text"]
     assert 3000 < len(rows) - len(skip) < len(rows)
+
+
+@needs_model
+@pytest.mark.skipif(not SHARED_STORIES.exists(), reason="../shared not beside the repository")
+def test_the_plover_type_head_learnt_no_story_an_ngec_measure_reads():
+    """training/plover_head.py: the shipped type head was fit on the leads of unmeasured stories
+    only, so the PLOVER bench and the lead bench read stories it never saw."""
+    import csv
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "training"))
+    import distill
+
+    csv.field_size_limit(10**7)
+    with open(SHARED_STORIES, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    head = json.loads((default_dir() / "meta.json").read_text())["plover_head"]
+    left_out = len(distill.measured_stories(rows))
+    assert head["left_out_stories"] == left_out
+    assert 0 < head["leads"] <= len(rows) - left_out

@@ -1027,3 +1027,20 @@ def test_a_persons_title_places_the_person(coder_for):
         end = text.index(" criticised")
         side = actors.side_of(0, end)
         assert side.code.startswith(want) and bool(side.code) == bool(want), (text, side)
+
+
+def test_an_actor_among_the_objects_outranks_a_thing_the_tagger_marks(coder_for):
+    """ "returned cultural artifacts, a column krater and a fresco, to the government of Italy":
+    the tagger marking a thing inside the object ("the fresco") gives way to the dictionary actor
+    the parse finds among the predicate's objects, the recipient; a marked thing stays when the
+    parse finds no actor."""
+    c = coder_for({})
+    text = "Germany returned the stolen paintings and a fresco to the government of Italy."
+    lo = text.index("a fresco")
+    tagged = {"source": [0, 7, 0.9], "target": [lo, lo + 8, 0.9]}
+    evs = counted(model_only(c, text, _p(MCOOP, 0.99), tagged, **PARSE))
+    assert [e for e in evs if e.source_entity == "DEU" and e.target_entity == "ITA"], [(e.cameo, e.target_text) for e in evs]
+    text = "Germany returned the stolen paintings and a fresco to the museum."
+    evs = counted(model_only(c, text, _p(MCOOP, 0.99), tagged, **PARSE))
+    assert not [e for e in evs if e.target_entity == "ITA"], [(e.cameo, e.target_text) for e in evs]
+    assert not [e for e in evs if e.target_text == "the museum"], [(e.cameo, e.target_text) for e in evs]

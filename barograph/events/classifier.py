@@ -5,16 +5,17 @@ but on unseen news they matched in only a third of the sentences that report an 
 fine-tuned sentence encoder reads the class of almost every sentence; ``hybrid.py`` decides,
 per sentence, what each of the two says.
 
-The shipped encoder is a student of two layers (the bottom two of all-MiniLM-L6-v2), trained
+The shipped encoder is a student of one layer (the bottom layer of all-MiniLM-L6-v2), trained
 by ``training/distill.py`` on the 80% development part of the ConfliBERT CAMEO sentences and on
-a 6-layer teacher's readings of 16,000 unlabelled news sentences. Why two layers: a read costs
-under half of the six layers', which brings the coder near the speed the issue asks; why
-distilled: two layers fine-tuned on 1,059 sentences alone were sure of wrong readings on prose
-unlike them, and learning how the teacher reads thousands of other sentences fixed that
-(``docs/coding.md``, coder 1.0.8).
+a 6-layer teacher's readings of 16,000 unlabelled news sentences. Why so few layers: each layer
+is most of a read's cost, and the coder must keep up with the parse; the size was chosen on
+dev by the students' own out-of-fold readings (``training/student_cv.py``: a teacher per fold),
+where the hybrid with one layer read best (``docs/coding.md``, coder 1.0.11). Why distilled:
+few layers fine-tuned on 1,059 sentences alone were sure of wrong readings on prose unlike
+them, and learning how the teacher reads thousands of other sentences fixed that (coder 1.0.8).
 
 Inference needs only onnxruntime and the ``tokenizers`` library: the model is an int8 ONNX
-file of ~16 MB committed in ``barograph/data/classifier`` with its tokenizer, its training
+file of ~14 MB committed in ``barograph/data/classifier`` with its tokenizer, its training
 arguments, its calibration table and its SHA-256 (``meta.json``), all written by
 ``make model`` / ``make student`` (``training/export_onnx.py``, then ``training/fuse_onnx.py``
 for a graph with fewer, cheaper nodes that reads the same). Nothing is fetched at run time.

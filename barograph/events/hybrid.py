@@ -491,6 +491,17 @@ def _best_target(actors, v, subj, src):
     return best
 
 
+def _actor_over_thing(actors, v, subj, src, marked_thing):
+    """The tagger marked a thing among the predicate's objects ("returned dozens of Mayan
+    artifacts to the Embassy of El Salvador": "artifacts"), while the parse finds a dictionary
+    actor among them (the embassy): the actor is the target, as a recipient is. The marked
+    thing stays when the parse finds no actor. Returns the target and whether the tagger's."""
+    best = _best_target(actors, v, subj, src)
+    if best is not None and best.resolved:
+        return best, False
+    return marked_thing, True
+
+
 def _predicates(sent_doc):
     """Verbs of the sentence from the root down (breadth first), with their dictionary class."""
     roots = [t for t in sent_doc if t.dep_ == "ROOT"]
@@ -1001,6 +1012,8 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
             and not (len(inside) == 1 and _expletive(inside[0]))
         ):
             tgt, marked = cand, True
+    if marked and not (tgt.named or tgt.resolved) and subj is not None:
+        tgt, marked = _actor_over_thing(actors, chosen, subj, src, tgt)
     if tgt is None and subj is not None:
         tgt = _best_target(actors, chosen, subj, src)
     if tgt is None and not view.settings.local_targets:
