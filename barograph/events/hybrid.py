@@ -492,10 +492,10 @@ def _best_target(actors, v, subj, src):
 
 
 def _actor_over_thing(actors, v, subj, src, marked_thing):
-    """The tagger marked a thing among the predicate's objects ("returned dozens of Mayan
-    artifacts to the Embassy of El Salvador": "artifacts"), while the parse finds a dictionary
-    actor among them (the embassy): the actor is the target, as a recipient is. The marked
-    thing stays when the parse finds no actor. Returns the target and whether the tagger's."""
+    """The tagger marked a thing among the predicate's objects ("returned the paintings and a
+    fresco to the government of Italy": "a fresco"), while the parse finds a dictionary actor
+    among them (the government): the actor is the target, as a recipient is. The marked thing
+    stays when the parse finds no actor. Returns the target and whether it is the tagger's."""
     best = _best_target(actors, v, subj, src)
     if best is not None and best.resolved:
         return best, False
