@@ -5,8 +5,8 @@
 
 Why this bench: the seed page is what the rules were tuned on; these sentences are real
 news from other outlets and years. ``--part dev`` is the 80% used to build (with
-``--probs`` the classifier's out-of-fold probabilities stand in for the model, so no
-sentence is judged by a model trained on it); ``--part test`` is the fixed 20% of
+``--probs`` the classifier's out-of-fold probabilities stand in for the model, with the
+shipped model's hybrid settings, so no sentence is judged by a model trained on it); ``--part test`` is the fixed 20% of
 ``training/split.py`` that nothing was tuned on, scored by ``shared/eval/score_class5.py``.
 
 Each sentence is coded as ``barograph code FILE.jsonl`` codes a one-record-a-sentence file.
@@ -121,6 +121,11 @@ def main(argv=None):
             by_id[r["id"]] = (r["p"], r.get("spans") or {})
         classifier = FixedProbabilities({g["text"]: by_id[g["id"]] for g in gold if g["id"] in by_id})
     coder = Coder() if classifier == "default" else Coder(classifier=classifier)
+    if args.probs:
+        # the readings stand in for the model; the hybrid's thresholds and calibration stay the
+        # shipped model's (a FixedProbabilities has no meta: before coder 1.0.11 this run used
+        # the default Settings, which are not what the coder runs)
+        coder.settings = Coder().settings
     if args.classifier_only:
         from dataclasses import replace
 
