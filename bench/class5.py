@@ -106,8 +106,9 @@ def main(argv=None):
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     ap.add_argument("--show", action="store_true")
     args = ap.parse_args(argv)
-    from barograph.events.classifier import FixedProbabilities
+    from barograph.events.classifier import EventClassifier, FixedProbabilities
     from barograph.events.coder import Coder
+    from barograph.events.hybrid import Settings
     from barograph.events.stream import code_documents
 
     gold = split.load(args.part)
@@ -120,12 +121,11 @@ def main(argv=None):
             r = json.loads(line)
             by_id[r["id"]] = (r["p"], r.get("spans") or {})
         classifier = FixedProbabilities({g["text"]: by_id[g["id"]] for g in gold if g["id"] in by_id})
-    coder = Coder() if classifier == "default" else Coder(classifier=classifier)
-    if args.probs:
-        # the readings stand in for the model; the hybrid's thresholds and calibration stay the
-        # shipped model's (a FixedProbabilities has no meta: before coder 1.0.11 this run used
-        # the default Settings, which are not what the coder runs)
-        coder.settings = Coder().settings
+    # with --probs the readings stand in for the model, and the hybrid's thresholds and
+    # calibration stay the shipped model's (a FixedProbabilities has no meta: before coder
+    # 1.0.11 this run used the default Settings, which are not what the coder runs)
+    shipped = Settings.of(EventClassifier()) if args.probs and EventClassifier.available() else None
+    coder = Coder() if classifier == "default" else Coder(classifier=classifier, settings=shipped)
     if args.classifier_only:
         from dataclasses import replace
 

@@ -246,6 +246,15 @@ def predict(tok, model, texts, max_len=128, spans=False):
     return (probs, found) if spans else probs
 
 
+def oof_rows(dev, held, probs, spans) -> list[dict]:
+    """Out-of-fold readings of the dev rows ``held`` as ``tune_hybrid.py --oof`` takes them:
+    id, gold class, class probabilities and the tagger's spans (no text)."""
+    return [
+        {"id": dev[i]["id"], "gold": int(dev[i]["class5"]), "p": [round(float(x), 5) for x in row], "spans": s}
+        for i, row, s in zip(held, probs, spans)
+    ]
+
+
 def macro_f1(gold, pred, n=5):
     f = []
     for c in range(n):
@@ -300,7 +309,7 @@ def main(argv=None):
             print(f"fold {k}: macro-F1 {macro_f1(g, pr):.3f} acc {np.mean(np.array(g) == pr):.3f} ({time.time() - t0:.0f} s)", flush=True)
             gold += g
             pred += pr
-            oof += [{"id": dev[i]["id"], "gold": labels[i], "p": [round(float(x), 5) for x in row], "spans": s} for i, row, s in zip(te, p, sp)]
+            oof += oof_rows(dev, te, p, sp)
         print(f"cv macro-F1 {macro_f1(gold, pred):.3f} acc {np.mean(np.array(gold) == np.array(pred)):.3f} ({vars(args)})")
         if args.oof:
             args.oof.parent.mkdir(parents=True, exist_ok=True)

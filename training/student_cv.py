@@ -74,12 +74,6 @@ def read_pool(model, ids: list[list[int]], batch: int = 128) -> dict:
     return {"ids": ids, "probs": probs, "tags": tags}
 
 
-def oof_rows(dev, te, probs, spans) -> list[dict]:
-    return [
-        {"id": dev[i]["id"], "gold": int(dev[i]["class5"]), "p": [round(float(x), 5) for x in row], "spans": s} for i, row, s in zip(te, probs, spans)
-    ]
-
-
 def run_fold(k: int, folds: int, pool_path: Path, layers: list[int], out: Path, variants: dict[str, dict] | None = None) -> None:
     """Fold ``k``: its teacher, then one student per size in ``layers`` and per variant
     (name -> student settings changed, e.g. ``{"e8": {"epochs": 8}}``; "" is the defaults)."""
@@ -102,7 +96,7 @@ def run_fold(k: int, folds: int, pool_path: Path, layers: list[int], out: Path, 
         texts, labels, argparse.Namespace(**settings(finetune)), rows=rows, log=lambda m: print(f"fold {k} teacher{m}", flush=True)
     )
     p, sp = finetune.predict(tok, teacher, held, spans=True)
-    write(out / f"oof-teacher.fold{k}.jsonl", oof_rows(dev, te, p, sp))
+    write(out / f"oof-teacher.fold{k}.jsonl", finetune.oof_rows(dev, te, p, sp))
     g = [int(dev[i]["class5"]) for i in te]
     print(f"fold {k}: teacher macro-F1 {finetune.macro_f1(g, list(p.argmax(1))):.3f} ({time.time() - t0:.0f} s)", flush=True)
     pool = read_pool(teacher, stored["ids"]) | {"texts": stored["texts"]}
@@ -114,7 +108,7 @@ def run_fold(k: int, folds: int, pool_path: Path, layers: list[int], out: Path, 
             name = f"student{n}{tag}"
             tok, student = distill.train(texts, labels, rows, pool, args, log=lambda m, name=name: print(f"fold {k} {name}{m}", flush=True))
             p, sp = finetune.predict(tok, student, held, spans=True)
-            write(out / f"oof-{name}.fold{k}.jsonl", oof_rows(dev, te, p, sp))
+            write(out / f"oof-{name}.fold{k}.jsonl", finetune.oof_rows(dev, te, p, sp))
             print(f"fold {k}: {name} macro-F1 {finetune.macro_f1(g, list(p.argmax(1))):.3f} ({time.time() - t0:.0f} s)", flush=True)
 
 

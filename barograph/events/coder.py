@@ -55,8 +55,7 @@ class Coder:
         if classifier is DEFAULT:
             classifier = EventClassifier() if EventClassifier.available() else None
         self.classifier = classifier
-        meta = getattr(classifier, "meta", {}) if classifier is not None else {}
-        self.settings = settings or hybrid.Settings(**meta.get("hybrid", {}), calibration=meta.get("calibration"))
+        self.settings = settings or hybrid.Settings.of(classifier)
         parts = [
             self.dic.digest,
             extract.nouns_digest(),

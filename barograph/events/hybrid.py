@@ -309,6 +309,14 @@ class Settings:
     # class to the share of such events whose class was right on out-of-fold dev predictions
     calibration: dict | None = None
 
+    @classmethod
+    def of(cls, classifier) -> "Settings":
+        """The thresholds and calibration a classifier's ``meta.json`` carries (``make model``
+        writes them); the defaults for a classifier with none (rules only, or readings made
+        elsewhere)."""
+        meta = getattr(classifier, "meta", {}) if classifier is not None else {}
+        return cls(**meta.get("hybrid", {}), calibration=meta.get("calibration"))
+
 
 def worth_reading(doc, mentions, dic=None, settings: Settings | None = None) -> bool:
     """Could ``model_event`` act on this sentence the rules found nothing in? Only if it is
