@@ -167,3 +167,26 @@ def test_a_recipient_the_dictionary_knows_outranks_a_name_elsewhere(base):
     text = "Chile expressed condolences to the government of Peru over the death of Alan Garcia."
     e = first(base, text, STATEMENT)
     assert (e.source, e.target) == ("CHL", "PERGOV")
+
+
+def test_a_tagger_span_cut_inside_its_phrase_is_completed(base):
+    """``hybrid._completed``: the tagger's span runs on to the end of the noun phrase it stops
+    inside, and starts at the owner of a leading "'s"; a nation's adjective stays as marked."""
+    cases = [
+        ("The Ministry of Defence opened an inquiry.", "The Ministry of", "The Ministry of Defence"),
+        ("Members of the Security Council met on Monday.", "Members of", "Members of the Security Council"),
+        (
+            "A local militia leader and his five bodyguards surrendered.",
+            "A local militia leader and his",
+            "A local militia leader and his five bodyguards",
+        ),
+        ("Bolivia detained opposition leader Luis Camacho on Friday.", "opposition leader Luis", "opposition leader Luis Camacho"),
+        ("Chile condemned the international criminal court.", "the international", "the international criminal court"),
+        ("Troops entered Nigeria's Army School on Friday.", "'s Army School", "Nigeria's Army School"),
+        ("Canada imposed tariffs on Chinese goods.", "Chinese", "Chinese"),
+    ]
+    for text, marked, whole in cases:
+        doc = base.nlp(text)
+        lo = text.index(marked)
+        a, b = hybrid._completed(doc, lo, lo + len(marked))
+        assert text[a:b] == whole, (text, text[a:b])

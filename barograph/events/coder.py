@@ -16,7 +16,7 @@ from barograph.events.classifier import EventClassifier
 from barograph.events.nlp import load, model_version
 from barograph.records import Article, Event, Sentence
 
-__version__ = "1.0.11"
+__version__ = "1.0.12"
 DEFAULT = object()
 
 

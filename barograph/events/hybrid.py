@@ -730,6 +730,43 @@ def _acronym(tok) -> bool:
     return sum(t.is_upper for t in words) * 2 < len(words)
 
 
+def _completed(doc, lo: int, hi: int) -> tuple[int, int]:
+    """A tagger span that stops inside its noun phrase, completed by the parse. The tagger
+    marks the word pieces it is sure of, and an actor is read from a whole phrase. A span that
+    ends on a preposition, an article, "and", a possessive or the first part of a name ("the
+    Ministry of", "members of", "a militia leader and his", "President Luis"), or begins with an
+    article whose noun lies past it ("the international"), runs on to the end of that phrase
+    ("... of Defence", "... of the Security Council", "... and his bodyguards", "... Luis
+    Arce", "... criminal court"); one that begins with the possessive "'s" starts at its owner.
+    A nation's adjective stays as marked ("tariffs on Chinese goods": the tagger marks the
+    nation)."""
+    inside = [t for t in doc if lo <= t.idx < hi]
+    if not inside:
+        return lo, hi
+    first_i, last_i = inside[0].i, inside[-1].i
+    for _ in range(3):
+        last = doc[last_i]
+        end = None
+        if last.dep_ == "cc":
+            conj = next((c for c in last.head.children if c.dep_ == "conj" and c.i > last.i), None)
+            end = None if conj is None else max(t.i for t in conj.subtree)
+        elif last.pos_ == "ADP" and last.dep_ == "prep":
+            end = max(t.i for t in last.subtree)
+        elif (last.pos_ == "DET" or last.dep_ == "poss") and last.head.i > last.i:
+            end = last.head.i  # "the", "his": the noun they belong to
+        elif last.pos_ == "PROPN" and last.dep_ == "compound" and last.head.pos_ == "PROPN" and last.head.i > last.i:
+            end = last.head.i  # a name cut short: "Juan" of "Juan Guaido"
+        elif doc[first_i].pos_ == "DET" and doc[first_i].head.i > last_i:
+            end = doc[first_i].head.i  # "the international" of "the international court"
+        if end is None or end <= last_i or end - first_i > 2 * len(inside) + 8:
+            break
+        last_i = end
+    first = doc[first_i]
+    if first.dep_ == "case" and first.head.i < first.i:
+        first_i = min(t.i for t in first.head.subtree)  # "'s School": whose school
+    return doc[first_i].idx, doc[last_i].idx + len(doc[last_i])
+
+
 class ParseActors:
     """Sides of a parse event: resolver mentions first, then named entities, then words."""
 
@@ -755,10 +792,13 @@ class ParseActors:
 
     def side_of(self, lo: int, hi: int, tok=None) -> Side:
         """The side named by characters lo:hi of the sentence (a phrase the tagger marked),
-        widened to whole words: the tagger marks word pieces, and "LTTE" cut to "LT" is no name."""
+        widened to whole words (the tagger marks word pieces, and "LTTE" cut to "LT" is no name)
+        and, when it stops inside its noun phrase, to the whole phrase (``_completed``)."""
         for _, a, b in self.tokens:
             if a < hi and b > lo:
                 lo, hi = min(lo, a), max(hi, b)
+        if tok is None:
+            lo, hi = _completed(self.doc, lo, hi)
         text = self.text[lo:hi]
         if tok is None:
             inside = [t for t, a, b in self.tokens if a >= lo and b <= hi]
