@@ -37,6 +37,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -755,7 +756,7 @@ def _completed(doc, lo: int, hi: int) -> tuple[int, int]:
         elif (last.pos_ == "DET" or last.dep_ == "poss") and last.head.i > last.i:
             end = last.head.i  # "the", "his": the noun they belong to
         elif last.pos_ == "PROPN" and last.dep_ == "compound" and last.head.pos_ == "PROPN" and last.head.i > last.i:
-            end = last.head.i  # a name cut short: "Juan" of "Juan Guaido"
+            end = last.head.i  # a name cut short: "Luis" of "Luis Arce"
         elif doc[first_i].pos_ == "DET" and doc[first_i].head.i > last_i:
             end = doc[first_i].head.i  # "the international" of "the international court"
         if end is None or end <= last_i or end - first_i > 2 * len(inside) + 8:
@@ -935,6 +936,11 @@ class SentenceView:
     spans: dict | None = None  # the tagger's source/target: [start, end, score] in the sentence
     types: dict | None = None  # PLOVER type -> probability, when the type head is installed
 
+    @cached_property
+    def actors(self) -> ParseActors:
+        """The sentence's sides as the parse reads them, built once for all the steps."""
+        return ParseActors(self.doc, self.sent.start, self.mentions, self.history, self.settings.bare_agents)
+
     def class_code(self, cls: int) -> str:
         """The CAMEO code for class ``cls`` when no word gives one: the base code of the most
         probable PLOVER type of that class, else the class's generic code."""
@@ -1004,7 +1010,7 @@ def model_event(view: SentenceView, events: list[Event]) -> list[Event]:
     # the code is the event noun's a light verb carries ("launched an investigation"), or the
     # standing the predicate puts its subject in ("remained on alert")
     by_noun = False
-    actors = ParseActors(view.doc, view.sent.start, view.mentions, view.history, view.settings.bare_agents)
+    actors = view.actors
     for v in preds:
         c = _code_for(view.dic, v, cls) if v.pos_ == "VERB" else None
         if c is None and v.pos_ == "VERB":
@@ -1661,7 +1667,7 @@ def lead_event(view: SentenceView, events: list[Event]) -> list[Event]:
     mod = modality(chosen, text_of(view.doc).rstrip().endswith("?"))
     if mod not in COUNTED:
         return events
-    actors = ParseActors(view.doc, view.sent.start, view.mentions, view.history, view.settings.bare_agents)
+    actors = view.actors
     src = actors.group_source(actors.side_of(lo, hi))
     if not (src.group or _named_or_someone(view, src)):
         return events
@@ -1695,19 +1701,19 @@ def _heads_the_subject(v, lo: int, hi: int) -> bool:
 
 
 # ---- recipients: whom the act reaches, read again once the events are made ------------------
-# The rules and ``model_event`` choose a target from the parse one predicate at a time; three
-# patterns of giving they read wrong on dev (out of fold) are read here, on every event of the
-# sentence, as named steps: the recipient of a gift, the host country of a mission, the place
-# aid goes to. Each changes only the target, and only towards someone the sentence names.
+# The rules and ``model_event`` choose a target from the parse one predicate at a time; the
+# kinds of target they read wrong on dev (out of fold) are read again here, on every event of
+# the sentence, as named steps: the recipient of a gift, the host country of a mission, the
+# place aid goes to, an object pronoun's antecedent, whom a claimed deed hit, an actor's own
+# forces. Each changes only the target, and only towards someone the sentence names.
 
 
 def _target_words_of(view: SentenceView, e: Event) -> list:
     """The words of the sentence an event's target text stands at (its occurrence nearest the
     trigger): events keep the target's text, not its offsets."""
-    text = text_of(view.doc)
     if not e.target_text:
         return []
-    hits = [m.start() for m in re.finditer(re.escape(e.target_text), text)]
+    hits = [m.start() for m in re.finditer(re.escape(e.target_text), text_of(view.doc))]
     if not hits:
         return []
     lo = min(hits, key=lambda h: abs(h - (e.trigger_start - view.sent.start)))
@@ -1755,15 +1761,13 @@ def _giving(trig, code):
 
 def recipient_of_a_gift(view: SentenceView, events: list[Event]) -> list[Event]:
     """A verb of giving (``@gift-verbs``) with "to X", X someone the sentence names: X is the
-    target, not what is given nor a word that describes it: "returned three Peruvian statues to the
-    government of Peru" (not "Peruvian"), "returned a Flemish painting to its owners", "were
+    target, not what is given nor a word that describes it: "returned three Peruvian statues to
+    the government of Peru" (not "Peruvian"), "returned a Flemish painting to its owners", "were
     returned by Canadian officials to the Peruvian authorities" (not a name inside what was
-    returned). A target that
-    is someone outside what is given gives way only to a recipient a dictionary knows
-    ("offered condolences to X over the death of Y"): "sent troops to the border to protect
-    Kurds" keeps the Kurds."""
+    returned). A target that is someone outside what is given gives way only to a recipient a
+    dictionary knows ("offered condolences to X over the death of Y"): "sent troops to the
+    border to protect Kurds" keeps the Kurds."""
     out = []
-    actors = None
     for e in events:
         trig = _giving(_token_at(view, e.trigger_start), e.cameo)
         if trig is None:
@@ -1772,9 +1776,8 @@ def recipient_of_a_gift(view: SentenceView, events: list[Event]) -> list[Event]:
         words = _target_words_of(view, e)
         handed = _handed(trig)
         given = not words or all(t.i in handed for t in words)  # no target, or a word of what is given
-        actors = actors or ParseActors(view.doc, view.sent.start, view.mentions, view.history, view.settings.bare_agents)
         for p in _recipients(trig):
-            cand = actors.side(p)
+            cand = view.actors.side(p)
             if not (_named_or_someone(view, cand) and _not_the_source(e, cand)) or cand.text == e.target_text:
                 continue
             if given or (cand.resolved and not e.target_resolved) or (cand.resolved and cand.code != e.target):
@@ -1808,15 +1811,14 @@ def _mission_of(words):
 
 def host_of_a_mission(view: SentenceView, events: list[Event]) -> list[Event]:
     """Cooperation given to a mission or force set in a country ("deploying troops to the UN
-    peacekeeping mission in Lebanon", "ready to send police to the EU-led mission in Kosovo") reaches the host country, as ICEWS codes such deployments: the target is the
-    country its "in X" names, when a dictionary knows it. Only for cooperation: "attacked NATO
-    forces in Afghanistan" is an attack on NATO."""
+    peacekeeping mission in Lebanon", "ready to send police to the EU-led mission in Kosovo")
+    reaches the host country, as ICEWS codes such deployments: the target is the country its
+    "in X" names, when a dictionary knows it. Only for cooperation: "attacked NATO forces in
+    Afghanistan" is an attack on NATO."""
     out = []
-    actors = None
     for e in events:
         mission = _mission_of(_target_words_of(view, e)) if class_of(e.cameo) in (1, 2) else None
         if mission is not None:
-            actors = actors or ParseActors(view.doc, view.sent.start, view.mentions, view.history, view.settings.bare_agents)
             # the "in X" of the mission, or of the phrase it is a word of ("the UN mission's
             # deployment plan in Ukraine")
             phrase = [mission]
@@ -1824,7 +1826,7 @@ def host_of_a_mission(view: SentenceView, events: list[Event]) -> list[Event]:
                 phrase.append(phrase[-1].head)
             for c in (c for w in phrase for c in w.children):
                 if c.dep_ == "prep" and c.lower_ == "in":
-                    host = next((actors.side(p) for p in c.children if p.dep_ == "pobj"), None)
+                    host = next((view.actors.side(p) for p in c.children if p.dep_ == "pobj"), None)
                     if host is not None and host.resolved and _not_the_source(e, host):
                         e = _retargeted(e, host)
                         break
@@ -1841,22 +1843,20 @@ def _in_the_act(v) -> list:
 
 
 def aid_to_the_place(view: SentenceView, events: list[Event]) -> list[Event]:
-    """Aid (CAMEO 07) coded with no one receiving it goes to whom its purpose clause helps ("provided
-    emergency aid to help victims of the floods") or else to the place the act names with "in
-    X" when a dictionary knows X ("gave 20 million dollars to promote rural development in
+    """Aid (CAMEO 07) coded with no one receiving it goes to whom its purpose clause helps
+    ("provided emergency aid to help victims of the floods") or else to the place the act names
+    with "in X" when a dictionary knows X ("gave 20 million dollars to promote rural development in
     Kenya", "provided 30 million dollars to end the famine in Somalia"): CAMEO's target of aid
     is its recipient, and money for a country's development is the country's."""
     out = []
-    actors = None
     for e in events:
         trig = _token_at(view, e.trigger_start) if str(e.cameo).startswith("07") and not e.target_text else None
         if trig is not None:
-            actors = actors or ParseActors(view.doc, view.sent.start, view.mentions, view.history, view.settings.bare_agents)
             words = _in_the_act(trig)
             helped = [o for t in words if t.pos_ == "VERB" and t.lemma_.lower() in wordlists.HELP_VERBS for o in t.children if o.dep_ == "dobj"]
             places = [p for t in words if t.dep_ == "prep" and t.lower_ == "in" for p in t.children if p.dep_ == "pobj"]
-            helped_sides = [s for s in (actors.side(o) for o in helped) if _named_or_someone(view, s)]
-            place_sides = [s for s in (actors.side(p) for p in places) if s.resolved]
+            helped_sides = [s for s in (view.actors.side(o) for o in helped) if _named_or_someone(view, s)]
+            place_sides = [s for s in (view.actors.side(p) for p in places) if s.resolved]
             side = next((s for s in helped_sides + place_sides if _not_the_source(e, s)), None)
             if side is not None:
                 e = _retargeted(e, side)
@@ -1889,11 +1889,10 @@ def pronoun_in_the_sentence(view: SentenceView, events: list[Event]) -> list[Eve
     """An object pronoun whose antecedent the same sentence names is that antecedent, as a reader
     takes it: "summoned Bolivia's ambassador Luis Arce and urged him to explain" targets the
     ambassador, "sued the governor, accusing him of fraud" the governor, "seized forty
-    villagers and used them as porters" the villagers. The
-    resolver alone reads a pronoun as the article's last actor, which in such a sentence is
-    often the source. Not "it": a thing or a clause as often as an actor."""
+    villagers and used them as porters" the villagers. The resolver alone reads a pronoun as the
+    article's last actor, which in such a sentence is often the source. Not "it": a thing or a
+    clause as often as an actor."""
     out = []
-    actors = None
     for e in events:
         words = _target_words_of(view, e)
         trig = _token_at(view, e.trigger_start) if not e.target_text else None
@@ -1904,8 +1903,7 @@ def pronoun_in_the_sentence(view: SentenceView, events: list[Event]) -> list[Eve
         if len(words) == 1 and words[0].lower_ in ("him", "her", "them"):
             ante = _antecedent(words[0], e.source_text)
             if ante is not None:
-                actors = actors or ParseActors(view.doc, view.sent.start, view.mentions, view.history, view.settings.bare_agents)
-                side = actors.side(ante)
+                side = view.actors.side(ante)
                 if _named_or_someone(view, side) and _not_the_source(e, side):
                     e = _retargeted(e, side)
         out.append(e)
@@ -1922,21 +1920,20 @@ def _source_side(view: SentenceView, e: Event) -> Side:
 def whom_a_claimed_deed_hit(view: SentenceView, events: list[Event]) -> list[Event]:
     """A claim of responsibility (015) with no target is aimed at whom the deed it claims was
     done to, as ICEWS codes claims: "the ADF claimed that they had attacked two FARDC camps"
-    (the camps), "claimed responsibility for a bombing of the UN compound" (the UN). The first named actor inside the deed (``_actor_in_the_act``), past the claimant."""
+    (the camps), "claimed responsibility for a bombing of the UN compound" (the UN). The first
+    named actor inside the deed (``_actor_in_the_act``), past the claimant."""
     out = []
-    actors = None
     for e in events:
         trig = _token_at(view, e.trigger_start) if str(e.cameo) == "015" and not e.target_text else None
         if trig is not None:
-            actors = actors or ParseActors(view.doc, view.sent.start, view.mentions, view.history, view.settings.bare_agents)
             src = _source_side(view, e)
             deeds = [c for c in trig.children if c.dep_ == "ccomp" and c.pos_ == "VERB"] or [trig]
-            inner = [x for x in (_actor_in_the_act(actors, d, src) for d in deeds) if x is not None]
+            inner = [x for x in (_actor_in_the_act(view.actors, d, src) for d in deeds) if x is not None]
             # a dictionary actor inside the deed; else the deed's object when a name is in it,
-            # one no tagger marks among them ("attacked two LTTE camps near Beni": the camps,
+            # one no tagger marks among them ("attacked two FARDC camps near Beni": the camps,
             # not the place); else any name inside the deed
             objs = [o for d in deeds if d is not trig for o in d.children if o.dep_ == "dobj"]
-            named_obj = [actors.side(o) for o in objs if any(t.ent_type_ in NAMED or _acronym(t) for t in o.subtree)]
+            named_obj = [view.actors.side(o) for o in objs if any(t.ent_type_ in NAMED or _acronym(t) for t in o.subtree)]
             side = next(iter([x for x in inner if x.resolved] + named_obj + inner), None)
             if side is not None and _not_the_source(e, side):
                 e = _retargeted(e, side)
@@ -1955,7 +1952,6 @@ def own_forces_no_target(view: SentenceView, events: list[Event]) -> list[Event]
     are the source's by a possessive pronoun and whose head is an agent noun ("its troops",
     "their army"), not "its neighbours"."""
     out = []
-    actors = None
     for e in events:
         words = _target_words_of(view, e)
         trig = _token_at(view, e.trigger_start)
@@ -1968,7 +1964,6 @@ def own_forces_no_target(view: SentenceView, events: list[Event]) -> list[Event]
             and len(heads) == 1
             and heads[0].lemma_.lower() in wordlists.AGENT_NOUNS | {"force", "troop"}
         ):
-            actors = actors or ParseActors(view.doc, view.sent.start, view.mentions, view.history, view.settings.bare_agents)
             own = (trig.i, heads[0].i)  # the act's own place or the forces', not another clause's
             places = [
                 p
@@ -1977,7 +1972,7 @@ def own_forces_no_target(view: SentenceView, events: list[Event]) -> list[Event]
                 for p in t.children
                 if p.dep_ == "pobj"
             ]
-            side = next((x for x in (actors.side(p) for p in places) if x.resolved and _not_the_source(e, x)), None)
+            side = next((x for x in (view.actors.side(p) for p in places) if x.resolved and _not_the_source(e, x)), None)
             e = _retargeted(e, side or _nobody(Side(e.source_text, 0, 0)))
         out.append(e)
     return out
