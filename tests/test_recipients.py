@@ -47,7 +47,16 @@ def base():
     return Coder(classifier=None)
 
 
+def counted(events):
+    return [e for e in events if e.modality in ("asserted", "claimed")]
+
+
 def first(base, text: str, cls: int, monkeypatch=None, without=None, target=None, source=None):
+    evs = first_all(base, text, cls, monkeypatch, without, target, source)
+    return evs[0] if evs else None
+
+
+def first_all(base, text: str, cls: int, monkeypatch=None, without=None, target=None, source=None):
     """The first event of ``text`` read as class ``cls``, the tagger marking its first word (or
     the words ``source``) as the source and the words ``target`` as the target; with
     ``without``, that step taken out of the hybrid's steps."""
@@ -63,7 +72,7 @@ def first(base, text: str, cls: int, monkeypatch=None, without=None, target=None
     evs = c.code(art, [Sentence("a1", 0, 0, len(text), text)])
     if without is not None:
         monkeypatch.undo()
-    return evs[0] if evs else None
+    return evs
 
 
 def test_the_recipient_of_a_gift_is_the_target_not_what_is_given(base, monkeypatch):
@@ -144,6 +153,20 @@ def test_an_actors_own_forces_are_no_target(base, monkeypatch):
     assert e.source == "TCD" and e.target_text == "" and e.target == ""
     e = first(base, text, MCOOP, monkeypatch, without=hybrid.own_forces_no_target, target="its troops")
     assert e.target_text == "its troops"
+
+
+def test_forces_shown_with_no_owner_are_the_sources_own(base, monkeypatch):
+    # a show of force (15) on bare forces: the source's own, no one acted on; one event, not
+    # one per force named
+    text = "The government of Peru mobilized police and soldiers to the mining area."
+    evs = counted(first_all(base, text, MCONF, source="The government of Peru"))
+    assert [(e.cameo[:2], e.source, e.target, e.target_text) for e in evs] == [("15", "PERGOV", "", "")]
+    evs = counted(first_all(base, text, MCONF, monkeypatch, without=hybrid.own_forces_no_target, source="The government of Peru"))
+    assert {e.target_text for e in evs} == {"police", "soldiers"}
+    # forces another's by their adjective are whom the act is aimed at
+    text = "Russia deployed troops against the Ukrainian army."
+    e = first(base, text, MCONF)
+    assert e.target == "UKRMIL"
 
 
 def test_a_one_sided_acts_pronoun_object_is_its_antecedent(base, monkeypatch):

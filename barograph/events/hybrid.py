@@ -1944,26 +1944,33 @@ def whom_a_claimed_deed_hit(view: SentenceView, events: list[Event]) -> list[Eve
 OWN = {"its", "their", "his", "her", "our"}
 
 
+def _owned_by_its_source(words, head) -> bool:
+    """ "its troops", "their army": an agent noun the source owns by a possessive pronoun."""
+    return words[0].lower_ in OWN and words[0].dep_ == "poss" and head.lemma_.lower() in wordlists.AGENT_NOUNS | {"force", "troop"}
+
+
+def _bare_forces(e: Event, head) -> bool:
+    """Forces shown (CAMEO 15) that no word says are another's: no adjective, name, owner or "of"
+    on them ("the troops", "police", "more than 6,000 officers")."""
+    owned = any(c.dep_ in ("amod", "compound", "poss", "nmod") or (c.dep_ == "prep" and c.lower_ == "of") for c in head.children)
+    return str(e.cameo).startswith("15") and head.lemma_.lower() in wordlists.FORCES and not owned
+
+
 def own_forces_no_target(view: SentenceView, events: list[Event]) -> list[Event]:
     """An actor's own forces are no one it acts on: "Turkey has reinforced its troops in
     Syria" bears on Syria, "is withdrawing its troops from Mali" on Mali; the target
     is the place the act names ("in", "into", "from", "to" X) when a dictionary knows it, else
-    no one (a one-sided act, as GDELT keeps a missing Actor2). Only for a target whose words
-    are the source's by a possessive pronoun and whose head is an agent noun ("its troops",
-    "their army"), not "its neighbours"."""
+    no one (a one-sided act, as GDELT keeps a missing Actor2). For a target whose words are
+    the source's by a possessive pronoun and whose head is an agent noun ("its troops", "their
+    army"), not "its neighbours"; and for a show of force (CAMEO 15) whose target is forces no
+    word says are anyone else's (``@forces``: "mobilized police and the military to the area",
+    not "deployed troops against Ukrainian forces")."""
     out = []
     for e in events:
         words = _target_words_of(view, e)
         trig = _token_at(view, e.trigger_start)
         heads = [t for t in words if t.head.i not in {w.i for w in words}]
-        if (
-            trig is not None
-            and words
-            and words[0].lower_ in OWN
-            and words[0].dep_ == "poss"
-            and len(heads) == 1
-            and heads[0].lemma_.lower() in wordlists.AGENT_NOUNS | {"force", "troop"}
-        ):
+        if trig is not None and len(heads) == 1 and (_owned_by_its_source(words, heads[0]) or _bare_forces(e, heads[0])):
             own = (trig.i, heads[0].i)  # the act's own place or the forces', not another clause's
             places = [
                 p
@@ -1974,6 +1981,8 @@ def own_forces_no_target(view: SentenceView, events: list[Event]) -> list[Event]
             ]
             side = next((x for x in (view.actors.side(p) for p in places) if x.resolved and _not_the_source(e, x)), None)
             e = _retargeted(e, side or _nobody(Side(e.source_text, 0, 0)))
+            if any(_same_event(x, e) and x.trigger_start == e.trigger_start for x in out):
+                continue  # "mobilized police and the military": one act, now with no one acted on
         out.append(e)
     return out
 
