@@ -1729,7 +1729,8 @@ def _retargeted(e: Event, side: Side) -> Event:
 
 
 def _not_the_source(e: Event, side: Side) -> bool:
-    return side.text != e.source_text and not (side.code and side.code == e.source) and side.text not in e.source_text
+    """Is the side someone other than the event's source (not its words, nor its code)?"""
+    return side.text not in e.source_text and not (side.code and side.code == e.source)
 
 
 def _handed(v) -> set[int]:
@@ -1968,9 +1969,11 @@ def own_forces_no_target(view: SentenceView, events: list[Event]) -> list[Event]
     out = []
     for e in events:
         words = _target_words_of(view, e)
-        trig = _token_at(view, e.trigger_start)
-        heads = [t for t in words if t.head.i not in {w.i for w in words}]
-        if trig is not None and len(heads) == 1 and (_owned_by_its_source(words, heads[0]) or _bare_forces(e, heads[0])):
+        inside = {w.i for w in words}
+        heads = [t for t in words if t.head.i not in inside]
+        own_forces = len(heads) == 1 and (_owned_by_its_source(words, heads[0]) or _bare_forces(e, heads[0]))
+        trig = _token_at(view, e.trigger_start) if own_forces else None
+        if trig is not None:
             own = (trig.i, heads[0].i)  # the act's own place or the forces', not another clause's
             places = [
                 p
