@@ -102,6 +102,16 @@ SETTINGS: dict[str, Setting] = {
         ),
         Setting("BAROGRAPH_SHARD_DOCS", "int", None, "documents per shard with --engine ray (default: the resumed run's, else 200)", _positive),
         Setting("BAROGRAPH_ACTORS", "paths", [], "extra actor dictionary files, separated by ':' (loaded after the built-in ones)", _paths),
+        Setting(
+            "BAROGRAPH_SERVE_READERS",
+            "int",
+            None,
+            "requests of `barograph serve` that read the database at once, the others waiting their turn (default: no limit)",
+            _positive,
+        ),
+        Setting(
+            "BAROGRAPH_SERVE_THREADS", "int", None, "DuckDB threads of the reads of `barograph serve` (default: DuckDB's, one per core)", _positive
+        ),
         Setting("BAROGRAPH_SLOW", "flag", False, "tests only: 1 runs the slow 1 GB ingest test", _flag),
     )
 }

@@ -15,6 +15,7 @@ from barograph.interfaces.web import views
 from barograph.interfaces.web.filters import records
 from barograph.store import indexes, query
 from barograph.store.db import Store
+from barograph.store.facts import Facts, remembering
 
 DATA = Path(__file__).parent / "data"
 WORDS = ["russia", "Turkey", "TALKS", "border", "ank", "a", "jet", "zzzz", "airspace", "Moscow", "talks on", "in", "ß"]
@@ -38,8 +39,22 @@ def _window(store):
     return [(None, None), (str(mid), None), (str(lo), str(mid)), (str(hi), str(hi))]
 
 
+def remembered_too(store, f, want, **kw) -> None:
+    """With a reader remembering facts and rows (store/facts.py), the page is the same the first
+    time (rows read) and the second (rows from memory), and changing what it returned does not
+    change the next answer."""
+    memo = Facts(lambda: True)
+    with remembering(memo):
+        first = query.event_page(store, f, columns=views.EVENT_FIELDS, **kw)
+        assert first == want, (f, kw)
+        for row in first[0]:
+            row["text"] = "changed by the caller"
+        assert query.event_page(store, f, columns=views.EVENT_FIELDS, **kw) == want, (f, kw)
+
+
 def same_answers(db, words=WORDS, expect_index=True):
-    """Indexed search and series equal the scans on `db`; returns how many answers were compared."""
+    """Indexed search and series equal the scans on `db`, also when a reader remembers facts and
+    rows; returns how many answers were compared."""
     checked = 0
     with Store(db, read_only=True) as store:
         assert indexes.current(store.con) is expect_index
@@ -50,6 +65,7 @@ def same_answers(db, words=WORDS, expect_index=True):
                     got = query.event_page(store, f, columns=views.EVENT_FIELDS, limit=7, offset=offset, order="-date", total=True)
                     want = query.event_page(store, f, columns=views.EVENT_FIELDS, limit=7, offset=offset, order="-date", total=True, indexed=False)
                     assert got == want, (w, since, until, offset)
+                    remembered_too(store, f, want, limit=7, offset=offset, order="-date", total=True)
                     checked += 1
             for a, b in _dyads(store):
                 for directed in (True, False):
@@ -60,6 +76,11 @@ def same_answers(db, words=WORDS, expect_index=True):
                     got = query.event_page(store, f, columns=views.EVENT_FIELDS, limit=50, order="-date", total=True)
                     want = query.event_page(store, f, columns=views.EVENT_FIELDS, limit=50, order="-date", total=True, indexed=False)
                     assert got == want, (a, b, directed, since, until)
+                    remembered_too(store, f, want, limit=50, order="-date", total=True)
+                    for order, offset in (("date", 0), ("-goldstein", 2), ("mentions", 0)):
+                        want = query.event_page(store, f, columns=views.EVENT_FIELDS, limit=9, offset=offset, order=order, indexed=False)
+                        assert query.event_page(store, f, columns=views.EVENT_FIELDS, limit=9, offset=offset, order=order) == want
+                        remembered_too(store, f, want, limit=9, offset=offset, order=order)
                     checked += 2
     return checked
 

@@ -239,3 +239,53 @@ def _has(cmd: str) -> bool:
     from shutil import which
 
     return which(cmd) is not None
+
+
+def test_serve_with_workers_answers_from_several_processes_read_only(db, tmp_path):
+    """`serve --workers 2`: two processes answer (read-only, each its own reader), and uploads,
+    which need the file in one process, are refused in one line."""
+    exe = os.path.join(os.path.dirname(sys.executable), "barograph")
+    r = subprocess.run([exe, "serve", "--db", str(db), "--workers", "2", "--write-token"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and "--workers" in r.stderr and "one server process" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    proc = subprocess.Popen(
+        [exe, "serve", "--db", str(db), "--port", str(port), "--quiet", "--workers", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise AssertionError(proc.stderr.read() if proc.poll() is not None else "server did not start")
+                time.sleep(0.2)
+        assert r.status_code == 200 and r.json()["writable"] is False
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as c:  # new connections: either process may answer
+            pages = [c.get("/api/events", params={"limit": 3, "since": f"2015-0{1 + i % 9}-01"}, headers={"Connection": "close"}) for i in range(12)]
+        assert all(p.status_code == 200 for p in pages)
+        assert httpx.post(f"http://127.0.0.1:{port}/api/ingest", content=b"{}").status_code in (401, 403, 405)
+        children = [p for p in os.listdir("/proc") if p.isdigit() and _parent(p) == proc.pid]
+        workers = [p for p in children if "multiprocessing" in _cmdline(p) or "barograph" in _cmdline(p) or "python" in _cmdline(p)]
+        assert len(workers) >= 2, [_cmdline(p) for p in children]
+    finally:
+        proc.terminate()
+        proc.wait(20)
+
+
+def _parent(pid: str) -> int | None:
+    try:
+        return int(open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _cmdline(pid: str) -> str:
+    try:
+        return open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\0", b" ").decode("utf-8", "replace")
+    except OSError:
+        return ""

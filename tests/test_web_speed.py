@@ -184,3 +184,79 @@ def test_concurrent_misses_compute_once_and_the_budget_holds(tmp_path):
             cache.get("bad", boom)
     assert len(failing) == 2
     reader.close()
+
+
+def test_remembered_facts_and_rows_follow_writes_to_the_file(tmp_path):
+    """What the server remembers beside its answers (store/facts.py: is the index current, which
+    entities a code stands for, the fields of events already shown) belongs to one state of the
+    file: a write by another connection, even one that changes an event in place, is seen."""
+    path = tmp_path / "f.duckdb"
+    build_db(path, articles=20)
+    app = create_app(path, linger=0.05)
+    with TestClient(app) as client:
+        cache = app.state.cache
+        page = client.get("/api/events", params={"dyad": "RUS,TUR", "since": "2015-01-01"}).json()
+        assert page
+        facts = cache.facts()
+        assert ("index current",) in facts._data and len(facts._rows) >= len(page)
+        again = client.get("/api/events", params={"dyad": "RUS,TUR", "since": "2015-01-02"})  # a new question, rows known
+        assert again.headers["x-barograph-cache"] == "miss" and again.json() == [e for e in page if e["date"] >= "2015-01-02"]
+        assert cache.facts() is facts
+        newest = page[0]["event_id"]
+        time.sleep(0.2)  # the reader lets go of the idle file
+        with Store(path) as store, store.transaction() as con:
+            con.execute("UPDATE events SET text = 'Rewritten in place.' WHERE event_id = ?", [newest])
+        fresh = cache.facts()
+        assert fresh is not facts and len(fresh) == 0 and not facts.still()
+        after = client.get("/api/events", params={"dyad": "RUS,TUR", "since": "2015-01-03"}).json()
+        assert after[0]["event_id"] == newest and after[0]["text"] == "Rewritten in place."
+
+
+def test_facts_are_kept_only_for_the_state_they_were_read_in():
+    from barograph.store import facts as store_facts
+
+    calls = []
+    same = [True]
+    memo = store_facts.Facts(lambda: same[0])
+    assert memo.get("k", lambda: calls.append(1) or "a") == "a"
+    assert memo.get("k", lambda: calls.append(1) or "b") == "a" and len(calls) == 1
+    same[0] = False  # the file changed while "j" was read: answered, not kept
+    assert memo.get("j", lambda: "old") == "old" and "j" not in memo._data
+    assert memo.rows("kind", ["x"], lambda ids: {i: (i,) for i in ids}) == {"x": ("x",)} and not memo._rows
+    # no reader remembering: computed every time
+    assert store_facts.remember("k", lambda: calls.append(1) or "c") == "c" and len(calls) == 2
+    with store_facts.remembering(memo):
+        assert store_facts.remember("k", lambda: "d") == "a"
+
+
+def test_gate_lets_n_reads_in_and_a_thread_that_holds_it_pass():
+    from barograph.interfaces.web.reader import Gate
+
+    gate = Gate(1)
+    inside = threading.Event()
+    release = threading.Event()
+    order = []
+
+    def first():
+        with gate:
+            with gate:  # a nested read of the same thread does not wait for itself
+                order.append("first in")
+                inside.set()
+                release.wait(5)
+            order.append("first out")  # still inside the outer read
+
+    def second():
+        inside.wait(5)
+        with gate:
+            order.append("second in")
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    inside.wait(5)
+    time.sleep(0.1)
+    assert order == ["first in"]  # the second waits while the first holds the only place
+    release.set()
+    for t in threads:
+        t.join(5)
+    assert order == ["first in", "first out", "second in"]

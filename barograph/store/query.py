@@ -16,6 +16,8 @@ from datetime import date as _date
 from typing import Any, Iterable
 
 from barograph.errors import BadInput
+from barograph.store.facts import remember, remembering_rows
+from barograph.store.facts import rows as remembered_rows
 
 # Columns of the events() frame, in order: (expression, output name).
 COLUMNS: list[tuple[str, str]] = [
@@ -459,13 +461,21 @@ def event_page(
     wanted = list(columns) if columns is not None else [n for _, n in COLUMNS]
     known = dict((n, e) for e, n in COLUMNS)
     sel = [(known[n], n) for n in wanted if n in known]
+    names = [n_ for _, n_ in sel]
     if indexed and f.text and order == "-date":  # the word index, when it can answer alone (store/indexes.py)
         from barograph.store import indexes
 
-        got = indexes.search_page(store.con, f, columns=sel, limit=limit, offset=offset)
-        if got is not None:
-            names = [n_ for _, n_ in sel]
-            return [dict(zip(names, map(_json_value, r))) for r in got[0]], (got[1] if total else None)
+        found = indexes.search_ids(store.con, f, limit=limit, offset=offset)
+        if found is not None:
+            dated, n_found = found
+
+            def fetch_found(ids: list[str]) -> dict[str, dict]:
+                got = indexes.rows_by_id(store.con, sel, {i: dated[i] for i in ids})
+                return {i: dict(zip(names, map(_json_value, r))) for i, r in got.items()}
+
+            # copies: remembered dicts are shared by every page that shows the event
+            got = remembered_rows(("json", tuple(sel)), list(dated), fetch_found)
+            return [dict(got[i]) for i in dated if i in got], (n_found if total else None)
     if indexed and not f.include_duplicates and not any_duplicates(store):
         # no article is a near-duplicate: the clause leaving out their events is always true, and
         # costs a join with articles over every scanned event (a third of a dyad's page at 10 M)
@@ -474,10 +484,34 @@ def event_page(
     if indexed and f.dyad:  # a filter the scan can apply (store/indexes.py): same rows, fewer read
         from barograph.store import indexes
 
-        pre = indexes.dyad_prefilter(store.con, f)
-        if pre:
+        exact = indexes.entity_dyad(store.con, f)
+        pre = indexes.dyad_prefilter(store.con, f) if exact is None else None
+        if exact is not None:  # the dyad filter itself, on the entity columns alone
+            where, params = replace(f, dyad=None).sql()
+            where, params = f"{where} AND {exact[0]}", params + exact[1]
+        elif pre:
             where, params = f"{where} AND {pre[0]}", params + pre[1]
     cols = _columns(sel)
+    if remembering_rows() and int(limit) <= LATE_ROWS:
+        # a reader remembers rows: the page's ids from the narrow columns, their fields from
+        # memory or one read of those ids (store/facts.py)
+        from barograph.store import indexes
+
+        by = ORDERS[order]
+        counted = ", count(*) OVER ()" if total else ""
+        page = store.con.execute(
+            f"SELECT e.event_id, e.rowid{counted} FROM events e WHERE {where} ORDER BY {by} LIMIT ? OFFSET ?", params + [int(limit), int(offset or 0)]
+        ).fetchall()
+        n = (page[0][2] if page else (count(store, f) if offset else 0)) if total else None
+        at = {r[0]: r[1] for r in page}  # row ids hold within this read (its snapshot)
+
+        def fetch(ids: list[str]) -> dict[str, dict]:
+            found = indexes.rows_by_rowid(store.con, sel, [at[i] for i in ids])
+            return {i: dict(zip(names, map(_json_value, r))) for i, r in found.items()}
+
+        got = remembered_rows(("json", tuple(sel)), list(at), fetch)
+        # copies: the remembered dicts are shared by every page that shows the event
+        return [dict(got[r[0]]) for r in page if r[0] in got], (int(n) if n is not None else None)
     if total:
         # one scan: the window counts every match before the page is cut from them
         by = ORDERS[order]
@@ -494,13 +528,14 @@ def event_page(
         sql, params = _select(cols, where, params, order, limit, offset)
         rows = store.con.execute(sql, params).fetchall()
         n = None
-    names = [n_ for _, n_ in sel]
     return [dict(zip(names, map(_json_value, r))) for r in rows], (int(n) if n is not None else None)
 
 
 def any_duplicates(store) -> bool:
     """Whether any stored article is marked as a near-duplicate of another (one quick query)."""
-    return bool(store.con.execute("SELECT EXISTS (SELECT 1 FROM articles WHERE duplicate_of IS NOT NULL)").fetchone()[0])
+    return remember(
+        ("any duplicates",), lambda: bool(store.con.execute("SELECT EXISTS (SELECT 1 FROM articles WHERE duplicate_of IS NOT NULL)").fetchone()[0])
+    )
 
 
 def _json_value(v: Any) -> Any:

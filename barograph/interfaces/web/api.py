@@ -23,6 +23,7 @@ from barograph.ingest.readers import input_kinds
 from barograph.interfaces.web import views
 from barograph.interfaces.web.filters import Filters, check_actor, filters, plain
 from barograph.interfaces.web.reader import Busy
+from barograph.store.facts import remembering
 from barograph.interfaces.web.security import token_ok
 
 router = APIRouter()
@@ -34,9 +35,11 @@ UPLOAD_KINDS = input_kinds()  # format of an upload -> the suffix its temporary 
 
 @contextmanager
 def read(request: Request) -> Iterator[Any]:
-    """A read-only store for one request; library errors become HTTP errors."""
+    """A read-only store for one request; library errors become HTTP errors. What the library
+    asks about the store beside the request's own query (is the index current, which entities
+    a code stands for...) is remembered while the file is unchanged (`store/facts.py`)."""
     try:
-        with request.app.state.reader.store() as store:
+        with request.app.state.reader.store() as store, remembering(request.app.state.cache.facts()):
             yield store
     except Busy as e:
         raise HTTPException(503, detail=str(e), headers={"Retry-After": "2"}) from None

@@ -15,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from barograph import __version__
+from barograph import __version__, settings
 from barograph.interfaces.web import api, pages
 from barograph.interfaces.web.cache import ResultCache
 from barograph.interfaces.web.reader import Reader
@@ -48,7 +48,9 @@ def create_app(
         openapi_url="/openapi.json",
         description="Coded political events (CAMEO/PLOVER) with the sentence behind each one.",
     )
-    app.state.reader = Reader(db, wait=wait, linger=linger)
+    app.state.reader = Reader(
+        db, wait=wait, linger=linger, threads=settings.get("BAROGRAPH_SERVE_THREADS"), readers=settings.get("BAROGRAPH_SERVE_READERS")
+    )
     app.state.cache = ResultCache(app.state.reader, size=cache_size)
     app.state.token = token or None
     app.state.max_upload = max_upload
@@ -79,6 +81,14 @@ def create_app(
         return JSONResponse({"detail": problems}, status_code=422)
 
     return app
+
+
+def read_only_app() -> FastAPI:
+    """The read-only app over the database BAROGRAPH_DB names: what each process of `barograph
+    serve --workers N` runs (uvicorn builds one per process from this factory)."""
+    from barograph.store.db import default_db_path
+
+    return create_app(default_db_path())
 
 
 def _wants_html(request: Request) -> bool:

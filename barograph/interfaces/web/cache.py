@@ -20,6 +20,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
+from barograph.store.facts import Facts
+
 
 # What an entry that is not bytes (parsed alerts, page parts) is assumed to weigh.
 OBJECT_WEIGHT = 256 * 1024
@@ -43,6 +45,8 @@ class ResultCache:
         self._pending: dict[Hashable, threading.Event] = {}
         self.hits = 0
         self.misses = 0
+        self._facts: Facts | None = None
+        self._facts_state: tuple | None = None
 
     def state(self) -> tuple | None:
         """What identifies the file's contents now; None while they may be changing in-process."""
@@ -57,6 +61,18 @@ class ResultCache:
             except FileNotFoundError:
                 out += [None, None]
         return tuple(out)
+
+    def facts(self) -> Facts | None:
+        """What the library may remember about the file as it is now (`store/facts.py`); None
+        while an in-process upload may be changing it."""
+        state = self.state()
+        if state is None:
+            return None
+        with self._lock:
+            if self._facts is None or self._facts_state != state:
+                self._facts = Facts(lambda: self.state() == state)
+                self._facts_state = state
+            return self._facts
 
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         return self.lookup(key, compute)[0]

@@ -44,11 +44,51 @@ class ReadStore:
         self.con.close()
 
 
+class Gate:
+    """At most `n` reads at once; the others wait their turn (`BAROGRAPH_SERVE_READERS`).
+
+    Why: requests that each cost DuckDB many milliseconds do not finish sooner sixteen at a time
+    on two cores than two at a time: all running, each cost a third more CPU (threads
+    contending) and every one waited for all the others (bench/serve.py before facts were
+    remembered: 16.6 against 11.2 ms of server CPU per uncached events page). Off by default:
+    once requests were cheap it no longer changed latency beyond the noise (docs/web.md). A
+    thread that already holds the gate passes (a cached view opening its own read inside a
+    page's read)."""
+
+    def __init__(self, n: int):
+        self.n = max(1, int(n))
+        self._sem = threading.Semaphore(self.n)
+        self._local = threading.local()
+
+    def __enter__(self) -> Gate:
+        depth = getattr(self._local, "depth", 0)
+        if depth == 0:
+            self._sem.acquire()
+        self._local.depth = depth + 1
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._local.depth -= 1
+        if self._local.depth == 0:
+            self._sem.release()
+
+
 class Reader:
-    """Shared, lazily opened, idle-closed read-only connection with writer-aware retry."""
+    """Shared, lazily opened, idle-closed read-only connection with writer-aware retry.
+
+    `readers`: reads let in at once (`Gate`; None: no limit); `threads`: DuckDB threads of the
+    read-only connection (None: DuckDB's default, every core)."""
 
     def __init__(
-        self, path: str | Path, *, wait: float = 3.0, linger: float = 0.25, hold: float = 60.0, gap: float = 0.1, threads: int | None = None
+        self,
+        path: str | Path,
+        *,
+        wait: float = 3.0,
+        linger: float = 0.25,
+        hold: float = 60.0,
+        gap: float = 0.1,
+        threads: int | None = None,
+        readers: int | None = None,
     ):
         self.path = Path(path)
         self.wait = wait  # seconds a request waits for a writer before 503
@@ -67,6 +107,7 @@ class Reader:
         self._draining = False
         self._reopen_after = 0.0
         self.threads = threads
+        self.gate = Gate(readers) if readers else None
         self._lock = threading.Condition()
         self._con: duckdb.DuckDBPyConnection | None = None
         self._users = 0
@@ -96,7 +137,17 @@ class Reader:
 
     @contextmanager
     def store(self) -> Iterator[ReadStore]:
-        """A read-only view for one request; raises `Busy` if a writer keeps the file too long."""
+        """A read-only view for one request (in turn, see `Gate`); raises `Busy` if a writer
+        keeps the file too long."""
+        if self.gate is None:
+            with self._store() as store:
+                yield store
+            return
+        with self.gate, self._store() as store:
+            yield store
+
+    @contextmanager
+    def _store(self) -> Iterator[ReadStore]:
         deadline = time.monotonic() + self.wait
         delay = 0.01
         with self._lock:

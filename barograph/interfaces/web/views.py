@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from barograph.interfaces.web.filters import Filters, plain, records
 from barograph.store import indexes, query
+from barograph.store.facts import remember
 
 EVENT_FIELDS = tuple(
     (
@@ -54,6 +55,8 @@ def search(store, f: Filters, *, limit: int, offset: int = 0) -> dict:
 
 def sentences(store, q: str, *, limit: int) -> list[dict]:
     """Stored sentences (of original articles) containing the phrase, newest first."""
+    if not remember(("any sentences",), lambda: bool(store.con.execute("SELECT EXISTS (SELECT 1 FROM sentences)").fetchone()[0])):
+        return []  # a store of imported events: no scan of an empty table joined with articles
     rows = store.con.execute(
         """SELECT s.article_id, s.idx, s.start_char, s.end_char, s.text, a.title, a.outlet, CAST(a.date AS VARCHAR) AS date
            FROM sentences s JOIN articles a USING (article_id)
