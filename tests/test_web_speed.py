@@ -260,3 +260,18 @@ def test_gate_lets_n_reads_in_and_a_thread_that_holds_it_pass():
     for t in threads:
         t.join(5)
     assert order == ["first in", "first out", "second in"]
+
+
+def test_a_page_whose_row_ids_moved_is_read_by_event_id(db, monkeypatch):
+    """The fields of a remembered page are read by the row ids its first statement saw; should a
+    writer's checkpoint move them before the second, the page is read by event id instead."""
+    from barograph.store import facts as store_facts
+    from barograph.store import indexes
+
+    f = query.event_filter(dyad=("RUS", "TUR"), undirected=True)
+    with Store(db, read_only=True) as store:
+        want = query.event_page(store, f, limit=20, order="-date", total=True, indexed=False)
+        assert want[0]
+        monkeypatch.setattr(indexes, "rows_by_rowid", lambda con, columns, rowids: {})
+        with store_facts.remembering(store_facts.Facts(lambda: True)):
+            assert query.event_page(store, f, limit=20, order="-date", total=True) == want

@@ -507,7 +507,10 @@ def event_page(
 
         def fetch(ids: list[str]) -> dict[str, dict]:
             found = indexes.rows_by_rowid(store.con, sel, [at[i] for i in ids])
-            return {i: dict(zip(names, map(_json_value, r))) for i, r in found.items()}
+            lost = [i for i in ids if i not in found]
+            if lost:  # row ids moved between the two statements (a writer's checkpoint): by id
+                found.update(indexes.rows_by_id(store.con, sel, dict.fromkeys(lost)))
+            return {i: dict(zip(names, map(_json_value, r))) for i, r in found.items() if i in at}
 
         got = remembered_rows(("json", tuple(sel)), list(at), fetch)
         # copies: the remembered dicts are shared by every page that shows the event
