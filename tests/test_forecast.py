@@ -430,3 +430,44 @@ def test_calibration_bins_and_wilson_interval_by_hand():
     lo, hi = dyad.wilson(5, 10)
     # by hand, z = 1.645: centre (0.5 + z²/20) / (1 + z²/10) = 0.5, half 1.645·√(0.025 + z²/400) / 1.2706 = 0.2308
     assert lo == pytest.approx(0.2692, abs=1e-3) and hi == pytest.approx(0.7308, abs=1e-3)
+
+
+def test_group_features_by_hand_and_explained_with_the_groups_facts():
+    """An entity that never acted with r still gets, as candidates, the objects its group (the
+    sectors of its country) acted on with r lately, with their decayed share; others do not."""
+    from barograph.analysis.forecast.features import FEATURES, Prior, day_features, entity_groups
+
+    names = ["Police (Atlantis)", "Citizen (Atlantis)", "Atlantis", "Police (Borduria)", "Citizen (Borduria)", "Sylvia Smith"]
+    grp = entity_groups(names)
+    assert grp[0] == grp[1] == grp[2] and grp[3] == grp[4] != grp[0] and grp[5] not in (grp[0], grp[3])
+    n_rel = 2
+    train = np.array([[0, 0, 1, 1], [0, 0, 1, 3], [1, 0, 0, 4], [3, 0, 4, 4], [3, 1, 5, 2]])
+    g = TKG(names, ["r0", "r1"], {"train": train, "valid": train[:0], "test": np.array([[2, 0, 1, 6]])})
+    prior = Prior.fit(with_inverses(train, n_rel), len(names), n_rel)
+    prior.group = grp
+    history = with_inverses(train, n_rel)
+    day = Day(
+        6,
+        history[np.argsort(history[:, 3], kind="stable")],
+        np.zeros((0, 4), dtype=np.int64),
+        np.array([2]),
+        np.array([0]),
+        np.zeros(0, dtype=np.int64),
+    )
+    f = day_features(day, len(names), n_rel, prior)
+    col = {k: i for i, k in enumerate(FEATURES)}
+    got = {int(o): f.X[i] for i, o in enumerate(f.o)}
+    assert 1 in got and 0 in got  # Atlantis never acted: its group's objects are named
+    w = {d: np.exp(-(6 - d) / 30.0) for d in range(7)}
+    total = w[1] + w[3] + w[4]  # (Atlantis group, r0, *): Police->Citizen twice, Citizen->Police once
+    assert got[1][col["group_share"]] == pytest.approx((w[1] + w[3]) / total, rel=1e-5)
+    assert got[0][col["group_share"]] == pytest.approx(w[4] / total, rel=1e-5)
+    assert got[1][col["group_same"]] == 1.0
+    if 4 in got:  # Borduria's citizens: named only as a popular object, not by the group
+        assert got[4][col["group_share"]] == 0.0 and got[4][col["group_same"]] == 0.0
+    model = Forecaster(g, prior=prior, rerank=False)
+    model.w[col["group_share"]] = 1.0
+    out = explain(model, 2, 0, 6, top=2)
+    first = out["candidates"][0]
+    assert first["object"] == "Citizen (Atlantis)" and first["reasons"][0]["pattern"] == "group"
+    assert {(e["subject"], e["object"], e["pattern"]) for e in first["evidence"]} == {("Police (Atlantis)", "Citizen (Atlantis)", "group")}

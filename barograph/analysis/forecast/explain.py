@@ -18,6 +18,7 @@ PATTERN = {
     "twohop": "two-hop path s -> x -> o",
     "pop": "popular object of r",
     "self": "self-loop",
+    "group": "entities of s's group did r to o",
 }
 
 
@@ -82,6 +83,10 @@ def explain(model, s: int, r: int, day: int, top: int = 5, evidence: int = 3, ob
                 first = h[(h[:, 0] == s) & (h[:, 2] == x[0])][-1]
                 ev.append(dict(_fact(g, first), pattern="twohop"))
                 ev.append(dict(_fact(g, x), pattern="twohop"))
+        grp = model.prior.group
+        if not ev and grp is not None:  # the subject's group: s' of s's group -r-> o
+            kin = h[(grp[h[:, 0]] == grp[s]) & (h[:, 0] != s) & (h[:, 1] == r) & (h[:, 2] == o)][::-1][:evidence]
+            ev += [dict(_fact(g, x), pattern="group") for x in kin]
         out.append(
             {
                 "object": g.entities[o],

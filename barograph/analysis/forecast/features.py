@@ -9,13 +9,18 @@ cyclic rules (Liu et al. 2022) and the recurrency baseline (Gastinger et al. 202
   twohop    s -*-> x -r-> o                           two-step rules
   pop       o is a frequent recent object of r        popularity
   self      o == s
+  group     (s', r, o) with s' in s's group             what entities like s did lately: the
+                                                      sectors of one country ("Police
+                                                      (Nigeria)", "Citizen (Nigeria)") and
+                                                      the country share a group
 Objects named by none of these are not candidates (they rank below, tied).
 
 Memory and time follow the day's queries, not the whole history's fan-out. Each day the
 history is grouped once into a few sorted integer-key tables ((s, r, o), (s, o), (r, o)),
 then every query names at most TOP_PAIR objects of its subject (by a fixed pre-score:
 same relation seen, inverse seen, then the decayed share of s's facts that involve o),
-TOP_TWOHOP objects reached over two hops and TOP_POP popular objects of its relation; only
+TOP_TWOHOP objects reached over two hops, TOP_POP popular objects of its relation and
+TOP_GROUP objects its group acted on with the relation; only
 those rows get features, each one looked up by binary search in the day's tables. Two-hop
 paths follow each entity's TOP_VIA most frequent partners only, so a hub with thousands of
 partners costs no more than any other subject. The caps are the same for every data set;
@@ -24,6 +29,7 @@ without them ICEWS18 held more than 800 rows per query and over 19.7 GB while fi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -62,11 +68,16 @@ FEATURES = (
     "pop_logr",
     "pop_any",
     "self",
+    "group_share",
+    "group_logshare",
+    "group_same",
 )
 TOP_POP = 30  # popular objects of the query relation named per query
 TOP_TWOHOP = 30  # two-hop objects named per query (relation-specific and any-relation each)
 TOP_PAIR = 100  # objects of the subject's own history named per query
 TOP_VIA = 50  # partners x followed on two-hop paths s -> x -> o (per entity)
+TOP_GROUP = 30  # objects of the subject's group and relation named per query
+_IN_PARENTHESES = re.compile(r"\(([^()]+)\)\s*$")
 
 
 @dataclass
@@ -75,6 +86,7 @@ class Prior:
 
     W: np.ndarray  # (R2, R2): P(r on a dyad | r' on it), diagonal and inverse zeroed
     prop: np.ndarray  # (R2,): share of facts of r that repeat an earlier (s, r, o)
+    group: np.ndarray | None = None  # (E,): group id of each entity (entity_groups)
 
     @classmethod
     def fit(cls, facts: np.ndarray, n_ent: int, n_rel: int) -> Prior:
@@ -100,6 +112,19 @@ class Prior:
         rep[order] = ~first
         prop = np.bincount(r, weights=rep, minlength=r2) / np.maximum(np.bincount(r, minlength=r2), 1)
         return cls(W, prop)
+
+
+def entity_groups(names: list[str]) -> np.ndarray:
+    """A group id per entity: the part in final parentheses of a name ("Police (Nigeria)" ->
+    "Nigeria"), else the name itself, so a country and its sectors share a group (ICEWS names
+    sectors so; a person or a graph whose names carry no such part is a group of one, and the
+    group features then read the subject's own past)."""
+    key = []
+    for n in names:
+        m = _IN_PARENTHESES.search(n)
+        key.append(m.group(1).strip().lower() if m else n.strip().lower())
+    _, inv = np.unique(np.array(key, dtype=object).astype(str), return_inverse=True)
+    return inv.astype(np.int64)
 
 
 @dataclass
@@ -177,6 +202,10 @@ def day_features(day: Day, n_ent: int, n_rel: int, prior: Prior) -> DayFeatures:
     def t_get(s, r, o):
         return _lookup(T.key, (s * R2 + r) * E + o)
 
+    grp = prior.group if prior.group is not None else np.arange(E)
+    gk, gv = _sum_by((grp[hs] * R2 + hr) * E + ho, np.exp(-(day.day - hd) / 30.0))  # (group of s, r, o)
+    g_tot_key, g_tot = _sum_by(gk // E, gv)
+
     cand = []
     # (a) objects of the subject's own history, best TOP_PAIR by the pre-score
     lo, hi = np.searchsorted(PT.key, qs * E), np.searchsorted(PT.key, qs * E + E)
@@ -224,6 +253,17 @@ def day_features(day: Day, n_ent: int, n_rel: int, prior: Prior) -> DayFeatures:
     rlo, rhi = np.searchsorted(rel_top_key, qr * E), np.searchsorted(rel_top_key, qr * E + E)
     pq, prow2 = expand(rlo, rhi)
     cand.append(pq * E + rel_top_key[prow2] % E)
+
+    # (e) what the subject's group did with the relation lately: its most frequent objects
+    uq = np.unique(grp[qs] * R2 + qr)
+    glo, ghi = np.searchsorted(gk, uq * E), np.searchsorted(gk, uq * E + E)
+    gown, grow = expand(glo, ghi)
+    gtop = top_per_group(gown, gv[grow], TOP_GROUP)
+    g_top_key = np.sort(uq[gown[gtop]] * E + gk[grow[gtop]] % E)
+    qg = grp[qs] * R2 + qr
+    glo2, ghi2 = np.searchsorted(g_top_key, qg * E), np.searchsorted(g_top_key, qg * E + E)
+    gq, grow2 = expand(glo2, ghi2)
+    cand.append(gq * E + g_top_key[grow2] % E)
 
     ckey = np.unique(np.concatenate(cand))
     del cand
@@ -294,4 +334,12 @@ def day_features(day: Day, n_ent: int, n_rel: int, prior: Prior) -> DayFeatures:
     X[:, col["pop_logr"]] = _log(pr)
     X[:, col["pop_any"]] = pop_o[co]
     X[:, col["self"]] = co == cs
+    # the subject's group
+    cg = grp[cs] * R2 + cr
+    row, ok = _lookup(gk, cg * E + co)
+    trow, tok = _lookup(g_tot_key, cg)
+    gsh = np.where(ok & tok, (gv[row] if len(gv) else 0.0) / np.maximum(g_tot[trow] if len(g_tot) else 1.0, 1e-9), 0.0)
+    X[:, col["group_share"]] = gsh
+    X[:, col["group_logshare"]] = _log(gsh)
+    X[:, col["group_same"]] = grp[co] == grp[cs]
     return DayFeatures(cq, co, X)

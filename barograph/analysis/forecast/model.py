@@ -89,6 +89,10 @@ class Forecaster:
         self.rerank, self.rerank_top, self.trees = rerank, rerank_top, trees
         self.booster = None
         self.prior = prior or Prior.fit(with_inverses(g.splits["train"], g.n_rel), g.n_ent, g.n_rel)
+        if self.prior.group is None:
+            from barograph.analysis.forecast.features import entity_groups
+
+            self.prior.group = entity_groups(g.entities)
         self.mean = np.zeros(len(FEATURES))
         self.std = np.ones(len(FEATURES))
         self.w = np.zeros(len(FEATURES))
