@@ -27,7 +27,6 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 
-from barograph.store import facts
 from barograph.store.facts import remember
 from barograph.store.query import _in, _window
 
@@ -365,7 +364,7 @@ def search_page(con, f, *, columns: list[tuple[str, str]], limit: int, offset: i
     if found is None:
         return None
     dated, total = found
-    got = facts.rows(tuple(columns), list(dated), lambda ids: rows_by_id(con, columns, {i: dated[i] for i in ids}))
+    got = rows_by_id(con, columns, dated) if dated else {}
     return [got[i] for i in dated if i in got], total
 
 

@@ -23,8 +23,8 @@ from barograph.ingest.readers import input_kinds
 from barograph.interfaces.web import views
 from barograph.interfaces.web.filters import Filters, check_actor, filters, plain
 from barograph.interfaces.web.reader import Busy
-from barograph.store.facts import remembering
 from barograph.interfaces.web.security import token_ok
+from barograph.store.facts import remembering
 
 router = APIRouter()
 

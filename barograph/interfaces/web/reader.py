@@ -19,7 +19,7 @@ import os
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import duckdb
@@ -139,11 +139,7 @@ class Reader:
     def store(self) -> Iterator[ReadStore]:
         """A read-only view for one request (in turn, see `Gate`); raises `Busy` if a writer
         keeps the file too long."""
-        if self.gate is None:
-            with self._store() as store:
-                yield store
-            return
-        with self.gate, self._store() as store:
+        with self.gate or nullcontext(), self._store() as store:
             yield store
 
     @contextmanager
