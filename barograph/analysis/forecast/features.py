@@ -175,6 +175,18 @@ def _partners(pair_key: np.ndarray, pair_cnt: np.ndarray, s_cnt: np.ndarray, E: 
     return sp.csr_matrix((w, (ps, px)), shape=(E, E))
 
 
+def _top_objects(key: np.ndarray, value: np.ndarray, per_query: np.ndarray, k: int, E: int) -> np.ndarray:
+    """Candidates (query * E + o) of each query: the k objects of highest value under the
+    query's own key, from a sorted table of key * E + o (a relation's popular objects, a
+    group's objects of a relation)."""
+    u = np.unique(per_query)
+    own, row = expand(np.searchsorted(key, u * E), np.searchsorted(key, u * E + E))
+    top = top_per_group(own, value[row], k)
+    best = np.sort(u[own[top]] * E + key[row[top]] % E)
+    q, row = expand(np.searchsorted(best, per_query * E), np.searchsorted(best, per_query * E + E))
+    return q * E + best[row] % E
+
+
 def day_features(day: Day, n_ent: int, n_rel: int, prior: Prior) -> DayFeatures:
     E, R2 = n_ent, 2 * n_rel
     h = day.history
@@ -245,25 +257,9 @@ def day_features(day: Day, n_ent: int, n_rel: int, prior: Prior) -> DayFeatures:
     del A, order, top, tk, tq, trow
 
     # (d) the relation's most popular recent objects
-    urel = np.unique(qr)
-    plo, phi = np.searchsorted(pop_key, urel * E), np.searchsorted(pop_key, urel * E + E)
-    pown, prow = expand(plo, phi)
-    ptop = top_per_group(pown, pop_val[prow], TOP_POP)
-    rel_top_key = np.sort(urel[pown[ptop]] * E + pop_key[prow[ptop]] % E)
-    rlo, rhi = np.searchsorted(rel_top_key, qr * E), np.searchsorted(rel_top_key, qr * E + E)
-    pq, prow2 = expand(rlo, rhi)
-    cand.append(pq * E + rel_top_key[prow2] % E)
-
+    cand.append(_top_objects(pop_key, pop_val, qr, TOP_POP, E))
     # (e) what the subject's group did with the relation lately: its most frequent objects
-    uq = np.unique(grp[qs] * R2 + qr)
-    glo, ghi = np.searchsorted(gk, uq * E), np.searchsorted(gk, uq * E + E)
-    gown, grow = expand(glo, ghi)
-    gtop = top_per_group(gown, gv[grow], TOP_GROUP)
-    g_top_key = np.sort(uq[gown[gtop]] * E + gk[grow[gtop]] % E)
-    qg = grp[qs] * R2 + qr
-    glo2, ghi2 = np.searchsorted(g_top_key, qg * E), np.searchsorted(g_top_key, qg * E + E)
-    gq, grow2 = expand(glo2, ghi2)
-    cand.append(gq * E + g_top_key[grow2] % E)
+    cand.append(_top_objects(gk, gv, grp[qs] * R2 + qr, TOP_GROUP, E))
 
     ckey = np.unique(np.concatenate(cand))
     del cand
