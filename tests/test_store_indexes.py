@@ -36,7 +36,7 @@ def _window(store):
     if lo is None:
         return [(None, None)]
     mid = lo + (hi - lo) / 2
-    return [(None, None), (str(mid), None), (str(lo), str(mid)), (str(hi), str(hi))]
+    return [(None, None), (str(mid), None), (None, str(mid)), (str(lo), str(mid)), (str(hi), str(hi)), (str(hi), str(lo))]
 
 
 def remembered_too(store, f, want, **kw) -> None:
@@ -186,3 +186,27 @@ def test_upgrade_fills_the_tables_from_stored_events(tmp_path):
     with Store(db) as store:  # opening read-write applies migration 7, filling the tables
         assert store.con.execute("SELECT count(*) FROM search_words").fetchone()[0] > 100
     assert same_answers(db) > 50
+
+
+def test_remembered_postings_give_way_to_the_statement_past_their_bounds(tmp_path, monkeypatch):
+    """A word with too many postings, a union of too many, a page too deep: the remembered
+    search falls back to the statement, with the same answers; a word found too big is
+    remembered as such (not counted again)."""
+    from barograph.store import facts as store_facts
+
+    db = tmp_path / "b.duckdb"
+    build_db(db, articles=20)
+    monkeypatch.setattr(indexes, "WORD_POSTINGS", 3)
+    monkeypatch.setattr(indexes, "UNION_POSTINGS", 5)
+    monkeypatch.setattr(indexes, "PAGE_DEPTH", 4)
+    assert same_answers(db) > 50
+    with Store(db, read_only=True) as store:
+        memo = store_facts.Facts(lambda: True)
+        with store_facts.remembering(memo):
+            assert indexes._postings(store.con, "turkey") is None
+            assert memo._postings[("postings", "turkey")][0] is indexes._TOO_MANY
+            calls = []
+            counting = type("Counting", (), {"execute": lambda self, *a: calls.append(a) or store.con.execute(*a)})()
+            assert indexes._postings(counting, "turkey") is None and not calls
+            got = indexes._postings(counting, "zzzz")  # a word not seen yet: counted, then read
+            assert got is not None and got[0] == [] and len(calls) == 2
