@@ -77,6 +77,8 @@ def same_answers(db, words=WORDS, expect_index=True):
                     want = query.event_page(store, f, columns=views.EVENT_FIELDS, limit=50, order="-date", total=True, indexed=False)
                     assert got == want, (a, b, directed, since, until)
                     remembered_too(store, f, want, limit=50, order="-date", total=True)
+                    want = query.event_page(store, f, columns=views.EVENT_FIELDS, limit=4, offset=3, order="-date", total=True, indexed=False)
+                    remembered_too(store, f, want, limit=4, offset=3, order="-date", total=True)
                     for order, offset in (("date", 0), ("-goldstein", 2), ("mentions", 0)):
                         want = query.event_page(store, f, columns=views.EVENT_FIELDS, limit=9, offset=offset, order=order, indexed=False)
                         assert query.event_page(store, f, columns=views.EVENT_FIELDS, limit=9, offset=offset, order=order) == want

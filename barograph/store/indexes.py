@@ -417,23 +417,46 @@ _NO_DATE = 10**9  # sorts after every -ordinal: undated postings come last, as N
 _TOO_MANY = object()  # what is remembered of a word with more than WORD_POSTINGS
 
 
-def _postings(con, word: str):
-    """A word's visible postings newest first (date DESC NULLS LAST, event_id, as the statement
-    orders them): (event ids, dates, -ordinal of each date ascending), remembered for the file as
-    it is now (`store/facts.py`); None when no reader remembers or the word has too many."""
+def _newest_first(con, key: tuple, source: str, params: list):
+    """The events `source` selects (a statement giving event_id and date), newest first (date
+    DESC NULLS LAST, event_id, as the page statements order them): (event ids, dates, -ordinal of
+    each date ascending), remembered for the file as it is now (`store/facts.py`); None when no
+    reader remembers or there are more than WORD_POSTINGS (remembered as too many, so the next
+    request does not count them again)."""
 
     def ask():
-        n = con.execute("SELECT count(*) FROM search_words WHERE word = ? AND NOT hidden", [word]).fetchone()[0]
-        if n > WORD_POSTINGS:  # remembered as too many, so the next search does not count again
+        n = con.execute(f"SELECT count(*) FROM ({source})", params).fetchone()[0]
+        if n > WORD_POSTINGS:
             return _TOO_MANY, 1
-        got = con.execute(
-            "SELECT event_id, date FROM search_words WHERE word = ? AND NOT hidden ORDER BY date DESC NULLS LAST, event_id", [word]
-        ).fetchall()
+        got = con.execute(f"SELECT event_id, date FROM ({source}) ORDER BY date DESC NULLS LAST, event_id", params).fetchall()
         neg = np.array([-d.toordinal() if d is not None else _NO_DATE for _, d in got], dtype=np.int64)
         return ([r[0] for r in got], [r[1] for r in got], neg), max(len(got), 1)
 
-    got = facts.remembered_postings(("postings", word), ask)
+    got = facts.remembered_postings(key, ask)
     return None if got is _TOO_MANY else got
+
+
+def _postings(con, word: str):
+    """A word's visible postings newest first (`_newest_first`)."""
+    return _newest_first(con, ("postings", word), "SELECT event_id, date FROM search_words WHERE word = ? AND NOT hidden", [word])
+
+
+def _days(since, until) -> tuple[int | None, int | None] | None:
+    """-ordinals of a window's ends (None: open), or None when a date does not read."""
+    try:
+        return (-_date.fromisoformat(str(until)).toordinal() if until else None, -_date.fromisoformat(str(since)).toordinal() if since else None)
+    except ValueError:
+        return None
+
+
+def _cut(neg: np.ndarray, hi_day: int | None, lo_day: int | None, until) -> tuple[int, int]:
+    """The slice of newest-first postings inside the window (undated ones only when it is open)."""
+    lo = int(np.searchsorted(neg, hi_day, "left")) if hi_day is not None else 0
+    if lo_day is not None:
+        hi = int(np.searchsorted(neg, lo_day, "right"))
+    else:
+        hi = int(np.searchsorted(neg, _NO_DATE, "left")) if until else len(neg)
+    return lo, max(lo, hi)  # (since after until: nothing)
 
 
 def _remembered_page(con, words: list[str], since, until, limit: int, offset: int) -> tuple[dict, int] | None:
@@ -441,10 +464,8 @@ def _remembered_page(con, words: list[str], since, until, limit: int, offset: in
     postings (binary search on the dates), one word's page a slice of that, several words' page
     the best of each word's first offset + limit (an event has each word once, so the union's
     best are among them). None when the postings are not remembered or the page is too deep."""
-    try:
-        hi_day = -_date.fromisoformat(str(until)).toordinal() if until else None
-        lo_day = -_date.fromisoformat(str(since)).toordinal() if since else None
-    except ValueError:
+    days = _days(since, until)
+    if days is None:
         return None
     depth = int(offset) + int(limit)
     if len(words) > 1 and depth > PAGE_DEPTH:
@@ -455,12 +476,7 @@ def _remembered_page(con, words: list[str], since, until, limit: int, offset: in
         if got is None:
             return None
         ids, dates, neg = got
-        lo = int(np.searchsorted(neg, hi_day, "left")) if hi_day is not None else 0
-        if lo_day is not None:
-            hi = int(np.searchsorted(neg, lo_day, "right"))
-        else:
-            hi = int(np.searchsorted(neg, _NO_DATE, "left")) if until else len(ids)
-        cuts.append((ids, dates, lo, max(lo, hi)))  # (since after until: nothing)
+        cuts.append((ids, dates, *_cut(neg, *days, until)))
     if len(cuts) == 1:
         ids, dates, lo, hi = cuts[0]
         a, b = lo + int(offset), min(hi, lo + depth)
@@ -471,6 +487,31 @@ def _remembered_page(con, words: list[str], since, until, limit: int, offset: in
     best = {ids[i]: dates[i] for ids, dates, lo, hi in cuts for i in range(lo, min(hi, lo + depth))}
     order = sorted(best, key=lambda e: (best[e] is None, -(best[e].toordinal() if best[e] is not None else 0), e))
     return {e: best[e] for e in order[int(offset) : depth]}, total
+
+
+def dyad_page(con, f, exact: tuple[str, list], *, limit: int, offset: int) -> tuple[dict, int] | None:
+    """A page newest first of a dyad's events (`exact`: `entity_dyad`'s clause) in a window and
+    how many there are, from its events remembered newest first: the dashboard's events page
+    asks this with a new window each time. None when `f` filters on more than the dyad and the
+    window, or nothing is remembered."""
+    plain = f.values()
+    plain.update(dyad=None, undirected=False, since=None, until=None, include_duplicates=False)
+    if any(v not in (None, False) for v in plain.values()) or not f.include_duplicates or f.extra:
+        return None
+    days = _days(f.since, f.until)
+    if days is None:
+        return None
+    got = _newest_first(
+        con,
+        ("dyad", tuple(exact[1]), exact[0]),
+        f"SELECT e.event_id, e.date FROM events e WHERE {exact[0]} AND NOT coalesce(e.historical, FALSE)",
+        exact[1],
+    )
+    if got is None:
+        return None
+    ids, dates, neg = got
+    lo, hi = _cut(neg, *days, f.until)
+    return {ids[i]: dates[i] for i in range(lo + int(offset), min(hi, lo + int(offset) + int(limit)))}, hi - lo
 
 
 def rows_by_rowid(con, columns: list[tuple[str, str]], rowids: list[int]) -> dict[str, tuple]:

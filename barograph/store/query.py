@@ -481,6 +481,7 @@ def event_page(
         # costs a join with articles over every scanned event (a third of a dyad's page at 10 M)
         f = replace(f, include_duplicates=True)
     where, params = f.sql()
+    exact = None
     if indexed and f.dyad:  # a filter the scan can apply (store/indexes.py): same rows, fewer read
         from barograph.store import indexes
 
@@ -492,6 +493,18 @@ def event_page(
         elif pre:
             where, params = f"{where} AND {pre[0]}", params + pre[1]
     cols = _columns(sel)
+    if remembering_rows() and order == "-date" and exact is not None and int(limit) <= LATE_ROWS:
+        # a dyad's events newest first, remembered: any window is a slice of them (store/indexes.py)
+        found = indexes.dyad_page(store.con, f, exact, limit=limit, offset=offset)
+        if found is not None:
+            dated, n_found = found
+
+            def fetch_dyad(ids: list[str]) -> dict[str, dict]:
+                got = indexes.rows_by_id(store.con, sel, {i: dated[i] for i in ids})
+                return {i: dict(zip(names, map(_json_value, r))) for i, r in got.items()}
+
+            got = remembered_rows(("json", tuple(sel)), list(dated), fetch_dyad)
+            return [dict(got[i]) for i in dated if i in got], (n_found if total else None)
     if remembering_rows() and int(limit) <= LATE_ROWS:
         # a reader remembers rows: the page's ids from the narrow columns, their fields from
         # memory or one read of those ids (store/facts.py)
