@@ -17,9 +17,10 @@ query, and the 32 fields of each event are read once per state of the file, not 
 that shows it. A dashboard's pages overlap (a dyad's newest events in any window that ends
 today, a word's newest hits), and reading the fields was most of a page's cost: on ICEWS14 a
 dyad's page is ~2.6 ms of CPU for the ids and ~4 ms more for their fields (docs/web.md).
-And the postings of search words (`sized`, bounded by how many postings are kept): a search
-for a word in any window is then a binary search in them, where the statement scanned the
-word table (12.5 ms for the 18 words containing "aid" on ICEWS14).
+And the postings of search words and a dyad's events newest first (`sized`, bounded by how
+many postings are kept): a search or a dyad's events page in any window is then a binary
+search in them, where the statement scanned the word table (12.5 ms for the 18 words
+containing "aid" on ICEWS14) or the dyad's events.
 """
 
 from __future__ import annotations
