@@ -467,15 +467,7 @@ def event_page(
 
         found = indexes.search_ids(store.con, f, limit=limit, offset=offset)
         if found is not None:
-            dated, n_found = found
-
-            def fetch_found(ids: list[str]) -> dict[str, dict]:
-                got = indexes.rows_by_id(store.con, sel, {i: dated[i] for i in ids})
-                return {i: dict(zip(names, map(_json_value, r))) for i, r in got.items()}
-
-            # copies: remembered dicts are shared by every page that shows the event
-            got = remembered_rows(("json", tuple(sel)), list(dated), fetch_found)
-            return [dict(got[i]) for i in dated if i in got], (n_found if total else None)
+            return _rows_of(store, sel, found[0]), (found[1] if total else None)
     if indexed and not f.include_duplicates and not any_duplicates(store):
         # no article is a near-duplicate: the clause leaving out their events is always true, and
         # costs a join with articles over every scanned event (a third of a dyad's page at 10 M)
@@ -497,14 +489,7 @@ def event_page(
         # a dyad's events newest first, remembered: any window is a slice of them (store/indexes.py)
         found = indexes.dyad_page(store.con, f, exact, limit=limit, offset=offset)
         if found is not None:
-            dated, n_found = found
-
-            def fetch_dyad(ids: list[str]) -> dict[str, dict]:
-                got = indexes.rows_by_id(store.con, sel, {i: dated[i] for i in ids})
-                return {i: dict(zip(names, map(_json_value, r))) for i, r in got.items()}
-
-            got = remembered_rows(("json", tuple(sel)), list(dated), fetch_dyad)
-            return [dict(got[i]) for i in dated if i in got], (n_found if total else None)
+            return _rows_of(store, sel, found[0]), (found[1] if total else None)
     if remembering_rows() and int(limit) <= LATE_ROWS:
         # a reader remembers rows: the page's ids from the narrow columns, their fields from
         # memory or one read of those ids (store/facts.py)
@@ -545,6 +530,22 @@ def event_page(
         rows = store.con.execute(sql, params).fetchall()
         n = None
     return [dict(zip(names, map(_json_value, r))) for r in rows], (int(n) if n is not None else None)
+
+
+def _rows_of(store, sel: list[tuple[str, str]], dated: dict) -> list[dict]:
+    """The JSON-ready rows of the events `dated` names (event id -> date, in page order), those
+    a reader remembers from memory, the others in one read by id (store/facts.py)."""
+    from barograph.store import indexes
+
+    names = [n for _, n in sel]
+
+    def fetch(ids: list[str]) -> dict[str, dict]:
+        got = indexes.rows_by_id(store.con, sel, {i: dated[i] for i in ids})
+        return {i: dict(zip(names, map(_json_value, r))) for i, r in got.items()}
+
+    got = remembered_rows(("json", tuple(sel)), list(dated), fetch) if dated else {}
+    # copies: the remembered dicts are shared by every page that shows the event
+    return [dict(got[i]) for i in dated if i in got]
 
 
 def any_duplicates(store) -> bool:
