@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import os
 import socket
 import subprocess
@@ -206,17 +208,20 @@ def test_serve_refuses_a_missing_database(tmp_path):
     assert "none.duckdb" in r.stderr and "no such database" in r.stderr and len(r.stderr.strip().splitlines()) == 1
 
 
-def test_serve_command_binds_loopback_and_answers(db):
+@contextmanager
+def serving(db, *extra: str, wait: float = 30.0):
+    """`barograph serve --db db --quiet *extra` on a free loopback port, once /health answers:
+    (process, port, that first answer); stopped afterwards."""
     exe = os.path.join(os.path.dirname(sys.executable), "barograph")
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     sock.close()
     proc = subprocess.Popen(
-        [exe, "serve", "--db", str(db), "--port", str(port), "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [exe, "serve", "--db", str(db), "--port", str(port), "--quiet", *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + wait
         while True:
             try:
                 r = httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
@@ -225,14 +230,19 @@ def test_serve_command_binds_loopback_and_answers(db):
                 if time.monotonic() > deadline or proc.poll() is not None:
                     raise AssertionError(proc.stderr.read() if proc.poll() is not None else "server did not start")
                 time.sleep(0.2)
+        yield proc, port, r
+    finally:
+        proc.terminate()
+        proc.wait(20)
+
+
+def test_serve_command_binds_loopback_and_answers(db):
+    with serving(db) as (_, port, r):
         assert r.status_code == 200 and r.json()["writable"] is False
         out = subprocess.run(["ss", "-ltn"], capture_output=True, text=True).stdout if _has("ss") else ""
         if out:
             listening = [line for line in out.splitlines() if f":{port} " in line]
             assert listening and all("127.0.0.1:" in line for line in listening)
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def _has(cmd: str) -> bool:
@@ -241,29 +251,13 @@ def _has(cmd: str) -> bool:
     return which(cmd) is not None
 
 
-def test_serve_with_workers_answers_from_several_processes_read_only(db, tmp_path):
+def test_serve_with_workers_answers_from_several_processes_read_only(db):
     """`serve --workers 2`: two processes answer (read-only, each its own reader), and uploads,
     which need the file in one process, are refused in one line."""
     exe = os.path.join(os.path.dirname(sys.executable), "barograph")
     r = subprocess.run([exe, "serve", "--db", str(db), "--workers", "2", "--write-token"], capture_output=True, text=True, timeout=60)
     assert r.returncode == 2 and "--workers" in r.stderr and "one server process" in r.stderr and len(r.stderr.strip().splitlines()) == 1
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    proc = subprocess.Popen(
-        [exe, "serve", "--db", str(db), "--port", str(port), "--quiet", "--workers", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                r = httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise AssertionError(proc.stderr.read() if proc.poll() is not None else "server did not start")
-                time.sleep(0.2)
+    with serving(db, "--workers", "2", wait=60) as (proc, port, r):
         assert r.status_code == 200 and r.json()["writable"] is False
         with httpx.Client(base_url=f"http://127.0.0.1:{port}") as c:  # new connections: either process may answer
             pages = [c.get("/api/events", params={"limit": 3, "since": f"2015-0{1 + i % 9}-01"}, headers={"Connection": "close"}) for i in range(12)]
@@ -272,9 +266,6 @@ def test_serve_with_workers_answers_from_several_processes_read_only(db, tmp_pat
         children = [p for p in os.listdir("/proc") if p.isdigit() and _parent(p) == proc.pid]
         workers = [p for p in children if "multiprocessing" in _cmdline(p) or "barograph" in _cmdline(p) or "python" in _cmdline(p)]
         assert len(workers) >= 2, [_cmdline(p) for p in children]
-    finally:
-        proc.terminate()
-        proc.wait(20)
 
 
 def _parent(pid: str) -> int | None:
