@@ -291,6 +291,92 @@ def test_features_match_a_by_hand_reading_of_the_history():
     assert checked > 20
 
 
+def test_context_features_match_a_by_hand_reading_of_the_history():
+    """The object's recent presence, the subject's history and the shorter time scales,
+    each recomputed here from the raw facts, one loop per candidate."""
+    from barograph.analysis.forecast.features import FEATURES, Prior, day_features
+
+    g = tiny_graph()
+    prior = Prior.fit(with_inverses(g.splits["train"], g.n_rel), g.n_ent, g.n_rel)
+    day = next(d for d in iter_days(g, "test") if d.day == 34)
+    f = day_features(day, g.n_ent, g.n_rel, prior)
+    h = day.history
+    col = {k: i for i, k in enumerate(FEATURES)}
+    latest = h[h[:, 3] == h[:, 3].max()]
+    seen = {"due": 0, "last_day": 0}
+    for i, (qi, o) in enumerate(zip(f.q, f.o)):
+        s, r, x = day.qs[qi], day.qr[qi], f.X[i]
+        # o as r's object on the latest day, as a share of r's facts that day
+        n_r = (latest[:, 1] == r).sum()
+        want = ((latest[:, 1] == r) & (latest[:, 2] == o)).sum() / max(n_r, 1)
+        assert x[col["obj_r_last_day"]] == pytest.approx(want, rel=1e-5, abs=1e-7)
+        of_o = h[h[:, 0] == o]
+        assert x[col["obj_recent"]] == pytest.approx(np.exp(-(day.day - of_o[:, 3].max()) / 7) if len(of_o) else 0.0, rel=1e-5, abs=1e-7)
+        sr = h[(h[:, 0] == s) & (h[:, 1] == r)]
+        assert x[col["subj_r_logdistinct"]] == pytest.approx(np.log1p(len(np.unique(sr[:, 2]))), rel=1e-5)
+        # o on the receiving end of relations like r: W-weighted, 30-day decayed, share of o's incoming
+        inc = h[h[:, 2] == o]
+        dec = np.exp(-(day.day - inc[:, 3]) / 30.0)
+        want = (prior.W[r, inc[:, 1]] * dec).sum() / max(dec.sum(), 1e-9)
+        assert x[col["obj_receives_related"]] == pytest.approx(want, rel=1e-4, abs=1e-7)
+        same = sr[sr[:, 2] == o]
+        if len(same):
+            w7 = np.exp(-(day.day - sr[:, 3]) / 7.0)
+            assert x[col["same_decshare7"]] == pytest.approx(w7[sr[:, 2] == o].sum() / w7.sum(), rel=1e-5)
+            assert x[col["same_logfirst"]] == pytest.approx(np.log1p(day.day - same[:, 3].min()), rel=1e-5)
+        if len(same) >= 2:  # a repeat is "due" when the time since the last one nears the mean gap
+            gap = (same[:, 3].max() - same[:, 3].min()) / (len(same) - 1)
+            since = day.day - same[:, 3].max()
+            assert x[col["same_due"]] == pytest.approx(np.exp(-abs(since - gap) / max(gap, 1.0)), rel=1e-5)
+            seen["due"] += 1
+        else:
+            assert x[col["same_due"]] == 0.0
+        n_pair = ((latest[:, 0] == s) & (latest[:, 2] == o)).sum()
+        assert x[col["pair_last_day"]] == pytest.approx(np.log1p(n_pair), rel=1e-5)
+        seen["last_day"] += n_pair > 0
+    assert seen["due"] > 3 and seen["last_day"] > 0  # the checks above are not all on zeros
+
+
+def test_fitting_rows_merge_the_same_whether_or_not_the_parts_are_consumed():
+    from barograph.analysis.forecast.model import _merge
+
+    rng = np.random.default_rng(3)
+
+    def part(n_q, rows):
+        return {
+            "X": rng.random((rows, 4)).astype(np.float32),
+            "q": np.sort(rng.integers(0, n_q, rows)),
+            "y": rng.random(rows) < 0.2,
+            "r": rng.integers(0, 5, rows),
+        }
+
+    parts = [part(7, 30), part(3, 11), part(5, 20)]
+    kept = _merge(parts)
+    assert len(parts) == 3
+    taken = _merge(list(parts), consume=True)
+    for k in ("X", "q", "y", "r"):
+        assert np.array_equal(kept[k], taken[k])
+        assert np.array_equal(kept[k], np.concatenate([p[k] for p in parts]) if k != "q" else kept[k])
+    # query ids stay distinct across parts: each part's ids are shifted past the previous ones
+    assert np.array_equal(kept["q"][:30], parts[0]["q"])
+    assert kept["q"][30:41].min() == parts[0]["q"].max() + 1 + parts[1]["q"].min()
+    consumed = list(parts)
+    _merge(consumed, consume=True)
+    assert consumed == []
+
+
+def test_linear_scores_equal_the_standardised_features_times_the_weights():
+    g = tiny_graph()
+    model = Forecaster(g, rerank=False)
+    model.fit(splits=(("train", 0),), select=False)
+    X = np.random.default_rng(1).random((50, model.w.size)).astype(np.float32) * 5
+    want = ((X - model.mean) / model.std) @ model.w
+    assert np.allclose(model.linear(X, np.zeros(50, dtype=np.int64)), want, rtol=1e-4, atol=1e-4)
+    rows = np.array([4, 0, 7])
+    t = model.tree_input(X, want, rows)
+    assert np.allclose(t[:, :-1], (X[rows] - model.mean) / model.std, atol=1e-5) and np.allclose(t[:, -1], want[rows])
+
+
 def test_candidate_mrr_by_hand():
     from barograph.analysis.forecast.model import candidate_mrr
 

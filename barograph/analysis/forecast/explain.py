@@ -19,6 +19,8 @@ PATTERN = {
     "pop": "popular object of r",
     "self": "self-loop",
     "group": "entities of s's group did r to o",
+    "obj": "o is in the news lately (and as r's object)",
+    "subj": "what s's own history amounts to",
 }
 
 

@@ -13,12 +13,13 @@ import numpy as np
 
 @dataclass
 class Table:
-    """Facts grouped by an int64 key: count, last day, and recency-decayed counts."""
+    """Facts grouped by an int64 key: count, first and last day, and recency-decayed counts."""
 
     key: np.ndarray
     count: np.ndarray
     last: np.ndarray
     decayed: dict[float, np.ndarray]
+    first: np.ndarray | None = None
 
     @classmethod
     def build(cls, key: np.ndarray, d: np.ndarray, day: int, taus: tuple[float, ...]) -> Table:
@@ -26,9 +27,11 @@ class Table:
         cnt = np.bincount(inv, minlength=len(k)).astype(np.float64)
         last = np.full(len(k), -1, dtype=np.int64)
         np.maximum.at(last, inv, d)
+        first = np.full(len(k), np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(first, inv, d)
         age = (day - d).astype(np.float64)
         dec = {t: np.bincount(inv, weights=np.exp(-age / t), minlength=len(k)) for t in taus}
-        return cls(k, cnt, last, dec)
+        return cls(k, cnt, last, dec, first)
 
     def find(self, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(row index, found mask) of each key."""

@@ -41,20 +41,24 @@ def subset_day(day: Day, keep: np.ndarray) -> Day:
     return Day(day.day, day.history, day.facts[fk], day.qs[keep], day.qr[keep], new[day.fact_query[fk]])
 
 
-def _merge(parts: list[dict], offset: bool = True) -> dict:
-    """Concatenate fitting rows; query ids stay distinct across parts when `offset`."""
-    qs, n = [], 0
-    for p in parts:
-        qs.append(p["q"] + n if offset else p["q"])
-        n += int(p["q"].max()) + 1 if len(p["q"]) else 0
+def _merge(parts: list[dict], offset: bool = True, consume: bool = False) -> dict:
+    """Concatenate fitting rows; query ids stay distinct across parts when `offset`. With
+    `consume`, each part is taken out of the list as soon as its rows are copied, so the
+    largest fitting set is held once plus one part, not twice."""
     if not parts:
         return {"X": np.zeros((0, len(FEATURES)), np.float32), "q": np.zeros(0, np.int64), "y": np.zeros(0, bool), "r": np.zeros(0, np.int64)}
-    return {
-        "X": np.concatenate([p["X"] for p in parts]),
-        "q": np.concatenate(qs),
-        "y": np.concatenate([p["y"] for p in parts]),
-        "r": np.concatenate([p["r"] for p in parts]),
-    }
+    sizes = [len(p["q"]) for p in parts]
+    out = {k: np.empty((sum(sizes),) + parts[0][k].shape[1:], dtype=parts[0][k].dtype) for k in ("X", "q", "y", "r")}
+    at, n = 0, 0
+    for i in range(len(sizes)):
+        p = parts.pop(0) if consume else parts[i]
+        for k in ("X", "y", "r"):
+            out[k][at : at + sizes[i]] = p[k]
+        out["q"][at : at + sizes[i]] = p["q"] + n if offset else p["q"]
+        n += int(p["q"].max()) + 1 if len(p["q"]) else 0
+        at += sizes[i]
+        del p
+    return out
 
 
 def candidate_mrr(score: np.ndarray, q: np.ndarray, y: np.ndarray) -> float:
@@ -119,15 +123,18 @@ class Forecaster:
         return f.q, f.o, self.score(f.X, day.qr[f.q], f.q)
 
     def linear(self, X: np.ndarray, r: np.ndarray) -> np.ndarray:
-        W = (self.w[None, :] + self.dw).astype(np.float32)
-        Z = self.standardise(X)
+        """Z @ w with Z the standardised features, computed as X @ (w / std) - (mean / std) @ w
+        so that no standardised copy of a large X is made."""
+        W = self.w[None, :] + self.dw
+        V = (W / self.std[None, :]).astype(np.float32)
+        c = V.astype(np.float64) @ self.mean
         if self.n_groups == 1:
-            return (Z @ W[0]).astype(np.float64)
+            return (X @ V[0]).astype(np.float64) - c[0]
         g = self.group[r]
-        out = np.empty(len(Z))
+        out = np.empty(len(X))
         for k in range(self.n_groups):
             m = g == k
-            out[m] = Z[m] @ W[k]
+            out[m] = X[m] @ V[k] - c[k]
         return out
 
     def score(self, X: np.ndarray, r: np.ndarray, q: np.ndarray) -> np.ndarray:
@@ -138,7 +145,7 @@ class Forecaster:
             return s
         top = self.top_rows(s, q)
         out = s - 1e6  # below every re-ranked candidate, in linear order
-        out[top] = self.booster.predict(self.tree_input(X[top], s[top]), num_threads=2)
+        out[top] = self.booster.predict(self.tree_input(X, s, np.flatnonzero(top)), num_threads=2)
         return out
 
     def top_rows(self, s: np.ndarray, q: np.ndarray) -> np.ndarray:
@@ -148,8 +155,17 @@ class Forecaster:
         pos[order] = np.arange(len(q)) - np.searchsorted(qs, qs)
         return pos < self.rerank_top
 
-    def tree_input(self, X: np.ndarray, s: np.ndarray) -> np.ndarray:
-        return np.column_stack([self.standardise(X), s.astype(np.float32)])
+    def tree_input(self, X: np.ndarray, s: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """The standardised features and the linear score of X's rows (all, or `rows` of X
+        and s), in one new array filled a block at a time: no other copy of a large X."""
+        rows = np.arange(len(X)) if rows is None else rows
+        out = np.empty((len(rows), X.shape[1] + 1), dtype=np.float32)
+        mean, std = self.mean.astype(np.float32), self.std.astype(np.float32)
+        for a in range(0, len(rows), 1 << 18):
+            part = rows[a : a + (1 << 18)]
+            out[a : a + len(part), :-1] = (X[part] - mean) / std
+            out[a : a + len(part), -1] = s[part]
+        return out
 
     def _collect(self, split: str, last_n: int, budget: int | None, rng: np.random.Generator, progress: Callable[[int], None] | None) -> dict:
         """Feature rows of the last N days of a split (0: all of it), each day seeing only its
@@ -178,7 +194,9 @@ class Forecaster:
             ys.append(y[keep])
             rs.append(day.qr[f.q[keep]])
             nq += len(day.qs)
-        out = _merge([{"X": X, "q": q, "y": y, "r": r} for X, q, y, r in zip(Xs, qs, ys, rs)], offset=False)
+        days = [{"X": X, "q": q, "y": y, "r": r} for X, q, y, r in zip(Xs, qs, ys, rs)]
+        del Xs, qs, ys, rs
+        out = _merge(days, offset=False, consume=True)
         out.update(queries=total, sampled=rate)
         return out
 
@@ -196,7 +214,7 @@ class Forecaster:
         parts = [self._collect(s, n, FIT_QUERIES, rng, progress) for s, n in splits]
         info: dict = {"sampled": {s: round(p["sampled"], 4) for (s, _), p in zip(splits, parts)}}
         if select and len(parts) > 1 and all(len(p["q"]) for p in parts):
-            fit_part = _merge(parts[:-1])
+            fit_part = parts[0] if len(parts) == 2 else _merge(parts[:-1])  # no copy of a single part
             val = parts[-1]
             best = None
             self.booster = None
@@ -219,8 +237,8 @@ class Forecaster:
             self.trees = n_trees
             info["trees"] = n_trees
             info["valid_mrr"] = round(max(best[0], info.get("valid_mrr_rerank", 0.0)), 4)
-            del fit_part
-        data = _merge(parts)
+            del fit_part, val
+        data = _merge(parts, consume=True)
         del parts
         info.update(self._fit_linear(data))
         self.booster = None
@@ -235,7 +253,9 @@ class Forecaster:
         self.mean, self.std = X.mean(0, dtype=np.float64), X.std(0, dtype=np.float64)
         self.std[self.std < 1e-9] = 1.0  # a constant feature stays 0 after scaling
         order = np.lexsort((q, grp))  # rows by group, then query: each group is one slice
-        Z = self.standardise(X[order])
+        Z = X[order]  # a copy, standardised in place
+        Z -= self.mean.astype(np.float32)
+        Z /= self.std.astype(np.float32)
         q, y, grp = q[order], y[order], grp[order]
         starts = np.flatnonzero(np.r_[True, q[1:] != q[:-1]])
         bounds = np.searchsorted(grp, np.arange(self.n_groups + 1))
@@ -274,10 +294,6 @@ class Forecaster:
             self.w, self.dw = self.w + self.dw[0], np.zeros_like(self.dw)
         return {"loss": float(res.fun), "queries": len(starts), "rows": len(Z), "iters": int(res.nit)}
 
-    def standardise(self, X: np.ndarray) -> np.ndarray:
-        """(X - mean) / std in float32 (no float64 copy of a large fitting set)."""
-        return (X - self.mean.astype(np.float32)) / self.std.astype(np.float32)
-
     def _fit_trees(self, data: dict, n_trees: int, valid: dict | None = None) -> int:
         """Lambdarank trees over each query's top linear candidates (plus, when fitting, its
         answers). With `valid`, stops when NDCG@10 there has not improved for 20 rounds and
@@ -293,7 +309,7 @@ class Forecaster:
             order = order[np.argsort(d["q"][order], kind="stable")]
             qk = d["q"][order]
             sizes = np.diff(np.r_[np.flatnonzero(np.r_[True, qk[1:] != qk[:-1]]), len(qk)])
-            return lgb.Dataset(self.tree_input(d["X"][order], s[order]), d["y"][order].astype(int), group=sizes, reference=reference)
+            return lgb.Dataset(self.tree_input(d["X"], s, order), d["y"][order].astype(int), group=sizes, reference=reference)
 
         params = {
             "objective": "lambdarank",
