@@ -366,11 +366,11 @@ def day_features(day: Day, n_ent: int, n_rel: int, prior: Prior) -> DayFeatures:
     X[:, col["group_share"]] = gsh
     X[:, col["group_logshare"]] = _log(gsh)
     X[:, col["group_same"]] = grp[co] == grp[cs]
-    _context(X, col, day, cs, cr, ci, co, T, PT, sr_key, sr_cnt, prior.W, E, R2)
+    _context(X, col, day, cs, cr, ci, co, T, PT, sr_key, sr_first, sr_cnt, s_cnt, prior.W, E, R2)
     return DayFeatures(cq, co, X)
 
 
-def _context(X, col, day: Day, cs, cr, ci, co, T: Table, PT: Table, sr_key, sr_cnt, W, E: int, R2: int) -> None:
+def _context(X, col, day: Day, cs, cr, ci, co, T: Table, PT: Table, sr_key, sr_first, sr_cnt, s_cnt, W, E: int, R2: int) -> None:
     """The features that say how much to trust the others: how active the object is lately
     (an entity in yesterday's news is likelier in today's), how much history the subject has,
     and recurrence and pair activity at shorter time scales (3 and 7 days, the latest day,
@@ -387,8 +387,7 @@ def _context(X, col, day: Day, cs, cr, ci, co, T: Table, PT: Table, sr_key, sr_c
     last = np.full(E, np.iinfo(np.int32).min, dtype=np.int64)
     np.maximum.at(last, hs, hd)
     X[:, col["obj_recent"]] = np.exp(-(day.day - last[co]) / 7.0)
-    cnt = np.bincount(hs, minlength=E)
-    X[:, col["obj_logcnt"]] = np.log1p(cnt[co])
+    X[:, col["obj_logcnt"]] = np.log1p(s_cnt[co])
     ro_key, ro_inv = np.unique(hr * E + ho, return_inverse=True)
     ro_last = np.full(len(ro_key), np.iinfo(np.int32).min, dtype=np.int64)
     np.maximum.at(ro_last, ro_inv, hd)
@@ -411,13 +410,12 @@ def _context(X, col, day: Day, cs, cr, ci, co, T: Table, PT: Table, sr_key, sr_c
     X[:, col["obj_receives_related"]] = np.bincount(own, weights=val, minlength=len(co)) / np.maximum(o_in[co], 1e-9)
     del own, rows, val, w30
     # the subject
-    X[:, col["subj_logcnt"]] = np.log1p(cnt[cs])
+    X[:, col["subj_logcnt"]] = np.log1p(s_cnt[cs])
     X[:, col["subj_recent"]] = np.exp(-(day.day - last[cs]) / 7.0)
-    row, ok = _lookup(sr_key, cs * R2 + cr)
-    X[:, col["subj_r_logcnt"]] = np.where(ok, np.log1p(sr_cnt[row] if len(sr_cnt) else 0.0), 0.0)
-    d_key, d_cnt = np.unique(T.key // E, return_counts=True)  # distinct objects per (s, r)
-    row, ok = _lookup(d_key, cs * R2 + cr)
-    X[:, col["subj_r_logdistinct"]] = np.where(ok, np.log1p(d_cnt[row] if len(d_cnt) else 0), 0.0)
+    srow, sok = _lookup(sr_key, cs * R2 + cr)
+    X[:, col["subj_r_logcnt"]] = np.where(sok, np.log1p(sr_cnt[srow] if len(sr_cnt) else 0.0), 0.0)
+    d_cnt = np.diff(np.r_[sr_first, len(T.key)])  # distinct objects per (s, r)
+    X[:, col["subj_r_logdistinct"]] = np.where(sok, np.log1p(d_cnt[srow] if len(d_cnt) else 0), 0.0)
     row, ok = _lookup(sr_key, co * R2 + cr)
     X[:, col["obj_does_r_logcnt"]] = np.where(ok, np.log1p(sr_cnt[row] if len(sr_cnt) else 0.0), 0.0)
     # recurrence at more scales
@@ -429,10 +427,8 @@ def _context(X, col, day: Day, cs, cr, ci, co, T: Table, PT: Table, sr_key, sr_c
     gap = (first_age - last_age) / np.maximum(n - 1, 1)
     X[:, col["same_due"]] = np.where(n >= 2, np.exp(-np.abs(last_age - gap) / np.maximum(gap, 1.0)), 0.0)
     X[:, col["same_logdec7"]] = np.where(ok, np.log1p(T.decayed[7.0][row] if len(T.key) else 0.0), 0.0)
-    starts = np.r_[0, np.flatnonzero(np.diff(T.key // E)) + 1] if len(T.key) else np.zeros(0, dtype=np.int64)
-    srow, sok = _lookup(sr_key, cs * R2 + cr)
     for tau in (3.0, 7.0):
-        tot = np.add.reduceat(T.decayed[tau], starts) if len(T.key) else np.zeros(0)
+        tot = np.add.reduceat(T.decayed[tau], sr_first) if len(T.key) else np.zeros(0)
         X[:, col[f"same_decshare{int(tau)}"]] = np.where(
             ok & sok, (T.decayed[tau][row] if len(T.key) else 0.0) / np.maximum(tot[srow] if len(tot) else 1.0, 1e-9), 0.0
         )
