@@ -405,10 +405,12 @@ def _context(X, col, day: Day, cs, cr, ci, co, T: Table, PT: Table, sr_key, sr_f
     w30 = np.exp(-age / 30.0)
     ok_key, ok_val = _sum_by(ho * R2 + hr, w30)
     o_in = np.bincount(ho, weights=w30, minlength=E)
-    own, rows = expand(np.searchsorted(ok_key, co * R2), np.searchsorted(ok_key, co * R2 + R2))
-    val = W[cr[own], ok_key[rows] % R2] * ok_val[rows]
-    X[:, col["obj_receives_related"]] = np.bincount(own, weights=val, minlength=len(co)) / np.maximum(o_in[co], 1e-9)
-    del own, rows, val, w30
+    # one row per distinct candidate object: (o, r') incoming weights times W, read at (o, r)
+    uo, uo_inv = np.unique(co, return_inverse=True)
+    M = sp.csr_matrix((ok_val.astype(np.float32), (ok_key // R2, ok_key % R2)), shape=(E, R2))
+    like_r = M[uo] @ W.T.astype(np.float32)  # (distinct objects, relations)
+    X[:, col["obj_receives_related"]] = like_r[uo_inv, cr] / np.maximum(o_in[co], 1e-9)
+    del M, like_r, w30
     # the subject
     X[:, col["subj_logcnt"]] = np.log1p(s_cnt[cs])
     X[:, col["subj_recent"]] = np.exp(-(day.day - last[cs]) / 7.0)
