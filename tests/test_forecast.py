@@ -365,6 +365,14 @@ def test_fitting_rows_merge_the_same_whether_or_not_the_parts_are_consumed():
     assert consumed == []
 
 
+def test_column_stats_a_block_at_a_time_equal_numpys():
+    from barograph.analysis.forecast.model import _column_stats
+
+    X = (np.random.default_rng(2).random((1000, 3)) * [1.0, 50.0, 1e-3] + [0.0, 7.0, 2.0]).astype(np.float32)
+    mean, std = _column_stats(X, block=64)
+    assert np.allclose(mean, X.mean(0, dtype=np.float64)) and np.allclose(std, X.std(0, dtype=np.float64), rtol=1e-6)
+
+
 def test_linear_scores_equal_the_standardised_features_times_the_weights():
     g = tiny_graph()
     model = Forecaster(g, rerank=False)

@@ -61,6 +61,17 @@ def _merge(parts: list[dict], offset: bool = True, consume: bool = False) -> dic
     return out
 
 
+def _column_stats(X: np.ndarray, block: int = 1 << 18) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and standard deviation of each column in float64, a block of rows at a time:
+    `X.std(0, dtype=np.float64)` makes a float64 copy of the whole of X (twice its size)."""
+    mean = X.mean(0, dtype=np.float64)
+    ss = np.zeros(X.shape[1])
+    for a in range(0, len(X), block):
+        d = X[a : a + block] - mean
+        ss += (d * d).sum(0)
+    return mean, np.sqrt(ss / max(len(X), 1))
+
+
 def candidate_mrr(score: np.ndarray, q: np.ndarray, y: np.ndarray) -> float:
     """MRR of the true rows (y) among their query's candidate rows, other true rows of the
     query filtered out, ties counted half: the selection measure on validation rows."""
@@ -250,7 +261,7 @@ class Forecaster:
         X, q, y = data["X"], data["q"], data["y"]
         grp = self.group[data["r"]]
         _, q = np.unique(q, return_inverse=True)
-        self.mean, self.std = X.mean(0, dtype=np.float64), X.std(0, dtype=np.float64)
+        self.mean, self.std = _column_stats(X)
         self.std[self.std < 1e-9] = 1.0  # a constant feature stays 0 after scaling
         order = np.lexsort((q, grp))  # rows by group, then query: each group is one slice
         Z = X[order]  # a copy, standardised in place
