@@ -254,15 +254,19 @@ def test_top_per_group_keeps_the_k_best_of_each_group():
     assert top_per_group(group, score, 1).tolist() == [False, False, True, False, True, True]
 
 
-def test_features_match_a_by_hand_reading_of_the_history():
+def tiny_day_features():
+    """The tiny graph, its prior, test day 34, that day's features and their column index."""
     from barograph.analysis.forecast.features import FEATURES, Prior, day_features
 
     g = tiny_graph()
     prior = Prior.fit(with_inverses(g.splits["train"], g.n_rel), g.n_ent, g.n_rel)
     day = next(d for d in iter_days(g, "test") if d.day == 34)
-    f = day_features(day, g.n_ent, g.n_rel, prior)
+    return g, prior, day, day_features(day, g.n_ent, g.n_rel, prior), {k: i for i, k in enumerate(FEATURES)}
+
+
+def test_features_match_a_by_hand_reading_of_the_history():
+    g, prior, day, f, col = tiny_day_features()
     h = day.history
-    col = {k: i for i, k in enumerate(FEATURES)}
     checked = 0
     for qi, (s, r) in enumerate(zip(day.qs, day.qr)):
         rows = np.flatnonzero(f.q == qi)
@@ -294,14 +298,8 @@ def test_features_match_a_by_hand_reading_of_the_history():
 def test_context_features_match_a_by_hand_reading_of_the_history():
     """The object's recent presence, the subject's history and the shorter time scales,
     each recomputed here from the raw facts, one loop per candidate."""
-    from barograph.analysis.forecast.features import FEATURES, Prior, day_features
-
-    g = tiny_graph()
-    prior = Prior.fit(with_inverses(g.splits["train"], g.n_rel), g.n_ent, g.n_rel)
-    day = next(d for d in iter_days(g, "test") if d.day == 34)
-    f = day_features(day, g.n_ent, g.n_rel, prior)
+    g, prior, day, f, col = tiny_day_features()
     h = day.history
-    col = {k: i for i, k in enumerate(FEATURES)}
     latest = h[h[:, 3] == h[:, 3].max()]
     seen = {"due": 0, "last_day": 0}
     for i, (qi, o) in enumerate(zip(f.q, f.o)):

@@ -232,7 +232,8 @@ def day_features(day: Day, n_ent: int, n_rel: int, prior: Prior) -> DayFeatures:
     PT = Table.build(hs * E + ho, hd, day.day, (30.0, 7.0, 3.0))  # (s, o)
     s_cnt = np.bincount(hs, minlength=E).astype(np.float64)
     s_dec = np.bincount(hs, weights=np.exp(-age_h / 30.0), minlength=E)
-    pop_key, pop_val = _sum_by(hr * E + ho, np.exp(-age_h / 7.0))  # (r, o), a week's decay
+    pop_key, ro_inv = np.unique(hr * E + ho, return_inverse=True)  # (r, o)
+    pop_val = np.bincount(ro_inv, weights=np.exp(-age_h / 7.0), minlength=len(pop_key))  # a week's decay
     pop_rtot = np.bincount(pop_key // E, weights=pop_val, minlength=R2)
     pop_val = pop_val / np.maximum(pop_rtot[pop_key // E], 1e-9)
     pop_o = np.bincount(ho, weights=np.exp(-age_h / 7.0), minlength=E).astype(np.float64)  # int64 when empty
@@ -366,11 +367,11 @@ def day_features(day: Day, n_ent: int, n_rel: int, prior: Prior) -> DayFeatures:
     X[:, col["group_share"]] = gsh
     X[:, col["group_logshare"]] = _log(gsh)
     X[:, col["group_same"]] = grp[co] == grp[cs]
-    _context(X, col, day, cs, cr, ci, co, T, PT, sr_key, sr_first, sr_cnt, s_cnt, prior.W, E, R2)
+    _context(X, col, day, cs, cr, ci, co, T, PT, sr_key, sr_first, sr_cnt, s_cnt, pop_key, ro_inv, prior.W, E, R2)
     return DayFeatures(cq, co, X)
 
 
-def _context(X, col, day: Day, cs, cr, ci, co, T: Table, PT: Table, sr_key, sr_first, sr_cnt, s_cnt, W, E: int, R2: int) -> None:
+def _context(X, col, day: Day, cs, cr, ci, co, T: Table, PT: Table, sr_key, sr_first, sr_cnt, s_cnt, ro_key, ro_inv, W, E: int, R2: int) -> None:
     """The features that say how much to trust the others: how active the object is lately
     (an entity in yesterday's news is likelier in today's), how much history the subject has,
     and recurrence and pair activity at shorter time scales (3 and 7 days, the latest day,
@@ -388,7 +389,6 @@ def _context(X, col, day: Day, cs, cr, ci, co, T: Table, PT: Table, sr_key, sr_f
     np.maximum.at(last, hs, hd)
     X[:, col["obj_recent"]] = np.exp(-(day.day - last[co]) / 7.0)
     X[:, col["obj_logcnt"]] = np.log1p(s_cnt[co])
-    ro_key, ro_inv = np.unique(hr * E + ho, return_inverse=True)
     ro_last = np.full(len(ro_key), np.iinfo(np.int32).min, dtype=np.int64)
     np.maximum.at(ro_last, ro_inv, hd)
     ro_cnt = np.bincount(ro_inv, minlength=len(ro_key))
@@ -396,7 +396,7 @@ def _context(X, col, day: Day, cs, cr, ci, co, T: Table, PT: Table, sr_key, sr_f
     X[:, col["obj_r_recent"]] = np.where(ok, np.exp(-(day.day - ro_last[row]) / 7.0), 0.0)
     r_tot = np.bincount(hr, minlength=R2)
     X[:, col["obj_r_logshare_all"]] = np.where(ok, _log(ro_cnt[row] / np.maximum(r_tot[cr], 1)), 0.0)
-    del ro_inv, ro_last
+    del ro_last
     lk, lv = _sum_by(hr[latest] * E + ho[latest], np.ones(int(latest.sum())))
     l_tot = np.bincount(hr[latest], minlength=R2)
     row, ok = _lookup(lk, cr * E + co)
