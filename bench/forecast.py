@@ -8,7 +8,8 @@ baseline and of barograph's model, is chosen on the validation split by the same
 on every data set; the test split is only ranked.
 Single-step setting, time-aware filtered MRR and Hits@1/3/10 over both query directions of
 every test quadruple (Gastinger et al. 2023). Before the table: dyad-level probability of
-material conflict next week (Brier, ROC AUC) against persistence. Then the table with the
+material conflict next week (Brier, ROC AUC) against persistence (one line saying why it
+is skipped on a graph without CAMEO conflict relations or with too few weeks). Then the table with the
 `recurrency-baseline` and `barograph` rows, and a last `scaling:` line (training size, wall
 time, peak RSS). Stage lines are flushed as they finish, so a stopped run still shows them.
 """
@@ -57,19 +58,25 @@ def main() -> None:
     test_week = int(g.splits["test"][:, 3].min()) // 7
     last_week = int(g.splits["test"][:, 3].max()) // 7
     t0 = time.perf_counter()
-    d = dyad.benchmark(*dyad.icews_conflict(g), g.n_ent, range(4, test_week - 1), range(test_week, last_week - 1))
-    print(
-        f"dyad material conflict next week ({name}, {d['n']} dyad-weeks active in the last 4 weeks, "
-        f"target weeks {test_week + 1}-{last_week - 1}, base rate {d['base_rate']:.4f}, "
-        f"{time.perf_counter() - t0:.1f} s)"
-    )
-    print(f"{'method':22s} {'Brier':>7s} {'AUC':>7s}")
-    for k in ("persistence", "persistence_smoothed", "barograph"):
-        print(f"{k:22s} {d[k]['brier']:7.4f} {d[k]['auc']:7.4f}")
-    print("calibration (bin: dyad-weeks, mean forecast, observed, 90% interval):")
-    for b in d["calibration"]:
-        if b["n"]:
-            print(f"  [{b['lo']:.2f}, {b['hi']:.2f}): {b['n']:6d} {b['predicted']:.4f} {b['observed']:.4f} {b['low']:.4f}-{b['high']:.4f}")
+    conflict = dyad.icews_conflict(g)
+    fit_weeks, target_weeks = range(4, test_week - 1), range(test_week, last_week - 1)
+    skip = dyad.unsupported(conflict[3], fit_weeks, target_weeks)
+    if skip:
+        print(f"dyad material conflict next week ({name}): skipped, {skip}")
+    else:
+        d = dyad.benchmark(*conflict, g.n_ent, fit_weeks, target_weeks)
+        print(
+            f"dyad material conflict next week ({name}, {d['n']} dyad-weeks active in the last 4 weeks, "
+            f"target weeks {test_week + 1}-{last_week - 1}, base rate {d['base_rate']:.4f}, "
+            f"{time.perf_counter() - t0:.1f} s)"
+        )
+        print(f"{'method':22s} {'Brier':>7s} {'AUC':>7s}")
+        for k in ("persistence", "persistence_smoothed", "barograph"):
+            print(f"{k:22s} {d[k]['brier']:7.4f} {d[k]['auc']:7.4f}")
+        print("calibration (bin: dyad-weeks, mean forecast, observed, 90% interval):")
+        for b in d["calibration"]:
+            if b["n"]:
+                print(f"  [{b['lo']:.2f}, {b['hi']:.2f}): {b['n']:6d} {b['predicted']:.4f} {b['observed']:.4f} {b['low']:.4f}-{b['high']:.4f}")
     print(flush=True)
 
     with Progress(console=err, transient=True) as prog:

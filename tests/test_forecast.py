@@ -5,6 +5,9 @@ facts, dyad conflict scoring, and the `barograph forecast` command on a real Duc
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -218,9 +221,6 @@ def test_forecast_command_on_a_real_store(tmp_path):
 
 
 def test_forecast_command_errors_in_one_line(tmp_path):
-    import subprocess
-    import sys
-
     db = tmp_path / "f.duckdb"
     make_store(db)
     p = subprocess.run(
@@ -406,36 +406,61 @@ def test_fitting_and_selection_never_see_the_test_split():
     assert np.array_equal(a.w, b.w) and a.l2 == b.l2 and a.trees == b.trees
 
 
-def test_bench_runs_on_any_folder_in_the_layout(tmp_path):
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    g = tiny_graph(n_days=120, seed=1)
-    g.splits = {"train": g.splits["train"], "valid": g.splits["valid"], "test": g.splits["test"]}
+def write_layout(folder, g, cut: dict, step: int = 24, relations: list[str] | None = None) -> None:
+    """g's quadruples as a benchmark folder (entity2id, relation2id, train/valid/test.txt),
+    split by day ranges `cut`, timestamps `step` units per day."""
     q = np.concatenate(list(g.splits.values()))
-    cut = {"train": (0, 90), "valid": (90, 105), "test": (105, 120)}
-    folder = tmp_path / "somegraph"
     folder.mkdir()
     (folder / "entity2id.txt").write_text("".join(f"{e}\t{i}\n" for i, e in enumerate(g.entities)))
-    (folder / "relation2id.txt").write_text("".join(f"{r}\t{i}\n" for i, r in enumerate(g.relations)))
+    (folder / "relation2id.txt").write_text("".join(f"{r}\t{i}\n" for i, r in enumerate(relations or g.relations)))
     for s, (lo, hi) in cut.items():
         part = q[(q[:, 3] >= lo) & (q[:, 3] < hi)]
-        (folder / f"{s}.txt").write_text("".join(f"{a}\t{b}\t{c}\t{24 * d}\t-1\n" for a, b, c, d in part))
+        (folder / f"{s}.txt").write_text("".join(f"{a}\t{b}\t{c}\t{step * d}\t-1\n" for a, b, c, d in part))
+
+
+def run_bench(folder, *args) -> subprocess.CompletedProcess:
     root = Path(__file__).resolve().parent.parent
-    p = subprocess.run(
-        [sys.executable, str(root / "bench" / "forecast.py"), "--data", str(folder), "--quiet", "--fit-days", "20"],
+    return subprocess.run(
+        [sys.executable, str(root / "bench" / "forecast.py"), "--data", str(folder), "--quiet", *args],
         capture_output=True,
         text=True,
         check=False,
         cwd=root,
     )
+
+
+def test_bench_runs_on_any_folder_in_the_layout(tmp_path):
+    g = tiny_graph(n_days=120, seed=1)
+    folder = tmp_path / "somegraph"
+    write_layout(folder, g, {"train": (0, 90), "valid": (90, 105), "test": (105, 120)})
+    p = run_bench(folder, "--fit-days", "20")
     assert p.returncode == 0, p.stderr
     assert "ICEWS" not in p.stdout and "somegraph" in p.stdout
     lines = {ln.split()[0]: ln.split() for ln in p.stdout.splitlines() if ln.strip()}
     base, ours = float(lines["recurrency-baseline"][1]), float(lines["barograph"][1])
     assert 0 < base <= 1 and 0 < ours <= 1
-    assert "chosen on valid" in p.stdout
+    assert "chosen on valid" in p.stdout and "Brier" in p.stdout
+
+
+@pytest.mark.parametrize(
+    "relations, why",
+    [
+        (["wasBornIn", "playsFor", "isAffiliatedTo"], "no relation of this data set is a CAMEO material-conflict type"),
+        (None, "the splits span too few weeks (0 to fit on before the test days, 0 to score)"),
+    ],
+)
+def test_bench_ranks_a_short_graph_and_says_why_it_has_no_dyad_section(tmp_path, relations, why):
+    """A held-out graph may be short (fewer training days than --fit-days), count in other
+    units (step 1) or have relations that are not CAMEO: the ranking still runs, and the dyad
+    section says in one line why it is left out."""
+    g = tiny_graph(n_days=30, seed=1)
+    folder = tmp_path / "short"
+    write_layout(folder, g, {"train": (0, 20), "valid": (20, 25), "test": (25, 30)}, step=1, relations=relations)
+    p = run_bench(folder)  # --fit-days 60 by default: more than the 20 training days
+    assert p.returncode == 0, p.stderr
+    assert f"dyad material conflict next week (short): skipped, {why}" in p.stdout and "Brier" not in p.stdout
+    lines = {ln.split()[0]: ln.split() for ln in p.stdout.splitlines() if ln.strip()}
+    assert 0 < float(lines["recurrency-baseline"][1]) <= 1 and 0 < float(lines["barograph"][1]) <= 1
 
 
 DATA = __import__("pathlib").Path(__file__).parent / "data"
@@ -486,9 +511,6 @@ def test_forecast_on_imported_stores_never_crashes_and_writes_strict_json(tmp_pa
 
 
 def test_unknown_actor_gets_a_message_not_a_probability(tmp_path):
-    import subprocess
-    import sys
-
     db = imported_store(tmp_path, "icews")
     p = subprocess.run(
         [sys.executable, "-m", "barograph.interfaces.cli", "forecast", "--dyad", "RUS", "XXX", "--db", str(db)],

@@ -116,6 +116,17 @@ def stack(dw: DyadWeeks, weeks) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
     return np.concatenate(Xs), np.concatenate(ys), np.concatenate(ps), np.concatenate(ss)
 
 
+def unsupported(conflict: np.ndarray, fit_weeks, test_weeks) -> str:
+    """Why a graph cannot be benchmarked on next week's material conflict ("" when it can):
+    none of its relations is a CAMEO material-conflict type (a graph whose relations are not
+    CAMEO, such as YAGO's), or its splits span too few weeks to fit on and score."""
+    if not np.asarray(conflict).any():
+        return "no relation of this data set is a CAMEO material-conflict type (QuadClass 4)"
+    if not len(fit_weeks) or not len(test_weeks):
+        return f"the splits span too few weeks ({len(fit_weeks)} to fit on before the test days, {len(test_weeks)} to score)"
+    return ""
+
+
 def benchmark(s, o, day, conflict, n_ent: int, fit_weeks, test_weeks) -> dict:
     """Fit on fit_weeks, score on test_weeks (t -> t + 1); the model against persistence."""
     dw = DyadWeeks.build(s, o, day // 7, conflict, n_ent)

@@ -180,9 +180,10 @@ class Forecaster:
 
     def _collect(self, split: str, last_n: int, budget: int | None, rng: np.random.Generator, progress: Callable[[int], None] | None) -> dict:
         """Feature rows of the last N days of a split (0: all of it), each day seeing only its
-        own past; at most `budget` queries, drawn uniformly over those days."""
+        own past; at most `budget` queries, drawn uniformly over those days. A split shorter
+        than N days is read whole (a graph with few timestamps, such as yearly ones)."""
         days = np.unique(self.g.splits[split][:, 3])
-        start = days[-last_n] if last_n else days[0]
+        start = days[-min(last_n, len(days))] if last_n else days[0]
         ev = with_inverses(self.g.splits[split], self.g.n_rel)
         ev = ev[ev[:, 3] >= start]
         total = len(np.unique((ev[:, 3] * self.g.n_ent + ev[:, 0]) * 2 * self.g.n_rel + ev[:, 1]))
