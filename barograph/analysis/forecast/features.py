@@ -382,9 +382,10 @@ def _context(X, col, day: Day, cs, cr, ci, co, T: Table, PT: Table, sr_key, sr_f
     age = (day.day - hd).astype(np.float64)
     latest = hd == hd.max() if len(hd) else np.zeros(0, dtype=bool)
     # the object (facts carry their inverses, so an entity's facts as subject are all of them)
+    # each entity's decayed activity (as subject; with inverses, all of its facts), per time scale
+    act = {tau: np.bincount(hs, weights=np.exp(-age / tau), minlength=E) for tau in (1.0, 3.0, 7.0)}
     for tau, name in ((1.0, "obj_act1"), (7.0, "obj_act7")):
-        a = np.bincount(hs, weights=np.exp(-age / tau), minlength=E)
-        X[:, col[name]] = 1000.0 * a[co] / max(a.sum(), 1e-9)
+        X[:, col[name]] = 1000.0 * act[tau][co] / max(act[tau].sum(), 1e-9)
     last = np.full(E, np.iinfo(np.int32).min, dtype=np.int64)
     np.maximum.at(last, hs, hd)
     X[:, col["obj_recent"]] = np.exp(-(day.day - last[co]) / 7.0)
@@ -442,8 +443,7 @@ def _context(X, col, day: Day, cs, cr, ci, co, T: Table, PT: Table, sr_key, sr_f
     # the pair at more scales
     row, ok = _lookup(PT.key, cs * E + co)
     for tau in (3.0, 7.0):
-        tot = np.bincount(hs, weights=np.exp(-age / tau), minlength=E)
-        X[:, col[f"pair_decshare{int(tau)}"]] = np.where(ok, (PT.decayed[tau][row] if len(PT.key) else 0.0) / np.maximum(tot[cs], 1e-9), 0.0)
+        X[:, col[f"pair_decshare{int(tau)}"]] = np.where(ok, (PT.decayed[tau][row] if len(PT.key) else 0.0) / np.maximum(act[tau][cs], 1e-9), 0.0)
     lk, lv = _sum_by((hs * E + ho)[latest], np.ones(int(latest.sum())))
     row, ok = _lookup(lk, cs * E + co)
     X[:, col["pair_last_day"]] = np.where(ok, np.log1p(lv[row] if len(lv) else 0.0), 0.0)
