@@ -254,6 +254,48 @@ def test_top_per_group_keeps_the_k_best_of_each_group():
     assert top_per_group(group, score, 1).tolist() == [False, False, True, False, True, True]
 
 
+def test_a_table_cut_from_the_sorted_graph_equals_one_built_from_the_days_history():
+    """`Sorted.table` (one sort of the whole graph, then a mask per day) must give every day
+    exactly the table `Table.build` makes from that day's history: same keys, counts, first
+    and last days, and decayed sums equal to the last bit (so the benchmark does not move)."""
+    from barograph.analysis.forecast.history import Sorted, Table
+
+    rng = np.random.default_rng(3)
+    d = np.sort(rng.integers(0, 50, 3000))
+    key = rng.integers(0, 40, 3000) * 1000 + rng.integers(0, 30, 3000)
+    index = Sorted.of(key, d)
+    for day in (0, 1, 17, 49, 50, 80):
+        h = d < day
+        want = Table.build(key[h], d[h], day, (30.0, 3.0))
+        got = index.table(day, (30.0, 3.0))
+        for f in ("key", "count", "last", "first"):
+            assert np.array_equal(getattr(got, f), getattr(want, f)), (day, f)
+        for t in (30.0, 3.0):
+            assert np.array_equal(got.decayed[t], want.decayed[t]), (day, t)
+    assert len(index.table(0, ()).key) == 0 and index.table(80, ()).count.sum() == 3000
+
+
+def test_the_graphs_index_stands_in_only_for_a_day_of_that_graph():
+    """Forecaster.features reads a day's tables from the graph's index; the features must be
+    the ones built from the day's own history, and a day whose history is not the graph's
+    facts before it (a store's, a trimmed one) must not be read from the index."""
+    from barograph.analysis.forecast.features import day_features
+
+    g = tiny_graph()
+    m = Forecaster(g)
+    days = [d for s in ("train", "valid", "test") for d in iter_days(g, s)]
+    for day in days:
+        got, want = m.features(day), day_features(day, g.n_ent, g.n_rel, m.prior)
+        assert m._index.covers(day)
+        assert np.array_equal(got.q, want.q) and np.array_equal(got.o, want.o) and np.array_equal(got.X, want.X)
+    day = days[-1]
+    trimmed = Day(day.day, day.history[day.history[:, 0] != 0], day.facts, day.qs, day.qr, day.fact_query)
+    assert not m._index.covers(trimmed)
+    got, want = m.features(trimmed), day_features(trimmed, g.n_ent, g.n_rel, m.prior)
+    assert np.array_equal(got.X, want.X)
+    assert not np.array_equal(got.X, m.features(day).X) or len(got.q) != len(m.features(day).q)
+
+
 def tiny_day_features():
     """The tiny graph, its prior, test day 34, that day's features and their column index."""
     from barograph.analysis.forecast.features import FEATURES, Prior, day_features

@@ -18,8 +18,9 @@ cyclic rules (Liu et al. 2022) and the recurrency baseline (Gastinger et al. 202
 Objects named by none of these are not candidates (they rank below, tied).
 
 Memory and time follow the day's queries, not the whole history's fan-out. Each day the
-history is grouped once into a few sorted integer-key tables ((s, r, o), (s, o), (r, o)),
-then every query names at most TOP_PAIR objects of its subject (by a fixed pre-score:
+history is grouped into a few sorted integer-key tables ((s, r, o), (s, o), (r, o), ...), cut
+from a HistoryIndex that sorted the whole graph once (no sort of the history per day), then
+every query names at most TOP_PAIR objects of its subject (by a fixed pre-score:
 same relation seen, inverse seen, then the decayed share of s's facts that involve o),
 TOP_TWOHOP objects reached over two hops, TOP_POP popular objects of its relation and
 TOP_GROUP objects its group acted on with the relation; only
@@ -38,7 +39,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from barograph.analysis.forecast.evaluate import Day
-from barograph.analysis.forecast.history import Table, expand
+from barograph.analysis.forecast.history import Sorted, Table, expand
 
 FEATURES = (
     "same_seen",
@@ -194,6 +195,14 @@ def _sum_by(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return uk, np.bincount(inv, weights=values, minlength=len(uk))
 
 
+def _sum_sorted(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`_sum_by` for keys already sorted: the same sums, in the same order, without a sort."""
+    if len(keys) == 0:
+        return keys, np.zeros(0)
+    new = np.r_[True, keys[1:] != keys[:-1]]
+    return keys[new], np.bincount(np.cumsum(new) - 1, weights=values)
+
+
 def _partners(pair_key: np.ndarray, pair_cnt: np.ndarray, s_cnt: np.ndarray, E: int):
     """Each entity's TOP_VIA most frequent partners as a row-stochastic-share CSR matrix
     (entry s, x: share of s's facts that are with x)."""
@@ -215,25 +224,59 @@ def _top_objects(key: np.ndarray, value: np.ndarray, per_query: np.ndarray, k: i
     return q * E + best[row] % E
 
 
-def day_features(day: Day, n_ent: int, n_rel: int, prior: Prior) -> DayFeatures:
+class HistoryIndex:
+    """A graph's facts (inverses included, in day order) sorted once by each key the day
+    tables group by: (s, r, o), (s, o), (r, o), (group of s, r, o) and (o, r). Any day's tables
+    are then cut from it (`Sorted.table`) instead of sorting that day's history again. Built
+    once per graph by `Forecaster`; `covers` says whether a day's history is exactly this
+    graph's facts before that day, the only case where the index may stand in for it."""
+
+    def __init__(self, facts: np.ndarray, n_ent: int, n_rel: int, group: np.ndarray):
+        E, R2 = n_ent, 2 * n_rel
+        self.facts = facts
+        s, r, o, d = facts[:, 0], facts[:, 1], facts[:, 2], facts[:, 3]
+        self.sro = Sorted.of((s * R2 + r) * E + o, d)
+        self.so = Sorted.of(s * E + o, d)
+        self.ro = Sorted.of(r * E + o, d)
+        self.gro = Sorted.of((group[s] * R2 + r) * E + o, d)
+        self.orr = Sorted.of(o * R2 + r, d)
+
+    def covers(self, day: Day) -> bool:
+        n = int(np.searchsorted(self.facts[:, 3], day.day, side="left"))
+        return len(day.history) == n and np.array_equal(day.history, self.facts[:n])
+
+
+def _runs(key: np.ndarray) -> np.ndarray:
+    """Start of each run of equal values in a sorted array (np.unique's return_index, no sort)."""
+    return np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, dtype=np.int64)
+
+
+def day_features(day: Day, n_ent: int, n_rel: int, prior: Prior, index: HistoryIndex | None = None) -> DayFeatures:
+    """Candidates and features of one day's queries. `index` (one that `covers` the day)
+    saves sorting the history: the tables come out the same to the last bit."""
     E, R2 = n_ent, 2 * n_rel
     h = day.history
-    hs, hr, ho, hd = h[:, 0], h[:, 1], h[:, 2], h[:, 3]
+    hs, ho, hd = h[:, 0], h[:, 2], h[:, 3]
     age_h = (day.day - hd).astype(np.float64)
     qs, qr = day.qs, day.qr
     qinv = (qr + n_rel) % R2
+    grp = prior.group if prior.group is not None else np.arange(E)
+    if index is None:
+        index = HistoryIndex(h, n_ent, n_rel, grp)
 
     # the day's tables, each sorted by its integer key
-    T = Table.build((hs * R2 + hr) * E + ho, hd, day.day, (30.0, 7.0, 3.0))  # (s, r, o)
+    T = index.sro.table(day.day, (30.0, 7.0, 3.0))  # (s, r, o)
     t_so = (T.key // (R2 * E)) * E + T.key % E
-    sr_key, sr_first = np.unique(T.key // E, return_index=True)  # (s, r)
+    sr_first = _runs(T.key // E)  # (s, r)
+    sr_key = T.key[sr_first] // E
     sr_cnt = np.add.reduceat(T.count, sr_first) if len(T.key) else np.zeros(0)
     sr_dec = np.add.reduceat(T.decayed[30.0], sr_first) if len(T.key) else np.zeros(0)
-    PT = Table.build(hs * E + ho, hd, day.day, (30.0, 7.0, 3.0))  # (s, o)
+    PT = index.so.table(day.day, (30.0, 7.0, 3.0))  # (s, o)
     s_cnt = np.bincount(hs, minlength=E).astype(np.float64)
     s_dec = np.bincount(hs, weights=np.exp(-age_h / 30.0), minlength=E)
-    pop_key, ro_inv = np.unique(hr * E + ho, return_inverse=True)  # (r, o)
-    pop_val = np.bincount(ro_inv, weights=np.exp(-age_h / 7.0), minlength=len(pop_key))  # a week's decay
+    RO = index.ro.table(day.day, (7.0,))  # (r, o)
+    pop_key = RO.key
+    pop_val = RO.decayed[7.0]  # a week's decay
     pop_rtot = np.bincount(pop_key // E, weights=pop_val, minlength=R2)
     pop_val = pop_val / np.maximum(pop_rtot[pop_key // E], 1e-9)
     pop_o = np.bincount(ho, weights=np.exp(-age_h / 7.0), minlength=E).astype(np.float64)  # int64 when empty
@@ -243,9 +286,9 @@ def day_features(day: Day, n_ent: int, n_rel: int, prior: Prior) -> DayFeatures:
     def t_get(s, r, o):
         return _lookup(T.key, (s * R2 + r) * E + o)
 
-    grp = prior.group if prior.group is not None else np.arange(E)
-    gk, gv = _sum_by((grp[hs] * R2 + hr) * E + ho, np.exp(-(day.day - hd) / 30.0))  # (group of s, r, o)
-    g_tot_key, g_tot = _sum_by(gk // E, gv)
+    GT = index.gro.table(day.day, (30.0,))  # (group of s, r, o)
+    gk, gv = GT.key, GT.decayed[30.0]
+    g_tot_key, g_tot = _sum_sorted(gk // E, gv)
 
     cand = []
     # (a) objects of the subject's own history, best TOP_PAIR by the pre-score
@@ -274,16 +317,16 @@ def day_features(day: Day, n_ent: int, n_rel: int, prior: Prior) -> DayFeatures:
 
     # (c) s -*-> x -*-> o over the strongest partners at both steps, per distinct subject
     us, us_inv = np.unique(qs, return_inverse=True)
-    A = (P[us] @ P).tocoo()
-    ta_key = A.row.astype(np.int64) * E + A.col
-    order = np.argsort(ta_key)
-    ta_key, ta_val = ta_key[order], A.data[order]
+    A = P[us] @ P
+    A.sum_duplicates()  # canonical CSR: each row's columns sorted, so the keys come out sorted
+    A = A.tocoo()
+    ta_key, ta_val = A.row.astype(np.int64) * E + A.col, A.data
     top = top_per_group(ta_key // E, ta_val, TOP_TWOHOP)
     tk = ta_key[top]
     tlo, thi = np.searchsorted(tk // E, us_inv, "left"), np.searchsorted(tk // E, us_inv, "right")
     tq, trow = expand(tlo, thi)
     cand.append(tq * E + tk[trow] % E)
-    del A, order, top, tk, tq, trow
+    del A, top, tk, tq, trow
 
     # (d) the relation's most popular recent objects
     cand.append(_top_objects(pop_key, pop_val, qr, TOP_POP, E))
@@ -367,11 +410,13 @@ def day_features(day: Day, n_ent: int, n_rel: int, prior: Prior) -> DayFeatures:
     X[:, col["group_share"]] = gsh
     X[:, col["group_logshare"]] = _log(gsh)
     X[:, col["group_same"]] = grp[co] == grp[cs]
-    _context(X, col, day, cs, cr, ci, co, T, PT, sr_key, sr_first, sr_cnt, s_cnt, pop_key, ro_inv, prior.W, E, R2)
+    _context(X, col, day, cs, cr, ci, co, T, PT, RO, index.orr.table(day.day, (30.0,)), sr_key, sr_first, sr_cnt, s_cnt, prior.W, E, R2)
     return DayFeatures(cq, co, X)
 
 
-def _context(X, col, day: Day, cs, cr, ci, co, T: Table, PT: Table, sr_key, sr_first, sr_cnt, s_cnt, ro_key, ro_inv, W, E: int, R2: int) -> None:
+def _context(
+    X, col, day: Day, cs, cr, ci, co, T: Table, PT: Table, RO: Table, OR: Table, sr_key, sr_first, sr_cnt, s_cnt, W, E: int, R2: int
+) -> None:
     """The features that say how much to trust the others: how active the object is lately
     (an entity in yesterday's news is likelier in today's), how much history the subject has,
     and recurrence and pair activity at shorter time scales (3 and 7 days, the latest day,
@@ -390,21 +435,17 @@ def _context(X, col, day: Day, cs, cr, ci, co, T: Table, PT: Table, sr_key, sr_f
     np.maximum.at(last, hs, hd)
     X[:, col["obj_recent"]] = np.exp(-(day.day - last[co]) / 7.0)
     X[:, col["obj_logcnt"]] = np.log1p(s_cnt[co])
-    ro_last = np.full(len(ro_key), np.iinfo(np.int32).min, dtype=np.int64)
-    np.maximum.at(ro_last, ro_inv, hd)
-    ro_cnt = np.bincount(ro_inv, minlength=len(ro_key))
-    row, ok = _lookup(ro_key, cr * E + co)
-    X[:, col["obj_r_recent"]] = np.where(ok, np.exp(-(day.day - ro_last[row]) / 7.0), 0.0)
+    row, ok = _lookup(RO.key, cr * E + co)
+    X[:, col["obj_r_recent"]] = np.where(ok, np.exp(-(day.day - RO.last[row]) / 7.0), 0.0) if len(RO.key) else 0.0
     r_tot = np.bincount(hr, minlength=R2)
-    X[:, col["obj_r_logshare_all"]] = np.where(ok, _log(ro_cnt[row] / np.maximum(r_tot[cr], 1)), 0.0)
-    del ro_last
+    X[:, col["obj_r_logshare_all"]] = np.where(ok, _log(RO.count[row] / np.maximum(r_tot[cr], 1)), 0.0) if len(RO.key) else 0.0
     lk, lv = _sum_by(hr[latest] * E + ho[latest], np.ones(int(latest.sum())))
     l_tot = np.bincount(hr[latest], minlength=R2)
     row, ok = _lookup(lk, cr * E + co)
     X[:, col["obj_r_last_day"]] = np.where(ok, (lv[row] if len(lv) else 0.0) / np.maximum(l_tot[cr], 1), 0.0)
     # o on the receiving end of relations like r (W: how often r' and r share a dyad)
     w30 = np.exp(-age / 30.0)
-    ok_key, ok_val = _sum_by(ho * R2 + hr, w30)
+    ok_key, ok_val = OR.key, OR.decayed[30.0]
     o_in = np.bincount(ho, weights=w30, minlength=E)
     # one row per distinct candidate object: (o, r') incoming weights times W, read at (o, r)
     uo, uo_inv = np.unique(co, return_inverse=True)

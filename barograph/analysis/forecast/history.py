@@ -1,7 +1,10 @@
 """Aggregates of a history of (s, r, o, day) facts, looked up by sorted integer keys.
 
-Recomputed from scratch for each forecast day: a history of ~200k facts aggregates in tens
-of milliseconds with numpy, which is simpler and safer (no state to leak) than updating.
+Each forecast day's tables hold exactly the facts before that day and nothing kept from the
+previous day (no state to leak). What is shared between days is one sort: `Sorted` orders a
+whole graph's facts by a key once, and the table of "every fact before day t" is then a mask
+and a few linear passes over it. Sorting the history again for every day had been most of a
+day's cost (ICEWS18: 2.0 s of CPU per test day; a graph of 4.4 million facts, 11 s).
 """
 
 from __future__ import annotations
@@ -33,6 +36,22 @@ class Table:
         dec = {t: np.bincount(inv, weights=np.exp(-age / t), minlength=len(k)) for t in taus}
         return cls(k, cnt, last, dec, first)
 
+    @classmethod
+    def of_sorted(cls, key: np.ndarray, d: np.ndarray, day: int, taus: tuple[float, ...]) -> Table:
+        """The same table as `build`, from facts already sorted by key and, within a key, by
+        day: no sort, and the decayed sums add each key's facts in the same order as `build`
+        does for a history in day order, so the two agree to the last bit."""
+        if len(key) == 0:
+            return cls.build(key, d, day, taus)
+        new = np.r_[True, key[1:] != key[:-1]]
+        starts = np.flatnonzero(new)
+        seg = np.cumsum(new) - 1
+        ends = np.r_[starts[1:], len(key)] - 1
+        cnt = np.diff(np.r_[starts, len(key)]).astype(np.float64)
+        age = (day - d).astype(np.float64)
+        dec = {t: np.bincount(seg, weights=np.exp(-age / t), minlength=len(starts)) for t in taus}
+        return cls(key[starts], cnt, d[ends].astype(np.int64), dec, d[starts].astype(np.int64))
+
     def find(self, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(row index, found mask) of each key."""
         if len(self.key) == 0:
@@ -51,6 +70,26 @@ class Table:
     def ranges(self, lo_key: np.ndarray, hi_key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Row ranges [lo, hi) of keys in [lo_key, hi_key)."""
         return np.searchsorted(self.key, lo_key), np.searchsorted(self.key, hi_key)
+
+
+@dataclass
+class Sorted:
+    """Facts sorted once by an integer key (then by day), so that the table of any prefix
+    "facts before day t" (`table`) needs no sort: a benchmark reads hundreds of such prefixes
+    of one graph, each one a day longer than the last."""
+
+    key: np.ndarray
+    day: np.ndarray
+
+    @classmethod
+    def of(cls, key: np.ndarray, d: np.ndarray) -> Sorted:
+        order = np.lexsort((d, key))  # stable: facts of one key and day keep their order
+        return cls(key[order], d[order])
+
+    def table(self, day: int, taus: tuple[float, ...]) -> Table:
+        """`Table.build` over the facts before `day`."""
+        m = self.day < day
+        return Table.of_sorted(self.key[m], self.day[m], day, taus)
 
 
 def expand(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

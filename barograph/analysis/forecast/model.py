@@ -26,8 +26,8 @@ import numpy as np
 from scipy.optimize import minimize
 
 from barograph.analysis.forecast.data import TKG, with_inverses
-from barograph.analysis.forecast.evaluate import Day, iter_days
-from barograph.analysis.forecast.features import FEATURES, DayFeatures, Prior, day_features
+from barograph.analysis.forecast.evaluate import Day, all_facts, iter_days
+from barograph.analysis.forecast.features import FEATURES, DayFeatures, HistoryIndex, Prior, day_features
 
 FIT_QUERIES = 30_000  # queries fitted on per split at most (a memory and time bound, not a tuned value)
 L2_GRID = (1e-5, 1e-4, 1e-3)
@@ -103,6 +103,7 @@ class Forecaster:
         self.g, self.l2, self.l2_group = g, l2, l2_group
         self.rerank, self.rerank_top, self.trees = rerank, rerank_top, trees
         self.booster = None
+        self._index: HistoryIndex | None = None  # built on the first day asked for
         self.prior = prior or Prior.fit(with_inverses(g.splits["train"], g.n_rel), g.n_ent, g.n_rel)
         if self.prior.group is None:
             from barograph.analysis.forecast.features import entity_groups
@@ -127,7 +128,13 @@ class Forecaster:
         return self.w + self.dw[self.group[r]]
 
     def features(self, day: Day) -> DayFeatures:
-        return day_features(day, self.g.n_ent, self.g.n_rel, self.prior)
+        """The day's candidates and features. A day of this graph (its history is every fact
+        before it) reads its tables from the graph's HistoryIndex, sorted once; any other
+        day (a store's history, a hand-made one) is indexed on its own."""
+        if self._index is None:
+            self._index = HistoryIndex(all_facts(self.g), self.g.n_ent, self.g.n_rel, self.prior.group)
+        index = self._index if self._index.covers(day) else None
+        return day_features(day, self.g.n_ent, self.g.n_rel, self.prior, index)
 
     def __call__(self, day: Day):
         f = self.features(day)
