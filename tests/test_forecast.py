@@ -296,6 +296,22 @@ def test_the_graphs_index_stands_in_only_for_a_day_of_that_graph():
     assert not np.array_equal(got.X, m.features(day).X) or len(got.q) != len(m.features(day).q)
 
 
+def test_the_tuned_baseline_reads_the_same_parts_from_its_sorted_graph():
+    from barograph.analysis.forecast.recurrency import parts
+
+    g = tiny_graph()
+    base = Recurrency(g.n_ent, g.n_rel)
+    base.tune(g)
+    assert base._index is not None
+    for day in iter_days(g, "test"):
+        got, want = base._parts(day), parts(day, g.n_ent, 2 * g.n_rel)
+        for f in ("q", "o", "age", "share"):
+            assert np.array_equal(getattr(got, f), getattr(want, f))
+    day = next(iter_days(g, "test"))
+    trimmed = Day(day.day, day.history[:-3], day.facts, day.qs, day.qr, day.fact_query)
+    assert np.array_equal(base._parts(trimmed).share, parts(trimmed, g.n_ent, 2 * g.n_rel).share)
+
+
 def tiny_day_features():
     """The tiny graph, its prior, test day 34, that day's features and their column index."""
     from barograph.analysis.forecast.features import FEATURES, Prior, day_features

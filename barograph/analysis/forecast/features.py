@@ -39,7 +39,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from barograph.analysis.forecast.evaluate import Day
-from barograph.analysis.forecast.history import Sorted, Table, expand
+from barograph.analysis.forecast.history import Sorted, Table, expand, is_prefix_of
 
 FEATURES = (
     "same_seen",
@@ -242,8 +242,7 @@ class HistoryIndex:
         self.orr = Sorted.of(o * R2 + r, d)
 
     def covers(self, day: Day) -> bool:
-        n = int(np.searchsorted(self.facts[:, 3], day.day, side="left"))
-        return len(day.history) == n and np.array_equal(day.history, self.facts[:n])
+        return is_prefix_of(self.facts, day.history, day.day)
 
 
 def _runs(key: np.ndarray) -> np.ndarray:

@@ -92,6 +92,13 @@ class Sorted:
         return Table.of_sorted(self.key[m], self.day[m], day, taus)
 
 
+def is_prefix_of(facts: np.ndarray, history: np.ndarray, day: int) -> bool:
+    """Whether `history` is exactly the facts (in day order) before `day`: the only case in
+    which tables cut from a sort of `facts` may stand in for tables of `history`."""
+    n = int(np.searchsorted(facts[:, 3], day, side="left"))
+    return len(history) == n and np.array_equal(history, facts[:n])
+
+
 def expand(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For ranges [lo_i, hi_i): (owner i, row) of every row, without a Python loop."""
     n = hi - lo

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from barograph.analysis.forecast.data import TKG
-from barograph.analysis.forecast.evaluate import Day, filtered_ranks, iter_days, metrics
-from barograph.analysis.forecast.history import Table, expand
+from barograph.analysis.forecast.evaluate import Day, all_facts, filtered_ranks, iter_days, metrics
+from barograph.analysis.forecast.history import Sorted, Table, expand, is_prefix_of
 
 LAMBDAS = (0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999)
 ALPHAS = (0.0, 0.5, 0.8, 0.9, 0.95, 0.99, 0.999, 1.0)
@@ -31,10 +31,14 @@ class RecurrencyParts:
     share: np.ndarray  # count(s, r, o) / count(s, r, *)
 
 
-def parts(day: Day, n_ent: int, n_rel2: int) -> RecurrencyParts:
-    h = day.history
-    key = (h[:, 0] * n_rel2 + h[:, 1]) * n_ent + h[:, 2]
-    t = Table.build(key, h[:, 3], day.day, ())
+def parts(day: Day, n_ent: int, n_rel2: int, index: Sorted | None = None) -> RecurrencyParts:
+    """Each query's objects seen with (s, r) before the day, their age and share. `index`:
+    the graph's facts sorted by (s, r, o), when the day's history is a prefix of them."""
+    if index is None:
+        h = day.history
+        t = Table.build((h[:, 0] * n_rel2 + h[:, 1]) * n_ent + h[:, 2], h[:, 3], day.day, ())
+    else:
+        t = index.table(day.day, ())
     sr = t.key // n_ent
     qkey = day.qs * n_rel2 + day.qr
     lo, hi = np.searchsorted(sr, qkey, "left"), np.searchsorted(sr, qkey, "right")
@@ -50,16 +54,25 @@ def score(p: RecurrencyParts, lam: float, alpha: float) -> np.ndarray:
 class Recurrency:
     def __init__(self, n_ent: int, n_rel: int, lam: float = 0.9, alpha: float = 0.99):
         self.n_ent, self.n_rel2, self.lam, self.alpha = n_ent, 2 * n_rel, lam, alpha
+        self._facts: np.ndarray | None = None  # the graph tuned on, in day order ...
+        self._index: Sorted | None = None  # ... sorted once by (s, r, o)
+
+    def _parts(self, day: Day) -> RecurrencyParts:
+        covered = self._facts is not None and is_prefix_of(self._facts, day.history, day.day)
+        return parts(day, self.n_ent, self.n_rel2, self._index if covered else None)
 
     def __call__(self, day: Day):
-        p = parts(day, self.n_ent, self.n_rel2)
+        p = self._parts(day)
         return p.q, p.o, score(p, self.lam, self.alpha)
 
     def tune(self, g: TKG, split: str = "valid", progress: Callable[[int], None] | None = None) -> dict:
         """Grid-search lambda and alpha on a split (each day's history aggregated once)."""
+        self._facts = all_facts(g)  # its days (and later the test days) are cut from one sort
+        f = self._facts
+        self._index = Sorted.of((f[:, 0] * self.n_rel2 + f[:, 1]) * self.n_ent + f[:, 2], f[:, 3])
         days = []
         for day in iter_days(g, split):
-            days.append((day, parts(day, self.n_ent, self.n_rel2)))
+            days.append((day, self._parts(day)))
             if progress:
                 progress(len(day.facts))
         best = None
