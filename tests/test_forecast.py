@@ -643,3 +643,20 @@ def test_group_features_by_hand_and_explained_with_the_groups_facts():
     first = out["candidates"][0]
     assert first["object"] == "Citizen (Atlantis)" and first["reasons"][0]["pattern"] == "group"
     assert {(e["subject"], e["object"], e["pattern"]) for e in first["evidence"]} == {("Police (Atlantis)", "Citizen (Atlantis)", "group")}
+
+
+def test_synthetic_graph_writes_a_folder_the_bench_reads_split_by_time(tmp_path, monkeypatch):
+    """bench/synthetic_graph.py (timing graphs of other shapes) at a small shape: the loader
+    reads it, the splits follow each other in time, and the step is found from the gaps."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("synthetic_graph", Path(__file__).resolve().parent.parent / "bench" / "synthetic_graph.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    monkeypatch.setitem(mod.SHAPES, "small", (300, 12, 90, 15, 3000, 400, 400, 500))
+    sizes = mod.write(tmp_path / "g", "small", seed=1)
+    g = load_icews(tmp_path / "g")
+    assert (g.n_ent, g.n_rel) == (300, 12)
+    assert {s: len(g.splits[s]) for s in ("train", "valid", "test")} == {s: n for s, (n, _, _) in sizes.items()}
+    assert g.splits["train"][:, 3].max() < g.splits["valid"][:, 3].min() <= g.splits["valid"][:, 3].max() < g.splits["test"][:, 3].min()
+    assert g.splits["test"][:, 3].max() <= 89 and g.entities[151] == "Entity 151 (Country 1)"

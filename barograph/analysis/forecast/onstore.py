@@ -175,7 +175,7 @@ def _load_model(folder: Path, kind: str):
     g = TKG(names["entities"], names["relations"], {"train": arrays.pop("quads")}, step=1, epoch=names["epoch"])
     prior = Prior(**{k[2:]: v for k, v in arrays.items() if k.startswith("p_")})
     model = Forecaster.__new__(Forecaster)
-    model.g, model.prior, model.booster = g, prior, None
+    model.g, model.prior, model.booster, model._index = g, prior, None, None
     for k, v in names["attributes"].items():
         setattr(model, k, v)
     for k, v in arrays.items():
