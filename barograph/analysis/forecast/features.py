@@ -39,7 +39,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from barograph.analysis.forecast.evaluate import Day
-from barograph.analysis.forecast.history import Sorted, Table, expand, is_prefix_of
+from barograph.analysis.forecast.history import Sorted, Table, expand, is_prefix_of, run_starts
 
 FEATURES = (
     "same_seen",
@@ -199,7 +199,7 @@ def _sum_sorted(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.nd
     """`_sum_by` for keys already sorted: the same sums, in the same order, without a sort."""
     if len(keys) == 0:
         return keys, np.zeros(0)
-    new = np.r_[True, keys[1:] != keys[:-1]]
+    new = run_starts(keys)
     return keys[new], np.bincount(np.cumsum(new) - 1, weights=values)
 
 
@@ -245,11 +245,6 @@ class HistoryIndex:
         return is_prefix_of(self.facts, day.history, day.day)
 
 
-def _runs(key: np.ndarray) -> np.ndarray:
-    """Start of each run of equal values in a sorted array (np.unique's return_index, no sort)."""
-    return np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, dtype=np.int64)
-
-
 def day_features(day: Day, n_ent: int, n_rel: int, prior: Prior, index: HistoryIndex | None = None) -> DayFeatures:
     """Candidates and features of one day's queries. `index` (one that `covers` the day)
     saves sorting the history: the tables come out the same to the last bit."""
@@ -266,7 +261,7 @@ def day_features(day: Day, n_ent: int, n_rel: int, prior: Prior, index: HistoryI
     # the day's tables, each sorted by its integer key
     T = index.sro.table(day.day, (30.0, 7.0, 3.0))  # (s, r, o)
     t_so = (T.key // (R2 * E)) * E + T.key % E
-    sr_first = _runs(T.key // E)  # (s, r)
+    sr_first = np.flatnonzero(run_starts(T.key // E))  # (s, r): np.unique's return_index, no sort
     sr_key = T.key[sr_first] // E
     sr_cnt = np.add.reduceat(T.count, sr_first) if len(T.key) else np.zeros(0)
     sr_dec = np.add.reduceat(T.decayed[30.0], sr_first) if len(T.key) else np.zeros(0)
