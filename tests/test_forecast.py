@@ -5,6 +5,7 @@ facts, dyad conflict scoring, and the `barograph forecast` command on a real Duc
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -177,6 +178,49 @@ def test_bad_benchmark_line_names_file_and_line(tmp_path):
         (tmp_path / name).write_text(text)
     with pytest.raises(BadInput, match=r"valid.txt:1: expected integer"):
         load_icews(tmp_path)
+
+
+def _quads_folder(folder, files: dict[str, str | bytes]) -> None:
+    folder.mkdir()
+    splits = {"train.txt": "0\t0\t1\t0\n2\t1\t3\t24\n", "valid.txt": "1\t0\t2\t48\n", "test.txt": "3\t1\t0\t72\n"}
+    for name, text in {**splits, **files}.items():
+        (folder / name).write_bytes(text if isinstance(text, bytes) else text.encode())
+
+
+def test_a_folder_without_name_files_is_counted_from_stat_txt_or_its_ids(tmp_path):
+    _quads_folder(tmp_path / "stat", {"stat.txt": "6\t4\t0"})
+    g = load_icews(tmp_path / "stat")
+    assert (g.n_ent, g.n_rel, g.step) == (6, 4, 24)  # stat.txt may count entities no quadruple uses
+    assert g.entities[5] == "entity 5" and g.relation_name(4 + 1) == "relation 1^-1"
+    _quads_folder(tmp_path / "bare", {})
+    g = load_icews(tmp_path / "bare")
+    assert (g.n_ent, g.n_rel) == (4, 2) and g.splits["test"].tolist() == [[3, 1, 0, 3]]
+
+
+def test_name_files_with_gaps_either_column_order_or_other_bytes_load(tmp_path):
+    ents = "Police (Nigeria)\t0\n2\tNigeria\n".encode() + "Caf\xe9\t3\n".encode("latin-1")
+    _quads_folder(tmp_path / "g", {"entity2id.txt": ents, "relation2id.txt": "Make statement\t0\nAccuse\t1\n"})
+    g = load_icews(tmp_path / "g")
+    assert g.entities[:3] == ["Police (Nigeria)", "entity 1", "Nigeria"] and g.entities[3].startswith("Caf")
+    assert g.relations == ["Make statement", "Accuse"]
+
+
+@pytest.mark.parametrize(
+    "files, culprit",
+    [
+        (
+            {"entity2id.txt": "A\t0\nB\t1\nC\t2\n", "relation2id.txt": "r\t0\ns\t1\n"},
+            "train.txt:2: id past the 3 entities and 2 relations of entity2id.txt and relation2id.txt",
+        ),
+        ({"stat.txt": "4\t1\t0"}, "train.txt:2: id past the 4 entities and 1 relations of stat.txt"),
+        ({"relation2id.txt": "r\t0\nno id here\n"}, "relation2id.txt:2: expected 'name<TAB>id'"),
+    ],
+)
+def test_name_files_that_do_not_fit_the_quadruples_are_refused_in_one_line(tmp_path, files, culprit):
+    _quads_folder(tmp_path / "g", files)
+    with pytest.raises(BadInput, match=re.escape(culprit)) as e:
+        load_icews(tmp_path / "g")
+    assert "\n" not in str(e.value)
 
 
 def make_store(path):
@@ -501,19 +545,23 @@ def test_bench_runs_on_any_folder_in_the_layout(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "relations, why",
+    "relations, names, why",
     [
-        (["wasBornIn", "playsFor", "isAffiliatedTo"], "no relation of this data set is a CAMEO material-conflict type"),
-        (None, "the splits span too few weeks (0 to fit on before the test days, 0 to score)"),
+        (["wasBornIn", "playsFor", "isAffiliatedTo"], True, "no relation of this data set is a CAMEO material-conflict type"),
+        (None, True, "the splits span too few weeks (0 to fit on before the test days, 0 to score)"),
+        (None, False, "no relation of this data set is a CAMEO material-conflict type"),
     ],
 )
-def test_bench_ranks_a_short_graph_and_says_why_it_has_no_dyad_section(tmp_path, relations, why):
+def test_bench_ranks_a_short_graph_and_says_why_it_has_no_dyad_section(tmp_path, relations, names, why):
     """A held-out graph may be short (fewer training days than --fit-days), count in other
-    units (step 1) or have relations that are not CAMEO: the ranking still runs, and the dyad
-    section says in one line why it is left out."""
+    units (step 1), have relations that are not CAMEO, or come without name files: the
+    ranking still runs, and the dyad section says in one line why it is left out."""
     g = tiny_graph(n_days=30, seed=1)
     folder = tmp_path / "short"
     write_layout(folder, g, {"train": (0, 20), "valid": (20, 25), "test": (25, 30)}, step=1, relations=relations)
+    if not names:
+        (folder / "entity2id.txt").unlink()
+        (folder / "relation2id.txt").unlink()
     p = run_bench(folder)  # --fit-days 60 by default: more than the 20 training days
     assert p.returncode == 0, p.stderr
     assert f"dyad material conflict next week (short): skipped, {why}" in p.stdout and "Brier" not in p.stdout

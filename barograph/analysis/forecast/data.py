@@ -3,7 +3,9 @@
 The benchmark folder (train/valid/test.txt with tab-separated ``s r o t [x]`` ids, plus
 entity2id.txt and relation2id.txt) is the one distributed by Gastinger et al. (2023),
 github.com/nec-research/TKG-Forecasting-Evaluation. Timestamps there are hours since
-2014-01-01 stepping by 24; everything here works in whole days.
+2014-01-01 stepping by 24; everything here works in whole time steps. A folder of this kind
+that carries only stat.txt beside the quadruples, or no count at all, still ranks: an id
+without a name is then called "entity 17".
 """
 
 from __future__ import annotations
@@ -51,18 +53,43 @@ class TKG:
         return self.relations[r]
 
 
-def _read_ids(path: Path) -> list[str]:
+def _read_ids(path: Path) -> dict[int, str] | None:
+    """Names by id from a 'name<TAB>id' file (or 'id<TAB>name'), None when there is no such
+    file. Names are only shown (the example explanation, groups), so bytes that are not
+    UTF-8 are replaced rather than refused."""
+    if not path.exists():
+        return None
     names: dict[int, str] = {}
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for n, line in enumerate(path.read_bytes().decode("utf-8", errors="replace").splitlines(), 1):
         if not line.strip():
             continue
-        parts = line.rsplit("\t", 1)
-        if len(parts) != 2 or not parts[1].strip().isdigit():
-            raise BadInput(str(path), "expected 'name<TAB>id'", line=n)
-        names[int(parts[1])] = parts[0]
-    if sorted(names) != list(range(len(names))):
-        raise BadInput(str(path), "ids are not 0..n-1")
-    return [names[i] for i in range(len(names))]
+        name, sep, num = line.rpartition("\t")
+        if not (sep and num.strip().isdigit()):
+            num, sep, name = line.partition("\t")
+            if not (sep and num.strip().isdigit()):
+                raise BadInput(str(path), "expected 'name<TAB>id'", line=n)
+        names[int(num)] = name
+    return names
+
+
+def _read_stat(path: Path) -> tuple[int, int] | None:
+    """(entities, relations) from stat.txt, which some folders of this layout carry instead
+    of (or beside) the name files; None when absent or not two leading integers."""
+    if not path.exists():
+        return None
+    parts = path.read_text(encoding="utf-8", errors="replace").split()
+    if len(parts) < 2 or not (parts[0].isdigit() and parts[1].isdigit()):
+        return None
+    return int(parts[0]), int(parts[1])
+
+
+def _names(names: dict[int, str] | None, count: int | None, used: int, kind: str) -> list[str]:
+    """One name per id 0..n-1. n is the name file's highest id + 1, else stat.txt's count,
+    else the highest id the quadruples use + 1; an id the file does not name is called
+    "<kind> <id>"."""
+    n = (max(names) + 1 if names else 0) if names is not None else count if count is not None else used
+    named = names or {}
+    return [named.get(i, f"{kind} {i}") for i in range(n)]
 
 
 def _read_quads(path: Path) -> np.ndarray:
@@ -85,19 +112,33 @@ def load_icews(folder: str | Path, epoch: str | None = None) -> TKG:
     folder = Path(folder)
     if not folder.is_dir():
         raise BadInput(str(folder), "no such benchmark folder (expected train.txt, valid.txt, test.txt)")
-    for name in ("entity2id.txt", "relation2id.txt", *(f"{s}.txt" for s in SPLITS)):
+    for name in (f"{s}.txt" for s in SPLITS):
         if not (folder / name).exists():
             raise BadInput(str(folder / name), "missing from the benchmark folder")
-    g = TKG(_read_ids(folder / "entity2id.txt"), _read_ids(folder / "relation2id.txt"), epoch=epoch)
     raw = {s: _read_quads(folder / f"{s}.txt") for s in SPLITS}
+    for s, q in raw.items():
+        if (q[:, :3] < 0).any():
+            raise BadInput(str(folder / f"{s}.txt"), "negative id", line=int(np.argmax((q[:, :3] < 0).any(1))) + 1)
+    quads = np.concatenate(list(raw.values()))
+    stat = _read_stat(folder / "stat.txt")
+    ent_path, rel_path = folder / "entity2id.txt", folder / "relation2id.txt"
+    used_e = int(max(quads[:, 0].max(), quads[:, 2].max())) + 1 if len(quads) else 0
+    used_r = int(quads[:, 1].max()) + 1 if len(quads) else 0
+    ent_names, rel_names = _read_ids(ent_path), _read_ids(rel_path)
+    entities = _names(ent_names, stat[0] if stat else None, used_e, "entity")
+    relations = _names(rel_names, stat[1] if stat else None, used_r, "relation")
+    sources = [p.name if names is not None else "stat.txt" if stat else "" for p, names in ((ent_path, ent_names), (rel_path, rel_names))]
+    counted_by = " and ".join(dict.fromkeys(x for x in sources if x))
+    g = TKG(entities, relations, epoch=epoch)
     times = np.unique(np.concatenate([q[:, 3] for q in raw.values()]))
     g.step = int(np.gcd.reduce(np.diff(times))) if len(times) > 1 else 1
     for s, q in raw.items():
         q = q.copy()
         q[:, 3] //= g.step
-        bad = (q[:, 0] >= g.n_ent) | (q[:, 2] >= g.n_ent) | (q[:, 1] >= g.n_rel) | (q[:, :3] < 0).any(1)
-        if bad.any():
-            raise BadInput(str(folder / f"{s}.txt"), "id out of range of entity2id/relation2id", line=int(np.argmax(bad)) + 1)
+        bad = (q[:, 0] >= g.n_ent) | (q[:, 2] >= g.n_ent) | (q[:, 1] >= g.n_rel)
+        if bad.any():  # a name file or stat.txt that does not belong with these quadruples
+            why = f"id past the {g.n_ent} entities and {g.n_rel} relations of {counted_by}"
+            raise BadInput(str(folder / f"{s}.txt"), why, line=int(np.argmax(bad)) + 1)
         g.splits[s] = q
     return g
 
