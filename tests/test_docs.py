@@ -78,3 +78,20 @@ def test_the_check_fails_for_what_is_missing():
     """The matching is strict enough to miss an undocumented name."""
     assert "barograph no-such-command" not in _docs()
     assert not re.search(r"\bBAROGRAPH_NO_SUCH\b", _docs())
+
+
+def _groups(cmd, prefix: tuple[str, ...] = ()):
+    for name, sub in (getattr(cmd, "commands", None) or {}).items():
+        yield " ".join(prefix + (name,)), sub
+        yield from _groups(sub, prefix + (name,))
+
+
+@pytest.mark.parametrize("command, cmd", list(_groups(typer.main.get_command(app))), ids=lambda v: v if isinstance(v, str) else "")
+def test_command_summary_is_one_line_in_the_command_list(command, cmd):
+    """`barograph --help` lists each command by the first paragraph of its docstring and, in
+    rich markup, keeps that paragraph's line breaks: a summary wrapped in the source shows
+    broken mid-sentence in the list. The summary is one line; detail goes below a blank line."""
+    import inspect
+
+    first = inspect.cleandoc(cmd.help or "").split("\n\n")[0]
+    assert first and "\n" not in first, f"`barograph {command}`: summary spans lines: {first!r}"

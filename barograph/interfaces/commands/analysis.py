@@ -214,8 +214,9 @@ def alerts(
     limit: Optional[int] = typer.Option(None, "--limit", help="At most this many alerts."),
     corpus: Optional[List[str]] = typer.Option(None, "--corpus", help="Only these corpora."),
 ) -> None:
-    """Alerts per dyad, most severe first: what changed in words, a 0-100 severity beside the raw
-    statistic, and the evidence events behind each."""
+    """Alerts per dyad, most severe first, each with the evidence events behind it.
+
+    Each alert says what changed in words and carries a 0-100 severity beside the raw statistic."""
     import json
 
     from barograph.analysis.alerts import KINDS, detect

@@ -78,9 +78,10 @@ def forecast(
         "both", "--relation", help="forecast fit: relations to fit, root, plover or both; with --what: plover answers in PLOVER types."
     ),
 ) -> None:
-    """Likely next event types from A to B (with the past events behind them) and the
-    probability of material conflict between them next week. `forecast fit` fits the
-    benchmark ranker on the store; `--who A --root 19` and `--dyad A B --what` ask it."""
+    """Likely next event types from A to B, and the chance of material conflict next week.
+
+    Each answer comes with the past events behind it. `forecast fit` fits the benchmark ranker
+    on the store; `--who A --root 19` and `--dyad A B --what` ask it."""
     from barograph.interfaces.output import check_format
 
     check_format(format, ("table", "json"))
