@@ -693,6 +693,63 @@ def test_group_features_by_hand_and_explained_with_the_groups_facts():
     assert {(e["subject"], e["object"], e["pattern"]) for e in first["evidence"]} == {("Police (Atlantis)", "Citizen (Atlantis)", "group")}
 
 
+def test_sector_features_by_hand_and_explained_with_the_sectors_facts():
+    """The police of a country that never did r get, for its own citizens, the share of r that
+    the police of other countries spent on their own citizens; the same-group bit keeps that
+    apart from what they did to another country's citizens."""
+    from barograph.analysis.forecast.features import FEATURES, Prior, day_features, entity_groups, entity_sectors
+
+    names = [
+        "Police (Atlantis)",
+        "Citizen (Atlantis)",
+        "Police (Borduria)",
+        "Citizen (Borduria)",
+        "Police (Carpania)",
+        "Citizen (Carpania)",
+        "Sylvia Smith",
+        "Police",
+    ]
+    sec = entity_sectors(names)
+    assert sec[0] == sec[2] == sec[4] == sec[7] and sec[1] == sec[3] == sec[5] != sec[0]
+    assert len({sec[6], sec[0], sec[1]}) == 3  # a name without parentheses is a sector of its own
+    n_rel = 2
+    train = np.array([[0, 0, 1, 1], [2, 0, 3, 3], [2, 0, 1, 4], [4, 1, 5, 2], [4, 1, 1, 2]])
+    g = TKG(names, ["r0", "r1"], {"train": train, "valid": train[:0], "test": np.array([[4, 0, 5, 6]])})
+    prior = Prior.fit(with_inverses(train, n_rel), len(names), n_rel)
+    prior.group, prior.sector = entity_groups(names), sec
+    history = with_inverses(train, n_rel)
+    day = Day(
+        6,
+        history[np.argsort(history[:, 3], kind="stable")],
+        np.zeros((0, 4), dtype=np.int64),
+        np.array([4]),
+        np.array([0]),
+        np.zeros(0, dtype=np.int64),
+    )
+    f = day_features(day, len(names), n_rel, prior)
+    col = {k: i for i, k in enumerate(FEATURES)}
+    got = {int(o): f.X[i] for i, o in enumerate(f.o)}
+    assert {1, 3, 5} <= set(got)
+    w = {d: np.exp(-(6 - d) / 30.0) for d in range(7)}
+    total = w[1] + w[3] + w[4]  # (police, r0, *): every r0 fact of a police
+    assert got[5][col["sector_share"]] == pytest.approx((w[1] + w[3]) / total, rel=1e-5)  # police -> own citizens
+    assert got[1][col["sector_share"]] == pytest.approx(w[4] / total, rel=1e-5)  # police -> another country's
+    assert got[1][col["sector_obj_share"]] == pytest.approx((w[1] + w[4]) / total, rel=1e-5)
+    assert got[5][col["sector_obj_share"]] == 0.0
+    assert got[5][col["sector_logshare"]] > got[1][col["sector_logshare"]] > 0
+    model = Forecaster(g, prior=prior, rerank=False)
+    model.w[col["sector_share"]] = 1.0
+    first = explain(model, 4, 0, 6, top=1)["candidates"][0]
+    assert first["object"] == "Citizen (Carpania)" and first["reasons"][0]["pattern"] == "sector"
+    # its evidence: the pair's own r1 fact (the sector's facts are shown when nothing else is)
+    assert {e["pattern"] for e in first["evidence"]} == {"pair"}
+    model.w[col["sector_share"]] = 0.0
+    model.w[col["sector_obj_share"]] = 1.0
+    top = explain(model, 4, 0, 6, objects=[3])["candidates"][0]
+    assert top["object"] == "Citizen (Borduria)" and top["reasons"][0]["pattern"] == "sector"
+    assert [(e["subject"], e["object"], e["pattern"]) for e in top["evidence"]] == [("Police (Borduria)", "Citizen (Borduria)", "sector")]
+
+
 def test_synthetic_graph_writes_a_folder_the_bench_reads_split_by_time(tmp_path, monkeypatch):
     """bench/synthetic_graph.py (timing graphs of other shapes) at a small shape: the loader
     reads it, the splits follow each other in time, and the step is found from the gaps."""

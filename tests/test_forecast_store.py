@@ -189,6 +189,36 @@ def test_no_model_then_stale_after_new_events_then_refit(tmp_path, fitted):
         assert onstore.status(st)["stale"] is True
 
 
+def test_a_model_of_another_version_is_refused_in_one_line_until_refitted(tmp_path, fitted):
+    """A model saved with other features (an older barograph) has weights for other columns:
+    it is stale and refused, with the refit command, rather than answering with a crash."""
+    import json
+    import shutil
+
+    db = tmp_path / "v.duckdb"
+    shutil.copy(fitted[0], db)
+    shutil.copytree(fitted[0].with_suffix(".forecast"), db.with_suffix(".forecast"))
+    meta_path = db.with_suffix(".forecast") / "meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["features"] = meta["features"][:-4]
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    with Store(db, read_only=True) as st:
+        s = onstore.status(st)
+        assert s["stale"] is True and "another version of barograph" in s["message"]
+        with pytest.raises(BadInput, match="fitted by another version of barograph .*refit with: barograph forecast fit --db"):
+            onstore.who(st, "RUS", "19")
+    p = subprocess.run(
+        [sys.executable, "-m", "barograph.interfaces.cli", "forecast", "--who", "RUS", "--root", "19", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert p.returncode == 2 and p.stdout == "" and p.stderr.strip().count("\n") == 0 and "another version" in p.stderr
+    with Store(db, read_only=True) as st:
+        onstore.fit_store(st, ("root",), evaluate_valid=False)
+        assert onstore.status(st)["stale"] is False and onstore.who(st, "RUS", "19")["answers"]
+
+
 def test_a_store_too_small_to_fit_says_so(tmp_path):
     db = tmp_path / "t.duckdb"
     with Store(db) as st:

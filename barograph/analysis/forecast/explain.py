@@ -19,6 +19,7 @@ PATTERN = {
     "pop": "popular object of r",
     "self": "self-loop",
     "group": "entities of s's group did r to o",
+    "sector": "entities of s's sector did r to o, or to o's sector",
     "obj": "o is in the news lately (and as r's object)",
     "subj": "what s's own history amounts to",
 }
@@ -89,6 +90,13 @@ def explain(model, s: int, r: int, day: int, top: int = 5, evidence: int = 3, ob
         if not ev and grp is not None:  # the subject's group: s' of s's group -r-> o
             kin = h[(grp[h[:, 0]] == grp[s]) & (h[:, 0] != s) & (h[:, 1] == r) & (h[:, 2] == o)][::-1][:evidence]
             ev += [dict(_fact(g, x), pattern="group") for x in kin]
+        sec = model.prior.sector
+        if not ev and sec is not None:  # the subject's sector: s' of s's sector -r-> o, else -r-> o' of o's sector
+            kind = (sec[h[:, 0]] == sec[s]) & (h[:, 0] != s) & (h[:, 1] == r)
+            kin = h[kind & (h[:, 2] == o)]
+            if not len(kin):
+                kin = h[kind & (sec[h[:, 2]] == sec[o])]
+            ev += [dict(_fact(g, x), pattern="sector") for x in kin[::-1][:evidence]]
         out.append(
             {
                 "object": g.entities[o],

@@ -13,6 +13,9 @@ cyclic rules (Liu et al. 2022) and the recurrency baseline (Gastinger et al. 202
                                                       sectors of one country ("Police
                                                       (Nigeria)", "Citizen (Nigeria)") and
                                                       the country share a group
+  sector    (s', r, o) and (s', r, o') with s' of s's   what entities of s's kind did lately,
+            sector and o' of o's sector                 anywhere: "Police (Nigeria)" and
+                                                      "Police (Kenya)" share the sector "police"
   obj, subj  how present o is lately, how much history s has:
             context that says how far to trust the rest (`_context`)
 Objects named by none of these are not candidates (they rank below, tied).
@@ -74,6 +77,12 @@ FEATURES = (
     "group_share",
     "group_logshare",
     "group_same",
+    # the subject's sector, across groups: (sector of s, r, sector of o, same group or not)
+    # and (sector of s, r, o), each a 30-day-decayed share of (sector of s, r, *)
+    "sector_share",
+    "sector_logshare",
+    "sector_obj_share",
+    "sector_obj_logshare",
     # the object's own activity: how present o is in the news lately, and as r's object
     "obj_act1",
     "obj_act7",
@@ -116,6 +125,7 @@ class Prior:
     W: np.ndarray  # (R2, R2): P(r on a dyad | r' on it), diagonal and inverse zeroed
     prop: np.ndarray  # (R2,): share of facts of r that repeat an earlier (s, r, o)
     group: np.ndarray | None = None  # (E,): group id of each entity (entity_groups)
+    sector: np.ndarray | None = None  # (E,): sector id of each entity (entity_sectors)
 
     @classmethod
     def fit(cls, facts: np.ndarray, n_ent: int, n_rel: int) -> Prior:
@@ -152,6 +162,16 @@ def entity_groups(names: list[str]) -> np.ndarray:
     for n in names:
         m = _IN_PARENTHESES.search(n)
         key.append(m.group(1).strip().lower() if m else n.strip().lower())
+    _, inv = np.unique(np.array(key, dtype=object).astype(str), return_inverse=True)
+    return inv.astype(np.int64)
+
+
+def entity_sectors(names: list[str]) -> np.ndarray:
+    """A sector id per entity: a name without its final parentheses ("Police (Nigeria)" ->
+    "police"), so the police of every country share one, as the sectors of one country share
+    a group. A name without such a part (a country, a person, any entity of a graph named
+    otherwise) is a sector of its own, and the sector features then read its own past."""
+    key = [_IN_PARENTHESES.sub("", n).strip().lower() or n.strip().lower() for n in names]
     _, inv = np.unique(np.array(key, dtype=object).astype(str), return_inverse=True)
     return inv.astype(np.int64)
 
@@ -226,13 +246,15 @@ def _top_objects(key: np.ndarray, value: np.ndarray, per_query: np.ndarray, k: i
 
 class HistoryIndex:
     """A graph's facts (inverses included, in day order) sorted once by each key the day
-    tables group by: (s, r, o), (s, o), (r, o), (group of s, r, o) and (o, r). Any day's tables
+    tables group by: (s, r, o), (s, o), (r, o), (group of s, r, o), (o, r), and the two
+    sector keys (sector of s, r, sector of o, same group) and (sector of s, r, o). Any day's tables
     are then cut from it (`Sorted.table`) instead of sorting that day's history again. Built
     once per graph by `Forecaster`; `covers` says whether a day's history is exactly this
     graph's facts before that day, the only case where the index may stand in for it."""
 
-    def __init__(self, facts: np.ndarray, n_ent: int, n_rel: int, group: np.ndarray):
+    def __init__(self, facts: np.ndarray, n_ent: int, n_rel: int, group: np.ndarray, sector: np.ndarray | None = None):
         E, R2 = n_ent, 2 * n_rel
+        sector = np.arange(E) if sector is None else sector
         self.facts = facts
         s, r, o, d = facts[:, 0], facts[:, 1], facts[:, 2], facts[:, 3]
         self.sro = Sorted.of((s * R2 + r) * E + o, d)
@@ -240,6 +262,8 @@ class HistoryIndex:
         self.ro = Sorted.of(r * E + o, d)
         self.gro = Sorted.of((group[s] * R2 + r) * E + o, d)
         self.orr = Sorted.of(o * R2 + r, d)
+        self.sec_pair = Sorted.of(_sector_pair_key(sector[s], r, sector[o], group[s] == group[o], R2, E), d)
+        self.sec_obj = Sorted.of((sector[s] * R2 + r) * E + o, d)
 
     def covers(self, day: Day) -> bool:
         return is_prefix_of(self.facts, day.history, day.day)
@@ -255,8 +279,9 @@ def day_features(day: Day, n_ent: int, n_rel: int, prior: Prior, index: HistoryI
     qs, qr = day.qs, day.qr
     qinv = (qr + n_rel) % R2
     grp = prior.group if prior.group is not None else np.arange(E)
+    sec = prior.sector if prior.sector is not None else np.arange(E)
     if index is None:
-        index = HistoryIndex(h, n_ent, n_rel, grp)
+        index = HistoryIndex(h, n_ent, n_rel, grp, sec)
 
     # the day's tables, each sorted by its integer key
     T = index.sro.table(day.day, (30.0, 7.0, 3.0))  # (s, r, o)
@@ -404,8 +429,35 @@ def day_features(day: Day, n_ent: int, n_rel: int, prior: Prior, index: HistoryI
     X[:, col["group_share"]] = gsh
     X[:, col["group_logshare"]] = _log(gsh)
     X[:, col["group_same"]] = grp[co] == grp[cs]
+    _sector(X, col, day, index, sec, grp, cs, cr, co, E, R2)
     _context(X, col, day, cs, cr, ci, co, T, PT, RO, index.orr.table(day.day, (30.0,)), sr_key, sr_first, sr_cnt, s_cnt, prior.W, E, R2)
     return DayFeatures(cq, co, X)
+
+
+def _sector_pair_key(sec_s, r, sec_o, same, R2: int, E: int):
+    """(sector of s, r, sector of o, whether s and o share a group) as one int64 (sector ids are
+    below E)."""
+    return ((sec_s * R2 + r) * E + sec_o) * 2 + same
+
+
+def _sector(X, col, day: Day, index: HistoryIndex, sec, grp, cs, cr, co, E: int, R2: int) -> None:
+    """What entities of the subject's sector did with the relation lately, across groups:
+    the police of one country arrest protesters as the police of others do, and "Citizen
+    (Kenya)" is likelier the object of "Police (Kenya)" than of "Police (Ghana)", hence the
+    same-group bit in the first key. Each is a 30-day-decayed share of (sector of s, r, *).
+    On ICEWS14 and ICEWS18 validation (fit on the last 60 training days, answers among their
+    candidates, with trees) the four added 0.0021 and 0.0012 (docs/forecast.md)."""
+    SP = index.sec_pair.table(day.day, (30.0,))
+    SO = index.sec_obj.table(day.day, (30.0,))
+    tot_key, tot = _sum_sorted(SO.key // E, SO.decayed[30.0])
+    q = sec[cs] * R2 + cr
+    trow, tok = _lookup(tot_key, q)
+    denom = np.where(tok, tot[trow] if len(tot) else 1.0, 1.0)
+    for table, key, name in ((SP, _sector_pair_key(sec[cs], cr, sec[co], grp[cs] == grp[co], R2, E), "sector"), (SO, q * E + co, "sector_obj")):
+        row, ok = _lookup(table.key, key)
+        share = np.where(ok & tok, (table.decayed[30.0][row] if len(table.key) else 0.0) / np.maximum(denom, 1e-9), 0.0)
+        X[:, col[f"{name}_share"]] = share
+        X[:, col[f"{name}_logshare"]] = _log(share)
 
 
 def _context(

@@ -109,6 +109,10 @@ class Forecaster:
             from barograph.analysis.forecast.features import entity_groups
 
             self.prior.group = entity_groups(g.entities)
+        if self.prior.sector is None:
+            from barograph.analysis.forecast.features import entity_sectors
+
+            self.prior.sector = entity_sectors(g.entities)
         self.mean = np.zeros(len(FEATURES))
         self.std = np.ones(len(FEATURES))
         self.w = np.zeros(len(FEATURES))
@@ -132,7 +136,7 @@ class Forecaster:
         before it) reads its tables from the graph's HistoryIndex, sorted once; any other
         day (a store's history, a hand-made one) is indexed on its own."""
         if self._index is None:
-            self._index = HistoryIndex(all_facts(self.g), self.g.n_ent, self.g.n_rel, self.prior.group)
+            self._index = HistoryIndex(all_facts(self.g), self.g.n_ent, self.g.n_rel, self.prior.group, self.prior.sector)
         index = self._index if self._index.covers(day) else None
         return day_features(day, self.g.n_ent, self.g.n_rel, self.prior, index)
 

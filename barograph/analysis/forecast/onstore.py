@@ -242,7 +242,8 @@ def status(store, folder: str | Path | None = None) -> dict:
     now = fingerprint(store)
     was = meta.get("fingerprint", {})
     why = []
-    if meta.get("format") != FORMAT or meta.get("features") != list(FEATURES):
+    meta["other_version"] = meta.get("format") != FORMAT or meta.get("features") != list(FEATURES)
+    if meta["other_version"]:
         why.append("it was saved by another version of barograph")
     if now != was:
         d = now["events"] - was.get("events", 0)
@@ -265,6 +266,11 @@ def status(store, folder: str | Path | None = None) -> dict:
 def load(store, kind: str, folder: str | Path | None = None) -> tuple[object, dict]:
     meta = status(store, folder)
     folder = Path(meta["folder"])
+    if meta["other_version"]:  # its weights are for other features: it cannot answer at all
+        raise BadInput(
+            str(store.path),
+            f"the saved forecast model was fitted by another version of barograph (other features); refit with: barograph forecast fit --db {store.path}",
+        )
     if kind not in meta.get("kinds", {}) or not (folder / f"{kind}.npz").exists():
         raise BadInput(
             str(store.path),
