@@ -16,7 +16,7 @@ import pytest
 from barograph.analysis.forecast import dyad
 from barograph.analysis.forecast.data import TKG, load_icews, relation_roots, with_inverses
 from barograph.analysis.forecast.evaluate import Day, filtered_ranks, iter_days, metrics
-from barograph.analysis.forecast.explain import explain
+from barograph.analysis.forecast.explain import explain, query_day
 from barograph.analysis.forecast.model import Forecaster
 from barograph.analysis.forecast.recurrency import Recurrency
 from barograph.errors import BadInput
@@ -665,16 +665,7 @@ def test_group_features_by_hand_and_explained_with_the_groups_facts():
     g = TKG(names, ["r0", "r1"], {"train": train, "valid": train[:0], "test": np.array([[2, 0, 1, 6]])})
     prior = Prior.fit(with_inverses(train, n_rel), len(names), n_rel)
     prior.group = grp
-    history = with_inverses(train, n_rel)
-    day = Day(
-        6,
-        history[np.argsort(history[:, 3], kind="stable")],
-        np.zeros((0, 4), dtype=np.int64),
-        np.array([2]),
-        np.array([0]),
-        np.zeros(0, dtype=np.int64),
-    )
-    f = day_features(day, len(names), n_rel, prior)
+    f = day_features(query_day(g, 2, 0, 6), len(names), n_rel, prior)
     col = {k: i for i, k in enumerate(FEATURES)}
     got = {int(o): f.X[i] for i, o in enumerate(f.o)}
     assert 1 in got and 0 in got  # Atlantis never acted: its group's objects are named
@@ -717,16 +708,7 @@ def test_sector_features_by_hand_and_explained_with_the_sectors_facts():
     g = TKG(names, ["r0", "r1"], {"train": train, "valid": train[:0], "test": np.array([[4, 0, 5, 6]])})
     prior = Prior.fit(with_inverses(train, n_rel), len(names), n_rel)
     prior.group, prior.sector = entity_groups(names), sec
-    history = with_inverses(train, n_rel)
-    day = Day(
-        6,
-        history[np.argsort(history[:, 3], kind="stable")],
-        np.zeros((0, 4), dtype=np.int64),
-        np.array([4]),
-        np.array([0]),
-        np.zeros(0, dtype=np.int64),
-    )
-    f = day_features(day, len(names), n_rel, prior)
+    f = day_features(query_day(g, 4, 0, 6), len(names), n_rel, prior)
     col = {k: i for i, k in enumerate(FEATURES)}
     got = {int(o): f.X[i] for i, o in enumerate(f.o)}
     assert {1, 3, 5} <= set(got)
