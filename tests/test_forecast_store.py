@@ -204,7 +204,7 @@ def test_a_model_of_another_version_is_refused_in_one_line_until_refitted(tmp_pa
     meta_path.write_text(json.dumps(meta), encoding="utf-8")
     with Store(db, read_only=True) as st:
         s = onstore.status(st)
-        assert s["stale"] is True and "another version of barograph" in s["message"]
+        assert s["stale"] is True and s["other_version"] is True and "another version of barograph" in s["message"]
         with pytest.raises(BadInput, match="fitted by another version of barograph .*refit with: barograph forecast fit --db"):
             onstore.who(st, "RUS", "19")
     p = subprocess.run(
@@ -216,7 +216,8 @@ def test_a_model_of_another_version_is_refused_in_one_line_until_refitted(tmp_pa
     assert p.returncode == 2 and p.stdout == "" and p.stderr.strip().count("\n") == 0 and "another version" in p.stderr
     with Store(db, read_only=True) as st:
         onstore.fit_store(st, ("root",), evaluate_valid=False)
-        assert onstore.status(st)["stale"] is False and onstore.who(st, "RUS", "19")["answers"]
+        after = onstore.status(st)
+        assert after["stale"] is False and after["other_version"] is False and onstore.who(st, "RUS", "19")["answers"]
 
 
 def test_a_store_too_small_to_fit_says_so(tmp_path):
