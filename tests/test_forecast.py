@@ -167,6 +167,12 @@ def test_icews14_loads_and_every_relation_has_a_cameo_root(shared):
     assert len(with_inverses(g.splits["test"], g.n_rel)) == 2 * 7371
 
 
+def test_relations_named_by_cameo_code_get_their_root():
+    """A graph derived from GDELT may name its relations by CAMEO code; the dyad-conflict
+    section then still finds the material-conflict ones (roots 18-20)."""
+    assert relation_roots(["190", "0231", "20", "183", "Fight", "2101", "99", "1"]) == ["19", "02", "20", "18", "19", "", "", ""]
+
+
 def test_bad_benchmark_line_names_file_and_line(tmp_path):
     for name, text in {
         "entity2id.txt": "A\t0\nB\t1\n",
@@ -730,6 +736,75 @@ def test_sector_features_by_hand_and_explained_with_the_sectors_facts():
     top = explain(model, 4, 0, 6, objects=[3])["candidates"][0]
     assert top["object"] == "Citizen (Borduria)" and top["reasons"][0]["pattern"] == "sector"
     assert [(e["subject"], e["object"], e["pattern"]) for e in top["evidence"]] == [("Police (Borduria)", "Citizen (Borduria)", "sector")]
+
+
+def test_a_hubs_latest_repeats_are_named_before_older_busier_partners():
+    """A subject with more past objects of r than TOP_PAIR holds keeps the ones it did r to
+    most recently, even when older partners share more of its facts: in a graph of facts
+    that hold for years, last year's facts are this year's answers."""
+    from barograph.analysis.forecast.features import TOP_PAIR, Prior, day_features
+
+    # more new objects than the popular-object and group candidates (30 each) can name
+    old, new = range(1, TOP_PAIR + 31), range(TOP_PAIR + 31, TOP_PAIR + 91)
+    names = ["Hub"] + [f"E{i}" for i in range(1, TOP_PAIR + 91)]
+    # Hub did r0 to every E once; to the old ones on day 1, then r1 three times lately
+    # (more of its recent facts than the new ones' single r0 of yesterday)
+    train = [[0, 0, i, 1] for i in old] + [[0, 1, i, d] for i in old for d in (50, 51, 52)]
+    train += [[0, 0, i, 59] for i in new]
+    train = np.array(train)
+    g = TKG(names, ["r0", "r1"], {"train": train, "valid": train[:0], "test": np.array([[0, 0, 1, 60]])})
+    prior = Prior.fit(with_inverses(train, 2), len(names), 2)
+    f = day_features(query_day(g, 0, 0, 60), len(names), 2, prior)
+    named = set(f.o.tolist())
+    assert set(new) <= named  # yesterday's objects of r0
+    assert len(named & set(old)) < len(old)  # the cap still holds
+
+
+def test_two_hop_evidence_is_one_path_per_intermediate_newest_first():
+    """A candidate backed only by paths s -> x -r-> o shows each path once per intermediate x
+    (x's latest x -r-> o, with s's latest fact with x before it), newest first; an x that did
+    r to o on many days does not fill the evidence with the same path."""
+    from barograph.analysis.forecast.features import FEATURES, Prior
+
+    names = ["Ann", "Bo", "Cy", "Dee"]
+    train = np.array([[0, 1, 1, 1], [0, 1, 2, 2], [1, 0, 3, 3], [1, 0, 3, 4], [1, 0, 3, 5], [2, 0, 3, 6]])
+    g = TKG(names, ["r0", "r1"], {"train": train, "valid": train[:0], "test": np.array([[0, 0, 3, 8]])})
+    model = Forecaster(g, prior=Prior.fit(with_inverses(train, 2), len(names), 2), rerank=False)
+    model.w[FEATURES.index("twohop_r")] = 1.0
+    top = explain(model, 0, 0, 8, objects=[3], evidence=3)["candidates"][0]
+    assert top["object"] == "Dee"
+    got = [(e["subject"], e["relation"], e["object"], e["day"], e["pattern"]) for e in top["evidence"]]
+    assert got == [
+        ("Ann", "r1", "Cy", 2, "twohop"),
+        ("Cy", "r0", "Dee", 6, "twohop"),
+        ("Ann", "r1", "Bo", 1, "twohop"),
+        ("Bo", "r0", "Dee", 5, "twohop"),
+    ]
+
+
+def test_synthetic_interval_graph_repeats_each_fact_over_consecutive_years(tmp_path, monkeypatch):
+    """`--shape wiki|yago`: facts hold over runs of years, so each triple's years are one
+    unbroken run, the names carry no group, and the splits follow each other in time."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("synthetic_graph", Path(__file__).resolve().parent.parent / "bench" / "synthetic_graph.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    monkeypatch.setitem(mod.SHAPES, "small_wiki", (200, 5, 40, 1, 4000, 500, 500, 6))
+    monkeypatch.setattr(mod, "INTERVALS", mod.INTERVALS | {"small_wiki"})
+    sizes = mod.write(tmp_path / "g", "small_wiki", seed=3)
+    g = load_icews(tmp_path / "g")
+    assert g.entities[7] == "Q7" and (g.n_ent, g.n_rel) == (200, 5)
+    assert {s: len(g.splits[s]) for s in ("train", "valid", "test")} == {s: n for s, (n, _, _) in sizes.items()}
+    assert 4500 <= sum(n for n, _, _ in sizes.values()) <= 5100
+    every = np.concatenate([g.splits[s] for s in ("train", "valid", "test")])
+    assert g.splits["train"][:, 3].max() < g.splits["valid"][:, 3].min() and g.splits["valid"][:, 3].max() < g.splits["test"][:, 3].min()
+    runs = {}
+    for s_, r_, o_, t_ in every.tolist():
+        runs.setdefault((s_, r_, o_), []).append(t_)
+    years = [sorted(v) for v in runs.values()]
+    assert all(len(set(v)) == len(v) and v[-1] - v[0] + 1 == len(v) for v in years)  # one unbroken run each
+    assert np.mean([len(v) for v in years]) > 3  # facts hold for years, not one
 
 
 def test_synthetic_graph_writes_a_folder_the_bench_reads_split_by_time(tmp_path, monkeypatch):

@@ -180,7 +180,9 @@ def _norm(s: str) -> str:
 
 
 def relation_roots(names: list[str]) -> list[str]:
-    """CAMEO root code ("01".."20") of each ICEWS event-type name ("" when unknown)."""
+    """CAMEO root code ("01".."20") of each ICEWS event-type name, or of a name that is
+    itself a CAMEO code ("190", "0231", as GDELT-derived graphs may name relations); "" when
+    unknown."""
     from barograph.events import codes
 
     by_desc: dict[str, str] = {}
@@ -192,6 +194,9 @@ def relation_roots(names: list[str]) -> list[str]:
     roots = []
     for name in names:
         n = _norm(name)
+        if re.fullmatch(r"\d{2,4}", n) and 1 <= int(n[:2]) <= 20:
+            roots.append(n[:2])
+            continue
         code = by_desc.get(n) or _ROOT_BY_NAME.get(n)
         if code is None:
             code = next((c for p, c in _ROOT_BY_PREFIX if n.startswith(p)), "")

@@ -79,10 +79,11 @@ def explain(model, s: int, r: int, day: int, top: int = 5, evidence: int = 3, ob
         ev = [dict(_fact(g, x), pattern="same") for x in same[::-1][:evidence]]
         ev += [dict(_fact(g, x), pattern="recip") for x in recip[::-1][:evidence]]
         ev += [dict(_fact(g, x), pattern="pair") for x in pair[::-1][:evidence]]
-        if not ev:  # two-hop: s -> x, x -r-> o
+        if not ev:  # two-hop: s -> x, x -r-> o; one path per intermediate x, newest first
             xs = np.unique(h[h[:, 0] == s, 2])
-            hop2 = h[np.isin(h[:, 0], xs) & (h[:, 1] == r) & (h[:, 2] == o)][::-1][:evidence]
-            for x in hop2:
+            hop2 = h[np.isin(h[:, 0], xs) & (h[:, 1] == r) & (h[:, 2] == o)][::-1]
+            _, newest = np.unique(hop2[:, 0], return_index=True)  # each x's latest x -r-> o
+            for x in hop2[np.sort(newest)][:evidence]:
                 first = h[(h[:, 0] == s) & (h[:, 2] == x[0])][-1]
                 ev.append(dict(_fact(g, first), pattern="twohop"))
                 ev.append(dict(_fact(g, x), pattern="twohop"))

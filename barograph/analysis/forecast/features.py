@@ -24,7 +24,8 @@ Memory and time follow the day's queries, not the whole history's fan-out. Each 
 history is grouped into a few sorted integer-key tables ((s, r, o), (s, o), (r, o), ...), cut
 from a HistoryIndex that sorted the whole graph once (no sort of the history per day), then
 every query names at most TOP_PAIR objects of its subject (by a fixed pre-score:
-same relation seen, inverse seen, then the decayed share of s's facts that involve o),
+same relation seen, the more so the more recently, inverse seen, then the decayed share of
+s's facts that involve o),
 TOP_TWOHOP objects reached over two hops, TOP_POP popular objects of its relation and
 TOP_GROUP objects its group acted on with the relation; only
 those rows get features, each one looked up by binary search in the day's tables. Two-hop
@@ -314,12 +315,16 @@ def day_features(day: Day, n_ent: int, n_rel: int, prior: Prior, index: HistoryI
     lo, hi = np.searchsorted(PT.key, qs * E), np.searchsorted(PT.key, qs * E + E)
     jq, jrow = expand(lo, hi)
     jo = PT.key[jrow] % E
-    _, same_ok = t_get(qs[jq], qr[jq], jo)
+    same_row, same_ok = t_get(qs[jq], qr[jq], jo)
     _, recip_ok = t_get(qs[jq], qinv[jq], jo)
     pre = 2.0 * same_ok + recip_ok + PT.decayed[30.0][jrow] / np.maximum(s_dec[qs[jq]], 1e-12)
+    # a hub's past objects of r outnumber the cap: its latest repeats go first (as the
+    # recurrency baseline orders them), else a graph of facts that hold for years (WIKI,
+    # YAGO) loses last year's facts behind older, busier partners
+    pre += 2.0 * same_ok * np.exp(-np.maximum(day.day - 1 - T.last[same_row], 0))
     keep = top_per_group(jq, pre, TOP_PAIR)
     cand.append(jq[keep] * E + jo[keep])
-    del jrow, jo, same_ok, recip_ok, pre, keep
+    del jrow, jo, same_row, same_ok, recip_ok, pre, keep
 
     # (b) s -*-> x -r-> o over each subject's strongest partners: value per (query, o)
     P = _partners(PT.key, PT.count, s_cnt, E)
