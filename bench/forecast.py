@@ -110,7 +110,7 @@ def main() -> None:
     print(
         f"barograph: chosen on valid: l2={fit.get('l2', model.l2)}, trees={fit.get('trees', model.trees)} "
         f"(valid candidate MRR linear {fit.get('valid_mrr_linear')}, with trees {fit.get('valid_mrr_rerank')}); "
-        f"query sampling per split {fit['sampled']}"
+        f"query sampling per split {fit['sampled']}; answers among the candidates per split {fit['recall']}"
     )
     print(
         f"barograph: fitted on {fit['queries']} queries, {fit['rows']} candidate rows "

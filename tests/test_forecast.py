@@ -141,6 +141,27 @@ def test_forecaster_learns_habits_and_explains_with_real_past_facts():
         assert (s, r, o, e["day"]) in facts and e["day"] < 36
 
 
+def test_fit_reports_the_share_of_answers_the_candidates_name():
+    """`fit` says, per split, how many answers were among the candidates at all (no ordering
+    can rank the rest): counted here again, day by day, from the features."""
+    g = tiny_graph()
+    # an entity first met on a validation day: no rule names it as an answer
+    g.entities = g.entities + ["Newcomer"]
+    g.splits["valid"] = np.concatenate([g.splits["valid"], [[0, 2, 12, 26]]])
+    g.splits["valid"] = g.splits["valid"][np.argsort(g.splits["valid"][:, 3], kind="stable")]
+    m = Forecaster(g)
+    info = m.fit(splits=(("train", 10), ("valid", 0)))
+    found = answers = 0
+    for day in iter_days(g, "valid"):
+        f = m.features(day)
+        akey = np.unique(day.fact_query * g.n_ent + day.facts[:, 2])
+        answers += len(akey)
+        found += int(np.isin(akey, f.q * g.n_ent + f.o).sum())
+    assert 0 < found < answers
+    assert info["recall"]["valid"] == round(found / answers, 4)
+    assert set(info["recall"]) == {"train", "valid"}
+
+
 def test_dyad_weekly_counts_and_scores_by_hand():
     s = np.array([0, 1, 0, 2, 0])
     o = np.array([1, 0, 1, 0, 2])

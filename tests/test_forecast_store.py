@@ -82,6 +82,7 @@ def test_fit_saves_the_model_beside_the_store_with_time_aware_validation(fitted)
     for kind in ("root", "plover"):
         k = meta["kinds"][kind]
         assert k["valid_candidate_mrr"] > 0.5
+        assert 0.5 < k["valid_candidate_recall"] <= 1.0  # answers among the candidates
         # the last 17 of 70 days (a quarter, under the 28-day cap) are held out, after every training day
         assert k["valid_from"] == (dt.date(2020, 1, 1) + dt.timedelta(days=70 - 17)).isoformat()
         assert k["train_quadruples"] + k["valid_quadruples"] == meta["fingerprint"]["usable_events"]
@@ -218,6 +219,17 @@ def test_a_model_of_another_version_is_refused_in_one_line_until_refitted(tmp_pa
         onstore.fit_store(st, ("root",), evaluate_valid=False)
         after = onstore.status(st)
         assert after["stale"] is False and after["other_version"] is False and onstore.who(st, "RUS", "19")["answers"]
+
+
+def test_fit_in_text_says_how_many_answers_the_candidates_name(tmp_path):
+    db = tmp_path / "t.duckdb"
+    with Store(db) as st:
+        insert(st, synthetic_rows())
+    res = CliRunner().invoke(app, ["forecast", "fit", "--relation", "plover", "--db", str(db)])
+    assert res.exit_code == 0, res.output
+    line = next(x for x in res.stdout.splitlines() if x.strip().startswith("plover:"))
+    recall = float(line.rsplit("answers among the candidates ", 1)[1])
+    assert 0.5 < recall <= 1.0
 
 
 def test_a_store_too_small_to_fit_says_so(tmp_path):

@@ -215,7 +215,7 @@ class Forecaster:
         total = len(np.unique((ev[:, 3] * self.g.n_ent + ev[:, 0]) * 2 * self.g.n_rel + ev[:, 1]))
         rate = 1.0 if not budget or total <= budget else budget / total
         Xs, qs, ys, rs = [], [], [], []
-        nq = 0
+        nq = answers = found = 0
         for day in iter_days(self.g, split):
             if day.day < start:
                 continue
@@ -226,6 +226,7 @@ class Forecaster:
             f = self.features(day)
             akey = np.unique(day.fact_query * self.g.n_ent + day.facts[:, 2])
             y = np.isin(f.q * self.g.n_ent + f.o, akey)
+            answers, found = answers + len(akey), found + int(y.sum())
             keep = np.isin(f.q, f.q[y])  # queries whose answer is among the candidates
             Xs.append(f.X[keep])
             qs.append(f.q[keep] + nq)
@@ -235,7 +236,8 @@ class Forecaster:
         days = [{"X": X, "q": q, "y": y, "r": r} for X, q, y, r in zip(Xs, qs, ys, rs)]
         del Xs, qs, ys, rs
         out = _merge(days, offset=False, consume=True)
-        out.update(queries=total, sampled=rate)
+        # the share of answers the candidates name: what no ordering of them can win back
+        out.update(queries=total, sampled=rate, recall=found / answers if answers else 0.0)
         return out
 
     def fit(
@@ -250,7 +252,10 @@ class Forecaster:
         split with those choices. The test split never takes part."""
         rng = np.random.default_rng(0)
         parts = [self._collect(s, n, FIT_QUERIES, rng, progress) for s, n in splits]
-        info: dict = {"sampled": {s: round(p["sampled"], 4) for (s, _), p in zip(splits, parts)}}
+        info: dict = {
+            "sampled": {s: round(p["sampled"], 4) for (s, _), p in zip(splits, parts)},
+            "recall": {s: round(p["recall"], 4) for (s, _), p in zip(splits, parts)},
+        }
         if select and len(parts) > 1 and all(len(p["q"]) for p in parts):
             fit_part = parts[0] if len(parts) == 2 else _merge(parts[:-1])  # no copy of a single part
             val = parts[-1]

@@ -124,6 +124,7 @@ def fit_graph(g: TKG, evaluate_valid: bool = True) -> tuple[object, dict]:
         "valid_quadruples": len(g.splits["valid"]),
         "valid_from": g.date(int(g.splits["valid"][:, 3].min())),
         "valid_candidate_mrr": info.get("valid_mrr"),
+        "valid_candidate_recall": info["recall"].get("valid"),
     }
     if evaluate_valid:
         t1 = time.perf_counter()

@@ -163,7 +163,8 @@ def _fit(db: Optional[Path], relation: str, format: str) -> None:
         out.print(
             f"  {kind}: {k['entities']} entities, {k['relations']} relations, {k['train_quadruples']} + {k['valid_quadruples']} events "
             f"(validation from {k['valid_from']}); l2={k['l2']} trees={k['trees']}; fitted in {k['fit_seconds']} s; "
-            f"validation MRR {v.get('mrr')} (recurrency baseline {k.get('valid_recurrency_mrr')})",
+            f"validation MRR {v.get('mrr')} (recurrency baseline {k.get('valid_recurrency_mrr')}); "
+            f"answers among the candidates {k.get('valid_candidate_recall')}",
             markup=False,
         )
 
