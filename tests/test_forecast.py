@@ -803,14 +803,20 @@ def test_two_hop_evidence_is_one_path_per_intermediate_newest_first():
     ]
 
 
-def test_synthetic_interval_graph_repeats_each_fact_over_consecutive_years(tmp_path, monkeypatch):
-    """`--shape wiki|yago`: facts hold over runs of years, so each triple's years are one
-    unbroken run, the names carry no group, and the splits follow each other in time."""
+def _synthetic_graph_module():
+    """bench/synthetic_graph.py, a script rather than a package module, loaded from its file."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("synthetic_graph", Path(__file__).resolve().parent.parent / "bench" / "synthetic_graph.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
+    return mod
+
+
+def test_synthetic_interval_graph_repeats_each_fact_over_consecutive_years(tmp_path, monkeypatch):
+    """`--shape wiki|yago`: facts hold over runs of years, so each triple's years are one
+    unbroken run, the names carry no group, and the splits follow each other in time."""
+    mod = _synthetic_graph_module()
     monkeypatch.setitem(mod.SHAPES, "small_wiki", (200, 5, 40, 1, 4000, 500, 500, 6))
     monkeypatch.setattr(mod, "INTERVALS", mod.INTERVALS | {"small_wiki"})
     sizes = mod.write(tmp_path / "g", "small_wiki", seed=3)
@@ -831,11 +837,7 @@ def test_synthetic_interval_graph_repeats_each_fact_over_consecutive_years(tmp_p
 def test_synthetic_graph_writes_a_folder_the_bench_reads_split_by_time(tmp_path, monkeypatch):
     """bench/synthetic_graph.py (timing graphs of other shapes) at a small shape: the loader
     reads it, the splits follow each other in time, and the step is found from the gaps."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("synthetic_graph", Path(__file__).resolve().parent.parent / "bench" / "synthetic_graph.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+    mod = _synthetic_graph_module()
     monkeypatch.setitem(mod.SHAPES, "small", (300, 12, 90, 15, 3000, 400, 400, 500))
     sizes = mod.write(tmp_path / "g", "small", seed=1)
     g = load_icews(tmp_path / "g")
