@@ -325,6 +325,36 @@ def test_top_per_group_keeps_the_k_best_of_each_group():
     assert top_per_group(group, score, 1).tolist() == [False, False, True, False, True, True]
 
 
+def test_top_per_group_keeps_what_sorting_by_group_and_score_keeps():
+    """The run-wise partition must keep exactly the rows a full sort by (group, -score) keeps,
+    ties going to the earlier row, whether the groups come in runs or scattered."""
+    from barograph.analysis.forecast.features import top_per_group
+
+    rng = np.random.default_rng(3)
+    for n, groups, k in ((2000, 40, 30), (500, 3, 100), (300, 200, 1), (50, 1, 5)):
+        for runs in (True, False):
+            group = rng.integers(0, groups, n)
+            group = np.sort(group) if runs else group
+            score = rng.integers(0, 6, n) / 5.0  # many ties
+            order = np.lexsort((-score, group))
+            g = group[order]
+            rank = np.arange(n) - np.searchsorted(g, g, "left")
+            expected = np.zeros(n, dtype=bool)
+            expected[order] = rank < k
+            assert np.array_equal(top_per_group(group, score, k), expected), (n, groups, k, runs)
+
+
+def test_decayed_weights_are_exactly_the_exp_of_each_age():
+    from barograph.analysis.forecast.history import decayed
+
+    rng = np.random.default_rng(5)
+    for d in (rng.integers(0, 400, 5000), rng.integers(-50, 10, 30), np.array([3, 1_000_000]), np.zeros(0, dtype=np.int64)):
+        day = int(d.max()) + 2 if len(d) else 7
+        got = decayed(day, d, (1.0, 7.0, 30.0))
+        for tau, w in got.items():
+            assert np.array_equal(w, np.exp(-(day - d).astype(np.float64) / tau))
+
+
 def test_a_table_cut_from_the_sorted_graph_equals_one_built_from_the_days_history():
     """`Sorted.table` (one sort of the whole graph, then a mask per day) must give every day
     exactly the table `Table.build` makes from that day's history: same keys, counts, first

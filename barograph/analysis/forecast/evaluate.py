@@ -61,18 +61,42 @@ def iter_days(g: TKG, split: str, facts: np.ndarray | None = None) -> Iterator[D
         yield Day(int(day), hist, f, uq // r2, uq % r2, inv)
 
 
-def filtered_ranks(day: Day, q: np.ndarray, o: np.ndarray, score: np.ndarray, n_ent: int) -> np.ndarray:
-    """Time-aware filtered rank of each fact of the day (mean of optimistic and pessimistic).
+@dataclass
+class RankPlan:
+    """What ranking a day's facts among a scorer's candidates needs that does not depend on
+    the scores: which candidates each fact competes with, and where an unnamed answer ranks.
+    The recurrency baseline's grid search scores the same candidates 56 ways a day; with the
+    plan made once, each way costs a gather and two counts (on a GDELT-sized graph the search
+    had taken longer than fitting barograph)."""
 
-    Each fact is compared with its own query's candidates only (a join by query, no global
-    sort of the scores), so the cost is the sum over facts of their query's candidate count;
-    the recurrency grid search calls this 56 times per validation day."""
+    n_facts: int
+    own: np.ndarray  # for each (fact, competing candidate) pair: the fact ...
+    row: np.ndarray  # ... and the candidate's row
+    comp: np.ndarray  # whether the candidate competes (it is not an answer of the query)
+    hit_fact: np.ndarray  # facts their query names, and ...
+    hit_row: np.ndarray  # ... the candidate row that names them
+    rank_unnamed: np.ndarray  # rank of each fact if unnamed
+
+    def ranks(self, score: np.ndarray) -> np.ndarray:
+        fscore = np.full(self.n_facts, -np.inf)
+        fscore[self.hit_fact] = score[self.hit_row]
+        sc, fs = score[self.row], fscore[self.own]
+        gt = np.bincount(self.own, weights=self.comp & (sc > fs), minlength=self.n_facts)
+        eq = np.bincount(self.own, weights=self.comp & (sc == fs), minlength=self.n_facts)
+        named = np.zeros(self.n_facts, dtype=bool)
+        named[self.hit_fact] = True
+        return np.where(named, 1 + gt + eq / 2.0, self.rank_unnamed)
+
+
+def rank_plan(day: Day, q: np.ndarray, o: np.ndarray, n_ent: int) -> RankPlan:
+    """The score-free part of `filtered_ranks` for one day's candidates (q, o)."""
     from barograph.analysis.forecast.history import expand
 
     nq = len(day.qs)
     fq, fo = day.fact_query, day.facts[:, 2]
     if len(fq) == 0:
-        return np.zeros(0)
+        e = np.zeros(0, dtype=np.int64)
+        return RankPlan(0, e, e, np.zeros(0, dtype=bool), e, e, np.zeros(0))
     # answers of each query (unique pairs), to filter them out of the competition
     akey = np.unique(fq * n_ent + fo)
     ckey = q * n_ent + o
@@ -85,20 +109,19 @@ def filtered_ranks(day: Day, q: np.ndarray, o: np.ndarray, score: np.ndarray, n_
     own, k = expand(np.searchsorted(qsort, fq, "left"), np.searchsorted(qsort, fq, "right"))
     row = order[k]
     hit = o[row] == fo[own]
-    named = np.zeros(len(fq), dtype=bool)
-    named[own[hit]] = True
-    fscore = np.full(len(fq), -np.inf)
-    fscore[own[hit]] = score[row[hit]]
-    comp = ~is_answer[row]
-    sc, fs = score[row], fscore[own]
-    gt = np.bincount(own, weights=comp & (sc > fs), minlength=len(fq))
-    eq = np.bincount(own, weights=comp & (sc == fs), minlength=len(fq))
-    rank_named = 1 + gt + eq / 2.0
     # unnamed answer: below every competitor, tied with every other unnamed non-answer entity
     n_answers = np.bincount(akey // n_ent, minlength=nq)
     tied = n_ent - n_comp - n_named_answers - (n_answers - n_named_answers)  # unnamed, not an answer
     rank_unnamed = 1 + n_comp[fq] + tied[fq] / 2.0
-    return np.where(named, rank_named, rank_unnamed)
+    return RankPlan(len(fq), own, row, ~is_answer[row], own[hit], row[hit], rank_unnamed)
+
+
+def filtered_ranks(day: Day, q: np.ndarray, o: np.ndarray, score: np.ndarray, n_ent: int) -> np.ndarray:
+    """Time-aware filtered rank of each fact of the day (mean of optimistic and pessimistic).
+
+    Each fact is compared with its own query's candidates only (a join by query, no global
+    sort of the scores), so the cost is the sum over facts of their query's candidate count."""
+    return rank_plan(day, q, o, n_ent).ranks(score)
 
 
 def metrics(ranks: np.ndarray) -> dict[str, float]:

@@ -43,7 +43,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from barograph.analysis.forecast.evaluate import Day
-from barograph.analysis.forecast.history import Sorted, Table, expand, is_prefix_of, run_starts
+from barograph.analysis.forecast.history import Sorted, Table, decayed, expand, is_prefix_of, run_starts
 
 FEATURES = (
     "same_seen",
@@ -190,15 +190,29 @@ def _log(share: np.ndarray) -> np.ndarray:
 
 
 def top_per_group(group: np.ndarray, score: np.ndarray, k: int) -> np.ndarray:
-    """Mask of the k highest-scoring rows of each group (ties: the earlier row)."""
-    if len(group) == 0:
+    """Mask of the k highest-scoring rows of each group (ties: the earlier row).
+
+    Every caller's groups come in runs (rows of one query together), so only a run longer
+    than k needs any ordering, and that only a partition to find its k-th best score: on a
+    GDELT-sized day (3 million two-hop rows in 1,000 runs) this is 0.04 s where sorting all
+    rows by (group, score) took 0.7 s, and it keeps the same rows."""
+    n = len(group)
+    if n == 0:
         return np.zeros(0, dtype=bool)
-    order = np.lexsort((-score, group))
-    g = group[order]
-    first = np.r_[0, np.flatnonzero(g[1:] != g[:-1]) + 1]
-    start = np.repeat(first, np.diff(np.r_[first, len(g)]))
-    keep = np.zeros(len(group), dtype=bool)
-    keep[order] = (np.arange(len(g)) - start) < k
+    if np.any(group[1:] < group[:-1]):  # not in runs: order them, keeping rows of a group in order
+        order = np.argsort(group, kind="stable")
+        keep = np.zeros(n, dtype=bool)
+        keep[order] = top_per_group(group[order], score[order], k)
+        return keep
+    keep = np.ones(n, dtype=bool)
+    starts = np.r_[0, np.flatnonzero(group[1:] != group[:-1]) + 1]
+    ends = np.r_[starts[1:], n]
+    for a, b in zip(starts[ends - starts > k].tolist(), ends[ends - starts > k].tolist()):
+        seg = score[a:b]
+        kth = np.partition(seg, b - a - k)[b - a - k]  # the k-th highest score of the run
+        mine = seg > kth
+        mine[np.flatnonzero(seg == kth)[: k - int(mine.sum())]] = True  # ties: the earliest
+        keep[a:b] = mine
     return keep
 
 
@@ -275,8 +289,10 @@ def day_features(day: Day, n_ent: int, n_rel: int, prior: Prior, index: HistoryI
     saves sorting the history: the tables come out the same to the last bit."""
     E, R2 = n_ent, 2 * n_rel
     h = day.history
-    hs, ho, hd = h[:, 0], h[:, 2], h[:, 3]
-    age_h = (day.day - hd).astype(np.float64)
+    hs, hd = h[:, 0], h[:, 3]
+    # each entity's decayed activity, per time scale: as subject, which with the inverses
+    # every history carries is all of its facts, as object as well
+    act = {tau: np.bincount(hs, weights=w, minlength=E) for tau, w in decayed(day.day, hd, (1.0, 3.0, 7.0, 30.0)).items()}
     qs, qr = day.qs, day.qr
     qinv = (qr + n_rel) % R2
     grp = prior.group if prior.group is not None else np.arange(E)
@@ -293,15 +309,13 @@ def day_features(day: Day, n_ent: int, n_rel: int, prior: Prior, index: HistoryI
     sr_dec = np.add.reduceat(T.decayed[30.0], sr_first) if len(T.key) else np.zeros(0)
     PT = index.so.table(day.day, (30.0, 7.0, 3.0))  # (s, o)
     s_cnt = np.bincount(hs, minlength=E).astype(np.float64)
-    s_dec = np.bincount(hs, weights=np.exp(-age_h / 30.0), minlength=E)
+    s_dec = act[30.0]
     RO = index.ro.table(day.day, (7.0,))  # (r, o)
     pop_key = RO.key
     pop_val = RO.decayed[7.0]  # a week's decay
     pop_rtot = np.bincount(pop_key // E, weights=pop_val, minlength=R2)
     pop_val = pop_val / np.maximum(pop_rtot[pop_key // E], 1e-9)
-    pop_o = np.bincount(ho, weights=np.exp(-age_h / 7.0), minlength=E).astype(np.float64)  # int64 when empty
-    pop_o /= max(pop_o.sum(), 1e-9)
-    del age_h
+    pop_o = act[7.0] / max(act[7.0].sum(), 1e-9)
 
     def t_get(s, r, o):
         return _lookup(T.key, (s * R2 + r) * E + o)
@@ -326,18 +340,23 @@ def day_features(day: Day, n_ent: int, n_rel: int, prior: Prior, index: HistoryI
     cand.append(jq[keep] * E + jo[keep])
     del jrow, jo, same_row, same_ok, recip_ok, pre, keep
 
-    # (b) s -*-> x -r-> o over each subject's strongest partners: value per (query, o)
+    # (b) s -*-> x -r-> o over each subject's strongest partners: value per (query, o), the
+    # product of (query -> partner x's (x, r) row) and ((x, r) -> share of o among its objects).
+    # As a sparse product the sums over x stay in C: a GDELT-sized hub's 50 partners reach
+    # ~10,000 (x, r, o) facts per query, which grouping by sort had made 60% of a day's time
     P = _partners(PT.key, PT.count, s_cnt, E)
     xq, xrow = expand(P.indptr[qs], P.indptr[qs + 1])
-    x, wx = P.indices[xrow], P.data[xrow]
-    xsr = x * R2 + qr[xq]
-    srow, sok = _lookup(sr_key, xsr)
-    xq, x, wx, xsr, srow = xq[sok], x[sok], wx[sok], xsr[sok], srow[sok]
-    own, trow = expand(np.searchsorted(T.key, xsr * E), np.searchsorted(T.key, xsr * E + E))
-    tw_key, tw_val = _sum_by(xq[own] * E + T.key[trow] % E, wx[own] * T.count[trow] / sr_cnt[srow[own]])
+    srow, sok = _lookup(sr_key, P.indices[xrow] * R2 + qr[xq])
+    Q = sp.csr_matrix((P.data[xrow][sok], (xq[sok], srow[sok])), shape=(len(qs), len(sr_key)))
+    bounds = np.r_[sr_first, len(T.key)]  # T's rows of each (s, r), in sr_key order
+    N = sp.csr_matrix((T.count / np.repeat(sr_cnt, np.diff(bounds)), T.key % E, bounds), shape=(len(sr_key), E))
+    TW = (Q @ N).tocsr()
+    TW.sort_indices()  # row-major, columns ascending: the keys come out sorted
+    tw_key = np.repeat(np.arange(len(qs), dtype=np.int64), np.diff(TW.indptr)) * E + TW.indices
+    tw_val = TW.data
     keep = top_per_group(tw_key // E, tw_val, TOP_TWOHOP)
     cand.append(tw_key[keep])
-    del xq, xrow, x, wx, xsr, srow, own, trow
+    del xq, xrow, srow, sok, Q, N, TW, bounds
 
     # (c) s -*-> x -*-> o over the strongest partners at both steps, per distinct subject
     us, us_inv = np.unique(qs, return_inverse=True)
@@ -435,7 +454,7 @@ def day_features(day: Day, n_ent: int, n_rel: int, prior: Prior, index: HistoryI
     X[:, col["group_logshare"]] = _log(gsh)
     X[:, col["group_same"]] = grp[co] == grp[cs]
     _sector(X, col, day, index, sec, grp, cs, cr, co, E, R2)
-    _context(X, col, day, cs, cr, ci, co, T, PT, RO, index.orr.table(day.day, (30.0,)), sr_key, sr_first, sr_cnt, s_cnt, prior.W, E, R2)
+    _context(X, col, day, cs, cr, ci, co, T, PT, RO, index.orr.table(day.day, (30.0,)), sr_key, sr_first, sr_cnt, s_cnt, act, prior.W, E, R2)
     return DayFeatures(cq, co, X)
 
 
@@ -466,7 +485,7 @@ def _sector(X, col, day: Day, index: HistoryIndex, sec, grp, cs, cr, co, E: int,
 
 
 def _context(
-    X, col, day: Day, cs, cr, ci, co, T: Table, PT: Table, RO: Table, OR: Table, sr_key, sr_first, sr_cnt, s_cnt, W, E: int, R2: int
+    X, col, day: Day, cs, cr, ci, co, T: Table, PT: Table, RO: Table, OR: Table, sr_key, sr_first, sr_cnt, s_cnt, act, W, E: int, R2: int
 ) -> None:
     """The features that say how much to trust the others: how active the object is lately
     (an entity in yesterday's news is likelier in today's), how much history the subject has,
@@ -475,11 +494,8 @@ def _context(
     than 0.003 on ICEWS14; the 23 together by +0.008 among candidates (docs/forecast.md)."""
     h = day.history
     hs, hr, ho, hd = h[:, 0], h[:, 1], h[:, 2], h[:, 3]
-    age = (day.day - hd).astype(np.float64)
     latest = hd == hd.max() if len(hd) else np.zeros(0, dtype=bool)
-    # the object (facts carry their inverses, so an entity's facts as subject are all of them)
-    # each entity's decayed activity (as subject; with inverses, all of its facts), per time scale
-    act = {tau: np.bincount(hs, weights=np.exp(-age / tau), minlength=E) for tau in (1.0, 3.0, 7.0)}
+    # the object: its decayed activity (`act`, per time scale, from day_features)
     for tau, name in ((1.0, "obj_act1"), (7.0, "obj_act7")):
         X[:, col[name]] = 1000.0 * act[tau][co] / max(act[tau].sum(), 1e-9)
     last = np.full(E, np.iinfo(np.int32).min, dtype=np.int64)
@@ -495,15 +511,14 @@ def _context(
     row, ok = _lookup(lk, cr * E + co)
     X[:, col["obj_r_last_day"]] = np.where(ok, (lv[row] if len(lv) else 0.0) / np.maximum(l_tot[cr], 1), 0.0)
     # o on the receiving end of relations like r (W: how often r' and r share a dyad)
-    w30 = np.exp(-age / 30.0)
     ok_key, ok_val = OR.key, OR.decayed[30.0]
-    o_in = np.bincount(ho, weights=w30, minlength=E)
+    o_in = act[30.0]  # what o receives: with the inverses, all of its facts
     # one row per distinct candidate object: (o, r') incoming weights times W, read at (o, r)
     uo, uo_inv = np.unique(co, return_inverse=True)
     M = sp.csr_matrix((ok_val.astype(np.float32), (ok_key // R2, ok_key % R2)), shape=(E, R2))
     like_r = M[uo] @ W.T.astype(np.float32)  # (distinct objects, relations)
     X[:, col["obj_receives_related"]] = like_r[uo_inv, cr] / np.maximum(o_in[co], 1e-9)
-    del M, like_r, w30
+    del M, like_r
     # the subject
     X[:, col["subj_logcnt"]] = np.log1p(s_cnt[cs])
     X[:, col["subj_recent"]] = np.exp(-(day.day - last[cs]) / 7.0)

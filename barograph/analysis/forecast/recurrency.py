@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from barograph.analysis.forecast.data import TKG
-from barograph.analysis.forecast.evaluate import Day, all_facts, filtered_ranks, iter_days, metrics
+from barograph.analysis.forecast.evaluate import Day, all_facts, iter_days, rank_plan
 from barograph.analysis.forecast.history import Sorted, Table, expand, is_prefix_of
 
 LAMBDAS = (0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999)
@@ -70,17 +70,19 @@ class Recurrency:
         self._facts = all_facts(g)  # its days (and later the test days) are cut from one sort
         f = self._facts
         self._index = Sorted.of((f[:, 0] * self.n_rel2 + f[:, 1]) * self.n_ent + f[:, 2], f[:, 3])
-        days = []
+        # each day's candidates are ranked under every (lambda, alpha) as the day is read, and
+        # only the sums of reciprocal ranks are kept: no split's candidates are held at once
+        grid = [(lam, alpha) for lam in LAMBDAS for alpha in ALPHAS]
+        total, n = np.zeros(len(grid)), 0
         for day in iter_days(g, split):
-            days.append((day, self._parts(day)))
+            p = self._parts(day)
+            plan = rank_plan(day, p.q, p.o, self.n_ent)
+            for i, (lam, alpha) in enumerate(grid):
+                total[i] += float(np.sum(1.0 / plan.ranks(score(p, lam, alpha))))
+            n += plan.n_facts
             if progress:
                 progress(len(day.facts))
-        best = None
-        for lam in LAMBDAS:
-            for alpha in ALPHAS:
-                r = np.concatenate([filtered_ranks(d, p.q, p.o, score(p, lam, alpha), self.n_ent) for d, p in days])
-                m = metrics(r)["mrr"]
-                if best is None or m > best[0]:
-                    best = (m, lam, alpha)
-        self.lam, self.alpha = best[1], best[2]
-        return {"valid_mrr": best[0], "lambda": self.lam, "alpha": self.alpha}
+        mrr = total / max(n, 1)
+        best = int(np.argmax(mrr))  # the first best in grid order, as before
+        self.lam, self.alpha = grid[best]
+        return {"valid_mrr": float(mrr[best]), "lambda": self.lam, "alpha": self.alpha}
