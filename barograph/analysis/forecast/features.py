@@ -207,7 +207,8 @@ def top_per_group(group: np.ndarray, score: np.ndarray, k: int) -> np.ndarray:
     keep = np.ones(n, dtype=bool)
     starts = np.r_[0, np.flatnonzero(group[1:] != group[:-1]) + 1]
     ends = np.r_[starts[1:], n]
-    for a, b in zip(starts[ends - starts > k].tolist(), ends[ends - starts > k].tolist()):
+    long = ends - starts > k
+    for a, b in zip(starts[long].tolist(), ends[long].tolist()):
         seg = score[a:b]
         kth = np.partition(seg, b - a - k)[b - a - k]  # the k-th highest score of the run
         mine = seg > kth
